@@ -1,0 +1,227 @@
+//! The sharing policy: who may see and change what. Decided here, from plain facts, and nowhere
+//! else. Handlers and repositories ask; they never decide.
+//!
+//! Architecture invariant: a user who may not see a person gets the same answer as for a person
+//! who does not exist (`None` here, 404 on the wire), so the policy never leaks existence.
+
+use crate::consent::ConsentFacts;
+use crate::disaster::DisasterState;
+use crate::ids::{OrganisationId, UserId};
+use crate::organisation::OrganisationKind;
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+
+/// The acting user: who, in which organisation, with which role. Every repository call takes one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub login: String,
+    pub organisation_id: OrganisationId,
+    pub organisation_kind: OrganisationKind,
+    /// The municipality the organisation works in (itself, for a municipality).
+    pub municipality_id: Option<OrganisationId>,
+    pub role: Role,
+}
+
+/// Read only, or read and write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessLevel {
+    Read,
+    Write,
+}
+
+impl AccessLevel {
+    pub fn code(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "read",
+            AccessLevel::Write => "write",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "read" => Some(AccessLevel::Read),
+            "write" => Some(AccessLevel::Write),
+            _ => None,
+        }
+    }
+}
+
+/// Why access was granted; written to the audit trail with every access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessBasis {
+    /// The person belongs to the actor's municipality (実施主体).
+    Owner,
+    /// Shared with the actor's organisation, and the person's consent covers it (平常時).
+    Consent,
+    /// Shared with the actor's organisation during a declared disaster, without consent (発災時).
+    Disaster,
+}
+
+impl AccessBasis {
+    pub fn code(self) -> &'static str {
+        match self {
+            AccessBasis::Owner => "owner",
+            AccessBasis::Consent => "consent",
+            AccessBasis::Disaster => "disaster",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub level: AccessLevel,
+    pub basis: AccessBasis,
+}
+
+/// An explicit share of one person's record with one organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    pub organisation_id: OrganisationId,
+    pub level: AccessLevel,
+}
+
+/// What the policy needs to know of one person record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonFacts {
+    /// The municipality that owns the record.
+    pub owner: OrganisationId,
+    pub shares: Vec<Share>,
+    pub consent: ConsentFacts,
+}
+
+/// Roles of a municipality that work on its residents' records directly.
+fn is_municipal_staff(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Administrator | Role::DisasterManagementStaff | Role::WelfareStaff
+    )
+}
+
+/// May `actor` see (and change) this person, and on what basis?
+pub fn person_access(
+    actor: &Actor,
+    person: &PersonFacts,
+    disaster: &DisasterState,
+) -> Option<Grant> {
+    if actor.organisation_kind == OrganisationKind::Municipality
+        && actor.organisation_id == person.owner
+        && is_municipal_staff(actor.role)
+    {
+        return Some(Grant {
+            level: AccessLevel::Write,
+            basis: AccessBasis::Owner,
+        });
+    }
+    let share = person
+        .shares
+        .iter()
+        .find(|s| s.organisation_id == actor.organisation_id)?;
+    let cap = |level: AccessLevel| {
+        if actor.role.may_write_records() {
+            level
+        } else {
+            AccessLevel::Read
+        }
+    };
+    if person.consent.covers(actor.organisation_kind) {
+        return Some(Grant {
+            level: cap(share.level),
+            basis: AccessBasis::Consent,
+        });
+    }
+    if disaster.is_declared_in(person.owner) && actor.organisation_kind.is_evacuation_support_party()
+    {
+        return Some(Grant {
+            level: AccessLevel::Read,
+            basis: AccessBasis::Disaster,
+        });
+    }
+    None
+}
+
+/// Which persons a list or search may return for `actor`: the same rule as [`person_access`],
+/// in a form the storage layer can turn into a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonScope {
+    /// Every person owned by this municipality (the actor is its staff).
+    pub owned_by: Option<OrganisationId>,
+    /// Persons shared with this organisation …
+    pub shared_with: OrganisationId,
+    /// … whose consent covers this kind of receiver, …
+    pub kind: OrganisationKind,
+    /// … or, without consent, those owned by these municipalities (declared disaster).
+    pub disaster_owners: Vec<OrganisationId>,
+}
+
+pub fn person_scope(actor: &Actor, disaster: &DisasterState) -> PersonScope {
+    let owned_by = (actor.organisation_kind == OrganisationKind::Municipality
+        && is_municipal_staff(actor.role))
+    .then_some(actor.organisation_id);
+    let disaster_owners = if actor.organisation_kind.is_evacuation_support_party() {
+        disaster.declared_in.clone()
+    } else {
+        Vec::new()
+    };
+    PersonScope {
+        owned_by,
+        shared_with: actor.organisation_id,
+        kind: actor.organisation_kind,
+        disaster_owners,
+    }
+}
+
+impl PersonScope {
+    /// Evaluates the scope against one person's facts: what a query built from it must return.
+    pub fn admits(&self, person: &PersonFacts) -> bool {
+        self.owned_by == Some(person.owner)
+            || (person
+                .shares
+                .iter()
+                .any(|s| s.organisation_id == self.shared_with)
+                && (person.consent.covers(self.kind)
+                    || self.disaster_owners.contains(&person.owner)))
+    }
+}
+
+/// Actions that are not about one person's record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capability {
+    /// Create a person record in the actor's municipality.
+    CreatePerson,
+    /// Read the audit trail of the actor's organisation (and, for a municipality, of its
+    /// residents' records).
+    ReadAudit,
+    /// See users and create them.
+    ManageUsers,
+}
+
+pub fn can(actor: &Actor, capability: Capability) -> bool {
+    match capability {
+        Capability::CreatePerson => {
+            actor.organisation_kind == OrganisationKind::Municipality
+                && is_municipal_staff(actor.role)
+        }
+        Capability::ReadAudit | Capability::ManageUsers => actor.role == Role::Administrator,
+    }
+}
+
+/// May `actor` manage the users of `target`, an organisation working in `target_municipality`?
+/// An organisation's administrator manages its own users; a municipality's administrator also
+/// those of the organisations that work in the municipality.
+pub fn may_manage_users_of(
+    actor: &Actor,
+    target: OrganisationId,
+    target_municipality: Option<OrganisationId>,
+) -> bool {
+    if actor.role != Role::Administrator {
+        return false;
+    }
+    actor.organisation_id == target
+        || (actor.organisation_kind == OrganisationKind::Municipality
+            && target_municipality == Some(actor.organisation_id))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+use super::*;
+use crate::consent::ConsentStatus;
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+fn org(n: u128) -> OrganisationId {
+    OrganisationId(Uuid::from_u128(n))
+}
+
+fn actor(org_n: u128, kind: OrganisationKind, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(Uuid::from_u128(999)),
+        login: "t".into(),
+        organisation_id: org(org_n),
+        organisation_kind: kind,
+        municipality_id: Some(org(1)),
+        role,
+    }
+}
+
+fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) -> PersonFacts {
+    PersonFacts {
+        owner: org(owner),
+        shares: shares
+            .iter()
+            .map(|(o, l)| Share {
+                organisation_id: org(*o),
+                level: *l,
+            })
+            .collect(),
+        consent,
+    }
+}
+
+fn consent(status: ConsentStatus, kinds: &[OrganisationKind]) -> ConsentFacts {
+    ConsentFacts {
+        status,
+        scope: kinds.iter().copied().collect(),
+    }
+}
+
+const FIRE: OrganisationKind = OrganisationKind::FireDepartment;
+
+#[test]
+fn municipal_staff_write_their_own_residents_only() {
+    let p = person(1, &[], ConsentFacts::not_asked());
+    let staff = actor(1, OrganisationKind::Municipality, Role::WelfareStaff);
+    assert_eq!(
+        person_access(&staff, &p, &DisasterState::normal()),
+        Some(Grant {
+            level: AccessLevel::Write,
+            basis: AccessBasis::Owner
+        })
+    );
+    let other_town = actor(2, OrganisationKind::Municipality, Role::WelfareStaff);
+    assert_eq!(person_access(&other_town, &p, &DisasterState::normal()), None);
+}
+
+#[test]
+fn a_receiver_needs_both_a_share_and_consent_in_normal_times() {
+    let fire = actor(5, FIRE, Role::Responder);
+    let normal = DisasterState::normal();
+    let given = consent(ConsentStatus::Given, &[FIRE]);
+    // share and consent: read (responders never write)
+    let p = person(1, &[(5, AccessLevel::Write)], given.clone());
+    assert_eq!(
+        person_access(&fire, &p, &normal),
+        Some(Grant {
+            level: AccessLevel::Read,
+            basis: AccessBasis::Consent
+        })
+    );
+    // consent without share
+    assert_eq!(person_access(&fire, &person(1, &[], given.clone()), &normal), None);
+    // share, consent for other kinds only
+    let police_only = consent(ConsentStatus::Given, &[OrganisationKind::Police]);
+    assert_eq!(
+        person_access(&fire, &person(1, &[(5, AccessLevel::Read)], police_only), &normal),
+        None
+    );
+    // withdrawn consent takes effect at once
+    let withdrawn = consent(ConsentStatus::Withdrawn, &[FIRE]);
+    assert_eq!(
+        person_access(&fire, &person(1, &[(5, AccessLevel::Read)], withdrawn), &normal),
+        None
+    );
+}
+
+#[test]
+fn a_declared_disaster_opens_shared_records_to_support_parties_read_only() {
+    let p = person(1, &[(5, AccessLevel::Write)], ConsentFacts::not_asked());
+    let fire = actor(5, FIRE, Role::CommunityMember);
+    let declared = DisasterState {
+        declared_in: vec![org(1)],
+    };
+    assert_eq!(
+        person_access(&fire, &p, &declared),
+        Some(Grant {
+            level: AccessLevel::Read,
+            basis: AccessBasis::Disaster
+        })
+    );
+    // a disaster elsewhere changes nothing
+    let elsewhere = DisasterState {
+        declared_in: vec![org(2)],
+    };
+    assert_eq!(person_access(&fire, &p, &elsewhere), None);
+    // an NPO is not an evacuation-support party
+    let npo = actor(5, OrganisationKind::Npo, Role::PartnerStaff);
+    assert_eq!(person_access(&npo, &p, &declared), None);
+}
+
+#[test]
+fn an_administrator_of_a_non_municipality_gets_nothing_by_role_alone() {
+    let p = person(1, &[], ConsentFacts::not_asked());
+    let admin = actor(1, OrganisationKind::Npo, Role::Administrator);
+    assert_eq!(person_access(&admin, &p, &DisasterState::normal()), None);
+}
+
+#[test]
+fn user_management_is_limited_to_own_org_or_own_municipality() {
+    let town_admin = actor(1, OrganisationKind::Municipality, Role::Administrator);
+    assert!(may_manage_users_of(&town_admin, org(1), Some(org(1))));
+    assert!(may_manage_users_of(&town_admin, org(7), Some(org(1))));
+    assert!(!may_manage_users_of(&town_admin, org(7), Some(org(2))));
+    let npo_admin = actor(7, OrganisationKind::Npo, Role::Administrator);
+    assert!(may_manage_users_of(&npo_admin, org(7), Some(org(1))));
+    assert!(!may_manage_users_of(&npo_admin, org(8), Some(org(1))));
+    let staff = actor(1, OrganisationKind::Municipality, Role::WelfareStaff);
+    assert!(!may_manage_users_of(&staff, org(1), Some(org(1))));
+}
+
+fn kind_strategy() -> impl Strategy<Value = OrganisationKind> {
+    proptest::sample::select(OrganisationKind::ALL.to_vec())
+}
+fn role_strategy() -> impl Strategy<Value = Role> {
+    proptest::sample::select(Role::ALL.to_vec())
+}
+fn status_strategy() -> impl Strategy<Value = ConsentStatus> {
+    proptest::sample::select(ConsentStatus::ALL.to_vec())
+}
+fn level_strategy() -> impl Strategy<Value = AccessLevel> {
+    prop_oneof![Just(AccessLevel::Read), Just(AccessLevel::Write)]
+}
+
+prop_compose! {
+    fn any_actor()(o in 1u128..5, kind in kind_strategy(), role in role_strategy()) -> Actor {
+        actor(o, kind, role)
+    }
+}
+
+prop_compose! {
+    fn any_person()(
+        owner in 1u128..3,
+        shares in proptest::collection::btree_map(1u128..5, level_strategy(), 0..4),
+        status in status_strategy(),
+        scope in proptest::collection::btree_set(kind_strategy(), 0..5),
+    ) -> PersonFacts {
+        let shares: Vec<(u128, AccessLevel)> = shares.into_iter().collect();
+        person(owner, &shares, ConsentFacts { status, scope })
+    }
+}
+
+prop_compose! {
+    fn any_disaster()(declared in proptest::collection::btree_set(1u128..3, 0..3)) -> DisasterState {
+        DisasterState { declared_in: declared.into_iter().map(org).collect() }
+    }
+}
+
+proptest! {
+    /// The list query and the record check never disagree: whatever a search returns can be
+    /// opened, and whatever can be opened is found by a search.
+    #[test]
+    fn scope_agrees_with_record_access(a in any_actor(), p in any_person(), d in any_disaster()) {
+        prop_assert_eq!(person_scope(&a, &d).admits(&p), person_access(&a, &p, &d).is_some());
+    }
+
+    /// Without a share, only the owning municipality's staff see a person.
+    #[test]
+    fn no_share_no_access_outside_the_owner(a in any_actor(), p in any_person(), d in any_disaster()) {
+        let shared = p.shares.iter().any(|s| s.organisation_id == a.organisation_id);
+        if !shared {
+            let g = person_access(&a, &p, &d);
+            prop_assert!(g.is_none() || g.map(|g| g.basis) == Some(AccessBasis::Owner));
+            if g.is_some() { prop_assert_eq!(a.organisation_id, p.owner); }
+        }
+    }
+
+    /// In normal times nobody but the owner sees a person who has not given consent.
+    #[test]
+    fn normal_times_need_consent(a in any_actor(), p in any_person()) {
+        if let Some(g) = person_access(&a, &p, &DisasterState::normal()) {
+            prop_assert!(g.basis == AccessBasis::Owner || p.consent.status == ConsentStatus::Given);
+        }
+    }
+
+    /// Declaring a disaster only widens access, and only to read.
+    #[test]
+    fn disasters_only_widen(a in any_actor(), p in any_person(), d in any_disaster()) {
+        let before = person_access(&a, &p, &DisasterState::normal());
+        let during = person_access(&a, &p, &d);
+        if before.is_some() { prop_assert_eq!(before, during); }
+        if let (None, Some(g)) = (before, during) {
+            prop_assert_eq!(g.level, AccessLevel::Read);
+            prop_assert_eq!(g.basis, AccessBasis::Disaster);
+        }
+    }
+
+    /// Responders never write.
+    #[test]
+    fn responders_read_only(a in any_actor(), p in any_person(), d in any_disaster()) {
+        if a.role == Role::Responder {
+            if let Some(g) = person_access(&a, &p, &d) {
+                prop_assert_eq!(g.level, AccessLevel::Read);
+            }
+        }
+    }
+
+    /// Withdrawing consent removes every consent-based access at once.
+    #[test]
+    fn withdrawal_removes_consent_access(a in any_actor(), mut p in any_person()) {
+        p.consent.status = ConsentStatus::Withdrawn;
+        let g = person_access(&a, &p, &DisasterState::normal());
+        prop_assert!(g.is_none() || g.map(|g| g.basis) == Some(AccessBasis::Owner));
+    }
+}
+
+#[test]
+fn scope_of_an_empty_consent_set() {
+    let s: BTreeSet<OrganisationKind> = BTreeSet::new();
+    assert!(!ConsentFacts { status: ConsentStatus::Given, scope: s }.covers(FIRE));
+}

@@ -1,0 +1,309 @@
+//! The audit trail (監査ログ): what is recorded, how entries are chained, and how a chain is
+//! verified. Storage appends entries in the same transaction as the change they describe.
+//!
+//! Each entry's hash covers its own fields and the previous entry's hash, so changing,
+//! removing or reordering any entry breaks every hash after it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The hash that stands before the first entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    LoginLocked,
+    Logout,
+    PersonViewed,
+    PersonSearched,
+    PersonCreated,
+    PersonUpdated,
+    UserCreated,
+    MembershipAdded,
+    OrganisationCreated,
+    TokenCreated,
+    TokenRevoked,
+    AuditViewed,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 14] = [
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::LoginLocked,
+        AuditAction::Logout,
+        AuditAction::PersonViewed,
+        AuditAction::PersonSearched,
+        AuditAction::PersonCreated,
+        AuditAction::PersonUpdated,
+        AuditAction::UserCreated,
+        AuditAction::MembershipAdded,
+        AuditAction::OrganisationCreated,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::AuditViewed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded => "login.succeeded",
+            AuditAction::LoginFailed => "login.failed",
+            AuditAction::LoginLocked => "login.locked",
+            AuditAction::Logout => "logout",
+            AuditAction::PersonViewed => "person.viewed",
+            AuditAction::PersonSearched => "person.searched",
+            AuditAction::PersonCreated => "person.created",
+            AuditAction::PersonUpdated => "person.updated",
+            AuditAction::UserCreated => "user.created",
+            AuditAction::MembershipAdded => "membership.added",
+            AuditAction::OrganisationCreated => "organisation.created",
+            AuditAction::TokenCreated => "token.created",
+            AuditAction::TokenRevoked => "token.revoked",
+            AuditAction::AuditViewed => "audit.viewed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded => "ログイン",
+            AuditAction::LoginFailed => "ログイン失敗",
+            AuditAction::LoginLocked => "ログイン一時停止",
+            AuditAction::Logout => "ログアウト",
+            AuditAction::PersonViewed => "個人記録の閲覧",
+            AuditAction::PersonSearched => "個人記録の検索",
+            AuditAction::PersonCreated => "個人記録の登録",
+            AuditAction::PersonUpdated => "個人記録の更新",
+            AuditAction::UserCreated => "利用者の登録",
+            AuditAction::MembershipAdded => "所属の追加",
+            AuditAction::OrganisationCreated => "組織の登録",
+            AuditAction::TokenCreated => "APIトークンの発行",
+            AuditAction::TokenRevoked => "APIトークンの失効",
+            AuditAction::AuditViewed => "監査ログの閲覧",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// Does this action change data (as opposed to reading it)?
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            AuditAction::PersonCreated
+                | AuditAction::PersonUpdated
+                | AuditAction::UserCreated
+                | AuditAction::MembershipAdded
+                | AuditAction::OrganisationCreated
+                | AuditAction::TokenCreated
+                | AuditAction::TokenRevoked
+        )
+    }
+}
+
+/// One entry as stored: every field that the hash covers, in stored form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    /// UTC, microsecond precision.
+    pub at: DateTime<Utc>,
+    pub user_id: Option<String>,
+    pub user_login: String,
+    pub organisation_id: Option<String>,
+    pub role: Option<String>,
+    pub action: String,
+    /// The kind of record touched (`person`, `user` …).
+    pub entity: String,
+    pub entity_id: Option<String>,
+    /// The municipality owning the record touched, for filtering by the owner's administrator.
+    pub subject_owner_id: Option<String>,
+    /// owner / consent / disaster: why the access was allowed.
+    pub access_basis: Option<String>,
+    pub request_id: Option<String>,
+    /// JSON text: for writes, what changed; for searches, the query.
+    pub detail: String,
+}
+
+/// Timestamps are hashed in one fixed textual form.
+pub fn format_timestamp(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// The hash of `record` chained onto `prev_hash` (hex SHA-256).
+pub fn chain_hash(prev_hash: &str, record: &AuditRecord) -> String {
+    let fields = serde_json::json!([
+        record.seq,
+        format_timestamp(&record.at),
+        record.user_id,
+        record.user_login,
+        record.organisation_id,
+        record.role,
+        record.action,
+        record.entity,
+        record.entity_id,
+        record.subject_owner_id,
+        record.access_basis,
+        record.request_id,
+        record.detail,
+    ]);
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(fields.to_string().as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Where a chain is broken.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("監査ログ {seq} 番のハッシュが一致しません（改ざんの可能性）")]
+    HashMismatch { seq: i64 },
+    #[error("監査ログ {seq} 番の直前のハッシュが一致しません（削除または並べ替えの可能性）")]
+    PrevMismatch { seq: i64 },
+    #[error("監査ログの番号が飛んでいます: {expected} 番の次が {found} 番（削除の可能性）")]
+    Gap { expected: i64, found: i64 },
+    #[error("監査ログの末尾が記録と一致しません: 最後は {found} 番、記録では {expected} 番（末尾の削除の可能性）")]
+    Tail { expected: i64, found: i64 },
+}
+
+/// Checks entries in sequence order, each with its stored `prev_hash` and `hash`, starting
+/// after `(start_seq, start_hash)`; returns the last `(seq, hash)` for the next batch.
+pub fn verify_batch<'a>(
+    start: (i64, String),
+    entries: impl IntoIterator<Item = (&'a AuditRecord, &'a str, &'a str)>,
+) -> Result<(i64, String), ChainBreak> {
+    let (mut last_seq, mut last_hash) = start;
+    for (record, prev_hash, hash) in entries {
+        if record.seq != last_seq + 1 {
+            return Err(ChainBreak::Gap {
+                expected: last_seq + 1,
+                found: record.seq,
+            });
+        }
+        if prev_hash != last_hash {
+            return Err(ChainBreak::PrevMismatch { seq: record.seq });
+        }
+        if chain_hash(prev_hash, record) != hash {
+            return Err(ChainBreak::HashMismatch { seq: record.seq });
+        }
+        last_seq = record.seq;
+        last_hash = hash.to_owned();
+    }
+    Ok((last_seq, last_hash))
+}
+
+/// Field-by-field difference of two JSON objects: `{field: [before, after]}` for every field
+/// that differs. Used as the `detail` of update entries.
+pub fn diff(before: &Value, after: &Value) -> BTreeMap<String, [Value; 2]> {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut out = BTreeMap::new();
+    for key in b.keys().chain(a.keys()) {
+        let bv = b.get(key).cloned().unwrap_or(Value::Null);
+        let av = a.get(key).cloned().unwrap_or(Value::Null);
+        if bv != av {
+            out.insert(key.clone(), [bv, av]);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn record(seq: i64, detail: &str) -> AuditRecord {
+        AuditRecord {
+            seq,
+            at: Utc.timestamp_opt(1_700_000_000 + seq, 123_456_000).single().unwrap_or_default(),
+            user_id: Some("u".into()),
+            user_login: "yamada".into(),
+            organisation_id: Some("o".into()),
+            role: Some("welfare_staff".into()),
+            action: "person.viewed".into(),
+            entity: "person".into(),
+            entity_id: Some(format!("p{seq}")),
+            subject_owner_id: None,
+            access_basis: Some("owner".into()),
+            request_id: None,
+            detail: detail.into(),
+        }
+    }
+
+    fn chain(n: i64) -> Vec<(AuditRecord, String, String)> {
+        let mut prev = GENESIS_HASH.to_owned();
+        (1..=n)
+            .map(|i| {
+                let r = record(i, "{}");
+                let h = chain_hash(&prev, &r);
+                let out = (r, prev.clone(), h.clone());
+                prev = h;
+                out
+            })
+            .collect()
+    }
+
+    fn verify(c: &[(AuditRecord, String, String)]) -> Result<(i64, String), ChainBreak> {
+        verify_batch(
+            (0, GENESIS_HASH.to_owned()),
+            c.iter().map(|(r, p, h)| (r, p.as_str(), h.as_str())),
+        )
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let c = chain(5);
+        assert_eq!(verify(&c).map(|(s, _)| s), Ok(5));
+    }
+
+    #[test]
+    fn edits_deletions_and_reorders_are_detected() {
+        let mut edited = chain(5);
+        edited[2].0.user_login = "someone-else".into();
+        assert_eq!(verify(&edited), Err(ChainBreak::HashMismatch { seq: 3 }));
+
+        let mut deleted = chain(5);
+        deleted.remove(2);
+        assert_eq!(verify(&deleted), Err(ChainBreak::Gap { expected: 3, found: 4 }));
+
+        let mut swapped = chain(5);
+        swapped.swap(1, 2);
+        assert!(verify(&swapped).is_err());
+    }
+
+    #[test]
+    fn diff_lists_only_changed_fields() {
+        let d = diff(
+            &serde_json::json!({"name": "山田", "phone": "1", "x": 1}),
+            &serde_json::json!({"name": "山本", "phone": "1", "y": 2}),
+        );
+        assert_eq!(d.keys().cloned().collect::<Vec<_>>(), vec!["name", "x", "y"]);
+    }
+
+    #[test]
+    fn action_codes_round_trip() {
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(a.code()), Some(a));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_change_to_any_detail_is_detected(n in 1i64..10, at in 0usize..10, s in "\\PC{0,20}") {
+            let mut c = chain(n);
+            let i = at % c.len();
+            prop_assume!(c[i].0.detail != s);
+            c[i].0.detail = s;
+            prop_assert_eq!(verify(&c), Err(ChainBreak::HashMismatch { seq: i as i64 + 1 }));
+        }
+    }
+}

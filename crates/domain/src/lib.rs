@@ -1,0 +1,22 @@
+//! tsunagi's domain: the types and rules of the work, with no I/O.
+//!
+//! Architecture invariant: nothing in this crate touches a database, a file, the network or
+//! the clock. Rules take plain values and return plain values, so they can be tested
+//! exhaustively. Storage, HTTP and the CLI are thin layers around this crate.
+
+pub mod access;
+pub mod audit;
+pub mod consent;
+pub mod disaster;
+pub mod error;
+pub mod ids;
+pub mod municipality;
+pub mod organisation;
+pub mod paging;
+pub mod person;
+pub mod role;
+pub mod text;
+pub mod wareki;
+
+pub use error::{FieldError, ValidationErrors};
+pub use ids::{HouseholdId, MembershipId, OrganisationId, PersonId, UserId};

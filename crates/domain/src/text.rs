@@ -1,0 +1,166 @@
+//! Japanese text as staff type it: full/half width, hiragana/katakana, spaces.
+//!
+//! Staff search for `ﾔﾏﾀﾞ`, `やまだ`, `ヤマダ` or `山田　太郎` and expect the same person.
+//! Everything here is NFKC first (half-width katakana become full-width, full-width ASCII
+//! becomes ASCII), then folded.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Is `c` in the Unicode Private Use Area, where municipal systems' 外字 land after decoding?
+pub fn is_gaiji(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+/// Does the text hold a private-use character (外字)? Such records are flagged "外字を含む".
+pub fn contains_gaiji(s: &str) -> bool {
+    s.chars().any(is_gaiji)
+}
+
+fn katakana_to_hiragana(c: char) -> char {
+    match c {
+        // ァ..ヶ map onto ぁ..ゖ (0x60 apart); ヷ..ヺ have no hiragana form.
+        '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        // Iteration marks ヽヾ -> ゝゞ
+        '\u{30FD}' | '\u{30FE}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        _ => c,
+    }
+}
+
+fn hiragana_to_katakana(c: char) -> char {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => {
+            char::from_u32(c as u32 + 0x60).unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+/// Folds text for searching: NFKC, katakana → hiragana, lower case, and all white space
+/// (including the ideographic space U+3000) removed. Apply the same fold to the stored key
+/// and to the query.
+pub fn fold_for_search(s: &str) -> String {
+    let folded: String = s
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .map(katakana_to_hiragana)
+        .collect();
+    // Removing spaces can bring a combining mark next to its base: compose once more.
+    folded.nfkc().collect()
+}
+
+/// Normalises a reading (フリガナ) to full-width katakana with single ASCII-free spaces:
+/// `ﾔﾏﾀﾞ ﾀﾛｳ`, `やまだ　たろう` and `ヤマダ タロウ` all become `ヤマダ　タロウ`.
+pub fn normalise_kana(s: &str) -> String {
+    let folded: String = s.nfkc().map(hiragana_to_katakana).collect();
+    collapse_spaces(&folded, '\u{3000}')
+}
+
+/// Collapses runs of white space to one `sep` and trims the ends.
+pub fn collapse_spaces(s: &str, sep: char) -> String {
+    let mut out = String::with_capacity(s.len());
+    for part in s.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(sep);
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Is every character a katakana (after [`normalise_kana`]), a prolonged-sound mark, a middle
+/// dot or a space? Used to check a reading.
+pub fn is_katakana_reading(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '・' | '\u{30FD}' | '\u{30FE}' | '\u{3000}' | ' ')
+    })
+}
+
+/// Normalises a name as entered: NFKC would turn some 異体字 into their standard forms and lose
+/// what the person's register says, so names are only trimmed and their spaces collapsed to
+/// one ideographic space.
+pub fn normalise_name(s: &str) -> String {
+    collapse_spaces(s, '\u{3000}')
+}
+
+/// Escapes `%`, `_` and the escape character itself for a SQL `LIKE … ESCAPE '\'` pattern.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn half_width_katakana_hiragana_and_katakana_fold_together() {
+        let a = fold_for_search("ﾔﾏﾀﾞ ﾀﾛｳ");
+        assert_eq!(a, "やまだたろう");
+        assert_eq!(fold_for_search("やまだ　たろう"), a);
+        assert_eq!(fold_for_search("ヤマダ　タロウ"), a);
+        assert_eq!(fold_for_search("ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ"), "ぱぴぷぺぽ");
+    }
+
+    #[test]
+    fn full_width_ascii_and_digits_fold() {
+        assert_eq!(fold_for_search("ＡＢＣ１２３"), "abc123");
+    }
+
+    #[test]
+    fn kanji_survive_folding() {
+        assert_eq!(fold_for_search("山田　太郎"), "山田太郎");
+    }
+
+    #[test]
+    fn kana_normalises_to_full_width_katakana() {
+        assert_eq!(normalise_kana(" ﾔﾏﾀﾞ  ﾀﾛｳ "), "ヤマダ\u{3000}タロウ");
+        assert_eq!(normalise_kana("やまだ たろう"), "ヤマダ\u{3000}タロウ");
+        assert!(is_katakana_reading(&normalise_kana("ｻｲﾄｳ ｹｰｺ")));
+        assert!(!is_katakana_reading(&normalise_kana("Saito")));
+        assert!(!is_katakana_reading("山田"));
+    }
+
+    #[test]
+    fn gaiji_are_detected() {
+        assert!(contains_gaiji("髙\u{E123}田"));
+        assert!(!contains_gaiji("髙田"));
+    }
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(escape_like("50%_a\\"), "50\\%\\_a\\\\");
+    }
+
+    proptest! {
+        #[test]
+        fn fold_is_idempotent(s in "\\PC{0,40}") {
+            let once = fold_for_search(&s);
+            prop_assert_eq!(fold_for_search(&once), once.clone());
+        }
+
+        #[test]
+        fn hiragana_and_katakana_spellings_fold_equal(s in "[ぁ-ゖ]{1,20}") {
+            let kata: String = s.chars().map(hiragana_to_katakana).collect();
+            prop_assert_eq!(fold_for_search(&s), fold_for_search(&kata));
+        }
+
+        #[test]
+        fn folded_text_has_no_white_space(s in "\\PC{0,40}") {
+            prop_assert!(!fold_for_search(&s).chars().any(char::is_whitespace));
+        }
+
+        #[test]
+        fn normalise_kana_is_idempotent(s in "\\PC{0,40}") {
+            let once = normalise_kana(&s);
+            prop_assert_eq!(normalise_kana(&once), once.clone());
+        }
+    }
+}

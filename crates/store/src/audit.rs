@@ -1,0 +1,359 @@
+//! The audited transaction, the only way to write, and the audit trail's queries.
+//!
+//! Architecture invariant: repository functions that write, or that read a person's detail,
+//! take `&mut AuditedTx`. Its `commit` appends the recorded entries to the hash chain in the
+//! same database transaction, so a change without its audit entry cannot be committed.
+
+use crate::entity::{audit_head, audit_log};
+use crate::error::StoreError;
+use crate::{Store, now};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde_json::Value;
+use tsunagi_domain::access::{AccessBasis, Actor};
+use tsunagi_domain::audit::{AuditAction, AuditRecord, ChainBreak, GENESIS_HASH, chain_hash};
+use tsunagi_domain::paging::Page;
+
+/// Who is acting, for the audit trail. Built from an [`Actor`], or anonymously for logins.
+#[derive(Clone, Debug, Default)]
+pub struct AuditContext {
+    pub user_id: Option<String>,
+    pub user_login: String,
+    pub organisation_id: Option<String>,
+    pub role: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl AuditContext {
+    pub fn for_actor(actor: &Actor, request_id: Option<String>) -> Self {
+        Self {
+            user_id: Some(actor.user_id.to_string()),
+            user_login: actor.login.clone(),
+            organisation_id: Some(actor.organisation_id.to_string()),
+            role: Some(actor.role.code().to_owned()),
+            request_id,
+        }
+    }
+
+    /// For the command line and other system work: `login` names the operator.
+    pub fn system(login: &str) -> Self {
+        Self {
+            user_login: login.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
+/// One entry waiting for commit.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub action: AuditAction,
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub subject_owner_id: Option<String>,
+    pub access_basis: Option<AccessBasis>,
+    pub detail: Value,
+}
+
+impl Entry {
+    pub fn new(action: AuditAction, entity: &'static str, entity_id: impl ToString) -> Self {
+        Self {
+            action,
+            entity,
+            entity_id: Some(entity_id.to_string()),
+            subject_owner_id: None,
+            access_basis: None,
+            detail: Value::Object(Default::default()),
+        }
+    }
+    pub fn owner(mut self, owner: impl ToString) -> Self {
+        self.subject_owner_id = Some(owner.to_string());
+        self
+    }
+    pub fn basis(mut self, basis: AccessBasis) -> Self {
+        self.access_basis = Some(basis);
+        self
+    }
+    pub fn detail(mut self, detail: Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A database transaction that carries its audit entries. Dropping it without `commit` rolls
+/// everything back.
+pub struct AuditedTx {
+    tx: DatabaseTransaction,
+    ctx: AuditContext,
+    head: (i64, String),
+    entries: Vec<Entry>,
+}
+
+impl Store {
+    /// Begins an audited transaction. Takes the audit chain's lock first, so appends are
+    /// serialised (and SQLite takes its write lock before any read, avoiding busy snapshots).
+    pub async fn begin(&self, ctx: AuditContext) -> Result<AuditedTx, StoreError> {
+        let tx = self.conn().begin().await?;
+        audit_head::Entity::update_many()
+            .col_expr(
+                audit_head::Column::LockCounter,
+                Expr::col(audit_head::Column::LockCounter).add(1),
+            )
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(&tx)
+            .await?;
+        let head = audit_head::Entity::find_by_id(1)
+            .one(&tx)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("audit_head row is missing".into()))?;
+        Ok(AuditedTx {
+            tx,
+            ctx,
+            head: (head.seq, head.hash),
+            entries: Vec::new(),
+        })
+    }
+}
+
+impl AuditedTx {
+    /// The connection to run queries on, inside the transaction.
+    pub(crate) fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub fn context(&self) -> &AuditContext {
+        &self.ctx
+    }
+
+    /// Records an entry, appended at commit.
+    pub fn record(&mut self, entry: Entry) {
+        self.entries.push(entry);
+    }
+
+    /// Appends the entries to the chain and commits. Returns the last sequence number.
+    pub async fn commit(self) -> Result<i64, StoreError> {
+        let AuditedTx {
+            tx,
+            ctx,
+            head,
+            entries,
+        } = self;
+        let (mut seq, mut prev) = head;
+        let at = now();
+        for e in entries {
+            seq += 1;
+            let record = AuditRecord {
+                seq,
+                at,
+                user_id: ctx.user_id.clone(),
+                user_login: ctx.user_login.clone(),
+                organisation_id: ctx.organisation_id.clone(),
+                role: ctx.role.clone(),
+                action: e.action.code().to_owned(),
+                entity: e.entity.to_owned(),
+                entity_id: e.entity_id,
+                subject_owner_id: e.subject_owner_id,
+                access_basis: e.access_basis.map(|b| b.code().to_owned()),
+                request_id: ctx.request_id.clone(),
+                detail: e.detail.to_string(),
+            };
+            let hash = chain_hash(&prev, &record);
+            insert_record(&tx, record, &prev, &hash).await?;
+            prev = hash;
+        }
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::Seq, Expr::value(seq))
+            .col_expr(audit_head::Column::Hash, Expr::value(prev))
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(&tx)
+            .await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+}
+
+async fn insert_record(
+    conn: &impl ConnectionTrait,
+    r: AuditRecord,
+    prev: &str,
+    hash: &str,
+) -> Result<(), StoreError> {
+    let row = audit_log::ActiveModel {
+        seq: Set(r.seq),
+        at: Set(r.at),
+        user_id: Set(r.user_id),
+        user_login: Set(r.user_login),
+        organisation_id: Set(r.organisation_id),
+        role: Set(r.role),
+        action: Set(r.action),
+        entity: Set(r.entity),
+        entity_id: Set(r.entity_id),
+        subject_owner_id: Set(r.subject_owner_id),
+        access_basis: Set(r.access_basis),
+        request_id: Set(r.request_id),
+        detail: Set(r.detail),
+        prev_hash: Set(prev.to_owned()),
+        hash: Set(hash.to_owned()),
+    };
+    audit_log::Entity::insert(row).exec(conn).await?;
+    Ok(())
+}
+
+fn to_record(m: &audit_log::Model) -> AuditRecord {
+    AuditRecord {
+        seq: m.seq,
+        at: m.at,
+        user_id: m.user_id.clone(),
+        user_login: m.user_login.clone(),
+        organisation_id: m.organisation_id.clone(),
+        role: m.role.clone(),
+        action: m.action.clone(),
+        entity: m.entity.clone(),
+        entity_id: m.entity_id.clone(),
+        subject_owner_id: m.subject_owner_id.clone(),
+        access_basis: m.access_basis.clone(),
+        request_id: m.request_id.clone(),
+        detail: m.detail.clone(),
+    }
+}
+
+/// The result of a full verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: i64,
+    pub last_hash: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Broken(#[from] ChainBreak),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Re-computes the whole chain, in batches, and checks it against the stored head.
+/// `progress` is called with (entries checked, total).
+pub async fn verify(store: &Store, mut progress: impl FnMut(u64, u64)) -> Result<Verified, VerifyError> {
+    let db = store.conn();
+    let total = audit_log::Entity::find()
+        .count(db)
+        .await
+        .map_err(StoreError::from)?;
+    let mut last = (0i64, GENESIS_HASH.to_owned());
+    let mut checked = 0u64;
+    loop {
+        let batch = audit_log::Entity::find()
+            .filter(audit_log::Column::Seq.gt(last.0))
+            .order_by_asc(audit_log::Column::Seq)
+            .limit(2000)
+            .all(db)
+            .await
+            .map_err(StoreError::from)?;
+        if batch.is_empty() {
+            break;
+        }
+        let records: Vec<AuditRecord> = batch.iter().map(to_record).collect();
+        last = tsunagi_domain::audit::verify_batch(
+            last,
+            records
+                .iter()
+                .zip(&batch)
+                .map(|(r, m)| (r, m.prev_hash.as_str(), m.hash.as_str())),
+        )?;
+        checked += batch.len() as u64;
+        progress(checked, total);
+    }
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await
+        .map_err(StoreError::from)?
+        .ok_or_else(|| StoreError::Corrupt("audit_head row is missing".into()))?;
+    if head.seq != last.0 || head.hash != last.1 {
+        return Err(ChainBreak::Tail {
+            expected: head.seq,
+            found: last.0,
+        }
+        .into());
+    }
+    Ok(Verified {
+        entries: last.0,
+        last_hash: last.1,
+    })
+}
+
+/// Filters of the audit trail screen.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub user_login: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One page of the audit trail.
+#[derive(Clone, Debug)]
+pub struct AuditPage {
+    pub items: Vec<AuditRecord>,
+    pub total: u64,
+}
+
+/// The entries `actor` may read: those made in the actor's organisation and, for a
+/// municipality, those about its residents' records. Reading is itself recorded.
+pub async fn list(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: Page,
+) -> Result<AuditPage, StoreError> {
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::ReadAudit) {
+        return Err(StoreError::Forbidden);
+    }
+    let org = actor.organisation_id.to_string();
+    let mut cond = Condition::all().add(
+        Condition::any()
+            .add(audit_log::Column::OrganisationId.eq(org.clone()))
+            .add(audit_log::Column::SubjectOwnerId.eq(org)),
+    );
+    if let Some(a) = &filter.action {
+        cond = cond.add(audit_log::Column::Action.eq(a.clone()));
+    }
+    if let Some(u) = &filter.user_login {
+        cond = cond.add(audit_log::Column::UserLogin.eq(u.clone()));
+    }
+    if let Some(e) = &filter.entity_id {
+        cond = cond.add(audit_log::Column::EntityId.eq(e.clone()));
+    }
+    if let Some(f) = filter.from {
+        cond = cond.add(audit_log::Column::At.gte(f));
+    }
+    if let Some(u) = filter.until {
+        cond = cond.add(audit_log::Column::At.lt(u));
+    }
+    let query = audit_log::Entity::find().filter(cond);
+    let total = query.clone().count(tx.conn()).await?;
+    let rows = query
+        .order_by_desc(audit_log::Column::Seq)
+        .offset(page.offset())
+        .limit(page.size)
+        .all(tx.conn())
+        .await?;
+    tx.record(
+        Entry::new(AuditAction::AuditViewed, "audit", "")
+            .detail(serde_json::json!({
+                "action": filter.action,
+                "user_login": filter.user_login,
+                "entity_id": filter.entity_id,
+                "page": page.number,
+            })),
+    );
+    Ok(AuditPage {
+        items: rows.iter().map(to_record).collect(),
+        total,
+    })
+}

@@ -1,0 +1,14 @@
+//! SeaORM entities: one module per table. Plain rows; meaning lives in the domain crate.
+
+pub mod api_token;
+pub mod audit_head;
+pub mod audit_log;
+pub mod consent;
+pub mod consent_scope;
+pub mod household;
+pub mod membership;
+pub mod organisation;
+pub mod person;
+pub mod person_share;
+pub mod session;
+pub mod user;

@@ -1,0 +1,35 @@
+//! tsunagi's storage: SeaORM entities, migrations and repositories, on SQLite (embedded
+//! default) and PostgreSQL (production) from one code base.
+//!
+//! Architecture invariants:
+//! - Every repository call that touches a person takes the acting [`Actor`] and asks the
+//!   domain's policy; there is no "all rows" path for users.
+//! - Every write, and every read of a person's detail, goes through [`AuditedTx`]: the audit
+//!   entry is appended in the same transaction as the change, or neither happens.
+//! - Dialect-specific SQL lives only in [`db`].
+//!
+//! [`Actor`]: tsunagi_domain::access::Actor
+
+pub mod audit;
+pub mod db;
+pub mod entity;
+mod error;
+pub mod migration;
+pub mod organisations;
+pub mod persons;
+pub mod sessions;
+pub mod testing;
+pub mod tokens;
+pub mod users;
+
+pub use audit::{AuditContext, AuditedTx};
+pub use db::Store;
+pub use error::StoreError;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// Now, truncated to microseconds: PostgreSQL keeps microseconds and SQLite nanoseconds, so
+/// values read back must equal values written on both.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}

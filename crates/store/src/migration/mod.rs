@@ -1,0 +1,15 @@
+//! Schema migrations: one set for SQLite and PostgreSQL, applied at start-up and by
+//! `tsunagi migrate`. Migrations are append-only: never edit one that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}
