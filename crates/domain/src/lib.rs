@@ -10,6 +10,7 @@ pub mod consent;
 pub mod disaster;
 pub mod error;
 pub mod ids;
+pub mod login;
 pub mod municipality;
 pub mod organisation;
 pub mod paging;

@@ -1,0 +1,136 @@
+//! Organisations. The directory (names and kinds) is not personal data: every user may read it.
+
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::organisation;
+use crate::error::StoreError;
+use crate::{Store, now};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use tsunagi_domain::OrganisationId;
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::municipality::MunicipalityCode;
+use tsunagi_domain::organisation::OrganisationKind;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub local_gov_code: Option<String>,
+    pub municipality_id: Option<OrganisationId>,
+}
+
+impl TryFrom<organisation::Model> for Organisation {
+    type Error = StoreError;
+    fn try_from(m: organisation::Model) -> Result<Self, StoreError> {
+        Ok(Organisation {
+            id: m.id.into(),
+            kind: m.kind.parse().map_err(StoreError::Corrupt)?,
+            name: m.name,
+            local_gov_code: m.local_gov_code,
+            municipality_id: m.municipality_id.map(Into::into),
+        })
+    }
+}
+
+/// What is needed to register an organisation.
+#[derive(Clone, Debug)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub local_gov_code: Option<MunicipalityCode>,
+    /// The municipality it works in; ignored for a municipality (which is its own).
+    pub municipality_id: Option<OrganisationId>,
+}
+
+pub async fn create(tx: &mut AuditedTx, new: NewOrganisation) -> Result<Organisation, StoreError> {
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
+            "name",
+            "組織名を200文字以内で入力してください",
+        )));
+    }
+    let id = OrganisationId::new_v7();
+    let municipality_id = if new.kind == OrganisationKind::Municipality {
+        Some(id)
+    } else {
+        new.municipality_id
+    };
+    if let Some(m) = municipality_id.filter(|m| *m != id) {
+        let parent = get(tx.conn(), m).await?.ok_or(StoreError::NotFound)?;
+        if parent.kind != OrganisationKind::Municipality {
+            return Err(StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
+                "municipality_id",
+                "所属市町村には市町村を指定してください",
+            )));
+        }
+    }
+    let row = organisation::ActiveModel {
+        id: Set(id.0),
+        name: Set(name),
+        kind: Set(new.kind.code().to_owned()),
+        local_gov_code: Set(new.local_gov_code.map(|c| c.to_string())),
+        municipality_id: Set(municipality_id.map(|m| m.0)),
+        created_at: Set(now()),
+    };
+    let m = organisation::Entity::insert(row)
+        .exec_with_returning(tx.conn())
+        .await?;
+    let org = Organisation::try_from(m)?;
+    tx.record(
+        Entry::new(AuditAction::OrganisationCreated, "organisation", org.id).detail(
+            serde_json::json!({"name": org.name, "kind": org.kind.code(), "local_gov_code": org.local_gov_code}),
+        ),
+    );
+    Ok(org)
+}
+
+pub(crate) async fn get(
+    conn: &impl sea_orm::ConnectionTrait,
+    id: OrganisationId,
+) -> Result<Option<Organisation>, StoreError> {
+    organisation::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .map(Organisation::try_from)
+        .transpose()
+}
+
+impl Store {
+    pub async fn organisation(&self, id: OrganisationId) -> Result<Option<Organisation>, StoreError> {
+        get(self.conn(), id).await
+    }
+
+    /// The directory, by kind then name.
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let rows = organisation::Entity::find()
+            .order_by_asc(organisation::Column::Kind)
+            .order_by_asc(organisation::Column::Name)
+            .all(self.conn())
+            .await?;
+        rows.into_iter().map(Organisation::try_from).collect()
+    }
+
+    /// Organisations working in a municipality (including the municipality itself).
+    pub async fn organisations_in(
+        &self,
+        municipality: OrganisationId,
+    ) -> Result<Vec<Organisation>, StoreError> {
+        let rows = organisation::Entity::find()
+            .filter(organisation::Column::MunicipalityId.eq(municipality.0))
+            .order_by_asc(organisation::Column::Name)
+            .all(self.conn())
+            .await?;
+        rows.into_iter().map(Organisation::try_from).collect()
+    }
+
+    pub async fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>, StoreError> {
+        organisation::Entity::find()
+            .filter(organisation::Column::Name.eq(name))
+            .one(self.conn())
+            .await?
+            .map(Organisation::try_from)
+            .transpose()
+    }
+}

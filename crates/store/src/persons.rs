@@ -1,0 +1,528 @@
+//! Person records: search, read, create and update, each checked against the domain's sharing
+//! policy and written to the audit trail.
+
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{consent, consent_scope, household, person, person_share};
+use crate::error::StoreError;
+use crate::now;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use tsunagi_domain::access::{
+    AccessLevel, Actor, Capability, Grant, PersonFacts, PersonScope, Share, can, person_access,
+    person_scope,
+};
+use tsunagi_domain::audit::{AuditAction, diff};
+use tsunagi_domain::consent::{ConsentFacts, ConsentStatus};
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::organisation::OrganisationKind;
+use tsunagi_domain::paging::Page;
+use tsunagi_domain::person::PersonDetails;
+use tsunagi_domain::text::{escape_like, fold_for_search};
+use tsunagi_domain::{HouseholdId, OrganisationId, PersonId};
+
+/// A line of a person list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PersonSummary {
+    pub id: PersonId,
+    pub municipality_id: OrganisationId,
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: NaiveDate,
+    pub sex: tsunagi_domain::person::Sex,
+    pub address: String,
+    pub relationship: Option<String>,
+    pub has_gaiji: bool,
+}
+
+/// A person's whole record as the actor may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PersonRecord {
+    pub id: PersonId,
+    pub municipality_id: OrganisationId,
+    pub details: PersonDetails,
+    pub household_id: Option<HouseholdId>,
+    pub has_gaiji: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub consent: ConsentFacts,
+    /// How the actor may use the record, and why.
+    pub grant: Grant,
+    /// The other members of the household whom the actor may also see.
+    pub household: Vec<PersonSummary>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonPage {
+    pub items: Vec<PersonSummary>,
+    pub total: u64,
+    pub page: Page,
+}
+
+fn summary(m: &person::Model) -> Result<PersonSummary, StoreError> {
+    Ok(PersonSummary {
+        id: m.id.into(),
+        municipality_id: m.municipality_id.into(),
+        name: m.name.clone(),
+        name_kana: m.name_kana.clone(),
+        birth_date: m.birth_date,
+        sex: m.sex.parse().map_err(StoreError::Corrupt)?,
+        address: m.address.clone(),
+        relationship: m.relationship.clone(),
+        has_gaiji: m.has_gaiji,
+    })
+}
+
+fn details(m: &person::Model, household_no: Option<String>) -> Result<PersonDetails, StoreError> {
+    Ok(PersonDetails {
+        resident_no: m.resident_no.clone(),
+        name: m.name.clone(),
+        name_kana: m.name_kana.clone(),
+        birth_date: m.birth_date,
+        sex: m.sex.parse().map_err(StoreError::Corrupt)?,
+        postal_code: m.postal_code.clone(),
+        address: m.address.clone(),
+        address_extra: m.address_extra.clone(),
+        phone: m.phone.clone(),
+        household_no,
+        relationship: m.relationship.clone(),
+    })
+}
+
+/// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
+fn scope_condition(scope: &PersonScope) -> Condition {
+    let shared = person::Column::Id.in_subquery(
+        Query::select()
+            .column(person_share::Column::PersonId)
+            .from(person_share::Entity)
+            .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
+            .to_owned(),
+    );
+    let consented = person::Column::Id.in_subquery(
+        Query::select()
+            .column((consent::Entity, consent::Column::PersonId))
+            .from(consent::Entity)
+            .inner_join(
+                consent_scope::Entity,
+                Expr::col((consent_scope::Entity, consent_scope::Column::PersonId))
+                    .equals((consent::Entity, consent::Column::PersonId)),
+            )
+            .and_where(
+                Expr::col((consent::Entity, consent::Column::Status))
+                    .eq(ConsentStatus::Given.code()),
+            )
+            .and_where(
+                Expr::col((consent_scope::Entity, consent_scope::Column::ReceiverKind))
+                    .eq(scope.kind.code()),
+            )
+            .to_owned(),
+    );
+    let mut basis = Condition::any().add(consented);
+    if !scope.disaster_owners.is_empty() {
+        basis = basis.add(
+            person::Column::MunicipalityId
+                .is_in(scope.disaster_owners.iter().map(|o| o.0).collect::<Vec<_>>()),
+        );
+    }
+    let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
+    if let Some(owner) = scope.owned_by {
+        cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
+    }
+    cond
+}
+
+async fn facts(conn: &impl ConnectionTrait, m: &person::Model) -> Result<PersonFacts, StoreError> {
+    let shares = person_share::Entity::find()
+        .filter(person_share::Column::PersonId.eq(m.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| {
+            Ok(Share {
+                organisation_id: s.organisation_id.into(),
+                level: AccessLevel::parse(&s.level)
+                    .ok_or_else(|| StoreError::Corrupt(format!("share level {}", s.level)))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(PersonFacts {
+        owner: m.municipality_id.into(),
+        shares,
+        consent: consent_of(conn, m.id).await?,
+    })
+}
+
+async fn consent_of(conn: &impl ConnectionTrait, id: uuid::Uuid) -> Result<ConsentFacts, StoreError> {
+    let Some(c) = consent::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(ConsentFacts::not_asked());
+    };
+    let scope = consent_scope::Entity::find()
+        .filter(consent_scope::Column::PersonId.eq(id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.receiver_kind.parse::<OrganisationKind>().map_err(StoreError::Corrupt))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(ConsentFacts {
+        status: c.status.parse().map_err(StoreError::Corrupt)?,
+        scope,
+    })
+}
+
+/// Loads a person and decides access; `None` when absent or not visible (never told apart).
+async fn load_visible(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+) -> Result<Option<(person::Model, PersonFacts, Grant)>, StoreError> {
+    let Some(m) = person::Entity::find_by_id(id.0).one(tx.conn()).await? else {
+        return Ok(None);
+    };
+    let f = facts(tx.conn(), &m).await?;
+    Ok(person_access(actor, &f, disaster).map(|g| (m, f, g)))
+}
+
+/// Searches the persons `actor` may see by name, reading (any width, hiragana or katakana) or
+/// 宛名番号. An empty query lists everyone visible. Ordered by reading.
+pub async fn search(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    query: &str,
+    page: Page,
+) -> Result<PersonPage, StoreError> {
+    let scope = person_scope(actor, disaster);
+    let mut cond = Condition::all().add(scope_condition(&scope));
+    let folded = fold_for_search(query);
+    if !folded.is_empty() {
+        let pattern = format!("%{}%", escape_like(&folded));
+        let mut text = Condition::any()
+            .add(Expr::col(person::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')));
+        if folded.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            text = text.add(person::Column::ResidentNo.eq(folded.clone()));
+        }
+        cond = cond.add(text);
+    }
+    let q = person::Entity::find().filter(cond);
+    let total = q.clone().count(tx.conn()).await?;
+    let rows = q
+        .order_by_asc(person::Column::NameKana)
+        .order_by_asc(person::Column::Id)
+        .offset(page.offset())
+        .limit(page.size)
+        .all(tx.conn())
+        .await?;
+    tx.record(
+        Entry::new(AuditAction::PersonSearched, "person", "")
+            .detail(serde_json::json!({"q": query, "page": page.number, "total": total})),
+    );
+    Ok(PersonPage {
+        items: rows.iter().map(summary).collect::<Result<_, _>>()?,
+        total,
+        page,
+    })
+}
+
+async fn household_no(conn: &impl ConnectionTrait, id: Option<uuid::Uuid>) -> Result<Option<String>, StoreError> {
+    match id {
+        Some(h) => Ok(household::Entity::find_by_id(h)
+            .one(conn)
+            .await?
+            .map(|h| h.household_no)),
+        None => Ok(None),
+    }
+}
+
+async fn record_of(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    m: person::Model,
+    f: PersonFacts,
+    grant: Grant,
+) -> Result<PersonRecord, StoreError> {
+    let mut household = Vec::new();
+    if let Some(h) = m.household_id {
+        let scope = person_scope(actor, disaster);
+        let members = person::Entity::find()
+            .filter(person::Column::HouseholdId.eq(h))
+            .filter(person::Column::Id.ne(m.id))
+            .filter(scope_condition(&scope))
+            .order_by_asc(person::Column::BirthDate)
+            .all(tx.conn())
+            .await?;
+        household = members.iter().map(summary).collect::<Result<_, _>>()?;
+    }
+    Ok(PersonRecord {
+        id: m.id.into(),
+        municipality_id: m.municipality_id.into(),
+        details: details(&m, household_no(tx.conn(), m.household_id).await?)?,
+        household_id: m.household_id.map(Into::into),
+        has_gaiji: m.has_gaiji,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        consent: f.consent,
+        grant,
+        household,
+    })
+}
+
+/// Reads one person's record, recording the view with its basis. `NotFound` when the person
+/// does not exist or the actor may not see it.
+pub async fn get(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+) -> Result<PersonRecord, StoreError> {
+    let Some((m, f, grant)) = load_visible(tx, actor, disaster, id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    tx.record(
+        Entry::new(AuditAction::PersonViewed, "person", id)
+            .owner(m.municipality_id)
+            .basis(grant.basis),
+    );
+    record_of(tx, actor, disaster, m, f, grant).await
+}
+
+async fn household_for(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    no: Option<&str>,
+) -> Result<Option<uuid::Uuid>, StoreError> {
+    let Some(no) = no else { return Ok(None) };
+    if let Some(h) = household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(municipality.0))
+        .filter(household::Column::HouseholdNo.eq(no))
+        .one(tx.conn())
+        .await?
+    {
+        return Ok(Some(h.id));
+    }
+    let id = HouseholdId::new_v7().0;
+    household::Entity::insert(household::ActiveModel {
+        id: Set(id),
+        municipality_id: Set(municipality.0),
+        household_no: Set(no.to_owned()),
+        created_at: Set(now()),
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(Some(id))
+}
+
+fn audit_view(d: &PersonDetails) -> serde_json::Value {
+    serde_json::to_value(d).unwrap_or_default()
+}
+
+/// Creates a person in the actor's municipality.
+pub async fn create(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    d: PersonDetails,
+) -> Result<PersonRecord, StoreError> {
+    if !can(actor, Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    let owner = actor.organisation_id;
+    let household_id = household_for(tx, owner, d.household_no.as_deref()).await?;
+    let id = PersonId::new_v7();
+    let t = now();
+    let row = person::ActiveModel {
+        id: Set(id.0),
+        municipality_id: Set(owner.0),
+        resident_no: Set(d.resident_no.clone()),
+        name: Set(d.name.clone()),
+        name_kana: Set(d.name_kana.clone()),
+        birth_date: Set(d.birth_date),
+        sex: Set(d.sex.code().to_owned()),
+        postal_code: Set(d.postal_code.clone()),
+        address: Set(d.address.clone()),
+        address_extra: Set(d.address_extra.clone()),
+        phone: Set(d.phone.clone()),
+        household_id: Set(household_id),
+        relationship: Set(d.relationship.clone()),
+        search_key: Set(fold_for_search(&d.search_text())),
+        has_gaiji: Set(d.has_gaiji()),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+    };
+    person::Entity::insert(row)
+        .exec(tx.conn())
+        .await
+        .map_err(StoreError::duplicate_as("resident_no"))?;
+    tx.record(
+        Entry::new(AuditAction::PersonCreated, "person", id)
+            .owner(owner)
+            .basis(tsunagi_domain::access::AccessBasis::Owner)
+            .detail(audit_view(&d)),
+    );
+    get_after_write(tx, actor, id).await
+}
+
+async fn get_after_write(tx: &AuditedTx, actor: &Actor, id: PersonId) -> Result<PersonRecord, StoreError> {
+    let disaster = DisasterState::normal();
+    let (m, f, grant) = load_visible(tx, actor, &disaster, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    record_of(tx, actor, &disaster, m, f, grant).await
+}
+
+/// Updates a person. `expected_version` is the version the editor started from: if someone
+/// else has saved since, nothing is written and `Conflict` names the current version.
+pub async fn update(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+    expected_version: i32,
+    d: PersonDetails,
+) -> Result<PersonRecord, StoreError> {
+    let Some((m, f, grant)) = load_visible(tx, actor, disaster, id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    if grant.level != AccessLevel::Write {
+        return Err(StoreError::Forbidden);
+    }
+    if m.version != expected_version {
+        return Err(StoreError::Conflict { current: m.version });
+    }
+    let before = details(&m, household_no(tx.conn(), m.household_id).await?)?;
+    let household_id = household_for(tx, f.owner, d.household_no.as_deref()).await?;
+    let result = person::Entity::update_many()
+        .col_expr(person::Column::ResidentNo, Expr::value(d.resident_no.clone()))
+        .col_expr(person::Column::Name, Expr::value(d.name.clone()))
+        .col_expr(person::Column::NameKana, Expr::value(d.name_kana.clone()))
+        .col_expr(person::Column::BirthDate, Expr::value(d.birth_date))
+        .col_expr(person::Column::Sex, Expr::value(d.sex.code()))
+        .col_expr(person::Column::PostalCode, Expr::value(d.postal_code.clone()))
+        .col_expr(person::Column::Address, Expr::value(d.address.clone()))
+        .col_expr(person::Column::AddressExtra, Expr::value(d.address_extra.clone()))
+        .col_expr(person::Column::Phone, Expr::value(d.phone.clone()))
+        .col_expr(person::Column::HouseholdId, Expr::value(household_id))
+        .col_expr(person::Column::Relationship, Expr::value(d.relationship.clone()))
+        .col_expr(person::Column::SearchKey, Expr::value(fold_for_search(&d.search_text())))
+        .col_expr(person::Column::HasGaiji, Expr::value(d.has_gaiji()))
+        .col_expr(person::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(person::Column::UpdatedAt, Expr::value(now()))
+        .filter(person::Column::Id.eq(id.0))
+        .filter(person::Column::Version.eq(expected_version))
+        .exec(tx.conn())
+        .await
+        .map_err(StoreError::duplicate_as("resident_no"))?;
+    if result.rows_affected == 0 {
+        // Someone saved between our read and our write.
+        let current = person::Entity::find_by_id(id.0)
+            .one(tx.conn())
+            .await?
+            .map(|m| m.version)
+            .unwrap_or(expected_version);
+        return Err(StoreError::Conflict { current });
+    }
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(m.municipality_id)
+            .basis(grant.basis)
+            .detail(serde_json::json!({
+                "version": expected_version + 1,
+                "changes": diff(&audit_view(&before), &audit_view(&d)),
+            })),
+    );
+    let (m, f, grant) = load_visible(tx, actor, disaster, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    record_of(tx, actor, disaster, m, f, grant).await
+}
+
+/// Shares a person's record with an organisation (the owning municipality decides).
+pub async fn share(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+    with: OrganisationId,
+    level: AccessLevel,
+) -> Result<(), StoreError> {
+    let Some((m, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    person_share::Entity::delete_many()
+        .filter(person_share::Column::PersonId.eq(id.0))
+        .filter(person_share::Column::OrganisationId.eq(with.0))
+        .exec(tx.conn())
+        .await?;
+    person_share::Entity::insert(person_share::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        person_id: Set(id.0),
+        organisation_id: Set(with.0),
+        level: Set(level.code().to_owned()),
+        created_at: Set(now()),
+    })
+    .exec(tx.conn())
+    .await?;
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(m.municipality_id)
+            .basis(grant.basis)
+            .detail(serde_json::json!({"share": {"organisation": with.to_string(), "level": level.code()}})),
+    );
+    Ok(())
+}
+
+/// Records the person's consent (the owning municipality records it). Withdrawal or refusal
+/// takes effect for every receiver at once, because access is decided from this row.
+pub async fn set_consent(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+    c: &ConsentFacts,
+) -> Result<(), StoreError> {
+    let Some((m, f, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let existing = consent::Entity::find_by_id(id.0).one(tx.conn()).await?;
+    let version = existing.as_ref().map(|e| e.version + 1).unwrap_or(1);
+    consent::Entity::delete_by_id(id.0).exec(tx.conn()).await?;
+    consent_scope::Entity::delete_many()
+        .filter(consent_scope::Column::PersonId.eq(id.0))
+        .exec(tx.conn())
+        .await?;
+    consent::Entity::insert(consent::ActiveModel {
+        person_id: Set(id.0),
+        status: Set(c.status.code().to_owned()),
+        recorded_at: Set(now()),
+        version: Set(version),
+    })
+    .exec(tx.conn())
+    .await?;
+    for kind in &c.scope {
+        consent_scope::Entity::insert(consent_scope::ActiveModel {
+            person_id: Set(id.0),
+            receiver_kind: Set(kind.code().to_owned()),
+        })
+        .exec(tx.conn())
+        .await?;
+    }
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(m.municipality_id)
+            .basis(grant.basis)
+            .detail(serde_json::json!({"consent": {"before": f.consent, "after": c}})),
+    );
+    Ok(())
+}
