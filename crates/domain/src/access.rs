@@ -26,6 +26,7 @@ pub struct Actor {
 /// Read only, or read and write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AccessLevel {
     Read,
     Write,
@@ -50,6 +51,7 @@ impl AccessLevel {
 /// Why access was granted; written to the audit trail with every access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AccessBasis {
     /// The person belongs to the actor's municipality (実施主体).
     Owner,

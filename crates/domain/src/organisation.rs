@@ -8,6 +8,7 @@ use std::str::FromStr;
 /// The kinds of organisation of DOMAIN.md §1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrganisationKind {
     /// 市町村: the implementing body; owns the roster and the person records.
     Municipality,

@@ -12,6 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 /// Sex as municipal registers record it (codes after ISO/IEC 5218).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Sex {
     Male,
     Female,
@@ -64,6 +65,7 @@ pub mod limits {
 
 /// A person's details as typed on a form or sent to the API, before validation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     #[serde(default)]
     pub resident_no: String,

@@ -306,3 +306,25 @@ impl Store {
             .collect())
     }
 }
+
+/// Creates an account with one membership on behalf of an administrator, who must be allowed
+/// to manage the organisation (`NotFound` otherwise: the organisation is not theirs to name).
+pub async fn create_member(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    login: &str,
+    display_name: &str,
+    password_hash: String,
+    organisation_id: OrganisationId,
+    role: Role,
+) -> Result<UserId, StoreError> {
+    let org = organisations::get(tx.conn(), organisation_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if !may_manage_users_of(actor, org.id, org.municipality_id) {
+        return Err(StoreError::NotFound);
+    }
+    let id = create(tx, login, display_name, password_hash).await?;
+    add_membership(tx, id, org.id, role).await?;
+    Ok(id)
+}

@@ -1,0 +1,68 @@
+//! The JSON API, `/api/v1/…`: everything the screens do, under the same authorisation, with
+//! API tokens instead of sessions. Every route is registered through `routes!`, which puts it in
+//! the OpenAPI document at `/api/openapi.json`; a test checks that no route escapes it.
+
+mod audit;
+mod dto;
+mod extract;
+mod organisations;
+mod persons;
+mod tokens;
+mod users;
+
+use crate::AppState;
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "tsunagi API",
+        description = "避難行動要支援者名簿・個別避難計画・災害ケースマネジメントのための API。認証は `Authorization: Bearer tsn_…`（画面の「APIトークン」で発行）。",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+/// The API routes and their OpenAPI description.
+pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(users::me))
+        .routes(routes!(persons::search, persons::create))
+        .routes(routes!(persons::get, persons::update))
+        .routes(routes!(organisations::list))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(audit::list))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .with_state(state)
+        .split_for_parts();
+    (router, doc)
+}
+
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = api(state);
+    router.route("/api/openapi.json", get(move || async move { Json(doc) }))
+}
+
+/// The OpenAPI document, for tests and for `tsunagi openapi`.
+pub fn openapi_document(state: AppState) -> utoipa::openapi::OpenApi {
+    api(state).1
+}

@@ -1,0 +1,84 @@
+//! Argon2id password hashing, off the async threads.
+
+use crate::AppError;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::sync::LazyLock;
+
+/// Minimum password length for new accounts.
+pub const MIN_LENGTH: usize = 10;
+
+/// Checks a new password's strength; returns a Japanese message if too weak.
+pub fn check_strength(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_LENGTH {
+        return Err(format!("パスワードは{MIN_LENGTH}文字以上にしてください"));
+    }
+    if password.chars().count() > 200 {
+        return Err("パスワードは200文字以内にしてください".into());
+    }
+    Ok(())
+}
+
+fn hash_now(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Hashes a password with Argon2id and a random salt.
+pub async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// A hash of a random password, verified when the login name is unknown so that unknown and
+/// known names take the same time.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash_now(&super::random_token(24)).unwrap_or_default()
+});
+
+fn verify_now(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Verifies `password` against `stored`, or against a dummy hash when there is no account.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(s) => verify_now(&password, &s),
+        None => {
+            let _ = verify_now(&password, &DUMMY_HASH);
+            false
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_wrong_passwords_fail() {
+        let h = hash("correct horse battery".into()).await.unwrap_or_default();
+        assert!(h.starts_with("$argon2id$"));
+        assert_eq!(verify("correct horse battery".into(), Some(h.clone())).await.ok(), Some(true));
+        assert_eq!(verify("wrong".into(), Some(h)).await.ok(), Some(false));
+        assert_eq!(verify("anything".into(), None).await.ok(), Some(false));
+        assert_eq!(verify("x".into(), Some("garbage".into())).await.ok(), Some(false));
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        assert!(check_strength("short").is_err());
+        assert!(check_strength("long enough pass").is_ok());
+    }
+}

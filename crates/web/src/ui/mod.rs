@@ -1,0 +1,170 @@
+//! The Japanese screens. Every screen is a plain HTML form that works without JavaScript;
+//! htmx (vendored) enhances search and paging by swapping fragments when `HX-Request` is set.
+
+mod admin;
+mod audit;
+pub(crate) use audit::audit_filter;
+mod login;
+mod persons;
+mod tokens;
+pub(crate) mod views;
+
+use crate::auth::{CurrentUser, csrf_guard};
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tsunagi_domain::access::{Capability, can};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/membership", get(login::choose).post(login::switch))
+        .route("/persons", get(persons::list).post(persons::create))
+        .route("/persons/new", get(persons::new_form))
+        .route("/persons/{id}", get(persons::detail).post(persons::update))
+        .route("/persons/{id}/edit", get(persons::edit_form))
+        .route("/organisations", get(admin::organisations))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/audit", get(audit::page))
+        .route("/tokens", get(tokens::page).post(tokens::create))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
+        .fallback(not_found)
+        .layer(middleware::from_fn(csrf_guard))
+        .with_state(state)
+}
+
+/// What every logged-in page shows around its content.
+pub struct Chrome {
+    pub user_name: String,
+    pub login: String,
+    pub org_name: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    pub is_admin: bool,
+    pub can_create_person: bool,
+    /// Which menu item is current.
+    pub current: &'static str,
+}
+
+impl Chrome {
+    pub fn new(u: &CurrentUser, current: &'static str) -> Self {
+        Chrome {
+            user_name: u.display_name.clone(),
+            login: u.actor.login.clone(),
+            org_name: u.membership.organisation.name.clone(),
+            role_label: u.actor.role.label(),
+            csrf: u.csrf_token.clone(),
+            is_admin: can(&u.actor, Capability::ReadAudit),
+            can_create_person: can(&u.actor, Capability::CreatePerson),
+            current,
+        }
+    }
+}
+
+/// A screen error: a Japanese error page, or a redirect to the login page.
+#[derive(Debug)]
+pub struct UiError(pub AppError);
+
+impl From<AppError> for UiError {
+    fn from(e: AppError) -> Self {
+        UiError(e)
+    }
+}
+impl From<tsunagi_store::StoreError> for UiError {
+    fn from(e: tsunagi_store::StoreError) -> Self {
+        UiError(e.into())
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        if matches!(self.0, AppError::Unauthenticated) {
+            let mut r = Redirect::to("/login").into_response();
+            r.headers_mut()
+                .insert("HX-Redirect", HeaderValue::from_static("/login"));
+            return r;
+        }
+        let title = match self.0.status() {
+            StatusCode::NOT_FOUND => "見つかりません",
+            StatusCode::FORBIDDEN => "権限がありません",
+            StatusCode::SERVICE_UNAVAILABLE => "ただいま利用できません",
+            StatusCode::INTERNAL_SERVER_ERROR => "システムエラー",
+            _ => "入力を確認してください",
+        };
+        let page = ErrorPage {
+            title,
+            message: self.0.message(),
+        };
+        (self.0.status(), page).into_response()
+    }
+}
+
+pub type UiResult<T> = Result<T, UiError>;
+
+/// Is this an htmx request (so a fragment is wanted)?
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.get("HX-Request").is_some_and(|v| v == "true")
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound.into_response();
+    }
+    UiError(AppError::NotFound).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    visible_persons: u64,
+}
+
+async fn home(
+    state: axum::extract::State<AppState>,
+    user: Result<CurrentUser, UiError>,
+) -> UiResult<Response> {
+    let user = match user {
+        Ok(u) => u,
+        Err(UiError(AppError::Unauthenticated)) => return Ok(Redirect::to("/login").into_response()),
+        Err(e) => return Err(e),
+    };
+    let mut tx = state.store.begin(user.audit()).await?;
+    let page = tsunagi_store::persons::search(
+        &mut tx,
+        &user.actor,
+        &tsunagi_domain::disaster::DisasterState::normal(),
+        "",
+        tsunagi_domain::paging::Page::new(Some(1), Some(1)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(HomePage {
+        chrome: Chrome::new(&user, "home"),
+        visible_persons: page.total,
+    }
+    .into_response())
+}
+
+async fn healthz(state: axum::extract::State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => UiError(e.into()).into_response(),
+    }
+}

@@ -1,0 +1,320 @@
+//! Person screens: search and list, detail, create and edit.
+
+use super::views::{PersonRow, PersonView, page_numbers, today_jst};
+use super::{Chrome, UiError, UiResult, is_htmx};
+use crate::auth::CurrentUser;
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use tsunagi_domain::PersonId;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::paging::Page;
+use tsunagi_domain::person::{PersonInput, Sex};
+use tsunagi_store::persons;
+
+/// The disaster state the policy sees. Disaster declarations arrive with the disaster-mode
+/// work; until then every request is in normal times (平常時).
+fn disaster_state() -> DisasterState {
+    DisasterState::normal()
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+}
+
+pub struct PersonResults {
+    pub q: String,
+    pub rows: Vec<PersonRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub numbers: Vec<(u64, bool)>,
+    pub q_encoded: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    results: PersonResults,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons/results.html")]
+struct ResultsFragment {
+    results: PersonResults,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> UiResult<Response> {
+    let Query(q) = query.map_err(AppError::from)?;
+    let page = Page::new(q.page, Some(20));
+    let mut tx = state.store.begin(user.audit()).await?;
+    let found = persons::search(&mut tx, &user.actor, &disaster_state(), &q.q, page).await?;
+    tx.commit().await?;
+    let today = today_jst();
+    let pages = page.page_count(found.total);
+    let results = PersonResults {
+        q_encoded: form_urlencoded::byte_serialize(q.q.as_bytes()).collect(),
+        q: q.q,
+        rows: found.items.iter().map(|p| PersonRow::from(p, today)).collect(),
+        total: found.total,
+        page: page.number,
+        pages,
+        numbers: page_numbers(page.number, pages),
+    };
+    if is_htmx(&headers) {
+        return Ok(ResultsFragment { results }.into_response());
+    }
+    Ok(ListPage {
+        chrome: Chrome::new(&user, "persons"),
+        results,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    p: PersonView,
+    household: Vec<PersonRow>,
+    saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DetailQuery {
+    saved: Option<String>,
+}
+
+fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
+    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    raw.parse().map_err(|_| UiError(AppError::NotFound))
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    Query(q): Query<DetailQuery>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let record = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
+    tx.commit().await?;
+    let today = today_jst();
+    Ok(DetailPage {
+        chrome: Chrome::new(&user, "persons"),
+        p: PersonView::from(&record, today),
+        household: record.household.iter().map(|p| PersonRow::from(p, today)).collect(),
+        saved: q.saved.is_some(),
+    }
+    .into_response())
+}
+
+/// A field the user's copy and the saved copy disagree on, shown after a conflict.
+struct ConflictField {
+    label: &'static str,
+    mine: String,
+    theirs: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "persons/form.html")]
+struct FormPage {
+    chrome: Chrome,
+    title: String,
+    action: String,
+    cancel: String,
+    input: PersonInput,
+    version: String,
+    errors: HashMap<String, String>,
+    sexes: Vec<(&'static str, &'static str)>,
+    conflict: Vec<ConflictField>,
+    conflict_version: Option<i32>,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+const LABELS: [(&str, &str); 11] = [
+    ("resident_no", "宛名番号"),
+    ("name", "氏名"),
+    ("name_kana", "氏名カナ"),
+    ("birth_date", "生年月日"),
+    ("sex", "性別"),
+    ("postal_code", "郵便番号"),
+    ("address", "住所"),
+    ("address_extra", "方書"),
+    ("phone", "電話番号"),
+    ("household_no", "世帯番号"),
+    ("relationship", "続柄"),
+];
+
+fn form_page(user: &CurrentUser, title: String, action: String, cancel: String, input: PersonInput, version: String) -> FormPage {
+    FormPage {
+        chrome: Chrome::new(user, "persons"),
+        title,
+        action,
+        cancel,
+        input,
+        version,
+        errors: HashMap::new(),
+        sexes: Sex::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        conflict: Vec::new(),
+        conflict_version: None,
+    }
+}
+
+pub async fn new_form(user: CurrentUser) -> UiResult<Response> {
+    if !tsunagi_domain::access::can(&user.actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(UiError(AppError::Forbidden));
+    }
+    Ok(form_page(
+        &user,
+        "個人記録の新規登録".into(),
+        "/persons".into(),
+        "/persons".into(),
+        PersonInput::default(),
+        String::new(),
+    )
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PersonForm {
+    #[serde(flatten)]
+    input: PersonInput,
+    #[serde(default)]
+    version: String,
+}
+
+fn with_errors(mut page: FormPage, e: &tsunagi_domain::ValidationErrors) -> Response {
+    page.errors = e.0.iter().map(|f| (f.field.clone(), f.message.clone())).collect();
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: Result<Form<PersonForm>, FormRejection>,
+) -> UiResult<Response> {
+    let Form(f) = form.map_err(AppError::from)?;
+    let page = form_page(&user, "個人記録の新規登録".into(), "/persons".into(), "/persons".into(), f.input.clone(), String::new());
+    let details = match f.input.validate(today_jst()) {
+        Ok(d) => d,
+        Err(e) => return Ok(with_errors(page, &e)),
+    };
+    let mut tx = state.store.begin(user.audit()).await?;
+    let created = match persons::create(&mut tx, &user.actor, details).await {
+        Ok(p) => p,
+        Err(tsunagi_store::StoreError::Duplicate("resident_no")) => {
+            let e = tsunagi_domain::ValidationErrors::single("resident_no", "この宛名番号は既に登録されています");
+            return Ok(with_errors(page, &e));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/persons/{}?saved=1", created.id)).into_response())
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let record = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
+    tx.commit().await?;
+    if record.grant.level != tsunagi_domain::access::AccessLevel::Write {
+        return Err(UiError(AppError::Forbidden));
+    }
+    Ok(form_page(
+        &user,
+        format!("{} さんの記録を編集", record.details.name),
+        format!("/persons/{id}"),
+        format!("/persons/{id}"),
+        PersonInput::from(&record.details),
+        record.version.to_string(),
+    )
+    .into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<PersonForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let mut page = form_page(
+        &user,
+        "個人記録の編集".into(),
+        format!("/persons/{id}"),
+        format!("/persons/{id}"),
+        f.input.clone(),
+        f.version.clone(),
+    );
+    let Ok(version) = f.version.trim().parse::<i32>() else {
+        return Err(UiError(AppError::BadRequest("版番号がありません".into())));
+    };
+    let details = match f.input.validate(today_jst()) {
+        Ok(d) => d,
+        Err(e) => return Ok(with_errors(page, &e)),
+    };
+    let mut tx = state.store.begin(user.audit()).await?;
+    match persons::update(&mut tx, &user.actor, &disaster_state(), id, version, details).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
+        }
+        Err(tsunagi_store::StoreError::Conflict { current }) => {
+            drop(tx);
+            // Show what the other user saved beside what this user typed; nothing is lost.
+            let mut tx = state.store.begin(user.audit()).await?;
+            let latest = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
+            tx.commit().await?;
+            let theirs = PersonInput::from(&latest.details);
+            let mine = serde_json::to_value(&f.input).unwrap_or_default();
+            let theirs_v = serde_json::to_value(&theirs).unwrap_or_default();
+            page.conflict = LABELS
+                .iter()
+                .filter_map(|(field, label)| {
+                    let m = mine.get(field).and_then(|v| v.as_str()).unwrap_or("").trim().to_owned();
+                    let t = theirs_v.get(field).and_then(|v| v.as_str()).unwrap_or("").trim().to_owned();
+                    (m != t).then_some(ConflictField { label, mine: m, theirs: t })
+                })
+                .collect();
+            page.conflict_version = Some(current);
+            page.version = current.to_string();
+            Ok((axum::http::StatusCode::CONFLICT, page).into_response())
+        }
+        Err(tsunagi_store::StoreError::Duplicate("resident_no")) => {
+            let e = tsunagi_domain::ValidationErrors::single("resident_no", "この宛名番号は既に登録されています");
+            Ok(with_errors(page, &e))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,108 @@
+//! Formatting for screens: dates in both calendars, labels, and the person views.
+
+use chrono::{Duration, NaiveDate, Utc};
+use tsunagi_domain::person::format_postal_code;
+use tsunagi_domain::wareki::format_both;
+use tsunagi_store::persons::{PersonRecord, PersonSummary};
+
+/// Today in Japan (JST, UTC+9): ages and the birth-date bound are counted from it.
+pub fn today_jst() -> NaiveDate {
+    (Utc::now() + Duration::hours(9)).date_naive()
+}
+
+/// `2026-11-23 18:04` in JST.
+pub fn jst_minutes(t: &chrono::DateTime<Utc>) -> String {
+    (*t + Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub struct PersonRow {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    pub birth: String,
+    pub age: u32,
+    pub sex: &'static str,
+    pub address: String,
+    pub gaiji: bool,
+}
+
+impl PersonRow {
+    pub fn from(p: &PersonSummary, today: NaiveDate) -> Self {
+        PersonRow {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            kana: p.name_kana.clone(),
+            birth: format_both(p.birth_date),
+            age: today.years_since(p.birth_date).unwrap_or(0),
+            sex: p.sex.label(),
+            address: p.address.clone(),
+            gaiji: p.has_gaiji,
+        }
+    }
+}
+
+/// A person's record as the detail page shows it.
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    pub birth: String,
+    pub age: u32,
+    pub sex: &'static str,
+    pub resident_no: String,
+    pub postal_code: String,
+    pub address: String,
+    pub address_extra: String,
+    pub phone: String,
+    pub household_no: String,
+    pub relationship: String,
+    pub gaiji: bool,
+    pub version: i32,
+    pub updated_at: String,
+    pub consent: &'static str,
+    pub basis: &'static str,
+    pub writable: bool,
+}
+
+impl PersonView {
+    pub fn from(p: &PersonRecord, today: NaiveDate) -> Self {
+        let d = &p.details;
+        let or_dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+        PersonView {
+            id: p.id.to_string(),
+            name: d.name.clone(),
+            kana: d.name_kana.clone(),
+            birth: format_both(d.birth_date),
+            age: d.age_on(today),
+            sex: d.sex.label(),
+            resident_no: or_dash(&d.resident_no),
+            postal_code: d
+                .postal_code
+                .as_deref()
+                .map(|p| format!("〒{}", format_postal_code(p)))
+                .unwrap_or_else(|| "—".into()),
+            address: d.address.clone(),
+            address_extra: or_dash(&d.address_extra),
+            phone: or_dash(&d.phone),
+            household_no: or_dash(&d.household_no),
+            relationship: or_dash(&d.relationship),
+            gaiji: p.has_gaiji,
+            version: p.version,
+            updated_at: jst_minutes(&p.updated_at),
+            consent: p.consent.status.label(),
+            basis: match p.grant.basis {
+                tsunagi_domain::access::AccessBasis::Owner => "所管の市町村として",
+                tsunagi_domain::access::AccessBasis::Consent => "本人の同意に基づく提供",
+                tsunagi_domain::access::AccessBasis::Disaster => "災害時の提供（同意なし）",
+            },
+            writable: p.grant.level == tsunagi_domain::access::AccessLevel::Write,
+        }
+    }
+}
+
+/// Page links: (number, is current).
+pub fn page_numbers(current: u64, pages: u64) -> Vec<(u64, bool)> {
+    let start = current.saturating_sub(3).max(1);
+    let end = (current + 3).min(pages);
+    (start..=end).map(|n| (n, n == current)).collect()
+}
