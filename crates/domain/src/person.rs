@@ -67,29 +67,34 @@ pub mod limits {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub resident_no: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub name_kana: String,
     /// Either calendar: `1950-04-01`, `昭和25年4月1日`, `S25.4.1` …
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub birth_date: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub sex: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub postal_code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub address: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub address_extra: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub phone: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub household_no: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub relationship: String,
+}
+
+/// JSON clients send `null` for an empty field (as the API returns them): read it as empty.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A valid person's details, ready to store.
@@ -126,9 +131,9 @@ impl PersonDetails {
         today.years_since(self.birth_date).unwrap_or(0)
     }
 
-    /// The text that search matches against: name and reading.
-    pub fn search_text(&self) -> String {
-        format!("{} {}", self.name, self.name_kana)
+    /// The stored key that search matches against (see [`crate::text::search_key`]).
+    pub fn search_key(&self) -> String {
+        crate::text::search_key(&self.name, &self.name_kana)
     }
 }
 

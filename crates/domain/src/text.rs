@@ -49,6 +49,32 @@ pub fn fold_for_search(s: &str) -> String {
     folded.nfkc().collect()
 }
 
+/// The separator of [`search_key`] segments; never part of a folded query.
+pub const KEY_SEPARATOR: char = '|';
+
+/// The stored search key of a person: each searchable word folded and fenced by `|`, so a
+/// query matches at the start of a word: `ﾔﾏﾀﾞ` finds 山田 (ヤマダ) but not 中山大輔
+/// (ナカヤマダイスケ). Segments: the whole name, the whole reading, and each given name.
+pub fn search_key(name: &str, kana: &str) -> String {
+    let mut parts = vec![fold_for_search(name), fold_for_search(kana)];
+    for s in [name, kana] {
+        parts.extend(s.split_whitespace().skip(1).map(fold_for_search));
+    }
+    let mut key = String::from(KEY_SEPARATOR);
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        key.push_str(&p.replace(KEY_SEPARATOR, ""));
+        key.push(KEY_SEPARATOR);
+    }
+    key
+}
+
+/// The `LIKE` pattern that finds `query` at the start of a [`search_key`] segment; `None`
+/// when the query folds to nothing.
+pub fn search_pattern(query: &str) -> Option<String> {
+    let q = fold_for_search(query).replace(KEY_SEPARATOR, "");
+    (!q.is_empty()).then(|| format!("%{KEY_SEPARATOR}{}%", escape_like(&q)))
+}
+
 /// Normalises a reading (フリガナ) to full-width katakana with single ASCII-free spaces:
 /// `ﾔﾏﾀﾞ ﾀﾛｳ`, `やまだ　たろう` and `ヤマダ タロウ` all become `ヤマダ　タロウ`.
 pub fn normalise_kana(s: &str) -> String {
@@ -132,6 +158,29 @@ mod tests {
     fn gaiji_are_detected() {
         assert!(contains_gaiji("髙\u{E123}田"));
         assert!(!contains_gaiji("髙田"));
+    }
+
+    /// What the LIKE pattern would match, evaluated in Rust.
+    fn matches(key: &str, query: &str) -> bool {
+        search_pattern(query).is_some_and(|p| {
+            let needle = p.trim_matches('%').replace("\\\\", "\\").replace("\\%", "%").replace("\\_", "_");
+            key.contains(&needle)
+        })
+    }
+
+    #[test]
+    fn search_matches_at_word_starts_only() {
+        let yamada = search_key("山田　花子", "ヤマダ　ハナコ");
+        let nakayama = search_key("中山　大輔", "ナカヤマ　ダイスケ");
+        assert!(matches(&yamada, "ﾔﾏﾀﾞ"));
+        assert!(!matches(&nakayama, "ﾔﾏﾀﾞ"));
+        assert!(matches(&yamada, "はなこ"));
+        assert!(matches(&yamada, "花子"));
+        assert!(matches(&yamada, "山田 花"));
+        assert!(matches(&yamada, "やまだはな"));
+        assert!(matches(&nakayama, "ﾀﾞｲｽｹ"));
+        assert_eq!(search_pattern("  "), None);
+        assert_eq!(search_pattern("|"), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::PersonDetails;
-use tsunagi_domain::text::{escape_like, fold_for_search};
+use tsunagi_domain::text::{fold_for_search, search_pattern};
 use tsunagi_domain::{HouseholdId, OrganisationId, PersonId};
 
 /// A line of a person list.
@@ -200,9 +200,8 @@ pub async fn search(
 ) -> Result<PersonPage, StoreError> {
     let scope = person_scope(actor, disaster);
     let mut cond = Condition::all().add(scope_condition(&scope));
-    let folded = fold_for_search(query);
-    if !folded.is_empty() {
-        let pattern = format!("%{}%", escape_like(&folded));
+    if let Some(pattern) = search_pattern(query) {
+        let folded = fold_for_search(query);
         let mut text = Condition::any()
             .add(Expr::col(person::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')));
         if folded.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -351,7 +350,7 @@ pub async fn create(
         phone: Set(d.phone.clone()),
         household_id: Set(household_id),
         relationship: Set(d.relationship.clone()),
-        search_key: Set(fold_for_search(&d.search_text())),
+        search_key: Set(d.search_key()),
         has_gaiji: Set(d.has_gaiji()),
         version: Set(1),
         created_at: Set(t),
@@ -411,7 +410,7 @@ pub async fn update(
         .col_expr(person::Column::Phone, Expr::value(d.phone.clone()))
         .col_expr(person::Column::HouseholdId, Expr::value(household_id))
         .col_expr(person::Column::Relationship, Expr::value(d.relationship.clone()))
-        .col_expr(person::Column::SearchKey, Expr::value(fold_for_search(&d.search_text())))
+        .col_expr(person::Column::SearchKey, Expr::value(d.search_key()))
         .col_expr(person::Column::HasGaiji, Expr::value(d.has_gaiji()))
         .col_expr(person::Column::Version, Expr::value(expected_version + 1))
         .col_expr(person::Column::UpdatedAt, Expr::value(now()))

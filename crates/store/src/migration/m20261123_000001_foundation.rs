@@ -296,7 +296,7 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(Persons::Phone, 20))
                 .col(uuid_null(Persons::HouseholdId))
                 .col(string_len_null(Persons::Relationship, 20))
-                .col(string_len(Persons::SearchKey, 200))
+                .col(string_len(Persons::SearchKey, 400))
                 .col(boolean(Persons::HasGaiji).default(false))
                 .col(integer(Persons::Version))
                 .col(timestamp_with_time_zone(Persons::CreatedAt))

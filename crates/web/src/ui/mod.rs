@@ -8,6 +8,7 @@ mod login;
 mod persons;
 mod tokens;
 pub(crate) mod views;
+pub use views::today_jst as today;
 
 use crate::auth::{CurrentUser, csrf_guard};
 use crate::{AppError, AppState};

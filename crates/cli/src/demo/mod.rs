@@ -1,0 +1,236 @@
+//! `tsunagi demo`: a fictional town (潮見市) with organisations of every kind, users of every
+//! role and a few thousand residents, in its own database, then served.
+
+mod names;
+mod town;
+
+use crate::ServeArgs;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::collections::BTreeSet;
+use tsunagi_domain::access::{AccessLevel, Actor};
+use tsunagi_domain::consent::{ConsentFacts, ConsentStatus};
+use tsunagi_domain::municipality::MunicipalityCode;
+use tsunagi_domain::organisation::OrganisationKind as K;
+use tsunagi_domain::role::Role;
+use tsunagi_store::organisations::{NewOrganisation, Organisation};
+use tsunagi_store::{AuditContext, Store, organisations, persons, users};
+
+/// The one password of every demo account.
+pub const DEMO_PASSWORD: &str = "tsunagi-demo-2026";
+const DEMO_DB: &str = "tsunagi-demo.db";
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// How many residents to create
+    #[arg(long, default_value_t = 3000)]
+    residents: usize,
+    /// Random seed (the same seed gives the same town)
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Only create the database; do not serve
+    #[arg(long)]
+    no_serve: bool,
+}
+
+struct Orgs {
+    city: Organisation,
+    all: Vec<Organisation>,
+}
+
+impl Orgs {
+    fn named(&self, name: &str) -> Result<&Organisation> {
+        self.all
+            .iter()
+            .find(|o| o.name == name)
+            .with_context(|| format!("demo organisation {name} missing"))
+    }
+}
+
+async fn create_orgs(store: &Store) -> Result<Orgs> {
+    let mut tx = store.begin(AuditContext::system("demo")).await?;
+    let city = organisations::create(
+        &mut tx,
+        NewOrganisation {
+            name: names::CITY.into(),
+            kind: K::Municipality,
+            local_gov_code: MunicipalityCode::parse(names::CITY_CODE).ok(),
+            municipality_id: None,
+        },
+    )
+    .await?;
+    let mut all = vec![city.clone()];
+    let rest: [(&str, K, Option<&str>); 14] = [
+        ("高知県", K::Prefecture, Some("390003")),
+        ("潮見市社会福祉協議会", K::SocialWelfareCouncil, None),
+        ("居宅介護支援事業所しおさい", K::CareProvider, None),
+        ("相談支援事業所ひだまり", K::CareProvider, None),
+        ("本町一丁目自治会", K::CommunityAssociation, None),
+        ("港町自主防災会", K::CommunityAssociation, None),
+        ("浜田地区自治会", K::CommunityAssociation, None),
+        ("潮見市民生委員児童委員協議会 中央地区", K::WelfareCommissionerDistrict, None),
+        ("潮見市民生委員児童委員協議会 浜地区", K::WelfareCommissionerDistrict, None),
+        ("NPO法人しおみ災害ボランティアネット", K::Npo, None),
+        ("潮見くらし再建専門家ネットワーク（弁護士・建築士・司法書士）", K::ProfessionalBody, None),
+        ("潮見市消防本部", K::FireDepartment, None),
+        ("潮見市消防団", K::FireDepartment, None),
+        ("潮見警察署", K::Police, None),
+    ];
+    for (name, kind, code) in rest {
+        all.push(
+            organisations::create(
+                &mut tx,
+                NewOrganisation {
+                    name: name.into(),
+                    kind,
+                    local_gov_code: code.and_then(|c| MunicipalityCode::parse(c).ok()),
+                    municipality_id: (kind != K::Prefecture).then_some(city.id),
+                },
+            )
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    Ok(Orgs { city, all })
+}
+
+/// (login, display name, organisation, role)
+const USERS: &[(&str, &str, &str, Role)] = &[
+    ("admin", "管理 太郎", "潮見市", Role::Administrator),
+    ("bousai", "防災 一郎", "潮見市", Role::DisasterManagementStaff),
+    ("fukushi", "福祉 花子", "潮見市", Role::WelfareStaff),
+    ("ken", "県 担当", "高知県", Role::PrefectureStaff),
+    ("shakyo", "社協 支援員", "潮見市社会福祉協議会", Role::SupportWorker),
+    ("caremgr", "介護 支援専門員", "居宅介護支援事業所しおさい", Role::CareProfessional),
+    ("soudan", "相談 支援専門員", "相談支援事業所ひだまり", Role::CareProfessional),
+    ("jichikai", "本町 会長", "本町一丁目自治会", Role::CommunityMember),
+    ("minsei", "民生 委員", "潮見市民生委員児童委員協議会 中央地区", Role::CommunityMember),
+    ("npo", "NPO 担当", "NPO法人しおみ災害ボランティアネット", Role::PartnerStaff),
+    ("bengoshi", "弁護 士郎", "潮見くらし再建専門家ネットワーク（弁護士・建築士・司法書士）", Role::PartnerStaff),
+    ("shobo", "消防 隊員", "潮見市消防本部", Role::Responder),
+    ("keisatsu", "警察 官", "潮見警察署", Role::Responder),
+];
+
+async fn create_users(store: &Store, orgs: &Orgs) -> Result<Actor> {
+    let bar = progress(USERS.len() as u64, "利用者を作成");
+    let mut staff = None;
+    for (login, name, org, role) in USERS {
+        let o = orgs.named(org)?;
+        let hash = tsunagi_web::auth::password::hash(DEMO_PASSWORD.into()).await?;
+        let mut tx = store.begin(AuditContext::system("demo")).await?;
+        let id = users::create(&mut tx, login, name, hash).await?;
+        users::add_membership(&mut tx, id, o.id, *role).await?;
+        tx.commit().await?;
+        if *login == "fukushi" {
+            staff = Some(Actor {
+                user_id: id,
+                login: (*login).into(),
+                organisation_id: o.id,
+                organisation_kind: o.kind,
+                municipality_id: o.municipality_id,
+                role: *role,
+            });
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    staff.context("demo welfare staff missing")
+}
+
+fn progress(len: u64, msg: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len).with_style(
+        ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(msg);
+    bar
+}
+
+async fn create_residents(store: &Store, orgs: &Orgs, staff: &Actor, n: usize, seed: u64) -> Result<usize> {
+    let today = tsunagi_web::ui::today();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let residents = town::residents(&mut rng, n, today);
+    let receivers = [
+        (orgs.named("本町一丁目自治会")?.id, K::CommunityAssociation),
+        (orgs.named("潮見市民生委員児童委員協議会 中央地区")?.id, K::WelfareCommissionerDistrict),
+        (orgs.named("潮見市消防本部")?.id, K::FireDepartment),
+        (orgs.named("潮見警察署")?.id, K::Police),
+        (orgs.named("潮見市社会福祉協議会")?.id, K::SocialWelfareCouncil),
+    ];
+    let bar = progress(residents.len() as u64, "住民を登録");
+    for (i, chunk) in residents.chunks(250).enumerate() {
+        let mut tx = store.begin(AuditContext::system("demo")).await?;
+        for (j, r) in chunk.iter().enumerate() {
+            let details = r
+                .input
+                .validate(today)
+                .map_err(|e| anyhow::anyhow!("demo resident invalid: {e}"))?;
+            let p = persons::create(&mut tx, staff, details).await?;
+            // Older residents of 本町 are on the way to the roster: shared with the receivers,
+            // most with consent, some refused or not yet asked.
+            if r.age >= 70 && r.street.starts_with("本町") {
+                for (org, _) in receivers {
+                    persons::share(&mut tx, staff, p.id, org, AccessLevel::Read).await?;
+                }
+                let status = match (i * 250 + j) % 10 {
+                    0 => ConsentStatus::Refused,
+                    1 | 2 => ConsentStatus::NotAsked,
+                    _ => ConsentStatus::Given,
+                };
+                let scope: BTreeSet<K> = receivers.iter().map(|(_, k)| *k).collect();
+                persons::set_consent(&mut tx, staff, p.id, &ConsentFacts { status, scope }).await?;
+            }
+            bar.inc(1);
+        }
+        tx.commit().await?;
+    }
+    bar.finish_and_clear();
+    let _ = orgs.city.id;
+    Ok(residents.len())
+}
+
+fn demo_url(db: Option<String>) -> Result<String> {
+    match db {
+        Some(url) => Ok(url),
+        None => {
+            for suffix in ["", "-wal", "-shm"] {
+                let f = format!("{DEMO_DB}{suffix}");
+                if std::path::Path::new(&f).exists() {
+                    std::fs::remove_file(&f).with_context(|| format!("cannot remove the old {f}"))?;
+                }
+            }
+            Ok(format!("sqlite://{DEMO_DB}?mode=rwc"))
+        }
+    }
+}
+
+pub async fn run(db: Option<String>, args: DemoArgs) -> Result<()> {
+    let url = demo_url(db)?;
+    let store = crate::ops::open(&url).await?;
+    if !store.organisations().await?.is_empty() {
+        anyhow::bail!("the database {} already has data; the demo needs an empty one", tsunagi_store::db::redact(&url));
+    }
+    println!("Creating the demo town {} …", names::CITY);
+    let orgs = create_orgs(&store).await?;
+    let staff = create_users(&store, &orgs).await?;
+    let n = create_residents(&store, &orgs, &staff, args.residents, args.seed).await?;
+    let mut banner = format!(
+        "\nDemo town {} ready: {} organisations, {} users, {n} residents.\nEvery demo login has the password: {DEMO_PASSWORD}\n",
+        names::CITY,
+        orgs.all.len(),
+        USERS.len()
+    );
+    for (login, name, org, role) in USERS {
+        banner.push_str(&format!("  {login:<10} {name}（{org}・{}）\n", role.label()));
+    }
+    banner.push_str("Try: log in as fukushi, search ﾔﾏﾀﾞ, open a record, edit it, then log in as admin and open 監査ログ.\n");
+    if args.no_serve {
+        println!("{banner}");
+        return Ok(());
+    }
+    crate::ops::serve(store, &args.serve, Some(banner)).await
+}

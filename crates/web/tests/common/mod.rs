@@ -1,0 +1,165 @@
+//! Test harness: the whole app on a fresh database (SQLite or PostgreSQL), driven in-process
+//! with a small cookie jar, or served on a random port for the browser.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+use tsunagi_store::Store;
+use tsunagi_store::testing::{Fixture, fixture};
+use tsunagi_web::WebConfig;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub f: Fixture,
+}
+
+pub async fn app(store: Store) -> TestApp {
+    let hash = tsunagi_web::auth::password::hash(PASSWORD.into()).await.expect("hash");
+    let f = fixture(&store, &hash).await.expect("fixture");
+    let config = WebConfig { secure_cookies: false, ..WebConfig::default() };
+    TestApp { router: tsunagi_web::app(store.clone(), config), store, f }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> String {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    }
+}
+
+/// A browser-like client: keeps cookies, finds CSRF tokens in pages.
+pub struct Client {
+    router: Router,
+    pub cookies: BTreeMap<String, String>,
+    pub csrf: String,
+}
+
+impl Client {
+    pub fn new(app: &TestApp) -> Self {
+        Client { router: app.router.clone(), cookies: BTreeMap::new(), csrf: String::new() }
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Resp {
+        let mut req = req;
+        if !self.cookies.is_empty() {
+            let c = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            req.headers_mut().insert(header::COOKIE, c.parse().expect("cookie"));
+        }
+        let res = self.router.clone().oneshot(req).await.expect("response");
+        for sc in res.headers().get_all(header::SET_COOKIE) {
+            let s = sc.to_str().unwrap_or_default();
+            if let Some((kv, _)) = s.split_once(';').or(Some((s, ""))) {
+                if let Some((k, v)) = kv.split_once('=') {
+                    if s.contains("Max-Age=0") || v.is_empty() {
+                        self.cookies.remove(k.trim());
+                    } else {
+                        self.cookies.insert(k.trim().to_owned(), v.trim().to_owned());
+                    }
+                }
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(t) = find_csrf(&body) {
+            self.csrf = t;
+        }
+        Resp { status, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).expect("req")).await
+    }
+
+    /// A form post carrying the CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(all).finish();
+        self.post_raw(path, body).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> Resp {
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("req"),
+        )
+        .await
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> Resp {
+        self.get("/login").await;
+        self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await
+    }
+
+    pub fn session(&self) -> Option<String> {
+        self.cookies.get("tsunagi_session").cloned()
+    }
+}
+
+fn find_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+/// An API call with a bearer token.
+pub async fn api(app: &TestApp, method: Method, path: &str, token: Option<&str>, body: Option<String>) -> Resp {
+    let mut b = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j)),
+        None => b.body(Body::empty()),
+    }
+    .expect("req");
+    let res = app.router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
+    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// Logs in through the screens and issues an API token there; returns the secret.
+pub async fn token_for(app: &TestApp, login: &str) -> String {
+    let mut c = Client::new(app);
+    let r = c.login(login, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.get("/tokens").await;
+    let r = c.post("/tokens", &[("name", "test")]).await;
+    let marker = "<code id=\"new-token\">";
+    let start = r.body.find(marker).expect("token shown") + marker.len();
+    let end = r.body[start..].find('<').expect("end") + start;
+    r.body[start..end].to_owned()
+}
+
+/// Creates a person through the API as the town's staff; returns its JSON.
+pub async fn create_person(app: &TestApp, token: &str, name: &str, kana: &str, resident_no: &str) -> serde_json::Value {
+    let body = serde_json::json!({
+        "resident_no": resident_no, "name": name, "name_kana": kana,
+        "birth_date": "昭和12年3月4日", "sex": "女", "address": "潮見市本町五丁目1番45号",
+        "household_no": format!("H{resident_no}"),
+    });
+    let r = api(app, Method::POST, "/api/v1/persons", Some(token), Some(body.to_string())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()
+}
