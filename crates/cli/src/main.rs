@@ -10,7 +10,11 @@ use std::net::SocketAddr;
 use tsunagi_store::db::DEFAULT_DATABASE_URL;
 
 #[derive(Parser)]
-#[command(name = "tsunagi", version, about = "つなぎ — 避難行動要支援者名簿・個別避難計画・災害ケースマネジメント")]
+#[command(
+    name = "tsunagi",
+    version,
+    about = "つなぎ — 避難行動要支援者名簿・個別避難計画・災害ケースマネジメント"
+)]
 struct Cli {
     /// Database URL: sqlite://FILE?mode=rwc (default) or postgres://USER:PASS@HOST:PORT/DB
     #[arg(long, global = true, env = "TSUNAGI_DATABASE_URL")]
@@ -19,7 +23,13 @@ struct Cli {
     #[arg(long, global = true, env = "TSUNAGI_LOG", default_value = "info")]
     log: String,
     /// Log format
-    #[arg(long, global = true, env = "TSUNAGI_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "TSUNAGI_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
@@ -38,7 +48,12 @@ pub struct ServeArgs {
     addr: SocketAddr,
     /// Mark the session cookie Secure: `auto` does so unless listening on a loopback address.
     /// Say `true` when a TLS proxy sits in front of a loopback listener.
-    #[arg(long, env = "TSUNAGI_COOKIE_SECURE", value_enum, default_value = "auto")]
+    #[arg(
+        long,
+        env = "TSUNAGI_COOKIE_SECURE",
+        value_enum,
+        default_value = "auto"
+    )]
     cookie_secure: CookieSecure,
     /// Minutes of inactivity after which a session ends
     #[arg(long, env = "TSUNAGI_SESSION_MINUTES", default_value_t = 480)]
@@ -76,7 +91,9 @@ enum Command {
 fn init_logging(filter: &str, format: LogFormat) {
     let env = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(env).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(env)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

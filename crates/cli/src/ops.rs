@@ -146,7 +146,12 @@ fn db_url(db: Option<&str>) -> String {
 pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
     let store = open(&db_url(db)).await?;
     match c {
-        UserCommand::Create { login, name, org, role } => {
+        UserCommand::Create {
+            login,
+            name,
+            org,
+            role,
+        } => {
             let role: Role = role.parse().map_err(|e: String| anyhow!(e))?;
             let org = store
                 .organisation_by_name(&org)
@@ -159,7 +164,12 @@ pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
             let id = users::create(&mut tx, &login, &name, hash).await?;
             users::add_membership(&mut tx, id, org.id, role).await?;
             tx.commit().await?;
-            println!("created user {login} ({}) in {} as {}", id, org.name, role.label());
+            println!(
+                "created user {login} ({}) in {} as {}",
+                id,
+                org.name,
+                role.label()
+            );
         }
         UserCommand::SetPassword { login } => {
             let account = store
@@ -181,7 +191,12 @@ pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
 pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
     let store = open(&db_url(db)).await?;
     match c {
-        OrgCommand::Create { name, kind, code, municipality } => {
+        OrgCommand::Create {
+            name,
+            kind,
+            code,
+            municipality,
+        } => {
             let kind: OrganisationKind = kind.parse().map_err(|e: String| anyhow!(e))?;
             let code = code
                 .map(|c| MunicipalityCode::parse(&c))
@@ -200,7 +215,12 @@ pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
             let mut tx = store.begin(AuditContext::system("cli")).await?;
             let o = organisations::create(
                 &mut tx,
-                organisations::NewOrganisation { name, kind, local_gov_code: code, municipality_id },
+                organisations::NewOrganisation {
+                    name,
+                    kind,
+                    local_gov_code: code,
+                    municipality_id,
+                },
             )
             .await?;
             tx.commit().await?;
@@ -208,7 +228,13 @@ pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
         }
         OrgCommand::List => {
             for o in store.organisations().await? {
-                println!("{}\t{}\t{}\t{}", o.id, o.kind.code(), o.local_gov_code.unwrap_or_default(), o.name);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    o.id,
+                    o.kind.code(),
+                    o.local_gov_code.unwrap_or_default(),
+                    o.name
+                );
             }
         }
     }
@@ -231,7 +257,10 @@ pub async fn audit(db: Option<&str>, c: AuditCommand) -> Result<()> {
             .await;
             bar.finish_and_clear();
             match result {
-                Ok(v) => println!("audit trail intact: {} entries, last hash {}", v.entries, v.last_hash),
+                Ok(v) => println!(
+                    "audit trail intact: {} entries, last hash {}",
+                    v.entries, v.last_hash
+                ),
                 Err(audit::VerifyError::Broken(b)) => bail!("AUDIT TRAIL BROKEN: {b}"),
                 Err(audit::VerifyError::Store(e)) => return Err(e.into()),
             }
@@ -247,6 +276,9 @@ pub async fn openapi() -> Result<()> {
         store,
         config: std::sync::Arc::new(WebConfig::default()),
     };
-    println!("{}", serde_json::to_string_pretty(&tsunagi_web::api::openapi_document(state))?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&tsunagi_web::api::openapi_document(state))?
+    );
     Ok(())
 }

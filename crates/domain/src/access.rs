@@ -133,7 +133,8 @@ pub fn person_access(
             basis: AccessBasis::Consent,
         });
     }
-    if disaster.is_declared_in(person.owner) && actor.organisation_kind.is_evacuation_support_party()
+    if disaster.is_declared_in(person.owner)
+        && actor.organisation_kind.is_evacuation_support_party()
     {
         return Some(Grant {
             level: AccessLevel::Read,

@@ -168,7 +168,9 @@ pub enum ChainBreak {
     PrevMismatch { seq: i64 },
     #[error("監査ログの番号が飛んでいます: {expected} 番の次が {found} 番（削除の可能性）")]
     Gap { expected: i64, found: i64 },
-    #[error("監査ログの末尾が記録と一致しません: 最後は {found} 番、記録では {expected} 番（末尾の削除の可能性）")]
+    #[error(
+        "監査ログの末尾が記録と一致しません: 最後は {found} 番、記録では {expected} 番（末尾の削除の可能性）"
+    )]
     Tail { expected: i64, found: i64 },
 }
 
@@ -224,7 +226,10 @@ mod tests {
     fn record(seq: i64, detail: &str) -> AuditRecord {
         AuditRecord {
             seq,
-            at: Utc.timestamp_opt(1_700_000_000 + seq, 123_456_000).single().unwrap_or_default(),
+            at: Utc
+                .timestamp_opt(1_700_000_000 + seq, 123_456_000)
+                .single()
+                .unwrap_or_default(),
             user_id: Some("u".into()),
             user_login: "yamada".into(),
             organisation_id: Some("o".into()),
@@ -273,7 +278,13 @@ mod tests {
 
         let mut deleted = chain(5);
         deleted.remove(2);
-        assert_eq!(verify(&deleted), Err(ChainBreak::Gap { expected: 3, found: 4 }));
+        assert_eq!(
+            verify(&deleted),
+            Err(ChainBreak::Gap {
+                expected: 3,
+                found: 4
+            })
+        );
 
         let mut swapped = chain(5);
         swapped.swap(1, 2);
@@ -286,7 +297,10 @@ mod tests {
             &serde_json::json!({"name": "山田", "phone": "1", "x": 1}),
             &serde_json::json!({"name": "山本", "phone": "1", "y": 2}),
         );
-        assert_eq!(d.keys().cloned().collect::<Vec<_>>(), vec!["name", "x", "y"]);
+        assert_eq!(
+            d.keys().cloned().collect::<Vec<_>>(),
+            vec!["name", "x", "y"]
+        );
     }
 
     #[test]

@@ -41,7 +41,10 @@ mod tests {
         assert_eq!(lock_after_failure(6, now), Some(now + Duration::minutes(2)));
         assert_eq!(lock_after_failure(50, now), Some(now + MAX_LOCK));
         assert!(is_locked(lock_after_failure(5, now), now));
-        assert!(!is_locked(lock_after_failure(5, now), now + Duration::minutes(2)));
+        assert!(!is_locked(
+            lock_after_failure(5, now),
+            now + Duration::minutes(2)
+        ));
     }
 
     proptest! {

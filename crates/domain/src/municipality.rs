@@ -93,10 +93,19 @@ mod tests {
             ("46201", "462012"),
             ("01100", "011002"),
         ] {
-            assert_eq!(MunicipalityCode::parse(five).map(|c| c.to_string()), Ok(six.to_owned()));
-            assert_eq!(MunicipalityCode::parse(six).map(|c| c.to_string()), Ok(six.to_owned()));
+            assert_eq!(
+                MunicipalityCode::parse(five).map(|c| c.to_string()),
+                Ok(six.to_owned())
+            );
+            assert_eq!(
+                MunicipalityCode::parse(six).map(|c| c.to_string()),
+                Ok(six.to_owned())
+            );
         }
-        assert_eq!(MunicipalityCode::parse("３９２０１４").map(|c| c.prefecture()), Ok(39));
+        assert_eq!(
+            MunicipalityCode::parse("３９２０１４").map(|c| c.prefecture()),
+            Ok(39)
+        );
         assert!(MunicipalityCode::parse("390003").is_ok_and(|c| c.is_prefecture()));
     }
 

@@ -44,7 +44,13 @@ mod tests {
 
     #[test]
     fn defaults_and_clamps() {
-        assert_eq!(Page::new(None, None), Page { number: 1, size: 50 });
+        assert_eq!(
+            Page::new(None, None),
+            Page {
+                number: 1,
+                size: 50
+            }
+        );
         assert_eq!(Page::new(Some(0), Some(0)), Page { number: 1, size: 1 });
         assert_eq!(Page::new(Some(3), Some(10_000)).size, MAX_PAGE_SIZE);
         assert_eq!(Page::new(Some(3), Some(20)).offset(), 40);

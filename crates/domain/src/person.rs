@@ -47,7 +47,9 @@ impl FromStr for Sex {
             "male" | "男" | "男性" | "1" | "m" => Ok(Sex::Male),
             "female" | "女" | "女性" | "2" | "f" => Ok(Sex::Female),
             "unspecified" | "その他" | "不明" | "0" | "9" => Ok(Sex::Unspecified),
-            _ => Err(format!("性別が読み取れません（「{s}」）: 男・女・その他のいずれかです")),
+            _ => Err(format!(
+                "性別が読み取れません（「{s}」）: 男・女・その他のいずれかです"
+            )),
         }
     }
 }
@@ -213,7 +215,10 @@ impl PersonInput {
         if name_kana.is_empty() {
             e.push("name_kana", "氏名カナを入力してください");
         } else if !is_katakana_reading(&name_kana) {
-            e.push("name_kana", "氏名カナはカタカナ（またはひらがな）で入力してください");
+            e.push(
+                "name_kana",
+                "氏名カナはカタカナ（またはひらがな）で入力してください",
+            );
         }
         check_len(&mut e, "name_kana", &name_kana, limits::KANA);
 
@@ -358,7 +363,10 @@ mod tests {
         };
         assert_eq!(d.name, "山田\u{3000}太郎");
         assert_eq!(d.name_kana, "ヤマダ\u{3000}タロウ");
-        assert_eq!(d.birth_date, NaiveDate::from_ymd_opt(1937, 3, 4).unwrap_or_default());
+        assert_eq!(
+            d.birth_date,
+            NaiveDate::from_ymd_opt(1937, 3, 4).unwrap_or_default()
+        );
         assert_eq!(d.sex, Sex::Male);
         assert_eq!(d.postal_code.as_deref(), Some("7800850"));
         assert_eq!(d.phone.as_deref(), Some("088-823-1111"));
@@ -381,7 +389,15 @@ mod tests {
             ..Default::default()
         };
         let e = input.validate(today()).err().unwrap_or_default();
-        for f in ["name", "name_kana", "birth_date", "sex", "postal_code", "address", "phone"] {
+        for f in [
+            "name",
+            "name_kana",
+            "birth_date",
+            "sex",
+            "postal_code",
+            "address",
+            "phone",
+        ] {
             assert!(e.for_field(f).is_some(), "{f} not reported: {e}");
         }
     }
@@ -390,22 +406,37 @@ mod tests {
     fn future_birth_dates_and_control_characters_are_refused() {
         let mut i = valid();
         i.birth_date = "2027-01-01".into();
-        assert!(i.validate(today()).err().is_some_and(|e| e.for_field("birth_date").is_some()));
+        assert!(
+            i.validate(today())
+                .err()
+                .is_some_and(|e| e.for_field("birth_date").is_some())
+        );
         let mut i = valid();
         i.name = "山田\u{0007}".into();
-        assert!(i.validate(today()).err().is_some_and(|e| e.for_field("name").is_some()));
+        assert!(
+            i.validate(today())
+                .err()
+                .is_some_and(|e| e.for_field("name").is_some())
+        );
     }
 
     #[test]
     fn round_trip_through_input() {
         let d = valid().validate(today()).ok();
-        let again = d.as_ref().map(|d| PersonInput::from(d).validate(today()).ok());
+        let again = d
+            .as_ref()
+            .map(|d| PersonInput::from(d).validate(today()).ok());
         assert_eq!(again, Some(d));
     }
 
     #[test]
     fn sex_codes() {
-        for (s, want) in [("1", Sex::Male), ("女", Sex::Female), ("F", Sex::Female), ("9", Sex::Unspecified)] {
+        for (s, want) in [
+            ("1", Sex::Male),
+            ("女", Sex::Female),
+            ("F", Sex::Female),
+            ("9", Sex::Unspecified),
+        ] {
             assert_eq!(s.parse::<Sex>(), Ok(want));
         }
         for s in Sex::ALL {

@@ -98,7 +98,10 @@ pub fn collapse_spaces(s: &str, sep: char) -> String {
 /// dot or a space? Used to check a reading.
 pub fn is_katakana_reading(s: &str) -> bool {
     s.chars().all(|c| {
-        matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '・' | '\u{30FD}' | '\u{30FE}' | '\u{3000}' | ' ')
+        matches!(
+            c,
+            '\u{30A1}'..='\u{30FA}' | 'ー' | '・' | '\u{30FD}' | '\u{30FE}' | '\u{3000}' | ' '
+        )
     })
 }
 
@@ -163,7 +166,11 @@ mod tests {
     /// What the LIKE pattern would match, evaluated in Rust.
     fn matches(key: &str, query: &str) -> bool {
         search_pattern(query).is_some_and(|p| {
-            let needle = p.trim_matches('%').replace("\\\\", "\\").replace("\\%", "%").replace("\\_", "_");
+            let needle = p
+                .trim_matches('%')
+                .replace("\\\\", "\\")
+                .replace("\\%", "%")
+                .replace("\\_", "_");
             key.contains(&needle)
         })
     }

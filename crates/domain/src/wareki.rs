@@ -107,7 +107,13 @@ pub fn format_wareki(date: NaiveDate) -> String {
             } else {
                 n.to_string()
             };
-            format!("{}{}年{}月{}日", era.kanji(), year, date.month(), date.day())
+            format!(
+                "{}{}年{}月{}日",
+                era.kanji(),
+                year,
+                date.month(),
+                date.day()
+            )
         }
         None => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
     }
@@ -300,7 +306,9 @@ mod tests {
 
     #[test]
     fn nonsense_is_rejected_with_the_input() {
-        for s in ["", "abc", "昭和", "S12.3", "X12.3.4", "19370230", "6120304", "12/3/4"] {
+        for s in [
+            "", "abc", "昭和", "S12.3", "X12.3.4", "19370230", "6120304", "12/3/4",
+        ] {
             assert!(parse_date(s).is_err(), "{s}");
         }
         assert!(matches!(

@@ -238,7 +238,10 @@ pub enum VerifyError {
 
 /// Re-computes the whole chain, in batches, and checks it against the stored head.
 /// `progress` is called with (entries checked, total).
-pub async fn verify(store: &Store, mut progress: impl FnMut(u64, u64)) -> Result<Verified, VerifyError> {
+pub async fn verify(
+    store: &Store,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Verified, VerifyError> {
     let db = store.conn();
     let total = audit_log::Entity::find()
         .count(db)
@@ -344,13 +347,12 @@ pub async fn list(
         .all(tx.conn())
         .await?;
     tx.record(
-        Entry::new(AuditAction::AuditViewed, "audit", "")
-            .detail(serde_json::json!({
-                "action": filter.action,
-                "user_login": filter.user_login,
-                "entity_id": filter.entity_id,
-                "page": page.number,
-            })),
+        Entry::new(AuditAction::AuditViewed, "audit", "").detail(serde_json::json!({
+            "action": filter.action,
+            "user_login": filter.user_login,
+            "entity_id": filter.entity_id,
+            "page": page.number,
+        })),
     );
     Ok(AuditPage {
         items: rows.iter().map(to_record).collect(),

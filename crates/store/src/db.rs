@@ -33,7 +33,10 @@ impl Store {
                     .busy_timeout(Duration::from_secs(5))
             });
         let db = Database::connect(opts).await.map_err(|e| {
-            StoreError::Unavailable(format!("データベースに接続できません ({url_safe}): {e}", url_safe = redact(url)))
+            StoreError::Unavailable(format!(
+                "データベースに接続できません ({url_safe}): {e}",
+                url_safe = redact(url)
+            ))
         })?;
         Ok(Store { db })
     }
@@ -98,7 +101,10 @@ mod tests {
             super::redact("postgres://app:secret@db:5432/tsunagi"),
             "postgres://app:***@db:5432/tsunagi"
         );
-        assert_eq!(super::redact("sqlite://x.db?mode=rwc"), "sqlite://x.db?mode=rwc");
+        assert_eq!(
+            super::redact("sqlite://x.db?mode=rwc"),
+            "sqlite://x.db?mode=rwc"
+        );
         assert_eq!(
             super::redact("postgres://postgres@127.0.0.1/test"),
             "postgres://postgres@127.0.0.1/test"

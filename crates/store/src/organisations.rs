@@ -46,10 +46,12 @@ pub struct NewOrganisation {
 pub async fn create(tx: &mut AuditedTx, new: NewOrganisation) -> Result<Organisation, StoreError> {
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
-            "name",
-            "組織名を200文字以内で入力してください",
-        )));
+        return Err(StoreError::Invalid(
+            tsunagi_domain::ValidationErrors::single(
+                "name",
+                "組織名を200文字以内で入力してください",
+            ),
+        ));
     }
     let id = OrganisationId::new_v7();
     let municipality_id = if new.kind == OrganisationKind::Municipality {
@@ -60,10 +62,12 @@ pub async fn create(tx: &mut AuditedTx, new: NewOrganisation) -> Result<Organisa
     if let Some(m) = municipality_id.filter(|m| *m != id) {
         let parent = get(tx.conn(), m).await?.ok_or(StoreError::NotFound)?;
         if parent.kind != OrganisationKind::Municipality {
-            return Err(StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
-                "municipality_id",
-                "所属市町村には市町村を指定してください",
-            )));
+            return Err(StoreError::Invalid(
+                tsunagi_domain::ValidationErrors::single(
+                    "municipality_id",
+                    "所属市町村には市町村を指定してください",
+                ),
+            ));
         }
     }
     let row = organisation::ActiveModel {
@@ -98,7 +102,10 @@ pub(crate) async fn get(
 }
 
 impl Store {
-    pub async fn organisation(&self, id: OrganisationId) -> Result<Option<Organisation>, StoreError> {
+    pub async fn organisation(
+        &self,
+        id: OrganisationId,
+    ) -> Result<Option<Organisation>, StoreError> {
         get(self.conn(), id).await
     }
 
@@ -125,7 +132,10 @@ impl Store {
         rows.into_iter().map(Organisation::try_from).collect()
     }
 
-    pub async fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>, StoreError> {
+    pub async fn organisation_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<Organisation>, StoreError> {
         organisation::Entity::find()
             .filter(organisation::Column::Name.eq(name))
             .one(self.conn())

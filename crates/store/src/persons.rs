@@ -126,8 +126,13 @@ fn scope_condition(scope: &PersonScope) -> Condition {
     let mut basis = Condition::any().add(consented);
     if !scope.disaster_owners.is_empty() {
         basis = basis.add(
-            person::Column::MunicipalityId
-                .is_in(scope.disaster_owners.iter().map(|o| o.0).collect::<Vec<_>>()),
+            person::Column::MunicipalityId.is_in(
+                scope
+                    .disaster_owners
+                    .iter()
+                    .map(|o| o.0)
+                    .collect::<Vec<_>>(),
+            ),
         );
     }
     let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
@@ -158,7 +163,10 @@ async fn facts(conn: &impl ConnectionTrait, m: &person::Model) -> Result<PersonF
     })
 }
 
-async fn consent_of(conn: &impl ConnectionTrait, id: uuid::Uuid) -> Result<ConsentFacts, StoreError> {
+async fn consent_of(
+    conn: &impl ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<ConsentFacts, StoreError> {
     let Some(c) = consent::Entity::find_by_id(id).one(conn).await? else {
         return Ok(ConsentFacts::not_asked());
     };
@@ -167,7 +175,11 @@ async fn consent_of(conn: &impl ConnectionTrait, id: uuid::Uuid) -> Result<Conse
         .all(conn)
         .await?
         .into_iter()
-        .map(|s| s.receiver_kind.parse::<OrganisationKind>().map_err(StoreError::Corrupt))
+        .map(|s| {
+            s.receiver_kind
+                .parse::<OrganisationKind>()
+                .map_err(StoreError::Corrupt)
+        })
         .collect::<Result<BTreeSet<_>, _>>()?;
     Ok(ConsentFacts {
         status: c.status.parse().map_err(StoreError::Corrupt)?,
@@ -204,7 +216,10 @@ pub async fn search(
         let folded = fold_for_search(query);
         let mut text = Condition::any()
             .add(Expr::col(person::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')));
-        if folded.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if folded
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
             text = text.add(person::Column::ResidentNo.eq(folded.clone()));
         }
         cond = cond.add(text);
@@ -229,7 +244,10 @@ pub async fn search(
     })
 }
 
-async fn household_no(conn: &impl ConnectionTrait, id: Option<uuid::Uuid>) -> Result<Option<String>, StoreError> {
+async fn household_no(
+    conn: &impl ConnectionTrait,
+    id: Option<uuid::Uuid>,
+) -> Result<Option<String>, StoreError> {
     match id {
         Some(h) => Ok(household::Entity::find_by_id(h)
             .one(conn)
@@ -369,7 +387,11 @@ pub async fn create(
     get_after_write(tx, actor, id).await
 }
 
-async fn get_after_write(tx: &AuditedTx, actor: &Actor, id: PersonId) -> Result<PersonRecord, StoreError> {
+async fn get_after_write(
+    tx: &AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<PersonRecord, StoreError> {
     let disaster = DisasterState::normal();
     let (m, f, grant) = load_visible(tx, actor, &disaster, id)
         .await?
@@ -399,17 +421,29 @@ pub async fn update(
     let before = details(&m, household_no(tx.conn(), m.household_id).await?)?;
     let household_id = household_for(tx, f.owner, d.household_no.as_deref()).await?;
     let result = person::Entity::update_many()
-        .col_expr(person::Column::ResidentNo, Expr::value(d.resident_no.clone()))
+        .col_expr(
+            person::Column::ResidentNo,
+            Expr::value(d.resident_no.clone()),
+        )
         .col_expr(person::Column::Name, Expr::value(d.name.clone()))
         .col_expr(person::Column::NameKana, Expr::value(d.name_kana.clone()))
         .col_expr(person::Column::BirthDate, Expr::value(d.birth_date))
         .col_expr(person::Column::Sex, Expr::value(d.sex.code()))
-        .col_expr(person::Column::PostalCode, Expr::value(d.postal_code.clone()))
+        .col_expr(
+            person::Column::PostalCode,
+            Expr::value(d.postal_code.clone()),
+        )
         .col_expr(person::Column::Address, Expr::value(d.address.clone()))
-        .col_expr(person::Column::AddressExtra, Expr::value(d.address_extra.clone()))
+        .col_expr(
+            person::Column::AddressExtra,
+            Expr::value(d.address_extra.clone()),
+        )
         .col_expr(person::Column::Phone, Expr::value(d.phone.clone()))
         .col_expr(person::Column::HouseholdId, Expr::value(household_id))
-        .col_expr(person::Column::Relationship, Expr::value(d.relationship.clone()))
+        .col_expr(
+            person::Column::Relationship,
+            Expr::value(d.relationship.clone()),
+        )
         .col_expr(person::Column::SearchKey, Expr::value(d.search_key()))
         .col_expr(person::Column::HasGaiji, Expr::value(d.has_gaiji()))
         .col_expr(person::Column::Version, Expr::value(expected_version + 1))

@@ -54,7 +54,10 @@ impl Store {
     }
 
     /// A live session's data; expired sessions are not returned.
-    pub async fn session_load(&self, id_hash: &str) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+    pub async fn session_load(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
         Ok(session::Entity::find_by_id(id_hash.to_owned())
             .one(self.conn())
             .await?

@@ -27,7 +27,8 @@ pub struct TestDatabase {
 }
 
 fn admin_url() -> String {
-    std::env::var("TSUNAGI_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_TEST_POSTGRES_URL.to_owned())
+    std::env::var("TSUNAGI_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| DEFAULT_TEST_POSTGRES_URL.to_owned())
 }
 
 fn with_database(url: &str, db: &str) -> String {
@@ -65,7 +66,8 @@ impl TestDatabase {
                         "PostgreSQL for tests is not reachable at {admin} ({e}); start it or set TSUNAGI_TEST_POSTGRES_URL"
                     ))
                 })?;
-                conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await?;
                 conn.close().await?;
                 Ok(TestDatabase {
                     url: with_database(&admin, &name),
@@ -95,13 +97,18 @@ impl Drop for TestDatabase {
         if let Some((admin, name)) = self.pg.take() {
             // Drop runs inside the test's runtime: use a thread with its own.
             let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
                     return;
                 };
                 rt.block_on(async {
                     if let Ok(conn) = Database::connect(&admin).await {
                         let _ = conn
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
                             .await;
                         let _ = conn.close().await;
                     }
@@ -150,21 +157,6 @@ macro_rules! db_test {
     };
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_name_is_replaced() {
-        assert_eq!(
-            super::with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            super::with_database("postgres://u:p@h/test?sslmode=disable", "x"),
-            "postgres://u:p@h/x?sslmode=disable"
-        );
-    }
-}
-
 /// A small world for tests: a town, a neighbouring town, a fire department and an NPO working
 /// in the town, with one user each.
 pub struct Fixture {
@@ -197,7 +189,11 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
     };
     let town = create(&mut tx, org("潮見市", K::Municipality, Some("39999"), None)).await?;
     let other_town = create(&mut tx, org("隣町", K::Municipality, Some("39998"), None)).await?;
-    let fire = create(&mut tx, org("潮見市消防本部", K::FireDepartment, None, Some(town.id))).await?;
+    let fire = create(
+        &mut tx,
+        org("潮見市消防本部", K::FireDepartment, None, Some(town.id)),
+    )
+    .await?;
     let npo = create(&mut tx, org("NPO法人つなぐ手", K::Npo, None, Some(town.id))).await?;
     let mut actors = Vec::new();
     for (login, o, role) in [
@@ -220,7 +216,10 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
     }
     tx.commit().await?;
     let mut it = actors.into_iter();
-    let mut next = || it.next().ok_or_else(|| StoreError::Corrupt("fixture".into()));
+    let mut next = || {
+        it.next()
+            .ok_or_else(|| StoreError::Corrupt("fixture".into()))
+    };
     Ok(Fixture {
         town_admin: next()?,
         town_staff: next()?,
@@ -237,4 +236,19 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
 /// Runs raw SQL, for tests that tamper with stored data on purpose.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
     Ok(store.conn().execute_unprepared(sql).await?.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+    }
 }

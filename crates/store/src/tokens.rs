@@ -47,10 +47,12 @@ pub async fn create(
 ) -> Result<ApiToken, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
-            "name",
-            "トークンの名前を100文字以内で入力してください",
-        )));
+        return Err(StoreError::Invalid(
+            tsunagi_domain::ValidationErrors::single(
+                "name",
+                "トークンの名前を100文字以内で入力してください",
+            ),
+        ));
     }
     let m = api_token::Entity::insert(api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -65,7 +67,10 @@ pub async fn create(
     })
     .exec_with_returning(tx.conn())
     .await?;
-    tx.record(Entry::new(AuditAction::TokenCreated, "api_token", m.id).detail(serde_json::json!({"name": name})));
+    tx.record(
+        Entry::new(AuditAction::TokenCreated, "api_token", m.id)
+            .detail(serde_json::json!({"name": name})),
+    );
     Ok(m.into())
 }
 
@@ -98,7 +103,10 @@ impl Store {
     }
 
     /// The live token with this hash, marking it used; `None` if unknown or revoked.
-    pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(UserId, MembershipId)>, StoreError> {
+    pub async fn token_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(UserId, MembershipId)>, StoreError> {
         let Some(t) = api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(token_hash))
             .filter(api_token::Column::RevokedAt.is_null())

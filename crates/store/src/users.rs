@@ -64,8 +64,7 @@ pub struct UserSummary {
 pub fn validate_login(login: &str) -> Result<String, String> {
     let l = login.trim();
     if (3..=100).contains(&l.len())
-        && l
-            .chars()
+        && l.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
         Ok(l.to_owned())
@@ -105,7 +104,10 @@ pub async fn create(
         .exec(tx.conn())
         .await
         .map_err(StoreError::duplicate_as("login"))?;
-    tx.record(Entry::new(AuditAction::UserCreated, "user", id).detail(serde_json::json!({"login": login})));
+    tx.record(
+        Entry::new(AuditAction::UserCreated, "user", id)
+            .detail(serde_json::json!({"login": login})),
+    );
     Ok(id)
 }
 
@@ -122,7 +124,11 @@ pub async fn add_membership(
     if !role.allowed_in(org.kind) {
         return Err(StoreError::Invalid(ValidationErrors::single(
             "role",
-            format!("{}に「{}」の役割は設定できません", org.kind.label(), role.label()),
+            format!(
+                "{}に「{}」の役割は設定できません",
+                org.kind.label(),
+                role.label()
+            ),
         )));
     }
     let id = MembershipId::new_v7();
@@ -139,7 +145,11 @@ pub async fn add_membership(
         .map_err(StoreError::duplicate_as("membership"))?;
     tx.record(
         Entry::new(AuditAction::MembershipAdded, "user", user_id)
-            .owner(org.municipality_id.map(|m| m.to_string()).unwrap_or_default())
+            .owner(
+                org.municipality_id
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+            )
             .detail(serde_json::json!({"organisation": org.name, "role": role.code()})),
     );
     Ok(id)
@@ -175,7 +185,10 @@ pub async fn record_login_failure(
 pub async fn record_login_success(tx: &mut AuditedTx, user_id: UserId) -> Result<(), StoreError> {
     user::Entity::update_many()
         .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(user::Column::Id.eq(user_id.0))
         .exec(tx.conn())
         .await?;
@@ -192,18 +205,27 @@ pub async fn set_password_hash(
     let r = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
         .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(user::Column::Id.eq(user_id.0))
         .exec(tx.conn())
         .await?;
     if r.rows_affected == 0 {
         return Err(StoreError::NotFound);
     }
-    tx.record(Entry::new(AuditAction::UserCreated, "user", user_id).detail(serde_json::json!({"password": "reset"})));
+    tx.record(
+        Entry::new(AuditAction::UserCreated, "user", user_id)
+            .detail(serde_json::json!({"password": "reset"})),
+    );
     Ok(())
 }
 
-fn membership_from(m: membership::Model, org: organisation::Model) -> Result<Membership, StoreError> {
+fn membership_from(
+    m: membership::Model,
+    org: organisation::Model,
+) -> Result<Membership, StoreError> {
     Ok(Membership {
         id: m.id.into(),
         user_id: m.user_id.into(),
@@ -228,7 +250,10 @@ impl Store {
             }))
     }
 
-    pub async fn user_display_name(&self, id: UserId) -> Result<Option<(String, String)>, StoreError> {
+    pub async fn user_display_name(
+        &self,
+        id: UserId,
+    ) -> Result<Option<(String, String)>, StoreError> {
         Ok(user::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
@@ -254,7 +279,10 @@ impl Store {
     }
 
     pub async fn membership(&self, id: MembershipId) -> Result<Option<Membership>, StoreError> {
-        let Some(m) = membership::Entity::find_by_id(id.0).one(self.conn()).await? else {
+        let Some(m) = membership::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+        else {
             return Ok(None);
         };
         let org = organisation::Entity::find_by_id(m.organisation_id)

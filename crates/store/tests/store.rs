@@ -51,7 +51,11 @@ async fn create(store: &Store, a: &Actor, d: PersonDetails) -> persons::PersonRe
     p
 }
 
-async fn get(store: &Store, a: &Actor, id: tsunagi_domain::PersonId) -> Result<persons::PersonRecord, StoreError> {
+async fn get(
+    store: &Store,
+    a: &Actor,
+    id: tsunagi_domain::PersonId,
+) -> Result<persons::PersonRecord, StoreError> {
     let mut tx = store.begin(ctx(a)).await?;
     let r = persons::get(&mut tx, a, &DisasterState::normal(), id).await;
     tx.commit().await?;
@@ -67,36 +71,65 @@ async fn search(store: &Store, a: &Actor, q: &str) -> persons::PersonPage {
     r
 }
 
-db_test!(create_read_and_search_with_half_width_kana, |store: Store| async move {
-    let f = setup(&store).await;
-    let p = create(&store, &f.town_staff, details("山田　花子", "やまだ はなこ", "1001")).await;
-    create(&store, &f.town_staff, details("佐藤　一郎", "サトウ イチロウ", "1002")).await;
-    assert_eq!(p.details.name_kana, "ヤマダ\u{3000}ハナコ");
-    assert_eq!(p.version, 1);
+db_test!(
+    create_read_and_search_with_half_width_kana,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let p = create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "やまだ はなこ", "1001"),
+        )
+        .await;
+        create(
+            &store,
+            &f.town_staff,
+            details("佐藤　一郎", "サトウ イチロウ", "1002"),
+        )
+        .await;
+        assert_eq!(p.details.name_kana, "ヤマダ\u{3000}ハナコ");
+        assert_eq!(p.version, 1);
 
-    let hits = search(&store, &f.town_staff, "ﾔﾏﾀﾞ").await;
-    assert_eq!(hits.total, 1);
-    assert_eq!(hits.items[0].id, p.id);
-    assert_eq!(search(&store, &f.town_staff, "やまだ　はな").await.total, 1);
-    assert_eq!(search(&store, &f.town_staff, "山田").await.total, 1);
-    assert_eq!(search(&store, &f.town_staff, "1002").await.total, 1);
-    assert_eq!(search(&store, &f.town_staff, "").await.total, 2);
-    assert_eq!(search(&store, &f.town_staff, "%").await.total, 0, "LIKE wildcards are escaped");
+        let hits = search(&store, &f.town_staff, "ﾔﾏﾀﾞ").await;
+        assert_eq!(hits.total, 1);
+        assert_eq!(hits.items[0].id, p.id);
+        assert_eq!(search(&store, &f.town_staff, "やまだ　はな").await.total, 1);
+        assert_eq!(search(&store, &f.town_staff, "山田").await.total, 1);
+        assert_eq!(search(&store, &f.town_staff, "1002").await.total, 1);
+        assert_eq!(search(&store, &f.town_staff, "").await.total, 2);
+        assert_eq!(
+            search(&store, &f.town_staff, "%").await.total,
+            0,
+            "LIKE wildcards are escaped"
+        );
 
-    let read = get(&store, &f.town_staff, p.id).await.expect("read");
-    assert_eq!(read.details, p.details);
-    assert_eq!(read.grant.basis, AccessBasis::Owner);
-});
+        let read = get(&store, &f.town_staff, p.id).await.expect("read");
+        assert_eq!(read.details, p.details);
+        assert_eq!(read.grant.basis, AccessBasis::Owner);
+    }
+);
 
 db_test!(stale_edits_are_refused, |store: Store| async move {
     let f = setup(&store).await;
-    let p = create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
+    let p = create(
+        &store,
+        &f.town_staff,
+        details("山田　花子", "ヤマダ ハナコ", "1001"),
+    )
+    .await;
     let mut first = p.details.clone();
     first.phone = Some("088-111-2222".into());
     let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    let updated = persons::update(&mut tx, &f.town_staff, &DisasterState::normal(), p.id, 1, first)
-        .await
-        .expect("first edit");
+    let updated = persons::update(
+        &mut tx,
+        &f.town_staff,
+        &DisasterState::normal(),
+        p.id,
+        1,
+        first,
+    )
+    .await
+    .expect("first edit");
     tx.commit().await.expect("commit");
     assert_eq!(updated.version, 2);
 
@@ -104,194 +137,405 @@ db_test!(stale_edits_are_refused, |store: Store| async move {
     let mut second = p.details.clone();
     second.address = "潮見市港町1-1".into();
     let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
-    let r = persons::update(&mut tx, &f.town_admin, &DisasterState::normal(), p.id, 1, second).await;
-    assert!(matches!(r, Err(StoreError::Conflict { current: 2 })), "{r:?}");
+    let r = persons::update(
+        &mut tx,
+        &f.town_admin,
+        &DisasterState::normal(),
+        p.id,
+        1,
+        second,
+    )
+    .await;
+    assert!(
+        matches!(r, Err(StoreError::Conflict { current: 2 })),
+        "{r:?}"
+    );
     drop(tx);
     let now = get(&store, &f.town_staff, p.id).await.expect("read");
     assert_eq!(now.details.phone.as_deref(), Some("088-111-2222"));
     assert_eq!(now.details.address, p.details.address);
 });
 
-db_test!(duplicate_resident_numbers_are_refused, |store: Store| async move {
-    let f = setup(&store).await;
-    create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    let r = persons::create(&mut tx, &f.town_staff, details("別人", "ベツジン", "1001")).await;
-    assert!(matches!(r, Err(StoreError::Duplicate("resident_no"))), "{r:?}");
-});
-
-db_test!(other_organisations_see_nothing_without_share_and_consent, |store: Store| async move {
-    let f = setup(&store).await;
-    let p = create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
-    for a in [&f.other_staff, &f.firefighter, &f.npo_staff] {
-        assert!(matches!(get(&store, a, p.id).await, Err(StoreError::NotFound)));
-        assert_eq!(search(&store, a, "").await.total, 0);
+db_test!(
+    duplicate_resident_numbers_are_refused,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "ヤマダ ハナコ", "1001"),
+        )
+        .await;
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        let r = persons::create(&mut tx, &f.town_staff, details("別人", "ベツジン", "1001")).await;
+        assert!(
+            matches!(r, Err(StoreError::Duplicate("resident_no"))),
+            "{r:?}"
+        );
     }
-    // Shared with the fire department, but no consent yet: still nothing.
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    persons::share(&mut tx, &f.town_staff, p.id, f.fire.id, AccessLevel::Read).await.expect("share");
-    tx.commit().await.expect("commit");
-    assert!(matches!(get(&store, &f.firefighter, p.id).await, Err(StoreError::NotFound)));
+);
 
-    // Consent covering fire: visible, read-only, on the basis of consent.
-    let consent = ConsentFacts {
-        status: ConsentStatus::Given,
-        scope: BTreeSet::from([OrganisationKind::FireDepartment]),
-    };
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    persons::set_consent(&mut tx, &f.town_staff, p.id, &consent).await.expect("consent");
-    tx.commit().await.expect("commit");
-    let seen = get(&store, &f.firefighter, p.id).await.expect("visible");
-    assert_eq!(seen.grant.basis, AccessBasis::Consent);
-    assert_eq!(seen.grant.level, AccessLevel::Read);
-    assert_eq!(search(&store, &f.firefighter, "ﾊﾅｺ").await.total, 1);
-    // …but cannot edit.
-    let mut tx = store.begin(ctx(&f.firefighter)).await.expect("begin");
-    let r = persons::update(&mut tx, &f.firefighter, &DisasterState::normal(), p.id, 1, p.details.clone()).await;
-    assert!(matches!(r, Err(StoreError::Forbidden)), "{r:?}");
-    drop(tx);
-    // The NPO, with no share, still sees nothing.
-    assert!(matches!(get(&store, &f.npo_staff, p.id).await, Err(StoreError::NotFound)));
+db_test!(
+    other_organisations_see_nothing_without_share_and_consent,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let p = create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "ヤマダ ハナコ", "1001"),
+        )
+        .await;
+        for a in [&f.other_staff, &f.firefighter, &f.npo_staff] {
+            assert!(matches!(
+                get(&store, a, p.id).await,
+                Err(StoreError::NotFound)
+            ));
+            assert_eq!(search(&store, a, "").await.total, 0);
+        }
+        // Shared with the fire department, but no consent yet: still nothing.
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        persons::share(&mut tx, &f.town_staff, p.id, f.fire.id, AccessLevel::Read)
+            .await
+            .expect("share");
+        tx.commit().await.expect("commit");
+        assert!(matches!(
+            get(&store, &f.firefighter, p.id).await,
+            Err(StoreError::NotFound)
+        ));
 
-    // Withdrawal takes effect at once.
-    let withdrawn = ConsentFacts { status: ConsentStatus::Withdrawn, ..consent };
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    persons::set_consent(&mut tx, &f.town_staff, p.id, &withdrawn).await.expect("withdraw");
-    tx.commit().await.expect("commit");
-    assert!(matches!(get(&store, &f.firefighter, p.id).await, Err(StoreError::NotFound)));
-    assert_eq!(search(&store, &f.firefighter, "").await.total, 0);
-});
+        // Consent covering fire: visible, read-only, on the basis of consent.
+        let consent = ConsentFacts {
+            status: ConsentStatus::Given,
+            scope: BTreeSet::from([OrganisationKind::FireDepartment]),
+        };
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        persons::set_consent(&mut tx, &f.town_staff, p.id, &consent)
+            .await
+            .expect("consent");
+        tx.commit().await.expect("commit");
+        let seen = get(&store, &f.firefighter, p.id).await.expect("visible");
+        assert_eq!(seen.grant.basis, AccessBasis::Consent);
+        assert_eq!(seen.grant.level, AccessLevel::Read);
+        assert_eq!(search(&store, &f.firefighter, "ﾊﾅｺ").await.total, 1);
+        // …but cannot edit.
+        let mut tx = store.begin(ctx(&f.firefighter)).await.expect("begin");
+        let r = persons::update(
+            &mut tx,
+            &f.firefighter,
+            &DisasterState::normal(),
+            p.id,
+            1,
+            p.details.clone(),
+        )
+        .await;
+        assert!(matches!(r, Err(StoreError::Forbidden)), "{r:?}");
+        drop(tx);
+        // The NPO, with no share, still sees nothing.
+        assert!(matches!(
+            get(&store, &f.npo_staff, p.id).await,
+            Err(StoreError::NotFound)
+        ));
 
-db_test!(declared_disaster_opens_shared_records_without_consent, |store: Store| async move {
-    let f = setup(&store).await;
-    let p = create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    persons::share(&mut tx, &f.town_staff, p.id, f.fire.id, AccessLevel::Read).await.expect("share");
-    tx.commit().await.expect("commit");
-    let declared = DisasterState { declared_in: vec![f.town.id] };
-    let mut tx = store.begin(ctx(&f.firefighter)).await.expect("begin");
-    let r = persons::get(&mut tx, &f.firefighter, &declared, p.id).await.expect("visible in disaster");
-    assert_eq!(r.grant.basis, AccessBasis::Disaster);
-    let page = persons::search(&mut tx, &f.firefighter, &declared, "", Page::default()).await.expect("search");
-    assert_eq!(page.total, 1);
-    tx.commit().await.expect("commit");
-});
+        // Withdrawal takes effect at once.
+        let withdrawn = ConsentFacts {
+            status: ConsentStatus::Withdrawn,
+            ..consent
+        };
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        persons::set_consent(&mut tx, &f.town_staff, p.id, &withdrawn)
+            .await
+            .expect("withdraw");
+        tx.commit().await.expect("commit");
+        assert!(matches!(
+            get(&store, &f.firefighter, p.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(search(&store, &f.firefighter, "").await.total, 0);
+    }
+);
+
+db_test!(
+    declared_disaster_opens_shared_records_without_consent,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let p = create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "ヤマダ ハナコ", "1001"),
+        )
+        .await;
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        persons::share(&mut tx, &f.town_staff, p.id, f.fire.id, AccessLevel::Read)
+            .await
+            .expect("share");
+        tx.commit().await.expect("commit");
+        let declared = DisasterState {
+            declared_in: vec![f.town.id],
+        };
+        let mut tx = store.begin(ctx(&f.firefighter)).await.expect("begin");
+        let r = persons::get(&mut tx, &f.firefighter, &declared, p.id)
+            .await
+            .expect("visible in disaster");
+        assert_eq!(r.grant.basis, AccessBasis::Disaster);
+        let page = persons::search(&mut tx, &f.firefighter, &declared, "", Page::default())
+            .await
+            .expect("search");
+        assert_eq!(page.total, 1);
+        tx.commit().await.expect("commit");
+    }
+);
 
 // The SQL form of the scope returns exactly the persons the record check admits.
-db_test!(list_scope_matches_record_policy, |store: Store| async move {
-    let f = setup(&store).await;
-    let orgs = [f.fire.id, f.npo.id, f.other_town.id];
-    let kinds = [OrganisationKind::FireDepartment, OrganisationKind::Npo, OrganisationKind::Municipality, OrganisationKind::Police];
-    let statuses = ConsentStatus::ALL;
-    let mut facts = Vec::new();
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    for i in 0..48u32 {
-        let p = persons::create(&mut tx, &f.town_staff, details("試験　太郎", "シケン タロウ", &format!("{}", 2000 + i)))
+db_test!(
+    list_scope_matches_record_policy,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let orgs = [f.fire.id, f.npo.id, f.other_town.id];
+        let kinds = [
+            OrganisationKind::FireDepartment,
+            OrganisationKind::Npo,
+            OrganisationKind::Municipality,
+            OrganisationKind::Police,
+        ];
+        let statuses = ConsentStatus::ALL;
+        let mut facts = Vec::new();
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        for i in 0..48u32 {
+            let p = persons::create(
+                &mut tx,
+                &f.town_staff,
+                details("試験　太郎", "シケン タロウ", &format!("{}", 2000 + i)),
+            )
             .await
             .expect("create");
-        let mut shares = Vec::new();
-        for (j, o) in orgs.iter().enumerate() {
-            if (i >> j) & 1 == 1 {
-                let level = if i % 3 == 0 { AccessLevel::Write } else { AccessLevel::Read };
-                persons::share(&mut tx, &f.town_staff, p.id, *o, level).await.expect("share");
-                shares.push(Share { organisation_id: *o, level });
+            let mut shares = Vec::new();
+            for (j, o) in orgs.iter().enumerate() {
+                if (i >> j) & 1 == 1 {
+                    let level = if i % 3 == 0 {
+                        AccessLevel::Write
+                    } else {
+                        AccessLevel::Read
+                    };
+                    persons::share(&mut tx, &f.town_staff, p.id, *o, level)
+                        .await
+                        .expect("share");
+                    shares.push(Share {
+                        organisation_id: *o,
+                        level,
+                    });
+                }
+            }
+            let consent = ConsentFacts {
+                status: statuses[(i as usize / 8) % statuses.len()],
+                scope: kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| (i as usize + k).is_multiple_of(2))
+                    .map(|(_, k)| *k)
+                    .collect(),
+            };
+            persons::set_consent(&mut tx, &f.town_staff, p.id, &consent)
+                .await
+                .expect("consent");
+            facts.push((
+                p.id,
+                PersonFacts {
+                    owner: f.town.id,
+                    shares,
+                    consent,
+                },
+            ));
+        }
+        tx.commit().await.expect("commit");
+        let disasters = [
+            DisasterState::normal(),
+            DisasterState {
+                declared_in: vec![f.town.id],
+            },
+        ];
+        for a in [&f.town_staff, &f.other_staff, &f.firefighter, &f.npo_staff] {
+            for d in &disasters {
+                let mut tx = store.begin(ctx(a)).await.expect("begin");
+                let page = persons::search(&mut tx, a, d, "", Page::new(Some(1), Some(200)))
+                    .await
+                    .expect("search");
+                tx.commit().await.expect("commit");
+                let got: BTreeSet<_> = page.items.iter().map(|p| p.id).collect();
+                let want: BTreeSet<_> = facts
+                    .iter()
+                    .filter(|(_, pf)| tsunagi_domain::access::person_access(a, pf, d).is_some())
+                    .map(|(id, _)| *id)
+                    .collect();
+                assert_eq!(got, want, "actor {} disaster {:?}", a.login, d.declared_in);
             }
         }
-        let consent = ConsentFacts {
-            status: statuses[(i as usize / 8) % statuses.len()],
-            scope: kinds.iter().enumerate().filter(|(k, _)| (i as usize + k) % 2 == 0).map(|(_, k)| *k).collect(),
-        };
-        persons::set_consent(&mut tx, &f.town_staff, p.id, &consent).await.expect("consent");
-        facts.push((p.id, PersonFacts { owner: f.town.id, shares, consent }));
     }
-    tx.commit().await.expect("commit");
-    let disasters = [DisasterState::normal(), DisasterState { declared_in: vec![f.town.id] }];
-    for a in [&f.town_staff, &f.other_staff, &f.firefighter, &f.npo_staff] {
-        for d in &disasters {
-            let mut tx = store.begin(ctx(a)).await.expect("begin");
-            let page = persons::search(&mut tx, a, d, "", Page::new(Some(1), Some(200))).await.expect("search");
-            tx.commit().await.expect("commit");
-            let got: BTreeSet<_> = page.items.iter().map(|p| p.id).collect();
-            let want: BTreeSet<_> = facts
-                .iter()
-                .filter(|(_, pf)| tsunagi_domain::access::person_access(a, pf, d).is_some())
-                .map(|(id, _)| *id)
-                .collect();
-            assert_eq!(got, want, "actor {} disaster {:?}", a.login, d.declared_in);
-        }
-    }
-});
+);
 
-db_test!(every_access_is_audited_and_the_chain_verifies, |store: Store| async move {
-    let f = setup(&store).await;
-    let p = create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
-    get(&store, &f.town_staff, p.id).await.expect("read");
-    search(&store, &f.town_staff, "ﾔﾏﾀﾞ").await;
+db_test!(
+    every_access_is_audited_and_the_chain_verifies,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let p = create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "ヤマダ ハナコ", "1001"),
+        )
+        .await;
+        get(&store, &f.town_staff, p.id).await.expect("read");
+        search(&store, &f.town_staff, "ﾔﾏﾀﾞ").await;
 
-    let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
-    let page = audit::list(&mut tx, &f.town_admin, &audit::AuditFilter { entity_id: Some(p.id.to_string()), ..Default::default() }, Page::default())
+        let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
+        let page = audit::list(
+            &mut tx,
+            &f.town_admin,
+            &audit::AuditFilter {
+                entity_id: Some(p.id.to_string()),
+                ..Default::default()
+            },
+            Page::default(),
+        )
         .await
         .expect("audit list");
-    tx.commit().await.expect("commit");
-    let actions: Vec<&str> = page.items.iter().map(|r| r.action.as_str()).collect();
-    assert_eq!(actions, vec!["person.viewed", "person.created"]);
-    assert!(page.items.iter().all(|r| r.user_login == "town-staff" && r.request_id.as_deref() == Some("req-test")));
+        tx.commit().await.expect("commit");
+        let actions: Vec<&str> = page.items.iter().map(|r| r.action.as_str()).collect();
+        assert_eq!(actions, vec!["person.viewed", "person.created"]);
+        assert!(
+            page.items.iter().all(
+                |r| r.user_login == "town-staff" && r.request_id.as_deref() == Some("req-test")
+            )
+        );
 
-    let v = audit::verify(&store, |_, _| {}).await.expect("intact chain verifies");
-    assert!(v.entries > 10);
+        let v = audit::verify(&store, |_, _| {})
+            .await
+            .expect("intact chain verifies");
+        assert!(v.entries > 10);
 
-    // A non-administrator may not read the trail.
-    let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-    assert!(matches!(audit::list(&mut tx, &f.town_staff, &Default::default(), Page::default()).await, Err(StoreError::Forbidden)));
-});
-
-db_test!(tampering_with_the_audit_trail_is_detected, |store: Store| async move {
-    let f = setup(&store).await;
-    create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
-    assert!(audit::verify(&store, |_, _| {}).await.is_ok());
-    execute_raw(&store, "UPDATE audit_log SET user_login = 'someone' WHERE seq = 3").await.expect("tamper");
-    let r = audit::verify(&store, |_, _| {}).await;
-    assert!(matches!(r, Err(audit::VerifyError::Broken(tsunagi_domain::audit::ChainBreak::HashMismatch { seq: 3 }))), "{r:?}");
-});
-
-db_test!(deleting_the_last_audit_entry_is_detected, |store: Store| async move {
-    let f = setup(&store).await;
-    create(&store, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await;
-    execute_raw(&store, "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").await.expect("tamper");
-    let r = audit::verify(&store, |_, _| {}).await;
-    assert!(matches!(r, Err(audit::VerifyError::Broken(tsunagi_domain::audit::ChainBreak::Tail { .. }))), "{r:?}");
-});
-
-db_test!(a_rolled_back_change_leaves_no_audit_entry_and_no_data, |store: Store| async move {
-    let f = setup(&store).await;
-    let before = audit::verify(&store, |_, _| {}).await.expect("verify").entries;
-    {
+        // A non-administrator may not read the trail.
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::create(&mut tx, &f.town_staff, details("山田　花子", "ヤマダ ハナコ", "1001")).await.expect("create");
-        // dropped without commit
+        assert!(matches!(
+            audit::list(&mut tx, &f.town_staff, &Default::default(), Page::default()).await,
+            Err(StoreError::Forbidden)
+        ));
     }
-    assert_eq!(audit::verify(&store, |_, _| {}).await.expect("verify").entries, before);
-    assert_eq!(search(&store, &f.town_staff, "").await.total, 0);
-});
+);
 
-db_test!(concurrent_writers_keep_one_unbroken_chain, |store: Store| async move {
-    let f = setup(&store).await;
-    let mut handles = Vec::new();
-    for i in 0..12 {
-        let store = store.clone();
-        let a = f.town_staff.clone();
-        handles.push(tokio::spawn(async move {
-            let mut tx = store.begin(ctx(&a)).await.expect("begin");
-            persons::create(&mut tx, &a, details("並行　試験", "ヘイコウ シケン", &format!("{}", 5000 + i))).await.expect("create");
-            tx.commit().await.expect("commit");
-        }));
+db_test!(
+    tampering_with_the_audit_trail_is_detected,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "ヤマダ ハナコ", "1001"),
+        )
+        .await;
+        assert!(audit::verify(&store, |_, _| {}).await.is_ok());
+        execute_raw(
+            &store,
+            "UPDATE audit_log SET user_login = 'someone' WHERE seq = 3",
+        )
+        .await
+        .expect("tamper");
+        let r = audit::verify(&store, |_, _| {}).await;
+        assert!(
+            matches!(
+                r,
+                Err(audit::VerifyError::Broken(
+                    tsunagi_domain::audit::ChainBreak::HashMismatch { seq: 3 }
+                ))
+            ),
+            "{r:?}"
+        );
     }
-    for h in handles {
-        h.await.expect("task");
+);
+
+db_test!(
+    deleting_the_last_audit_entry_is_detected,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        create(
+            &store,
+            &f.town_staff,
+            details("山田　花子", "ヤマダ ハナコ", "1001"),
+        )
+        .await;
+        execute_raw(
+            &store,
+            "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
+        )
+        .await
+        .expect("tamper");
+        let r = audit::verify(&store, |_, _| {}).await;
+        assert!(
+            matches!(
+                r,
+                Err(audit::VerifyError::Broken(
+                    tsunagi_domain::audit::ChainBreak::Tail { .. }
+                ))
+            ),
+            "{r:?}"
+        );
     }
-    assert_eq!(search(&store, &f.town_staff, "ﾍｲｺｳ").await.total, 12);
-    assert!(audit::verify(&store, |_, _| {}).await.is_ok());
-});
+);
+
+db_test!(
+    a_rolled_back_change_leaves_no_audit_entry_and_no_data,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let before = audit::verify(&store, |_, _| {})
+            .await
+            .expect("verify")
+            .entries;
+        {
+            let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+            persons::create(
+                &mut tx,
+                &f.town_staff,
+                details("山田　花子", "ヤマダ ハナコ", "1001"),
+            )
+            .await
+            .expect("create");
+            // dropped without commit
+        }
+        assert_eq!(
+            audit::verify(&store, |_, _| {})
+                .await
+                .expect("verify")
+                .entries,
+            before
+        );
+        assert_eq!(search(&store, &f.town_staff, "").await.total, 0);
+    }
+);
+
+db_test!(
+    concurrent_writers_keep_one_unbroken_chain,
+    |store: Store| async move {
+        let f = setup(&store).await;
+        let mut handles = Vec::new();
+        for i in 0..12 {
+            let store = store.clone();
+            let a = f.town_staff.clone();
+            handles.push(tokio::spawn(async move {
+                let mut tx = store.begin(ctx(&a)).await.expect("begin");
+                persons::create(
+                    &mut tx,
+                    &a,
+                    details("並行　試験", "ヘイコウ シケン", &format!("{}", 5000 + i)),
+                )
+                .await
+                .expect("create");
+                tx.commit().await.expect("commit");
+            }));
+        }
+        for h in handles {
+            h.await.expect("task");
+        }
+        assert_eq!(search(&store, &f.town_staff, "ﾍｲｺｳ").await.total, 12);
+        assert!(audit::verify(&store, |_, _| {}).await.is_ok());
+    }
+);
 
 #[tokio::test]
 async fn an_unreachable_database_is_a_clear_error() {

@@ -156,7 +156,10 @@ impl From<QueryRejection> for AppError {
 }
 impl From<FormRejection> for AppError {
     fn from(r: FormRejection) -> Self {
-        AppError::BadRequest(format!("フォームの内容を読み取れません（{}）", r.body_text()))
+        AppError::BadRequest(format!(
+            "フォームの内容を読み取れません（{}）",
+            r.body_text()
+        ))
     }
 }
 

@@ -72,10 +72,22 @@ async fn create_orgs(store: &Store) -> Result<Orgs> {
         ("本町一丁目自治会", K::CommunityAssociation, None),
         ("港町自主防災会", K::CommunityAssociation, None),
         ("浜田地区自治会", K::CommunityAssociation, None),
-        ("潮見市民生委員児童委員協議会 中央地区", K::WelfareCommissionerDistrict, None),
-        ("潮見市民生委員児童委員協議会 浜地区", K::WelfareCommissionerDistrict, None),
+        (
+            "潮見市民生委員児童委員協議会 中央地区",
+            K::WelfareCommissionerDistrict,
+            None,
+        ),
+        (
+            "潮見市民生委員児童委員協議会 浜地区",
+            K::WelfareCommissionerDistrict,
+            None,
+        ),
         ("NPO法人しおみ災害ボランティアネット", K::Npo, None),
-        ("潮見くらし再建専門家ネットワーク（弁護士・建築士・司法書士）", K::ProfessionalBody, None),
+        (
+            "潮見くらし再建専門家ネットワーク（弁護士・建築士・司法書士）",
+            K::ProfessionalBody,
+            None,
+        ),
         ("潮見市消防本部", K::FireDepartment, None),
         ("潮見市消防団", K::FireDepartment, None),
         ("潮見警察署", K::Police, None),
@@ -101,16 +113,56 @@ async fn create_orgs(store: &Store) -> Result<Orgs> {
 /// (login, display name, organisation, role)
 const USERS: &[(&str, &str, &str, Role)] = &[
     ("admin", "管理 太郎", "潮見市", Role::Administrator),
-    ("bousai", "防災 一郎", "潮見市", Role::DisasterManagementStaff),
+    (
+        "bousai",
+        "防災 一郎",
+        "潮見市",
+        Role::DisasterManagementStaff,
+    ),
     ("fukushi", "福祉 花子", "潮見市", Role::WelfareStaff),
     ("ken", "県 担当", "高知県", Role::PrefectureStaff),
-    ("shakyo", "社協 支援員", "潮見市社会福祉協議会", Role::SupportWorker),
-    ("caremgr", "介護 支援専門員", "居宅介護支援事業所しおさい", Role::CareProfessional),
-    ("soudan", "相談 支援専門員", "相談支援事業所ひだまり", Role::CareProfessional),
-    ("jichikai", "本町 会長", "本町一丁目自治会", Role::CommunityMember),
-    ("minsei", "民生 委員", "潮見市民生委員児童委員協議会 中央地区", Role::CommunityMember),
-    ("npo", "NPO 担当", "NPO法人しおみ災害ボランティアネット", Role::PartnerStaff),
-    ("bengoshi", "弁護 士郎", "潮見くらし再建専門家ネットワーク（弁護士・建築士・司法書士）", Role::PartnerStaff),
+    (
+        "shakyo",
+        "社協 支援員",
+        "潮見市社会福祉協議会",
+        Role::SupportWorker,
+    ),
+    (
+        "caremgr",
+        "介護 支援専門員",
+        "居宅介護支援事業所しおさい",
+        Role::CareProfessional,
+    ),
+    (
+        "soudan",
+        "相談 支援専門員",
+        "相談支援事業所ひだまり",
+        Role::CareProfessional,
+    ),
+    (
+        "jichikai",
+        "本町 会長",
+        "本町一丁目自治会",
+        Role::CommunityMember,
+    ),
+    (
+        "minsei",
+        "民生 委員",
+        "潮見市民生委員児童委員協議会 中央地区",
+        Role::CommunityMember,
+    ),
+    (
+        "npo",
+        "NPO 担当",
+        "NPO法人しおみ災害ボランティアネット",
+        Role::PartnerStaff,
+    ),
+    (
+        "bengoshi",
+        "弁護 士郎",
+        "潮見くらし再建専門家ネットワーク（弁護士・建築士・司法書士）",
+        Role::PartnerStaff,
+    ),
     ("shobo", "消防 隊員", "潮見市消防本部", Role::Responder),
     ("keisatsu", "警察 官", "潮見警察署", Role::Responder),
 ];
@@ -150,16 +202,28 @@ fn progress(len: u64, msg: &'static str) -> ProgressBar {
     bar
 }
 
-async fn create_residents(store: &Store, orgs: &Orgs, staff: &Actor, n: usize, seed: u64) -> Result<usize> {
+async fn create_residents(
+    store: &Store,
+    orgs: &Orgs,
+    staff: &Actor,
+    n: usize,
+    seed: u64,
+) -> Result<usize> {
     let today = tsunagi_web::ui::today();
     let mut rng = StdRng::seed_from_u64(seed);
     let residents = town::residents(&mut rng, n, today);
     let receivers = [
         (orgs.named("本町一丁目自治会")?.id, K::CommunityAssociation),
-        (orgs.named("潮見市民生委員児童委員協議会 中央地区")?.id, K::WelfareCommissionerDistrict),
+        (
+            orgs.named("潮見市民生委員児童委員協議会 中央地区")?.id,
+            K::WelfareCommissionerDistrict,
+        ),
         (orgs.named("潮見市消防本部")?.id, K::FireDepartment),
         (orgs.named("潮見警察署")?.id, K::Police),
-        (orgs.named("潮見市社会福祉協議会")?.id, K::SocialWelfareCouncil),
+        (
+            orgs.named("潮見市社会福祉協議会")?.id,
+            K::SocialWelfareCouncil,
+        ),
     ];
     let bar = progress(residents.len() as u64, "住民を登録");
     for (i, chunk) in residents.chunks(250).enumerate() {
@@ -200,7 +264,8 @@ fn demo_url(db: Option<String>) -> Result<String> {
             for suffix in ["", "-wal", "-shm"] {
                 let f = format!("{DEMO_DB}{suffix}");
                 if std::path::Path::new(&f).exists() {
-                    std::fs::remove_file(&f).with_context(|| format!("cannot remove the old {f}"))?;
+                    std::fs::remove_file(&f)
+                        .with_context(|| format!("cannot remove the old {f}"))?;
                 }
             }
             Ok(format!("sqlite://{DEMO_DB}?mode=rwc"))
@@ -212,7 +277,10 @@ pub async fn run(db: Option<String>, args: DemoArgs) -> Result<()> {
     let url = demo_url(db)?;
     let store = crate::ops::open(&url).await?;
     if !store.organisations().await?.is_empty() {
-        anyhow::bail!("the database {} already has data; the demo needs an empty one", tsunagi_store::db::redact(&url));
+        anyhow::bail!(
+            "the database {} already has data; the demo needs an empty one",
+            tsunagi_store::db::redact(&url)
+        );
     }
     println!("Creating the demo town {} …", names::CITY);
     let orgs = create_orgs(&store).await?;
@@ -225,7 +293,10 @@ pub async fn run(db: Option<String>, args: DemoArgs) -> Result<()> {
         USERS.len()
     );
     for (login, name, org, role) in USERS {
-        banner.push_str(&format!("  {login:<10} {name}（{org}・{}）\n", role.label()));
+        banner.push_str(&format!(
+            "  {login:<10} {name}（{org}・{}）\n",
+            role.label()
+        ));
     }
     banner.push_str("Try: log in as fukushi, search ﾔﾏﾀﾞ, open a record, edit it, then log in as admin and open 監査ログ.\n");
     if args.no_serve {

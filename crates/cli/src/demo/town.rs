@@ -18,8 +18,8 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
 }
 
 fn birth(rng: &mut StdRng, today: NaiveDate, age: u32) -> NaiveDate {
-    let year_start = NaiveDate::from_ymd_opt(today.year() - age as i32 - 1, today.month(), 1)
-        .unwrap_or(today);
+    let year_start =
+        NaiveDate::from_ymd_opt(today.year() - age as i32 - 1, today.month(), 1).unwrap_or(today);
     year_start + Days::new(rng.random_range(0..365))
 }
 
@@ -40,7 +40,11 @@ pub fn residents(rng: &mut StdRng, target: usize, today: NaiveDate) -> Vec<Resid
             rng.random_range(1..30),
             rng.random_range(1..25)
         );
-        let phone = format!("0889-{:02}-{:04}", rng.random_range(10..99), rng.random_range(0..10000));
+        let phone = format!(
+            "0889-{:02}-{:04}",
+            rng.random_range(10..99),
+            rng.random_range(0..10000)
+        );
         // Household shape: 0 elderly alone, 1 elderly couple, 2 family, 3 adult alone.
         let shape = rng.random_range(0..10);
         let mut members: Vec<(u32, bool, &str)> = Vec::new();
@@ -56,7 +60,11 @@ pub fn residents(rng: &mut StdRng, target: usize, today: NaiveDate) -> Vec<Resid
                 members.push((a, false, "世帯主"));
                 members.push((a.saturating_sub(rng.random_range(0..5)), true, "妻"));
                 for _ in 0..rng.random_range(0..4) {
-                    members.push((rng.random_range(0..20.min(a - 18)), rng.random_bool(0.5), "子"));
+                    members.push((
+                        rng.random_range(0..20.min(a - 18)),
+                        rng.random_bool(0.5),
+                        "子",
+                    ));
                 }
                 if rng.random_bool(0.25) {
                     members.push((a + rng.random_range(25..32), true, "母"));
@@ -68,7 +76,10 @@ pub fn residents(rng: &mut StdRng, target: usize, today: NaiveDate) -> Vec<Resid
             let (g, g_kana) = given(rng, female);
             let gaiji = out.len() % 997 == 13;
             let name = if gaiji {
-                format!("{family}\u{3000}{}\u{E02B}", g.chars().next().unwrap_or('一'))
+                format!(
+                    "{family}\u{3000}{}\u{E02B}",
+                    g.chars().next().unwrap_or('一')
+                )
             } else {
                 format!("{family}\u{3000}{g}")
             };
@@ -114,6 +125,9 @@ mod tests {
         }
         let old = rs.iter().filter(|r| r.age >= 65).count();
         assert!(old * 4 > rs.len(), "an ageing town: {old} of {}", rs.len());
-        assert!(rs.iter().any(|r| tsunagi_domain::text::contains_gaiji(&r.input.name)));
+        assert!(
+            rs.iter()
+                .any(|r| tsunagi_domain::text::contains_gaiji(&r.input.name))
+        );
     }
 }

@@ -54,7 +54,10 @@ fn municipal_staff_write_their_own_residents_only() {
         })
     );
     let other_town = actor(2, OrganisationKind::Municipality, Role::WelfareStaff);
-    assert_eq!(person_access(&other_town, &p, &DisasterState::normal()), None);
+    assert_eq!(
+        person_access(&other_town, &p, &DisasterState::normal()),
+        None
+    );
 }
 
 #[test]
@@ -72,17 +75,28 @@ fn a_receiver_needs_both_a_share_and_consent_in_normal_times() {
         })
     );
     // consent without share
-    assert_eq!(person_access(&fire, &person(1, &[], given.clone()), &normal), None);
+    assert_eq!(
+        person_access(&fire, &person(1, &[], given.clone()), &normal),
+        None
+    );
     // share, consent for other kinds only
     let police_only = consent(ConsentStatus::Given, &[OrganisationKind::Police]);
     assert_eq!(
-        person_access(&fire, &person(1, &[(5, AccessLevel::Read)], police_only), &normal),
+        person_access(
+            &fire,
+            &person(1, &[(5, AccessLevel::Read)], police_only),
+            &normal
+        ),
         None
     );
     // withdrawn consent takes effect at once
     let withdrawn = consent(ConsentStatus::Withdrawn, &[FIRE]);
     assert_eq!(
-        person_access(&fire, &person(1, &[(5, AccessLevel::Read)], withdrawn), &normal),
+        person_access(
+            &fire,
+            &person(1, &[(5, AccessLevel::Read)], withdrawn),
+            &normal
+        ),
         None
     );
 }
@@ -210,10 +224,8 @@ proptest! {
     /// Responders never write.
     #[test]
     fn responders_read_only(a in any_actor(), p in any_person(), d in any_disaster()) {
-        if a.role == Role::Responder {
-            if let Some(g) = person_access(&a, &p, &d) {
-                prop_assert_eq!(g.level, AccessLevel::Read);
-            }
+        if let (Role::Responder, Some(g)) = (a.role, person_access(&a, &p, &d)) {
+            prop_assert_eq!(g.level, AccessLevel::Read);
         }
     }
 
@@ -229,5 +241,11 @@ proptest! {
 #[test]
 fn scope_of_an_empty_consent_set() {
     let s: BTreeSet<OrganisationKind> = BTreeSet::new();
-    assert!(!ConsentFacts { status: ConsentStatus::Given, scope: s }.covers(FIRE));
+    assert!(
+        !ConsentFacts {
+            status: ConsentStatus::Given,
+            scope: s
+        }
+        .covers(FIRE)
+    );
 }

@@ -8,6 +8,17 @@ use axum::extract::State;
 /// The directory of organisations.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
     responses((status = 200, body = Vec<OrganisationDto>), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Vec<OrganisationDto>>, AppError> {
-    Ok(Json(state.store.organisations().await?.iter().map(Into::into).collect()))
+pub async fn list(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<OrganisationDto>>, AppError> {
+    Ok(Json(
+        state
+            .store
+            .organisations()
+            .await?
+            .iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }

@@ -73,9 +73,20 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<PersonUpdate>,
 ) -> Result<Json<PersonDto>, AppError> {
-    let details = body.person.validate(today_jst()).map_err(AppError::Invalid)?;
+    let details = body
+        .person
+        .validate(today_jst())
+        .map_err(AppError::Invalid)?;
     let mut tx = state.store.begin(user.audit()).await?;
-    let p = persons::update(&mut tx, &user.actor, &DisasterState::normal(), PersonId(id), body.version, details).await?;
+    let p = persons::update(
+        &mut tx,
+        &user.actor,
+        &DisasterState::normal(),
+        PersonId(id),
+        body.version,
+        details,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json((&p).into()))
 }

@@ -12,8 +12,19 @@ use uuid::Uuid;
 /// The caller's own API tokens.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
     responses((status = 200, body = Vec<TokenDto>), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<TokenDto>>, AppError> {
-    Ok(Json(state.store.tokens_of(user.actor.user_id).await?.iter().map(Into::into).collect()))
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<TokenDto>>, AppError> {
+    Ok(Json(
+        state
+            .store
+            .tokens_of(user.actor.user_id)
+            .await?
+            .iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Issues a new token acting for the same organisation and role as the calling token.
@@ -33,9 +44,23 @@ pub async fn create(
         .ok_or(AppError::Unauthenticated)?;
     let (secret, hash, prefix) = token::generate();
     let mut tx = state.store.begin(user.audit()).await?;
-    let t = tokens::create(&mut tx, user.actor.user_id, membership.id, &new.name, hash, prefix).await?;
+    let t = tokens::create(
+        &mut tx,
+        user.actor.user_id,
+        membership.id,
+        &new.name,
+        hash,
+        prefix,
+    )
+    .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { token: (&t).into(), secret })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: (&t).into(),
+            secret,
+        }),
+    ))
 }
 
 /// Revokes one of the caller's tokens at once.

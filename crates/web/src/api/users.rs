@@ -30,7 +30,10 @@ pub async fn me(State(state): State<AppState>, user: ApiUser) -> Result<Json<MeD
 /// Users of the organisations the caller administers.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = Vec<UserDto>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<UserDto>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<UserDto>>, AppError> {
     Ok(Json(
         state
             .store

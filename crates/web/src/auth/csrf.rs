@@ -2,8 +2,8 @@
 //! token, in the `csrf_token` form field or the `X-CSRF-Token` header (htmx sends the header).
 //! Requests from another origin are refused outright.
 
-use crate::ui::UiError;
 use crate::AppError;
+use crate::ui::UiError;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{Method, header};
@@ -43,10 +43,17 @@ pub async fn rotate_csrf_token(session: &Session) -> Result<String, AppError> {
 }
 
 fn same_origin(req: &Request) -> bool {
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
         return true; // not sent: rely on the token
     };
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     match (origin.split_once("://"), host) {
         (Some((_, origin_host)), Some(host)) => origin_host == host,
         _ => false,
@@ -55,7 +62,8 @@ fn same_origin(req: &Request) -> bool {
 
 fn refused() -> Response {
     UiError(AppError::BadRequest(
-        "画面の有効期限が切れたか、不正な送信です。画面を開き直してからもう一度お試しください。".into(),
+        "画面の有効期限が切れたか、不正な送信です。画面を開き直してからもう一度お試しください。"
+            .into(),
     ))
     .into_response()
 }
@@ -95,7 +103,8 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
         .map(|(_, v)| v.into_owned());
     match sent {
         Some(t) if super::constant_time_eq(t.as_bytes(), expected.as_bytes()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
         _ => refused(),
     }

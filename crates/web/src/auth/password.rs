@@ -36,9 +36,8 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 /// A hash of a random password, verified when the login name is unknown so that unknown and
 /// known names take the same time.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_now(&super::random_token(24)).unwrap_or_default()
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_now(&super::random_token(24)).unwrap_or_default());
 
 fn verify_now(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
@@ -68,12 +67,22 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_wrong_passwords_fail() {
-        let h = hash("correct horse battery".into()).await.unwrap_or_default();
+        let h = hash("correct horse battery".into())
+            .await
+            .unwrap_or_default();
         assert!(h.starts_with("$argon2id$"));
-        assert_eq!(verify("correct horse battery".into(), Some(h.clone())).await.ok(), Some(true));
+        assert_eq!(
+            verify("correct horse battery".into(), Some(h.clone()))
+                .await
+                .ok(),
+            Some(true)
+        );
         assert_eq!(verify("wrong".into(), Some(h)).await.ok(), Some(false));
         assert_eq!(verify("anything".into(), None).await.ok(), Some(false));
-        assert_eq!(verify("x".into(), Some("garbage".into())).await.ok(), Some(false));
+        assert_eq!(
+            verify("x".into(), Some("garbage".into())).await.ok(),
+            Some(false)
+        );
     }
 
     #[test]

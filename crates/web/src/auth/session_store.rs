@@ -49,7 +49,11 @@ impl SessionStore for DbSessionStore {
         loop {
             let created = self
                 .store
-                .session_create(&key(&record.id), encode(record)?, to_chrono(record.expiry_date))
+                .session_create(
+                    &key(&record.id),
+                    encode(record)?,
+                    to_chrono(record.expiry_date),
+                )
                 .await
                 .map_err(backend)?;
             if created {
@@ -61,13 +65,18 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         self.store
-            .session_save(&key(&record.id), encode(record)?, to_chrono(record.expiry_date))
+            .session_save(
+                &key(&record.id),
+                encode(record)?,
+                to_chrono(record.expiry_date),
+            )
             .await
             .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some((data, expires)) = self.store.session_load(&key(id)).await.map_err(backend)? else {
+        let Some((data, expires)) = self.store.session_load(&key(id)).await.map_err(backend)?
+        else {
             return Ok(None);
         };
         Ok(Some(Record {
@@ -84,7 +93,8 @@ impl SessionStore for DbSessionStore {
 
 /// The session layer: HttpOnly, SameSite=Lax, Secure as configured, expiring after inactivity.
 pub fn session_layer(store: Store, config: &WebConfig) -> SessionManagerLayer<DbSessionStore> {
-    let idle = time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(28_800));
+    let idle =
+        time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(28_800));
     SessionManagerLayer::new(DbSessionStore::new(store))
         .with_name("tsunagi_session")
         .with_http_only(true)

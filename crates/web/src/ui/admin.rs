@@ -105,7 +105,10 @@ impl UsersPage {
     }
 }
 
-async fn manageable_orgs(state: &AppState, user: &CurrentUser) -> Result<Vec<Organisation>, AppError> {
+async fn manageable_orgs(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<Organisation>, AppError> {
     Ok(state
         .store
         .organisations()
@@ -115,7 +118,11 @@ async fn manageable_orgs(state: &AppState, user: &CurrentUser) -> Result<Vec<Org
         .collect())
 }
 
-async fn users_page(state: &AppState, user: &CurrentUser, form: NewUserForm) -> Result<UsersPage, AppError> {
+async fn users_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: NewUserForm,
+) -> Result<UsersPage, AppError> {
     if !can(&user.actor, Capability::ManageUsers) {
         return Err(AppError::Forbidden);
     }
@@ -139,7 +146,12 @@ async fn users_page(state: &AppState, user: &CurrentUser, form: NewUserForm) -> 
     let orgs = manageable_orgs(state, user)
         .await?
         .into_iter()
-        .map(|o| (o.id.to_string(), format!("{}（{}）", o.name, o.kind.label())))
+        .map(|o| {
+            (
+                o.id.to_string(),
+                format!("{}（{}）", o.name, o.kind.label()),
+            )
+        })
         .collect();
     Ok(UsersPage {
         chrome: Chrome::new(user, "users"),
@@ -153,7 +165,9 @@ async fn users_page(state: &AppState, user: &CurrentUser, form: NewUserForm) -> 
 }
 
 pub async fn users(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    Ok(users_page(&state, &user, NewUserForm::default()).await?.into_response())
+    Ok(users_page(&state, &user, NewUserForm::default())
+        .await?
+        .into_response())
 }
 
 pub async fn create_user(
@@ -173,19 +187,28 @@ pub async fn create_user(
         page.errors.insert("password".into(), m);
     }
     if org.is_none() {
-        page.errors.insert("organisation_id".into(), "所属組織を選んでください".into());
+        page.errors
+            .insert("organisation_id".into(), "所属組織を選んでください".into());
     }
     if role.is_none() {
-        page.errors.insert("role".into(), "役割を選んでください".into());
+        page.errors
+            .insert("role".into(), "役割を選んでください".into());
     }
     let (Some(org), Some(role), true) = (org, role, page.errors.is_empty()) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let hash = password::hash(f.password.clone()).await?;
     let mut tx = state.store.begin(user.audit()).await?;
-    let result =
-        users::create_member(&mut tx, &user.actor, &f.login, &f.display_name, hash, org.id, role)
-            .await;
+    let result = users::create_member(
+        &mut tx,
+        &user.actor,
+        &f.login,
+        &f.display_name,
+        hash,
+        org.id,
+        role,
+    )
+    .await;
     match result {
         Ok(_) => {
             tx.commit().await?;
@@ -194,14 +217,15 @@ pub async fn create_user(
             Ok(page.into_response())
         }
         Err(tsunagi_store::StoreError::Invalid(e)) => {
-            page.errors.extend(e.0.into_iter().map(|f| (f.field, f.message)));
+            page.errors
+                .extend(e.0.into_iter().map(|f| (f.field, f.message)));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(tsunagi_store::StoreError::Duplicate(_)) => {
-            page.errors.insert("login".into(), "このログインIDは既に使われています".into());
+            page.errors
+                .insert("login".into(), "このログインIDは既に使われています".into());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(UiError(e.into())),
     }
 }
-

@@ -36,8 +36,9 @@ fn jst_day_start(s: &str) -> Result<Option<chrono::DateTime<Utc>>, AppError> {
     if s.is_empty() {
         return Ok(None);
     }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::BadRequest(format!("日付は YYYY-MM-DD で指定してください（{s}）")))?;
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        AppError::BadRequest(format!("日付は YYYY-MM-DD で指定してください（{s}）"))
+    })?;
     let start = d.and_hms_opt(0, 0, 0).unwrap_or_default();
     Ok(Some(Utc.from_utc_datetime(&start) - Duration::hours(9)))
 }
@@ -50,7 +51,11 @@ pub fn audit_filter(
     from: Option<&str>,
     until: Option<&str>,
 ) -> Result<AuditFilter, AppError> {
-    let non_empty = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let non_empty = |s: Option<&str>| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     Ok(AuditFilter {
         action: non_empty(action),
         user_login: non_empty(user),
@@ -129,7 +134,11 @@ pub async fn page(
                 _ => String::new(),
             },
             request_id: r.request_id.clone().unwrap_or_default(),
-            detail: if r.detail == "{}" { String::new() } else { r.detail.clone() },
+            detail: if r.detail == "{}" {
+                String::new()
+            } else {
+                r.detail.clone()
+            },
         })
         .collect();
     let pages = page.page_count(found.total);
@@ -144,7 +153,10 @@ pub async fn page(
     );
     Ok(AuditPageView {
         chrome: Chrome::new(&user, "audit"),
-        actions: AuditAction::ALL.iter().map(|a| (a.code(), a.label())).collect(),
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
         rows,
         total: found.total,
         page: page.number,

@@ -72,11 +72,7 @@ pub async fn submit(
         .as_ref()
         .filter(|a| !a.disabled && !tsunagi_domain::login::is_locked(a.locked_until, now));
     // Always run one Argon2 verification, so unknown, locked and known names take the same time.
-    let ok = password::verify(
-        f.password.clone(),
-        usable.map(|a| a.password_hash.clone()),
-    )
-    .await?;
+    let ok = password::verify(f.password.clone(), usable.map(|a| a.password_hash.clone())).await?;
     let ctx = AuditContext {
         user_login: login.clone(),
         request_id: request_id.clone(),
@@ -194,7 +190,10 @@ pub async fn switch(
     form: Result<Form<SwitchForm>, axum::extract::rejection::FormRejection>,
 ) -> UiResult<Response> {
     let Form(f) = form.map_err(AppError::from)?;
-    let id = f.membership_id.parse().map_err(|_| UiError(AppError::NotFound))?;
+    let id = f
+        .membership_id
+        .parse()
+        .map_err(|_| UiError(AppError::NotFound))?;
     let chosen = state
         .store
         .memberships(user.actor.user_id)

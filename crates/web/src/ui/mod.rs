@@ -143,7 +143,9 @@ async fn home(
 ) -> UiResult<Response> {
     let user = match user {
         Ok(u) => u,
-        Err(UiError(AppError::Unauthenticated)) => return Ok(Redirect::to("/login").into_response()),
+        Err(UiError(AppError::Unauthenticated)) => {
+            return Ok(Redirect::to("/login").into_response());
+        }
         Err(e) => return Err(e),
     };
     let mut tx = state.store.begin(user.audit()).await?;

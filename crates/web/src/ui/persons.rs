@@ -71,7 +71,11 @@ pub async fn list(
     let results = PersonResults {
         q_encoded: form_urlencoded::byte_serialize(q.q.as_bytes()).collect(),
         q: q.q,
-        rows: found.items.iter().map(|p| PersonRow::from(p, today)).collect(),
+        rows: found
+            .items
+            .iter()
+            .map(|p| PersonRow::from(p, today))
+            .collect(),
         total: found.total,
         page: page.number,
         pages,
@@ -120,7 +124,11 @@ pub async fn detail(
     Ok(DetailPage {
         chrome: Chrome::new(&user, "persons"),
         p: PersonView::from(&record, today),
-        household: record.household.iter().map(|p| PersonRow::from(p, today)).collect(),
+        household: record
+            .household
+            .iter()
+            .map(|p| PersonRow::from(p, today))
+            .collect(),
         saved: q.saved.is_some(),
     }
     .into_response())
@@ -171,7 +179,14 @@ const LABELS: [(&str, &str); 11] = [
     ("relationship", "続柄"),
 ];
 
-fn form_page(user: &CurrentUser, title: String, action: String, cancel: String, input: PersonInput, version: String) -> FormPage {
+fn form_page(
+    user: &CurrentUser,
+    title: String,
+    action: String,
+    cancel: String,
+    input: PersonInput,
+    version: String,
+) -> FormPage {
     FormPage {
         chrome: Chrome::new(user, "persons"),
         title,
@@ -187,7 +202,10 @@ fn form_page(user: &CurrentUser, title: String, action: String, cancel: String, 
 }
 
 pub async fn new_form(user: CurrentUser) -> UiResult<Response> {
-    if !tsunagi_domain::access::can(&user.actor, tsunagi_domain::access::Capability::CreatePerson) {
+    if !tsunagi_domain::access::can(
+        &user.actor,
+        tsunagi_domain::access::Capability::CreatePerson,
+    ) {
         return Err(UiError(AppError::Forbidden));
     }
     Ok(form_page(
@@ -210,7 +228,10 @@ pub struct PersonForm {
 }
 
 fn with_errors(mut page: FormPage, e: &tsunagi_domain::ValidationErrors) -> Response {
-    page.errors = e.0.iter().map(|f| (f.field.clone(), f.message.clone())).collect();
+    page.errors =
+        e.0.iter()
+            .map(|f| (f.field.clone(), f.message.clone()))
+            .collect();
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
@@ -220,7 +241,14 @@ pub async fn create(
     form: Result<Form<PersonForm>, FormRejection>,
 ) -> UiResult<Response> {
     let Form(f) = form.map_err(AppError::from)?;
-    let page = form_page(&user, "個人記録の新規登録".into(), "/persons".into(), "/persons".into(), f.input.clone(), String::new());
+    let page = form_page(
+        &user,
+        "個人記録の新規登録".into(),
+        "/persons".into(),
+        "/persons".into(),
+        f.input.clone(),
+        String::new(),
+    );
     let details = match f.input.validate(today_jst()) {
         Ok(d) => d,
         Err(e) => return Ok(with_errors(page, &e)),
@@ -229,7 +257,10 @@ pub async fn create(
     let created = match persons::create(&mut tx, &user.actor, details).await {
         Ok(p) => p,
         Err(tsunagi_store::StoreError::Duplicate("resident_no")) => {
-            let e = tsunagi_domain::ValidationErrors::single("resident_no", "この宛名番号は既に登録されています");
+            let e = tsunagi_domain::ValidationErrors::single(
+                "resident_no",
+                "この宛名番号は既に登録されています",
+            );
             return Ok(with_errors(page, &e));
         }
         Err(e) => return Err(e.into()),
@@ -285,7 +316,16 @@ pub async fn update(
         Err(e) => return Ok(with_errors(page, &e)),
     };
     let mut tx = state.store.begin(user.audit()).await?;
-    match persons::update(&mut tx, &user.actor, &disaster_state(), id, version, details).await {
+    match persons::update(
+        &mut tx,
+        &user.actor,
+        &disaster_state(),
+        id,
+        version,
+        details,
+    )
+    .await
+    {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
@@ -302,9 +342,23 @@ pub async fn update(
             page.conflict = LABELS
                 .iter()
                 .filter_map(|(field, label)| {
-                    let m = mine.get(field).and_then(|v| v.as_str()).unwrap_or("").trim().to_owned();
-                    let t = theirs_v.get(field).and_then(|v| v.as_str()).unwrap_or("").trim().to_owned();
-                    (m != t).then_some(ConflictField { label, mine: m, theirs: t })
+                    let m = mine
+                        .get(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .trim()
+                        .to_owned();
+                    let t = theirs_v
+                        .get(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .trim()
+                        .to_owned();
+                    (m != t).then_some(ConflictField {
+                        label,
+                        mine: m,
+                        theirs: t,
+                    })
                 })
                 .collect();
             page.conflict_version = Some(current);
@@ -312,7 +366,10 @@ pub async fn update(
             Ok((axum::http::StatusCode::CONFLICT, page).into_response())
         }
         Err(tsunagi_store::StoreError::Duplicate("resident_no")) => {
-            let e = tsunagi_domain::ValidationErrors::single("resident_no", "この宛名番号は既に登録されています");
+            let e = tsunagi_domain::ValidationErrors::single(
+                "resident_no",
+                "この宛名番号は既に登録されています",
+            );
             Ok(with_errors(page, &e))
         }
         Err(e) => Err(e.into()),

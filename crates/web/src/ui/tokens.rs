@@ -31,7 +31,12 @@ struct TokensPage {
     error: Option<String>,
 }
 
-async fn render(state: &AppState, user: &CurrentUser, secret: Option<String>, error: Option<String>) -> Result<TokensPage, AppError> {
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    secret: Option<String>,
+    error: Option<String>,
+) -> Result<TokensPage, AppError> {
     let rows = state
         .store
         .tokens_of(user.actor.user_id)
@@ -42,7 +47,11 @@ async fn render(state: &AppState, user: &CurrentUser, secret: Option<String>, er
             name: t.name,
             prefix: t.prefix,
             created: jst_minutes(&t.created_at),
-            last_used: t.last_used_at.as_ref().map(jst_minutes).unwrap_or_else(|| "未使用".into()),
+            last_used: t
+                .last_used_at
+                .as_ref()
+                .map(jst_minutes)
+                .unwrap_or_else(|| "未使用".into()),
             revoked: t.revoked_at.is_some(),
         })
         .collect();
@@ -72,14 +81,29 @@ pub async fn create(
     let Form(f) = form.map_err(AppError::from)?;
     let (secret, hash, prefix) = token::generate();
     let mut tx = state.store.begin(user.audit()).await?;
-    match tokens::create(&mut tx, user.actor.user_id, user.membership.id, &f.name, hash, prefix).await {
+    match tokens::create(
+        &mut tx,
+        user.actor.user_id,
+        user.membership.id,
+        &f.name,
+        hash,
+        prefix,
+    )
+    .await
+    {
         Ok(_) => {
             tx.commit().await?;
-            Ok(render(&state, &user, Some(secret), None).await?.into_response())
+            Ok(render(&state, &user, Some(secret), None)
+                .await?
+                .into_response())
         }
         Err(tsunagi_store::StoreError::Invalid(e)) => {
             let msg = e.0.first().map(|f| f.message.clone());
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&state, &user, None, msg).await?).into_response())
+            Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                render(&state, &user, None, msg).await?,
+            )
+                .into_response())
         }
         Err(e) => Err(UiError(e.into())),
     }

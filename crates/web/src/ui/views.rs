@@ -12,7 +12,9 @@ pub fn today_jst() -> NaiveDate {
 
 /// `2026-11-23 18:04` in JST.
 pub fn jst_minutes(t: &chrono::DateTime<Utc>) -> String {
-    (*t + Duration::hours(9)).format("%Y-%m-%d %H:%M").to_string()
+    (*t + Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 pub struct PersonRow {

@@ -20,10 +20,19 @@ pub struct TestApp {
 }
 
 pub async fn app(store: Store) -> TestApp {
-    let hash = tsunagi_web::auth::password::hash(PASSWORD.into()).await.expect("hash");
+    let hash = tsunagi_web::auth::password::hash(PASSWORD.into())
+        .await
+        .expect("hash");
     let f = fixture(&store, &hash).await.expect("fixture");
-    let config = WebConfig { secure_cookies: false, ..WebConfig::default() };
-    TestApp { router: tsunagi_web::app(store.clone(), config), store, f }
+    let config = WebConfig {
+        secure_cookies: false,
+        ..WebConfig::default()
+    };
+    TestApp {
+        router: tsunagi_web::app(store.clone(), config),
+        store,
+        f,
+    }
 }
 
 pub struct Resp {
@@ -37,7 +46,11 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -50,47 +63,66 @@ pub struct Client {
 
 impl Client {
     pub fn new(app: &TestApp) -> Self {
-        Client { router: app.router.clone(), cookies: BTreeMap::new(), csrf: String::new() }
+        Client {
+            router: app.router.clone(),
+            cookies: BTreeMap::new(),
+            csrf: String::new(),
+        }
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> Resp {
         let mut req = req;
         if !self.cookies.is_empty() {
-            let c = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-            req.headers_mut().insert(header::COOKIE, c.parse().expect("cookie"));
+            let c = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, c.parse().expect("cookie"));
         }
         let res = self.router.clone().oneshot(req).await.expect("response");
         for sc in res.headers().get_all(header::SET_COOKIE) {
             let s = sc.to_str().unwrap_or_default();
-            if let Some((kv, _)) = s.split_once(';').or(Some((s, ""))) {
-                if let Some((k, v)) = kv.split_once('=') {
-                    if s.contains("Max-Age=0") || v.is_empty() {
-                        self.cookies.remove(k.trim());
-                    } else {
-                        self.cookies.insert(k.trim().to_owned(), v.trim().to_owned());
-                    }
+            let kv = s.split(';').next().unwrap_or_default();
+            if let Some((k, v)) = kv.split_once('=') {
+                if s.contains("Max-Age=0") || v.is_empty() {
+                    self.cookies.remove(k.trim());
+                } else {
+                    self.cookies
+                        .insert(k.trim().to_owned(), v.trim().to_owned());
                 }
             }
         }
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
+        let bytes = to_bytes(res.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
         let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(t) = find_csrf(&body) {
             self.csrf = t;
         }
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
-        self.send(Request::get(path).body(Body::empty()).expect("req")).await
+        self.send(Request::get(path).body(Body::empty()).expect("req"))
+            .await
     }
 
     /// A form post carrying the CSRF token.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str())];
         all.extend_from_slice(fields);
-        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(all).finish();
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(all)
+            .finish();
         self.post_raw(path, body).await
     }
 
@@ -106,7 +138,11 @@ impl Client {
 
     pub async fn login(&mut self, login: &str, password: &str) -> Resp {
         self.get("/login").await;
-        self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await
+        self.post(
+            "/login",
+            &[("login", login), ("password", password), ("next", "/")],
+        )
+        .await
     }
 
     pub fn session(&self) -> Option<String> {
@@ -122,21 +158,35 @@ fn find_csrf(body: &str) -> Option<String> {
 }
 
 /// An API call with a bearer token.
-pub async fn api(app: &TestApp, method: Method, path: &str, token: Option<&str>, body: Option<String>) -> Resp {
+pub async fn api(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> Resp {
     let mut b = Request::builder().method(method).uri(path);
     if let Some(t) = token {
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
     let req = match body {
-        Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j)),
+        Some(j) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(j)),
         None => b.body(Body::empty()),
     }
     .expect("req");
     let res = app.router.clone().oneshot(req).await.expect("response");
     let status = res.status();
     let headers = res.headers().clone();
-    let bytes = to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
-    Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let bytes = to_bytes(res.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("body");
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// Logs in through the screens and issues an API token there; returns the secret.
@@ -153,13 +203,26 @@ pub async fn token_for(app: &TestApp, login: &str) -> String {
 }
 
 /// Creates a person through the API as the town's staff; returns its JSON.
-pub async fn create_person(app: &TestApp, token: &str, name: &str, kana: &str, resident_no: &str) -> serde_json::Value {
+pub async fn create_person(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    kana: &str,
+    resident_no: &str,
+) -> serde_json::Value {
     let body = serde_json::json!({
         "resident_no": resident_no, "name": name, "name_kana": kana,
         "birth_date": "昭和12年3月4日", "sex": "女", "address": "潮見市本町五丁目1番45号",
         "household_no": format!("H{resident_no}"),
     });
-    let r = api(app, Method::POST, "/api/v1/persons", Some(token), Some(body.to_string())).await;
+    let r = api(
+        app,
+        Method::POST,
+        "/api/v1/persons",
+        Some(token),
+        Some(body.to_string()),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()
 }
