@@ -112,6 +112,19 @@ async fn login(c: &Client, base: &str, login: &str) {
         .unwrap();
 }
 
+/// Saves a screenshot under target/screenshots/ for people to look at (not asserted on).
+async fn shot(c: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    let r = c.screenshot().await;
+    if let Err(e) = &r {
+        eprintln!("screenshot {name}: {e}");
+    }
+    if let Ok(png) = r {
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
 async fn body_text(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await
@@ -160,6 +173,7 @@ db_test!(
             results.contains("山田　花子") && !results.contains("中山"),
             "{results}"
         );
+        shot(&c, "persons-search").await;
         c.find(Locator::LinkText("山田　花子"))
             .await
             .unwrap()
@@ -194,6 +208,7 @@ db_test!(
             .await
             .unwrap();
         assert!(body_text(&c).await.contains("088-823-1111"));
+        shot(&c, "person-detail").await;
 
         c.find(Locator::XPath("//button[.='ログアウト']"))
             .await
@@ -213,6 +228,7 @@ db_test!(
             .for_element(Locator::XPath("//h1[.='監査ログ']"))
             .await
             .unwrap();
+        shot(&c, "audit").await;
         let audit = body_text(&c).await;
         for expected in [
             "個人記録の更新",

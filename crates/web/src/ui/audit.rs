@@ -72,6 +72,7 @@ struct AuditRow {
     role: String,
     action: String,
     entity: String,
+    entity_kind: String,
     entity_id: String,
     basis: String,
     request_id: String,
@@ -125,7 +126,15 @@ pub async fn page(
             action: AuditAction::from_code(&r.action)
                 .map(|a| a.label().to_owned())
                 .unwrap_or_else(|| r.action.clone()),
-            entity: r.entity.clone(),
+            entity: match r.entity.as_str() {
+                "person" => "個人記録".into(),
+                "user" => "利用者".into(),
+                "organisation" => "組織".into(),
+                "api_token" => "APIトークン".into(),
+                "audit" => "監査ログ".into(),
+                other => other.to_owned(),
+            },
+            entity_kind: r.entity.clone(),
             entity_id: r.entity_id.clone().unwrap_or_default(),
             basis: match r.access_basis.as_deref() {
                 Some("owner") => "所管".into(),
