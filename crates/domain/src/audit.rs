@@ -30,10 +30,13 @@ pub enum AuditAction {
     TokenCreated,
     TokenRevoked,
     AuditViewed,
+    RosterImported,
+    RosterUpdated,
+    TriageRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -48,6 +51,9 @@ impl AuditAction {
         AuditAction::TokenCreated,
         AuditAction::TokenRevoked,
         AuditAction::AuditViewed,
+        AuditAction::RosterImported,
+        AuditAction::RosterUpdated,
+        AuditAction::TriageRecorded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +72,9 @@ impl AuditAction {
             AuditAction::TokenCreated => "token.created",
             AuditAction::TokenRevoked => "token.revoked",
             AuditAction::AuditViewed => "audit.viewed",
+            AuditAction::RosterImported => "roster.imported",
+            AuditAction::RosterUpdated => "roster.updated",
+            AuditAction::TriageRecorded => "triage.recorded",
         }
     }
 
@@ -85,6 +94,9 @@ impl AuditAction {
             AuditAction::TokenCreated => "APIトークンの発行",
             AuditAction::TokenRevoked => "APIトークンの失効",
             AuditAction::AuditViewed => "監査ログの閲覧",
+            AuditAction::RosterImported => "名簿の取込",
+            AuditAction::RosterUpdated => "名簿情報の更新",
+            AuditAction::TriageRecorded => "優先度判定の記録",
         }
     }
 
@@ -103,6 +115,9 @@ impl AuditAction {
                 | AuditAction::OrganisationCreated
                 | AuditAction::TokenCreated
                 | AuditAction::TokenRevoked
+                | AuditAction::RosterImported
+                | AuditAction::RosterUpdated
+                | AuditAction::TriageRecorded
         )
     }
 }

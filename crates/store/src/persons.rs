@@ -187,6 +187,26 @@ async fn consent_of(
     })
 }
 
+/// The owner and the actor's grant for a person, if the actor may see it.
+pub(crate) async fn visible(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+) -> Result<Option<(OrganisationId, Grant)>, StoreError> {
+    Ok(load_visible(tx, actor, disaster, id)
+        .await?
+        .map(|(m, _, g)| (OrganisationId(m.municipality_id), g)))
+}
+
+/// A stored person's details (with the household number).
+pub(crate) async fn details_of(
+    conn: &impl ConnectionTrait,
+    m: &person::Model,
+) -> Result<PersonDetails, StoreError> {
+    details(m, household_no(conn, m.household_id).await?)
+}
+
 /// Loads a person and decides access; `None` when absent or not visible (never told apart).
 async fn load_visible(
     tx: &AuditedTx,

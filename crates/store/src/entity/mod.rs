@@ -10,5 +10,6 @@ pub mod membership;
 pub mod organisation;
 pub mod person;
 pub mod person_share;
+pub mod roster_entry;
 pub mod session;
 pub mod user;

@@ -1,0 +1,205 @@
+//! The roster: entries attached to person records, and the import that creates or updates
+//! persons and their entries from a municipal extract, matched on 宛名番号.
+
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{person, roster_entry};
+use crate::error::StoreError;
+use crate::now;
+use crate::persons;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use tsunagi_domain::PersonId;
+use tsunagi_domain::access::{AccessBasis, Actor, Capability, can};
+use tsunagi_domain::audit::{AuditAction, diff};
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::person::PersonDetails;
+use tsunagi_domain::roster::RosterEntry;
+
+/// One valid row of an import.
+pub struct ImportRow<'a> {
+    pub line: u64,
+    pub person: &'a PersonDetails,
+    pub entry: &'a RosterEntry,
+}
+
+/// A new person who looks like someone already registered (same name and birth date, other
+/// 宛名番号). Flagged for a person to check, never merged.
+#[derive(Clone, Debug, Serialize)]
+pub struct PossibleDuplicate {
+    pub line: u64,
+    pub new_id: PersonId,
+    pub existing_id: PersonId,
+    pub name: String,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportOutcome {
+    pub created: Vec<u64>,
+    pub updated: Vec<u64>,
+    pub unchanged: usize,
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+}
+
+fn encode(e: &RosterEntry) -> Result<String, StoreError> {
+    serde_json::to_string(e).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Reads a person's roster entry. The caller has already checked access to the person.
+pub(crate) async fn entry_of(
+    conn: &impl sea_orm::ConnectionTrait,
+    id: PersonId,
+) -> Result<Option<RosterEntry>, StoreError> {
+    match roster_entry::Entity::find_by_id(id.0).one(conn).await? {
+        Some(m) => serde_json::from_str(&m.entry)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("roster entry of {id}: {e}"))),
+        None => Ok(None),
+    }
+}
+
+/// The roster entry of a person the actor may see (`NotFound` otherwise). Not audited by
+/// itself: it is read together with the person's record, whose view is audited.
+pub async fn get(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+) -> Result<Option<RosterEntry>, StoreError> {
+    persons::visible(tx, actor, disaster, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    entry_of(tx.conn(), id).await
+}
+
+/// Sets a person's roster entry (the owning municipality's staff only); returns whether it
+/// changed. Changes are audited field by field.
+pub async fn set(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+    entry: &RosterEntry,
+) -> Result<bool, StoreError> {
+    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if grant.basis != AccessBasis::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let before = roster_entry::Entity::find_by_id(id.0).one(tx.conn()).await?;
+    let t = now();
+    let changes = match &before {
+        Some(m) => {
+            let old: RosterEntry = serde_json::from_str(&m.entry).unwrap_or_default();
+            if &old == entry {
+                return Ok(false);
+            }
+            roster_entry::Entity::update_many()
+                .col_expr(roster_entry::Column::Entry, Expr::value(encode(entry)?))
+                .col_expr(roster_entry::Column::Version, Expr::value(m.version + 1))
+                .col_expr(roster_entry::Column::UpdatedAt, Expr::value(t))
+                .filter(roster_entry::Column::PersonId.eq(id.0))
+                .exec(tx.conn())
+                .await?;
+            diff(&serde_json::to_value(&old).unwrap_or_default(), &serde_json::to_value(entry).unwrap_or_default())
+        }
+        None => {
+            roster_entry::Entity::insert(roster_entry::ActiveModel {
+                person_id: Set(id.0),
+                entry: Set(encode(entry)?),
+                version: Set(1),
+                registered_at: Set(t),
+                updated_at: Set(t),
+            })
+            .exec(tx.conn())
+            .await?;
+            diff(&serde_json::Value::Null, &serde_json::to_value(entry).unwrap_or_default())
+        }
+    };
+    tx.record(
+        Entry::new(AuditAction::RosterUpdated, "person", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({"registered": before.is_none(), "changes": changes})),
+    );
+    Ok(true)
+}
+
+/// Applies an import in the actor's municipality: persons matched on 宛名番号 are updated when
+/// their details differ, others created; every row's roster entry is set. All in the caller's
+/// transaction: drop it for a dry run, commit it to apply.
+pub async fn import(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    source: &str,
+    rows: &[ImportRow<'_>],
+) -> Result<ImportOutcome, StoreError> {
+    if !can(actor, Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    let owner = actor.organisation_id;
+    let mut out = ImportOutcome::default();
+    for row in rows {
+        let resident_no = row
+            .person
+            .resident_no
+            .clone()
+            .ok_or_else(|| StoreError::Invalid(tsunagi_domain::ValidationErrors::single("resident_no", "宛名番号がありません")))?;
+        let existing = person::Entity::find()
+            .filter(person::Column::MunicipalityId.eq(owner.0))
+            .filter(person::Column::ResidentNo.eq(resident_no.clone()))
+            .one(tx.conn())
+            .await?;
+        let (id, person_changed) = match existing {
+            Some(m) => {
+                let id = PersonId(m.id);
+                let current = persons::details_of(tx.conn(), &m).await?;
+                let changed = &current != row.person;
+                if changed {
+                    persons::update(tx, actor, &DisasterState::normal(), id, m.version, row.person.clone()).await?;
+                    out.updated.push(row.line);
+                }
+                (id, changed)
+            }
+            None => {
+                let twin = person::Entity::find()
+                    .filter(person::Column::MunicipalityId.eq(owner.0))
+                    .filter(person::Column::BirthDate.eq(row.person.birth_date))
+                    .filter(person::Column::SearchKey.eq(row.person.search_key()))
+                    .one(tx.conn())
+                    .await?;
+                let created = persons::create(tx, actor, row.person.clone()).await?;
+                if let Some(t) = twin {
+                    out.possible_duplicates.push(PossibleDuplicate {
+                        line: row.line,
+                        new_id: created.id,
+                        existing_id: PersonId(t.id),
+                        name: t.name,
+                    });
+                }
+                out.created.push(row.line);
+                (created.id, true)
+            }
+        };
+        let entry_changed = set(tx, actor, id, row.entry).await?;
+        if !person_changed && entry_changed && !out.updated.contains(&row.line) {
+            out.updated.push(row.line);
+        }
+        if !person_changed && !entry_changed {
+            out.unchanged += 1;
+        }
+    }
+    tx.record(
+        Entry::new(AuditAction::RosterImported, "roster", source)
+            .owner(owner)
+            .detail(serde_json::json!({
+                "rows": rows.len(),
+                "created": out.created.len(),
+                "updated": out.updated.len(),
+                "unchanged": out.unchanged,
+                "possible_duplicates": out.possible_duplicates.len(),
+            })),
+    );
+    Ok(out)
+}
