@@ -2,6 +2,7 @@
 //! and the web layer.
 
 mod demo;
+mod import;
 mod ops;
 
 use anyhow::Result;
@@ -81,6 +82,9 @@ enum Command {
     /// Manage organisations
     #[command(subcommand)]
     Org(ops::OrgCommand),
+    /// Import files municipalities already have
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// The audit trail
     #[command(subcommand)]
     Audit(ops::AuditCommand),
@@ -117,6 +121,7 @@ async fn main() -> Result<()> {
         }
         Command::User(c) => ops::user(cli.db.as_deref(), c).await,
         Command::Org(c) => ops::org(cli.db.as_deref(), c).await,
+        Command::Import(c) => import::run(cli.db.as_deref(), c).await,
         Command::Audit(c) => ops::audit(cli.db.as_deref(), c).await,
         Command::Openapi => ops::openapi().await,
     }

@@ -64,7 +64,9 @@ impl CareLevel {
             (false, true, Some(5)) => Some(CareLevel::Care5),
             _ => None,
         };
-        level.ok_or_else(|| format!("要介護度が読み取れません（「{s}」）: 要支援1〜2・要介護1〜5で入力してください"))
+        level.ok_or_else(|| {
+            format!("要介護度が読み取れません（「{s}」）: 要支援1〜2・要介護1〜5で入力してください")
+        })
     }
 }
 
@@ -76,7 +78,9 @@ pub fn parse_flag(s: &str) -> Result<bool, String> {
         "1" | "○" | "◯" | "〇" | "●" | "有" | "あり" | "はい" | "true" | "yes" | "該当" => {
             Ok(true)
         }
-        _ => Err(format!("「{s}」は有無として読み取れません（1/0、○/×、有/無）")),
+        _ => Err(format!(
+            "「{s}」は有無として読み取れません（1/0、○/×、有/無）"
+        )),
     }
 }
 
@@ -88,20 +92,30 @@ pub fn parse_grade(s: &str, max: u8, what: &str) -> Result<u8, String> {
         .collect();
     match t.parse::<u8>() {
         Ok(g) if (1..=max).contains(&g) => Ok(g),
-        _ => Err(format!("{what}の等級が読み取れません（「{s}」）: 1〜{max}級です")),
+        _ => Err(format!(
+            "{what}の等級が読み取れません（「{s}」）: 1〜{max}級です"
+        )),
     }
 }
 
 /// 療育手帳 grades differ by prefecture: A/B, A1/A2/B1/B2, 1度–4度 … kept as written after
 /// normalising width, validated against the common forms.
 pub fn parse_ryoiku(s: &str) -> Result<String, String> {
-    let t: String = s.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    let ok = matches!(t.as_str(), "A" | "B" | "A1" | "A2" | "B1" | "B2" | "○A" | "OA" | "C")
-        || (t.ends_with('度') && t.chars().count() == 2);
+    let t: String = s
+        .nfkc()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let ok = matches!(
+        t.as_str(),
+        "A" | "B" | "A1" | "A2" | "B1" | "B2" | "○A" | "OA" | "C"
+    ) || (t.ends_with('度') && t.chars().count() == 2);
     if ok {
         Ok(t)
     } else {
-        Err(format!("療育手帳の区分が読み取れません（「{s}」）: A・B、A1〜B2 など"))
+        Err(format!(
+            "療育手帳の区分が読み取れません（「{s}」）: A・B、A1〜B2 など"
+        ))
     }
 }
 
@@ -156,7 +170,14 @@ impl RosterEntry {
         }
         if let Some(g) = self.physical_disability_grade {
             let kind = self.physical_disability_kind.as_deref().unwrap_or("");
-            out.push(format!("身体障害者手帳{g}級{}", if kind.is_empty() { String::new() } else { format!("（{kind}）") }));
+            out.push(format!(
+                "身体障害者手帳{g}級{}",
+                if kind.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{kind}）")
+                }
+            ));
         }
         if let Some(r) = &self.ryoiku {
             out.push(format!("療育手帳{r}"));
@@ -226,6 +247,9 @@ mod tests {
             dementia: true,
             ..Default::default()
         };
-        assert_eq!(e.reasons(), vec!["要介護3", "身体障害者手帳1級（肢体）", "認知症"]);
+        assert_eq!(
+            e.reasons(),
+            vec!["要介護3", "身体障害者手帳1級（肢体）", "認知症"]
+        );
     }
 }

@@ -17,13 +17,19 @@ impl std::str::FromStr for Encoding {
             "auto" | "" => Ok(Encoding::Auto),
             "utf8" => Ok(Encoding::Utf8),
             "shiftjis" | "sjis" | "cp932" | "windows31j" => Ok(Encoding::ShiftJis),
-            _ => Err(format!("不明な文字コードです: {s}（auto, utf-8, shift_jis）")),
+            _ => Err(format!(
+                "不明な文字コードです: {s}（auto, utf-8, shift_jis）"
+            )),
         }
     }
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> u64 {
-    bytes[..offset.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1
 }
 
 /// Decodes a whole file to text. `encoding_rs::SHIFT_JIS` is CP932, what Excel writes.
@@ -67,13 +73,25 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom_and_shift_jis() {
         let text = "氏名,ﾌﾘｶﾞﾅ\r\n山田,ﾔﾏﾀﾞ\r\n";
-        assert_eq!(decode(text.as_bytes(), Encoding::Auto), Ok((text.to_owned(), Encoding::Utf8)));
+        assert_eq!(
+            decode(text.as_bytes(), Encoding::Auto),
+            Ok((text.to_owned(), Encoding::Utf8))
+        );
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice(text.as_bytes());
-        assert_eq!(decode(&bom, Encoding::Auto), Ok((text.to_owned(), Encoding::Utf8)));
+        assert_eq!(
+            decode(&bom, Encoding::Auto),
+            Ok((text.to_owned(), Encoding::Utf8))
+        );
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
-        assert_eq!(decode(&sjis, Encoding::Auto), Ok((text.to_owned(), Encoding::ShiftJis)));
-        assert_eq!(decode(&sjis, Encoding::ShiftJis), Ok((text.to_owned(), Encoding::ShiftJis)));
+        assert_eq!(
+            decode(&sjis, Encoding::Auto),
+            Ok((text.to_owned(), Encoding::ShiftJis))
+        );
+        assert_eq!(
+            decode(&sjis, Encoding::ShiftJis),
+            Ok((text.to_owned(), Encoding::ShiftJis))
+        );
         assert!(decode(&sjis, Encoding::Utf8).is_err());
     }
 
@@ -83,11 +101,17 @@ mod tests {
         let text = "①㈱髙﨑";
         let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(text);
         assert!(!bad);
-        assert_eq!(decode(&bytes, Encoding::Auto).map(|d| d.0), Ok(text.to_owned()));
+        assert_eq!(
+            decode(&bytes, Encoding::Auto).map(|d| d.0),
+            Ok(text.to_owned())
+        );
     }
 
     #[test]
     fn garbage_is_refused() {
-        assert_eq!(decode(&[0x82, 0x0A, 0xFF, 0xFE], Encoding::Auto), Err(FileError::UnknownEncoding));
+        assert_eq!(
+            decode(&[0x82, 0x0A, 0xFF, 0xFE], Encoding::Auto),
+            Err(FileError::UnknownEncoding)
+        );
     }
 }

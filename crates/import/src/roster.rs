@@ -11,22 +11,64 @@ use tsunagi_domain::roster::{CareLevel, RosterEntry, parse_flag, parse_grade, pa
 
 /// (canonical header, aliases, description) — the documented layout, as data.
 pub const COLUMNS: &[(&str, &[&str], &str)] = &[
-    ("宛名番号", &["宛名コード", "個人番号(宛名)", "宛名No"], "必須。取込の照合キー。同じ番号の再取込は更新になります"),
+    (
+        "宛名番号",
+        &["宛名コード", "個人番号(宛名)", "宛名No"],
+        "必須。取込の照合キー。同じ番号の再取込は更新になります",
+    ),
     ("世帯番号", &["世帯コード"], "同じ世帯番号の人は同一世帯"),
-    ("氏名", &["氏名(漢字)", "名前"], "必須。外字（私用領域の文字）はそのまま保持し「外字を含む」と表示"),
-    ("氏名カナ", &["カナ氏名", "フリガナ", "ふりがな", "氏名(カナ)", "氏名フリガナ"], "必須。半角カナ・ひらがな可"),
-    ("生年月日", &["生年月日(和暦)", "生年月日(西暦)"], "必須。昭和12年3月4日、S12.3.4、3120304、1937/03/04、19370304"),
+    (
+        "氏名",
+        &["氏名(漢字)", "名前"],
+        "必須。外字（私用領域の文字）はそのまま保持し「外字を含む」と表示",
+    ),
+    (
+        "氏名カナ",
+        &[
+            "カナ氏名",
+            "フリガナ",
+            "ふりがな",
+            "氏名(カナ)",
+            "氏名フリガナ",
+        ],
+        "必須。半角カナ・ひらがな可",
+    ),
+    (
+        "生年月日",
+        &["生年月日(和暦)", "生年月日(西暦)"],
+        "必須。昭和12年3月4日、S12.3.4、3120304、1937/03/04、19370304",
+    ),
     ("性別", &[], "必須。男/女、1/2"),
     ("郵便番号", &["〒"], "7桁"),
     ("住所", &["住所又は居所", "住所(居所)", "現住所"], "必須"),
     ("方書", &["方書き", "建物名"], ""),
     ("電話番号", &["電話", "連絡先電話番号", "連絡先"], ""),
     ("続柄", &["世帯主との続柄"], ""),
-    ("要介護度", &["要介護状態区分", "介護度", "要介護認定"], "要支援1〜2、要介護1〜5"),
-    ("身体障害者手帳等級", &["身障手帳等級", "身体障害等級", "身体障害者手帳"], "1〜6級"),
-    ("身体障害部位", &["障害部位", "身体障害の種類"], "肢体、視覚、聴覚 など"),
-    ("療育手帳", &["療育手帳区分", "療育手帳等級"], "A、B、A1、A2、B1、B2 など"),
-    ("精神障害者保健福祉手帳等級", &["精神手帳等級", "精神障害者保健福祉手帳"], "1〜3級"),
+    (
+        "要介護度",
+        &["要介護状態区分", "介護度", "要介護認定"],
+        "要支援1〜2、要介護1〜5",
+    ),
+    (
+        "身体障害者手帳等級",
+        &["身障手帳等級", "身体障害等級", "身体障害者手帳"],
+        "1〜6級",
+    ),
+    (
+        "身体障害部位",
+        &["障害部位", "身体障害の種類"],
+        "肢体、視覚、聴覚 など",
+    ),
+    (
+        "療育手帳",
+        &["療育手帳区分", "療育手帳等級"],
+        "A、B、A1、A2、B1、B2 など",
+    ),
+    (
+        "精神障害者保健福祉手帳等級",
+        &["精神手帳等級", "精神障害者保健福祉手帳"],
+        "1〜3級",
+    ),
     ("難病", &["指定難病"], "有無（1/0、○/×、有/無）"),
     ("認知症", &[], "有無"),
     ("聴覚障害", &[], "有無"),
@@ -34,16 +76,36 @@ pub const COLUMNS: &[(&str, &[&str], &str)] = &[
     ("言語支援", &["日本語支援", "外国語"], "有無"),
     ("妊産婦", &[], "有無"),
     ("乳幼児", &[], "有無"),
-    ("医療的ケア", &["医療ケア"], "有無（人工呼吸器、在宅酸素 など）"),
+    (
+        "医療的ケア",
+        &["医療ケア"],
+        "有無（人工呼吸器、在宅酸素 など）",
+    ),
     ("医療機器", &["使用医療機器"], "機器名と電源の要否"),
     ("自力避難困難", &["自力で移動できない", "移動困難"], "有無"),
-    ("独居", &["一人暮らし", "ひとり暮らし", "独居高齢者"], "有無"),
+    (
+        "独居",
+        &["一人暮らし", "ひとり暮らし", "独居高齢者"],
+        "有無",
+    ),
     ("高齢者のみ世帯", &["高齢者世帯"], "有無"),
     ("日中独居", &[], "有無"),
-    ("家族の支援", &["家族の支援可", "支援できる家族"], "有無（避難を手伝える家族がいる）"),
+    (
+        "家族の支援",
+        &["家族の支援可", "支援できる家族"],
+        "有無（避難を手伝える家族がいる）",
+    ),
     ("地域とのつながりなし", &["社会的孤立"], "有無"),
-    ("見守り", &["見守り活動", "自治会把握", "地域の見守り"], "有無。空欄は不明"),
-    ("避難支援を必要とする事由", &["事由", "支援が必要な理由"], "上記以外の事由"),
+    (
+        "見守り",
+        &["見守り活動", "自治会把握", "地域の見守り"],
+        "有無。空欄は不明",
+    ),
+    (
+        "避難支援を必要とする事由",
+        &["事由", "支援が必要な理由"],
+        "上記以外の事由",
+    ),
 ];
 
 pub const REQUIRED: &[&str] = &["宛名番号", "氏名", "氏名カナ", "生年月日", "性別", "住所"];
@@ -106,7 +168,11 @@ pub fn parse(
                     });
                     continue;
                 }
-                rows.push(RosterRow { line, person, entry });
+                rows.push(RosterRow {
+                    line,
+                    person,
+                    entry,
+                });
             }
             Err(es) => errors.extend(es.into_iter().map(|(column, message)| RowError {
                 line,
@@ -126,7 +192,10 @@ pub fn parse(
 
 type CellErrors = Vec<(Option<String>, String)>;
 
-fn parse_row(c: &HashMap<String, String>, today: NaiveDate) -> Result<(PersonDetails, RosterEntry), CellErrors> {
+fn parse_row(
+    c: &HashMap<String, String>,
+    today: NaiveDate,
+) -> Result<(PersonDetails, RosterEntry), CellErrors> {
     let get = |k: &str| c.get(k).map(String::as_str).unwrap_or("");
     let mut errors: CellErrors = Vec::new();
     if get("宛名番号").is_empty() {
@@ -192,19 +261,32 @@ fn parse_row(c: &HashMap<String, String>, today: NaiveDate) -> Result<(PersonDet
         }
     };
     if let Some(s) = optional("要介護度") {
-        cell("要介護度", CareLevel::parse(&s).map(|v| entry.care_level = Some(v)));
+        cell(
+            "要介護度",
+            CareLevel::parse(&s).map(|v| entry.care_level = Some(v)),
+        );
     }
     if let Some(s) = optional("身体障害者手帳等級") {
-        cell("身体障害者手帳等級", parse_grade(&s, 6, "身体障害者手帳").map(|v| entry.physical_disability_grade = Some(v)));
+        cell(
+            "身体障害者手帳等級",
+            parse_grade(&s, 6, "身体障害者手帳").map(|v| entry.physical_disability_grade = Some(v)),
+        );
     }
     if let Some(s) = optional("療育手帳") {
         cell("療育手帳", parse_ryoiku(&s).map(|v| entry.ryoiku = Some(v)));
     }
     if let Some(s) = optional("精神障害者保健福祉手帳等級") {
-        cell("精神障害者保健福祉手帳等級", parse_grade(&s, 3, "精神障害者保健福祉手帳").map(|v| entry.mental_disability_grade = Some(v)));
+        cell(
+            "精神障害者保健福祉手帳等級",
+            parse_grade(&s, 3, "精神障害者保健福祉手帳")
+                .map(|v| entry.mental_disability_grade = Some(v)),
+        );
     }
     if let Some(s) = optional("見守り") {
-        cell("見守り", parse_flag(&s).map(|v| entry.community_watch = Some(v)));
+        cell(
+            "見守り",
+            parse_flag(&s).map(|v| entry.community_watch = Some(v)),
+        );
     }
     if entry.medical_devices.is_some() {
         entry.medical_care = true;
@@ -230,7 +312,8 @@ mod tests {
     #[test]
     fn a_shift_jis_extract_reads_by_header_name() {
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(GOOD);
-        let f = parse(&bytes, Encoding::Auto, &HashMap::new(), today()).unwrap_or_else(|e| panic!("{e}"));
+        let f = parse(&bytes, Encoding::Auto, &HashMap::new(), today())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(f.encoding, Encoding::ShiftJis);
         assert!(f.errors.is_empty(), "{:?}", f.errors);
         assert_eq!(f.rows.len(), 2);
@@ -253,7 +336,8 @@ mod tests {
             3,鈴木,スズキ,S20.1.2,男,潮見市,,\n\
             3,鈴木,スズキ,S20.1.2,男,潮見市,,\n\
             ,田中,タナカ,S20.1.2,男,潮見市,,\n";
-        let f = parse(text.as_bytes(), Encoding::Auto, &HashMap::new(), today()).unwrap_or_else(|e| panic!("{e}"));
+        let f = parse(text.as_bytes(), Encoding::Auto, &HashMap::new(), today())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(f.rows.len(), 1);
         let lines: Vec<u64> = f.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 3, 3, 5, 6]);
@@ -265,7 +349,12 @@ mod tests {
 
     #[test]
     fn missing_required_columns_stop_the_import() {
-        let r = parse("氏名,住所\n山田,潮見市\n".as_bytes(), Encoding::Auto, &HashMap::new(), today());
+        let r = parse(
+            "氏名,住所\n山田,潮見市\n".as_bytes(),
+            Encoding::Auto,
+            &HashMap::new(),
+            today(),
+        );
         assert!(matches!(r, Err(FileError::MissingColumns(_))));
     }
 }

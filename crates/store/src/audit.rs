@@ -10,8 +10,8 @@ use crate::{Store, now};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::Value;
 use tsunagi_domain::access::{AccessBasis, Actor};
@@ -144,6 +144,7 @@ impl AuditedTx {
         } = self;
         let (mut seq, mut prev) = head;
         let at = now();
+        let mut batch = Vec::with_capacity(entries.len().min(BATCH));
         for e in entries {
             seq += 1;
             let record = AuditRecord {
@@ -162,8 +163,16 @@ impl AuditedTx {
                 detail: e.detail.to_string(),
             };
             let hash = chain_hash(&prev, &record);
-            insert_record(&tx, record, &prev, &hash).await?;
+            batch.push(row(record, &prev, &hash));
             prev = hash;
+            if batch.len() == BATCH {
+                audit_log::Entity::insert_many(std::mem::take(&mut batch))
+                    .exec(&tx)
+                    .await?;
+            }
+        }
+        if !batch.is_empty() {
+            audit_log::Entity::insert_many(batch).exec(&tx).await?;
         }
         audit_head::Entity::update_many()
             .col_expr(audit_head::Column::Seq, Expr::value(seq))
@@ -176,13 +185,11 @@ impl AuditedTx {
     }
 }
 
-async fn insert_record(
-    conn: &impl ConnectionTrait,
-    r: AuditRecord,
-    prev: &str,
-    hash: &str,
-) -> Result<(), StoreError> {
-    let row = audit_log::ActiveModel {
+/// Rows per multi-row insert (well under SQLite's 32,766 bound parameters at 15 columns).
+const BATCH: usize = 500;
+
+fn row(r: AuditRecord, prev: &str, hash: &str) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
         seq: Set(r.seq),
         at: Set(r.at),
         user_id: Set(r.user_id),
@@ -198,9 +205,7 @@ async fn insert_record(
         detail: Set(r.detail),
         prev_hash: Set(prev.to_owned()),
         hash: Set(hash.to_owned()),
-    };
-    audit_log::Entity::insert(row).exec(conn).await?;
-    Ok(())
+    }
 }
 
 fn to_record(m: &audit_log::Model) -> AuditRecord {

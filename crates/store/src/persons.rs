@@ -79,7 +79,10 @@ fn summary(m: &person::Model) -> Result<PersonSummary, StoreError> {
     })
 }
 
-fn details(m: &person::Model, household_no: Option<String>) -> Result<PersonDetails, StoreError> {
+pub(crate) fn details(
+    m: &person::Model,
+    household_no: Option<String>,
+) -> Result<PersonDetails, StoreError> {
     Ok(PersonDetails {
         resident_no: m.resident_no.clone(),
         name: m.name.clone(),
@@ -197,14 +200,6 @@ pub(crate) async fn visible(
     Ok(load_visible(tx, actor, disaster, id)
         .await?
         .map(|(m, _, g)| (OrganisationId(m.municipality_id), g)))
-}
-
-/// A stored person's details (with the household number).
-pub(crate) async fn details_of(
-    conn: &impl ConnectionTrait,
-    m: &person::Model,
-) -> Result<PersonDetails, StoreError> {
-    details(m, household_no(conn, m.household_id).await?)
 }
 
 /// Loads a person and decides access; `None` when absent or not visible (never told apart).
@@ -370,11 +365,44 @@ pub async fn create(
     if !can(actor, Capability::CreatePerson) {
         return Err(StoreError::Forbidden);
     }
-    let owner = actor.organisation_id;
+    let id = insert(tx, actor.organisation_id, &d).await?;
+    get_after_write(tx, actor, id).await
+}
+
+/// Inserts a person owned by `owner` and records it. The caller has checked the capability.
+pub(crate) async fn insert(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    d: &PersonDetails,
+) -> Result<PersonId, StoreError> {
     let household_id = household_for(tx, owner, d.household_no.as_deref()).await?;
     let id = PersonId::new_v7();
-    let t = now();
-    let row = person::ActiveModel {
+    let row = new_row(id, owner, d, household_id, now());
+    person::Entity::insert(row)
+        .exec(tx.conn())
+        .await
+        .map_err(StoreError::duplicate_as("resident_no"))?;
+    tx.record(created_entry(id, owner, d));
+    Ok(id)
+}
+
+/// The audit entry of a newly created person.
+pub(crate) fn created_entry(id: PersonId, owner: OrganisationId, d: &PersonDetails) -> Entry {
+    Entry::new(AuditAction::PersonCreated, "person", id)
+        .owner(owner)
+        .basis(tsunagi_domain::access::AccessBasis::Owner)
+        .detail(audit_view(d))
+}
+
+/// A new person row (version 1).
+pub(crate) fn new_row(
+    id: PersonId,
+    owner: OrganisationId,
+    d: &PersonDetails,
+    household_id: Option<uuid::Uuid>,
+    t: DateTime<Utc>,
+) -> person::ActiveModel {
+    person::ActiveModel {
         id: Set(id.0),
         municipality_id: Set(owner.0),
         resident_no: Set(d.resident_no.clone()),
@@ -393,18 +421,7 @@ pub async fn create(
         version: Set(1),
         created_at: Set(t),
         updated_at: Set(t),
-    };
-    person::Entity::insert(row)
-        .exec(tx.conn())
-        .await
-        .map_err(StoreError::duplicate_as("resident_no"))?;
-    tx.record(
-        Entry::new(AuditAction::PersonCreated, "person", id)
-            .owner(owner)
-            .basis(tsunagi_domain::access::AccessBasis::Owner)
-            .detail(audit_view(&d)),
-    );
-    get_after_write(tx, actor, id).await
+    }
 }
 
 async fn get_after_write(
@@ -429,17 +446,38 @@ pub async fn update(
     expected_version: i32,
     d: PersonDetails,
 ) -> Result<PersonRecord, StoreError> {
-    let Some((m, f, grant)) = load_visible(tx, actor, disaster, id).await? else {
+    let Some((m, _, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     if grant.level != AccessLevel::Write {
         return Err(StoreError::Forbidden);
     }
+    write_update(tx, &m, grant.basis, expected_version, &d).await?;
+    let (m, f, grant) = load_visible(tx, actor, disaster, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    record_of(tx, actor, disaster, m, f, grant).await
+}
+
+/// Writes new details over `m` if it is still at `expected_version`, and records the change.
+/// The caller has decided access (`basis`).
+pub(crate) async fn write_update(
+    tx: &mut AuditedTx,
+    m: &person::Model,
+    basis: tsunagi_domain::access::AccessBasis,
+    expected_version: i32,
+    d: &PersonDetails,
+) -> Result<(), StoreError> {
     if m.version != expected_version {
         return Err(StoreError::Conflict { current: m.version });
     }
-    let before = details(&m, household_no(tx.conn(), m.household_id).await?)?;
-    let household_id = household_for(tx, f.owner, d.household_no.as_deref()).await?;
+    let before = details(m, household_no(tx.conn(), m.household_id).await?)?;
+    let household_id = household_for(
+        tx,
+        OrganisationId(m.municipality_id),
+        d.household_no.as_deref(),
+    )
+    .await?;
     let result = person::Entity::update_many()
         .col_expr(
             person::Column::ResidentNo,
@@ -468,14 +506,14 @@ pub async fn update(
         .col_expr(person::Column::HasGaiji, Expr::value(d.has_gaiji()))
         .col_expr(person::Column::Version, Expr::value(expected_version + 1))
         .col_expr(person::Column::UpdatedAt, Expr::value(now()))
-        .filter(person::Column::Id.eq(id.0))
+        .filter(person::Column::Id.eq(m.id))
         .filter(person::Column::Version.eq(expected_version))
         .exec(tx.conn())
         .await
         .map_err(StoreError::duplicate_as("resident_no"))?;
     if result.rows_affected == 0 {
         // Someone saved between our read and our write.
-        let current = person::Entity::find_by_id(id.0)
+        let current = person::Entity::find_by_id(m.id)
             .one(tx.conn())
             .await?
             .map(|m| m.version)
@@ -483,18 +521,15 @@ pub async fn update(
         return Err(StoreError::Conflict { current });
     }
     tx.record(
-        Entry::new(AuditAction::PersonUpdated, "person", id)
+        Entry::new(AuditAction::PersonUpdated, "person", m.id)
             .owner(m.municipality_id)
-            .basis(grant.basis)
+            .basis(basis)
             .detail(serde_json::json!({
                 "version": expected_version + 1,
-                "changes": diff(&audit_view(&before), &audit_view(&d)),
+                "changes": diff(&audit_view(&before), &audit_view(d)),
             })),
     );
-    let (m, f, grant) = load_visible(tx, actor, disaster, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    record_of(tx, actor, disaster, m, f, grant).await
+    Ok(())
 }
 
 /// Shares a person's record with an organisation (the owning municipality decides).

@@ -2,13 +2,14 @@
 //! persons and their entries from a municipal extract, matched on 宛名番号.
 
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{person, roster_entry};
+use crate::entity::{household, person, roster_entry};
 use crate::error::StoreError;
 use crate::now;
 use crate::persons;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
+use std::collections::HashMap;
 use tsunagi_domain::PersonId;
 use tsunagi_domain::access::{AccessBasis, Actor, Capability, can};
 use tsunagi_domain::audit::{AuditAction, diff};
@@ -87,7 +88,19 @@ pub async fn set(
     if grant.basis != AccessBasis::Owner {
         return Err(StoreError::Forbidden);
     }
-    let before = roster_entry::Entity::find_by_id(id.0).one(tx.conn()).await?;
+    set_unchecked(tx, owner, id, entry).await
+}
+
+/// Sets the entry of a person the caller has already established the actor owns.
+async fn set_unchecked(
+    tx: &mut AuditedTx,
+    owner: tsunagi_domain::OrganisationId,
+    id: PersonId,
+    entry: &RosterEntry,
+) -> Result<bool, StoreError> {
+    let before = roster_entry::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?;
     let t = now();
     let changes = match &before {
         Some(m) => {
@@ -102,7 +115,10 @@ pub async fn set(
                 .filter(roster_entry::Column::PersonId.eq(id.0))
                 .exec(tx.conn())
                 .await?;
-            diff(&serde_json::to_value(&old).unwrap_or_default(), &serde_json::to_value(entry).unwrap_or_default())
+            diff(
+                &serde_json::to_value(&old).unwrap_or_default(),
+                &serde_json::to_value(entry).unwrap_or_default(),
+            )
         }
         None => {
             roster_entry::Entity::insert(roster_entry::ActiveModel {
@@ -114,7 +130,10 @@ pub async fn set(
             })
             .exec(tx.conn())
             .await?;
-            diff(&serde_json::Value::Null, &serde_json::to_value(entry).unwrap_or_default())
+            diff(
+                &serde_json::Value::Null,
+                &serde_json::to_value(entry).unwrap_or_default(),
+            )
         }
     };
     tx.record(
@@ -124,6 +143,51 @@ pub async fn set(
             .detail(serde_json::json!({"registered": before.is_none(), "changes": changes})),
     );
     Ok(true)
+}
+
+/// New rows of an import, inserted many at a time (households first, for the foreign keys).
+#[derive(Default)]
+struct Pending {
+    households: Vec<household::ActiveModel>,
+    persons: Vec<person::ActiveModel>,
+    entries: Vec<roster_entry::ActiveModel>,
+}
+
+impl Pending {
+    async fn flush(&mut self, tx: &AuditedTx) -> Result<(), StoreError> {
+        // Chunks keep each statement under SQLite's bound-parameter limit.
+        for chunk in std::mem::take(&mut self.households).chunks(500) {
+            household::Entity::insert_many(chunk.to_vec())
+                .exec(tx.conn())
+                .await?;
+        }
+        for chunk in std::mem::take(&mut self.persons).chunks(500) {
+            person::Entity::insert_many(chunk.to_vec())
+                .exec(tx.conn())
+                .await
+                .map_err(StoreError::duplicate_as("resident_no"))?;
+        }
+        for chunk in std::mem::take(&mut self.entries).chunks(500) {
+            roster_entry::Entity::insert_many(chunk.to_vec())
+                .exec(tx.conn())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+fn registered_entry(
+    owner: tsunagi_domain::OrganisationId,
+    id: PersonId,
+    entry: &RosterEntry,
+) -> Entry {
+    Entry::new(AuditAction::RosterUpdated, "person", id)
+        .owner(owner)
+        .basis(AccessBasis::Owner)
+        .detail(serde_json::json!({
+            "registered": true,
+            "changes": diff(&serde_json::Value::Null, &serde_json::to_value(entry).unwrap_or_default()),
+        }))
 }
 
 /// Applies an import in the actor's municipality: persons matched on 宛名番号 are updated when
@@ -140,56 +204,109 @@ pub async fn import(
     }
     let owner = actor.organisation_id;
     let mut out = ImportOutcome::default();
+    // Everything the rows are matched against, read once.
+    let existing = person::Entity::find()
+        .filter(person::Column::MunicipalityId.eq(owner.0))
+        .all(tx.conn())
+        .await?;
+    let households: HashMap<uuid::Uuid, String> = household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(owner.0))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.household_no))
+        .collect();
+    let t = now();
+    let mut household_ids: HashMap<String, uuid::Uuid> = households
+        .iter()
+        .map(|(id, no)| (no.clone(), *id))
+        .collect();
+    let mut pending = Pending::default();
+    let mut twins: HashMap<(chrono::NaiveDate, String), (PersonId, String)> = HashMap::new();
+    let mut by_resident_no: HashMap<String, person::Model> = HashMap::new();
+    for m in existing {
+        twins.insert(
+            (m.birth_date, m.search_key.clone()),
+            (PersonId(m.id), m.name.clone()),
+        );
+        if let Some(r) = m.resident_no.clone() {
+            by_resident_no.insert(r, m);
+        }
+    }
     for row in rows {
-        let resident_no = row
-            .person
-            .resident_no
-            .clone()
-            .ok_or_else(|| StoreError::Invalid(tsunagi_domain::ValidationErrors::single("resident_no", "宛名番号がありません")))?;
-        let existing = person::Entity::find()
-            .filter(person::Column::MunicipalityId.eq(owner.0))
-            .filter(person::Column::ResidentNo.eq(resident_no.clone()))
-            .one(tx.conn())
-            .await?;
-        let (id, person_changed) = match existing {
+        let resident_no = row.person.resident_no.clone().ok_or_else(|| {
+            StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
+                "resident_no",
+                "宛名番号がありません",
+            ))
+        })?;
+        let (id, person_changed) = match by_resident_no.get(&resident_no) {
             Some(m) => {
-                let id = PersonId(m.id);
-                let current = persons::details_of(tx.conn(), &m).await?;
-                let changed = &current != row.person;
+                let household_no = m.household_id.and_then(|h| households.get(&h).cloned());
+                let changed = &persons::details(m, household_no)? != row.person;
                 if changed {
-                    persons::update(tx, actor, &DisasterState::normal(), id, m.version, row.person.clone()).await?;
-                    out.updated.push(row.line);
+                    pending.flush(tx).await?; // households it may name must exist first
+                    persons::write_update(tx, m, AccessBasis::Owner, m.version, row.person).await?;
                 }
-                (id, changed)
+                (PersonId(m.id), changed)
             }
             None => {
-                let twin = person::Entity::find()
-                    .filter(person::Column::MunicipalityId.eq(owner.0))
-                    .filter(person::Column::BirthDate.eq(row.person.birth_date))
-                    .filter(person::Column::SearchKey.eq(row.person.search_key()))
-                    .one(tx.conn())
-                    .await?;
-                let created = persons::create(tx, actor, row.person.clone()).await?;
-                if let Some(t) = twin {
+                let id = PersonId::new_v7();
+                let household_id = match row.person.household_no.as_deref() {
+                    None => None,
+                    Some(no) => Some(match household_ids.get(no) {
+                        Some(h) => *h,
+                        None => {
+                            let h = uuid::Uuid::now_v7();
+                            pending.households.push(household::ActiveModel {
+                                id: Set(h),
+                                municipality_id: Set(owner.0),
+                                household_no: Set(no.to_owned()),
+                                created_at: Set(t),
+                            });
+                            household_ids.insert(no.to_owned(), h);
+                            h
+                        }
+                    }),
+                };
+                pending
+                    .persons
+                    .push(persons::new_row(id, owner, row.person, household_id, t));
+                pending.entries.push(roster_entry::ActiveModel {
+                    person_id: Set(id.0),
+                    entry: Set(encode(row.entry)?),
+                    version: Set(1),
+                    registered_at: Set(t),
+                    updated_at: Set(t),
+                });
+                tx.record(persons::created_entry(id, owner, row.person));
+                tx.record(registered_entry(owner, id, row.entry));
+                let key = (row.person.birth_date, row.person.search_key());
+                if let Some((existing_id, name)) = twins.get(&key) {
                     out.possible_duplicates.push(PossibleDuplicate {
                         line: row.line,
-                        new_id: created.id,
-                        existing_id: PersonId(t.id),
-                        name: t.name,
+                        new_id: id,
+                        existing_id: *existing_id,
+                        name: name.clone(),
                     });
+                } else {
+                    twins.insert(key, (id, row.person.name.clone()));
                 }
                 out.created.push(row.line);
-                (created.id, true)
+                if pending.persons.len() >= 500 {
+                    pending.flush(tx).await?;
+                }
+                continue;
             }
         };
-        let entry_changed = set(tx, actor, id, row.entry).await?;
-        if !person_changed && entry_changed && !out.updated.contains(&row.line) {
+        let entry_changed = set_unchecked(tx, owner, id, row.entry).await?;
+        if person_changed || entry_changed {
             out.updated.push(row.line);
-        }
-        if !person_changed && !entry_changed {
+        } else {
             out.unchanged += 1;
         }
     }
+    pending.flush(tx).await?;
     tx.record(
         Entry::new(AuditAction::RosterImported, "roster", source)
             .owner(owner)

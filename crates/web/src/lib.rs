@@ -7,6 +7,7 @@ mod assets;
 pub mod auth;
 mod error;
 mod request_id;
+pub mod roster_import;
 pub mod ui;
 
 pub use error::AppError;

@@ -1,0 +1,206 @@
+//! The roster import end to end, on SQLite and PostgreSQL: a Shift_JIS extract of 5,000 people
+//! with a few bad rows.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use common::app;
+use std::collections::HashMap;
+use tsunagi_import::Encoding;
+use tsunagi_store::{AuditContext, Store, db_test};
+use tsunagi_web::roster_import::{ImportOptions, import_roster};
+
+const HEADER: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,郵便番号,住所,電話番号,要介護度,身体障害者手帳等級,認知症,独居,高齢者のみ世帯,見守り,備考";
+
+fn extract(n: usize, bad_lines: &[usize]) -> String {
+    let families = [
+        ("山田", "ﾔﾏﾀﾞ"),
+        ("佐藤", "ｻﾄｳ"),
+        ("髙橋", "ﾀｶﾊｼ"),
+        ("濵田", "ﾊﾏﾀﾞ"),
+    ];
+    let mut s = String::from(HEADER);
+    s.push_str("\r\n");
+    for i in 0..n {
+        let line = i + 2;
+        let (f, fk) = families[i % families.len()];
+        let birth = if bad_lines.contains(&line) {
+            "平成31年5月1日".to_owned()
+        } else {
+            format!("S{}.{}.{}", 5 + i % 40, 1 + i % 12, 1 + i % 28)
+        };
+        s.push_str(&format!(
+            "{:08},{:07},{f}　花子{i},{fk} ﾊﾅｺ,{birth},2,781-0101,潮見市本町一丁目{}番,0889-22-{:04},要介護{},{},{},{},0,{},\r\n",
+            1_000_000 + i, 500_000 + i / 2, 1 + i % 30, i % 10000, 1 + i % 5, if i % 7 == 0 { "2級" } else { "" },
+            if i % 9 == 0 { "○" } else { "" }, if i % 3 == 0 { "1" } else { "0" }, if i % 4 == 0 { "1" } else { "" }
+        ));
+    }
+    s
+}
+
+fn sjis(s: &str) -> Vec<u8> {
+    let (b, _, unmappable) = encoding_rs::SHIFT_JIS.encode(s);
+    assert!(!unmappable);
+    b.into_owned()
+}
+
+fn options(dry_run: bool, only_valid: bool) -> ImportOptions {
+    ImportOptions {
+        encoding: Encoding::Auto,
+        mapping: HashMap::new(),
+        dry_run,
+        only_valid,
+    }
+}
+
+async fn count(store: &Store, f: &tsunagi_store::testing::Fixture) -> u64 {
+    let mut tx = store.begin(AuditContext::system("t")).await.unwrap();
+    let p = tsunagi_store::persons::search(
+        &mut tx,
+        &f.town_staff,
+        &Default::default(),
+        "",
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    p.total
+}
+
+db_test!(
+    a_shift_jis_roster_of_5000_with_bad_rows,
+    |store: Store| async move {
+        let app = app(store.clone()).await;
+        let staff = app.f.town_staff.clone();
+        let ctx = || AuditContext::for_actor(&staff, None);
+        let bad = [17, 2500, 4001];
+        let file = sjis(&extract(5000, &bad));
+
+        // Bad rows: every one reported with its line; nothing imported.
+        let r = import_roster(
+            &store,
+            &staff,
+            ctx(),
+            "roster.csv",
+            &file,
+            &options(false, false),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.encoding, "Shift_JIS");
+        assert!(!r.applied);
+        assert_eq!(
+            r.errors.iter().map(|e| e.line as usize).collect::<Vec<_>>(),
+            bad.to_vec()
+        );
+        assert!(
+            r.errors
+                .iter()
+                .all(|e| e.column.as_deref() == Some("生年月日"))
+        );
+        assert_eq!(r.ignored_columns, vec!["備考"]);
+        assert_eq!(count(&store, &app.f).await, 0);
+
+        // A dry run says what would happen and changes nothing.
+        let r = import_roster(
+            &store,
+            &staff,
+            ctx(),
+            "roster.csv",
+            &file,
+            &options(true, true),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.outcome.as_ref().unwrap().created.len(), 4997);
+        assert_eq!(count(&store, &app.f).await, 0);
+
+        // The user chooses to import the good rows.
+        let r = import_roster(
+            &store,
+            &staff,
+            ctx(),
+            "roster.csv",
+            &file,
+            &options(false, true),
+        )
+        .await
+        .unwrap();
+        assert!(r.applied);
+        assert_eq!(r.outcome.as_ref().unwrap().created.len(), 4997);
+        assert_eq!(count(&store, &app.f).await, 4997);
+
+        // Re-importing the same file updates nothing and duplicates nobody.
+        let r = import_roster(
+            &store,
+            &staff,
+            ctx(),
+            "roster.csv",
+            &file,
+            &options(false, true),
+        )
+        .await
+        .unwrap();
+        let o = r.outcome.unwrap();
+        assert_eq!(
+            (o.created.len(), o.updated.len(), o.unchanged),
+            (0, 0, 4997)
+        );
+        assert_eq!(count(&store, &app.f).await, 4997);
+    }
+);
+
+db_test!(
+    reimport_updates_changed_rows_and_flags_lookalikes,
+    |store: Store| async move {
+        let app = app(store.clone()).await;
+        let staff = app.f.town_staff.clone();
+        let ctx = || AuditContext::for_actor(&staff, None);
+        let first = extract(20, &[]);
+        import_roster(
+            &store,
+            &staff,
+            ctx(),
+            "a.csv",
+            first.as_bytes(),
+            &options(false, false),
+        )
+        .await
+        .unwrap();
+        // Row 5 moves house; a new row repeats row 3's person under another 宛名番号.
+        let mut lines: Vec<String> = first.lines().map(str::to_owned).collect();
+        lines[5] = lines[5].replace("本町一丁目", "港町二丁目");
+        let twin = lines[3].replacen("01000002", "09999999", 1);
+        lines.push(twin);
+        let second = lines.join("\r\n");
+        let r = import_roster(
+            &store,
+            &staff,
+            ctx(),
+            "b.csv",
+            second.as_bytes(),
+            &options(false, false),
+        )
+        .await
+        .unwrap();
+        let o = r.outcome.unwrap();
+        assert_eq!(o.updated, vec![6]);
+        assert_eq!(o.created, vec![22]);
+        assert_eq!(o.possible_duplicates.len(), 1);
+        assert_eq!(o.possible_duplicates[0].line, 22);
+        assert_eq!(count(&store, &app.f).await, 21, "flagged, not merged");
+        // An NPO user cannot import at all.
+        let npo = app.f.npo_staff.clone();
+        let r = import_roster(
+            &store,
+            &npo,
+            AuditContext::for_actor(&npo, None),
+            "c.csv",
+            first.as_bytes(),
+            &options(false, false),
+        )
+        .await;
+        assert!(r.is_err());
+    }
+);
