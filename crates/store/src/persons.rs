@@ -56,6 +56,8 @@ pub struct PersonRecord {
     pub grant: Grant,
     /// The other members of the household whom the actor may also see.
     pub household: Vec<PersonSummary>,
+    /// The roster entry (避難行動要支援者名簿), if the person is on the roster.
+    pub roster: Option<tsunagi_domain::roster::RosterEntry>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -304,6 +306,7 @@ async fn record_of(
         consent: f.consent,
         grant,
         household,
+        roster: crate::roster::entry_of(tx.conn(), PersonId(m.id)).await?,
     })
 }
 

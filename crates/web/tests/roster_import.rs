@@ -204,3 +204,85 @@ db_test!(
         assert!(r.is_err());
     }
 );
+
+fn multipart(file: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "----tsunagi-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"meibo.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+db_test!(
+    the_upload_screen_reports_bad_rows_then_imports,
+    |store: Store| async move {
+        let app = app(store).await;
+        let mut c = common::Client::new(&app);
+        c.login("town-staff", common::PASSWORD).await;
+        assert_eq!(
+            c.get("/roster/import").await.status,
+            axum::http::StatusCode::OK
+        );
+        let file = sjis(&extract(30, &[7]));
+        let post = |fields: Vec<(&'static str, &'static str)>, csrf: String| {
+            let (ct, body) = multipart(&file, &fields);
+            axum::http::Request::post(format!("/roster/import?csrf_token={csrf}"))
+                .header("content-type", ct)
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        };
+        // Without the token: refused.
+        let r = c.send(post(vec![], "forged".into())).await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!r.body.contains("結果"));
+        let r = c.send(post(vec![], c.csrf.clone())).await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("何も取り込んでいません")
+                && r.body.contains("<td>7</td><td>生年月日</td>"),
+            "{}",
+            r.body
+        );
+        let r = c
+            .send(post(
+                vec![("only_valid", "1"), ("dry_run", "1")],
+                c.csrf.clone(),
+            ))
+            .await;
+        assert!(r.body.contains("確認のみ") && r.body.contains("新規登録: 29 人"));
+        assert!(c.get("/persons").await.body.contains("0 件"));
+        let r = c
+            .send(post(vec![("only_valid", "1")], c.csrf.clone()))
+            .await;
+        assert!(
+            r.body.contains("取り込みました") && r.body.contains("新規登録: 29 人"),
+            "{}",
+            r.body
+        );
+        let list = c
+            .get("/persons?q=%EF%BE%94%EF%BE%8F%EF%BE%80%EF%BE%9E")
+            .await; // ﾔﾏﾀﾞ
+        let id_start = list.body.find("/persons/0").unwrap() + "/persons/".len();
+        let id = &list.body[id_start..id_start + 36];
+        let detail = c.get(&format!("/persons/{id}")).await;
+        assert!(
+            detail.body.contains("避難支援等を必要とする事由") && detail.body.contains("要介護"),
+            "{}",
+            detail.body
+        );
+        // Other organisations cannot reach the screen.
+        let mut npo = common::Client::new(&app);
+        npo.login("npo-staff", common::PASSWORD).await;
+        assert_eq!(
+            npo.get("/roster/import").await.status,
+            axum::http::StatusCode::FORBIDDEN
+        );
+    }
+);

@@ -86,6 +86,25 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
             refused()
         };
     }
+    // File uploads carry the token in the query string (the body is multipart).
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.starts_with("multipart/form-data"));
+    if is_multipart {
+        let sent = req.uri().query().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned())
+        });
+        return match sent {
+            Some(t) if super::constant_time_eq(t.as_bytes(), expected.as_bytes()) => {
+                next.run(req).await
+            }
+            _ => refused(),
+        };
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)

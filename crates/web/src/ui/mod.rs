@@ -6,6 +6,7 @@ mod audit;
 pub(crate) use audit::audit_filter;
 mod login;
 mod persons;
+mod roster;
 mod tokens;
 pub(crate) mod views;
 pub use views::today_jst as today;
@@ -32,6 +33,12 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/new", get(persons::new_form))
         .route("/persons/{id}", get(persons::detail).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))
+        .route(
+            "/roster/import",
+            get(roster::form)
+                .post(roster::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route("/organisations", get(admin::organisations))
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))

@@ -64,6 +64,11 @@ pub struct PersonView {
     pub consent: &'static str,
     pub basis: &'static str,
     pub writable: bool,
+    /// On the roster (避難行動要支援者名簿)?
+    pub on_roster: bool,
+    pub roster_reasons: Vec<String>,
+    pub household_facts: Vec<&'static str>,
+    pub community_watch: &'static str,
 }
 
 impl PersonView {
@@ -98,6 +103,30 @@ impl PersonView {
                 tsunagi_domain::access::AccessBasis::Disaster => "災害時の提供（同意なし）",
             },
             writable: p.grant.level == tsunagi_domain::access::AccessLevel::Write,
+            on_roster: p.roster.is_some(),
+            roster_reasons: p.roster.as_ref().map(|r| r.reasons()).unwrap_or_default(),
+            household_facts: p
+                .roster
+                .as_ref()
+                .map(|r| {
+                    [
+                        (r.lives_alone, "独居"),
+                        (r.elderly_only_household, "高齢者のみ世帯"),
+                        (r.alone_in_daytime, "日中独居"),
+                        (r.family_can_help, "避難を手伝える家族あり"),
+                        (r.no_ties_with_neighbours, "地域とのつながりなし"),
+                    ]
+                    .into_iter()
+                    .filter(|(f, _)| *f)
+                    .map(|(_, l)| l)
+                    .collect()
+                })
+                .unwrap_or_default(),
+            community_watch: match p.roster.as_ref().and_then(|r| r.community_watch) {
+                Some(true) => "あり",
+                Some(false) => "なし",
+                None => "不明",
+            },
         }
     }
 }
