@@ -131,11 +131,12 @@ pub enum DateError {
     Unrecognised(String),
     #[error("存在しない日付です: 「{0}」")]
     NoSuchDay(String),
-    #[error("「{input}」は{era}の期間外です（{era}は{start}から）")]
+    #[error("「{input}」は{era}の期間外です（{era}は{span}）")]
     OutsideEra {
         input: String,
         era: &'static str,
-        start: String,
+        /// `1989-01-08〜2019-04-30`, or `2019-05-01〜` for the current era.
+        span: String,
     },
 }
 
@@ -231,7 +232,11 @@ fn era_date(input: &str, era: Era, n: i32, m: u32, d: u32) -> Result<NaiveDate, 
     let outside = DateError::OutsideEra {
         input: input.to_owned(),
         era: era.kanji(),
-        start: era.start().format("%Y-%m-%d").to_string(),
+        span: format!(
+            "{}〜{}",
+            era.start().format("%Y-%m-%d"),
+            era.end().map(|e| e.format("%Y-%m-%d").to_string()).unwrap_or_default()
+        ),
     };
     if date < era.start() {
         return Err(outside);
