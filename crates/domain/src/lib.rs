@@ -18,6 +18,7 @@ pub mod person;
 pub mod role;
 pub mod roster;
 pub mod text;
+pub mod triage;
 pub mod wareki;
 
 pub use error::{FieldError, ValidationErrors};
