@@ -62,6 +62,29 @@ fn print(r: &ImportReport) {
     }
 }
 
+/// The actor for a user acting as staff of a municipality (for command-line work).
+pub async fn municipal_actor(
+    store: &tsunagi_store::Store,
+    login: &str,
+) -> Result<(
+    tsunagi_domain::access::Actor,
+    tsunagi_store::users::Membership,
+)> {
+    let account = store
+        .login_account(login)
+        .await?
+        .ok_or_else(|| anyhow!("no user {login:?}"))?;
+    let membership = store
+        .memberships(account.id)
+        .await?
+        .into_iter()
+        .find(|m| {
+            m.organisation.kind == tsunagi_domain::organisation::OrganisationKind::Municipality
+        })
+        .ok_or_else(|| anyhow!("{login} is not staff of a municipality"))?;
+    Ok((membership.actor(&account.login), membership))
+}
+
 pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
     let ImportCommand::Roster {
         file,

@@ -4,6 +4,7 @@
 mod demo;
 mod import;
 mod ops;
+mod triage;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -85,6 +86,8 @@ enum Command {
     /// Import files municipalities already have
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Priority (優先度) and approach (進め方) for the roster or a roster file
+    Triage(triage::TriageArgs),
     /// The audit trail
     #[command(subcommand)]
     Audit(ops::AuditCommand),
@@ -122,6 +125,7 @@ async fn main() -> Result<()> {
         Command::User(c) => ops::user(cli.db.as_deref(), c).await,
         Command::Org(c) => ops::org(cli.db.as_deref(), c).await,
         Command::Import(c) => import::run(cli.db.as_deref(), c).await,
+        Command::Triage(a) => triage::run(cli.db.as_deref(), a).await,
         Command::Audit(c) => ops::audit(cli.db.as_deref(), c).await,
         Command::Openapi => ops::openapi().await,
     }

@@ -1,6 +1,7 @@
 //! The roster entry (避難行動要支援者名簿の登載情報): why a person needs help to evacuate and the
 //! facts about their household, attached to their one person record (Basic Act art. 49-10).
 
+use crate::triage::{CommunitySupport, Condition, HomeHazards, LivingSituation, TriageInput};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -153,15 +154,61 @@ pub struct RosterEntry {
     pub elderly_only_household: bool,
     /// 日中独居
     pub alone_in_daytime: bool,
-    /// Family who can help evacuate.
-    pub family_can_help: bool,
+    /// Family who can help evacuate: `None` unknown.
+    pub family_can_help: Option<bool>,
     /// No ties with neighbours (社会的孤立).
     pub no_ties_with_neighbours: bool,
     /// Already watched over by the community (見守り), or known to the 自治会: `None` unknown.
     pub community_watch: Option<bool>,
+    /// Point 1 as entered by staff (自宅の災害危険性), until hazard maps fill it.
+    #[serde(default)]
+    pub home_hazards: HomeHazards,
+    /// Where the hazard information came from, or why it was set by hand.
+    #[serde(default)]
+    pub hazard_note: Option<String>,
 }
 
 impl RosterEntry {
+    /// The triage input this entry gives (DOMAIN.md §2, the three points and the flow).
+    /// 療育手帳 A (A1, A2, ○A) counts as a severe intellectual disability; moving needs
+    /// specialised help when the person cannot move alone and is 要介護4–5 or has a grade 1–2
+    /// physical disability.
+    pub fn triage_input(&self) -> TriageInput {
+        let care = self
+            .care_level
+            .map(CareLevel::care_number)
+            .filter(|c| *c > 0);
+        let severe_ryoiku = self
+            .ryoiku
+            .as_deref()
+            .is_some_and(|r| r.starts_with('A') || r.starts_with("○A") || r.starts_with("OA"));
+        let heavy =
+            care.is_some_and(|c| c >= 4) || self.physical_disability_grade.is_some_and(|g| g <= 2);
+        TriageInput {
+            hazards: self.home_hazards,
+            condition: Condition {
+                dementia: self.dementia,
+                cannot_move_alone: self.cannot_move_alone,
+                needs_specialised_transport: self.cannot_move_alone && heavy,
+                severe_intellectual_disability: severe_ryoiku,
+                medical_care: self.medical_care,
+                needs_care_level: care,
+            },
+            living: LivingSituation {
+                lives_alone: self.lives_alone,
+                elderly_only_household: self.elderly_only_household,
+                alone_in_daytime: self.alone_in_daytime,
+                family_cannot_help: self.family_can_help == Some(false),
+                no_ties_with_neighbours: self.no_ties_with_neighbours,
+            },
+            community: match self.community_watch {
+                Some(true) => CommunitySupport::Yes,
+                Some(false) => CommunitySupport::No,
+                None => CommunitySupport::Unknown,
+            },
+        }
+    }
+
     /// The reasons support is needed, in words, for lists and documents.
     pub fn reasons(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -247,7 +247,9 @@ impl Priority {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Priority::ALL.into_iter().find(|p| p.code() == s || p.label() == s)
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.code() == s || p.label() == s)
     }
 }
 
@@ -371,7 +373,9 @@ pub fn triage(input: &TriageInput, policy: &PriorityPolicy) -> TriageResult {
         }
         se => {
             path.push(match se {
-                SelfEvacuation::SometimesNot => "日中は本人だけになり、避難できない場合がある".into(),
+                SelfEvacuation::SometimesNot => {
+                    "日中は本人だけになり、避難できない場合がある".into()
+                }
                 _ => "本人・家族だけでの避難は困難".to_owned(),
             });
             if input.condition.generally_hard() {

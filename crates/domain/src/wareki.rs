@@ -235,7 +235,9 @@ fn era_date(input: &str, era: Era, n: i32, m: u32, d: u32) -> Result<NaiveDate, 
         span: format!(
             "{}〜{}",
             era.start().format("%Y-%m-%d"),
-            era.end().map(|e| e.format("%Y-%m-%d").to_string()).unwrap_or_default()
+            era.end()
+                .map(|e| e.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
         ),
     };
     if date < era.start() {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use tsunagi_domain::person::{PersonDetails, PersonInput};
 use tsunagi_domain::roster::{CareLevel, RosterEntry, parse_flag, parse_grade, parse_ryoiku};
+use tsunagi_domain::triage::HomeHazards;
 
 /// (canonical header, aliases, description) — the documented layout, as data.
 pub const COLUMNS: &[(&str, &[&str], &str)] = &[
@@ -247,10 +248,20 @@ fn parse_row(
         lives_alone: flag("独居"),
         elderly_only_household: flag("高齢者のみ世帯"),
         alone_in_daytime: flag("日中独居"),
-        family_can_help: flag("家族の支援"),
         no_ties_with_neighbours: flag("地域とのつながりなし"),
+        home_hazards: HomeHazards {
+            flood: flag("洪水"),
+            inland_flood: flag("内水氾濫"),
+            tsunami: flag("津波"),
+            house_collapse: flag("家屋倒壊"),
+            landslide: flag("土砂災害"),
+        },
         ..RosterEntry::default()
     };
+    entry.hazard_note = entry
+        .home_hazards
+        .any()
+        .then(|| "名簿の取込（手入力の値）".to_owned());
     let optional = |col: &str| Some(get(col).to_owned()).filter(|s| !s.is_empty());
     entry.physical_disability_kind = optional("身体障害部位");
     entry.medical_devices = optional("医療機器");
@@ -280,6 +291,12 @@ fn parse_row(
             "精神障害者保健福祉手帳等級",
             parse_grade(&s, 3, "精神障害者保健福祉手帳")
                 .map(|v| entry.mental_disability_grade = Some(v)),
+        );
+    }
+    if let Some(s) = optional("家族の支援") {
+        cell(
+            "家族の支援",
+            parse_flag(&s).map(|v| entry.family_can_help = Some(v)),
         );
     }
     if let Some(s) = optional("見守り") {

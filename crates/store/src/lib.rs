@@ -21,6 +21,7 @@ pub mod roster;
 pub mod sessions;
 pub mod testing;
 pub mod tokens;
+pub mod triage;
 pub mod users;
 
 pub use audit::{AuditContext, AuditedTx};

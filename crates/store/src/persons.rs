@@ -58,6 +58,8 @@ pub struct PersonRecord {
     pub household: Vec<PersonSummary>,
     /// The roster entry (避難行動要支援者名簿), if the person is on the roster.
     pub roster: Option<tsunagi_domain::roster::RosterEntry>,
+    /// The stored triage result, if triaged.
+    pub triage: Option<crate::triage::StoredTriage>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -67,7 +69,7 @@ pub struct PersonPage {
     pub page: Page,
 }
 
-fn summary(m: &person::Model) -> Result<PersonSummary, StoreError> {
+pub(crate) fn summary(m: &person::Model) -> Result<PersonSummary, StoreError> {
     Ok(PersonSummary {
         id: m.id.into(),
         municipality_id: m.municipality_id.into(),
@@ -101,7 +103,7 @@ pub(crate) fn details(
 }
 
 /// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
-fn scope_condition(scope: &PersonScope) -> Condition {
+pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     let shared = person::Column::Id.in_subquery(
         Query::select()
             .column(person_share::Column::PersonId)
@@ -307,6 +309,7 @@ async fn record_of(
         grant,
         household,
         roster: crate::roster::entry_of(tx.conn(), PersonId(m.id)).await?,
+        triage: crate::triage::result_of(tx.conn(), PersonId(m.id)).await?,
     })
 }
 

@@ -20,7 +20,10 @@ fn flood() -> HomeHazards {
 #[test]
 fn nothing_applies_means_self_preparedness() {
     let r = triage(&input(), &PriorityPolicy::default());
-    assert_eq!((r.priority, r.approach, r.score), (Priority::Low, Approach::SelfPreparedness, 0));
+    assert_eq!(
+        (r.priority, r.approach, r.score),
+        (Priority::Low, Approach::SelfPreparedness, 0)
+    );
     assert!(r.reasons.is_empty());
     assert!(r.path.last().is_some_and(|p| p.contains("自主的な備え")));
 }
@@ -33,7 +36,10 @@ fn hazard_and_condition_but_family_can_help_is_approach_a() {
     i.condition.needs_care_level = Some(1);
     i.living.alone_in_daytime = false;
     // only point 1 applies (care level 1 is not point 2): low
-    assert_eq!(triage(&i, &PriorityPolicy::default()).priority, Priority::Low);
+    assert_eq!(
+        triage(&i, &PriorityPolicy::default()).priority,
+        Priority::Low
+    );
     i.condition.needs_care_level = Some(3);
     let r = triage(&i, &PriorityPolicy::default());
     // care 3 makes self-evacuation difficult, no general difficulty, community unknown → ウ
@@ -121,27 +127,54 @@ fn policies_are_validated() {
     p.medium_at = 4;
     assert!(p.validate().is_err());
     p = PriorityPolicy::default();
-    p.weights = Weights { hazard: 0, condition: 0, living: 0 };
+    p.weights = Weights {
+        hazard: 0,
+        condition: 0,
+        living: 0,
+    };
     assert!(p.validate().is_err());
     p = PriorityPolicy::default();
     p.high_at = 0;
     p.medium_at = 0;
     assert!(p.validate().is_err());
     let json = serde_json::to_string(&PriorityPolicy::default()).unwrap_or_default();
-    assert_eq!(serde_json::from_str::<PriorityPolicy>(&json).ok(), Some(PriorityPolicy::default()));
+    assert_eq!(
+        serde_json::from_str::<PriorityPolicy>(&json).ok(),
+        Some(PriorityPolicy::default())
+    );
 }
 
 #[test]
 fn overrides_need_a_reason_and_are_recorded_in_the_path() {
     let r = triage(&input(), &PriorityPolicy::default());
-    let blank = Override { priority: Some(Priority::High), approach: None, reason: "  ".into() };
+    let blank = Override {
+        priority: Some(Priority::High),
+        approach: None,
+        reason: "  ".into(),
+    };
     assert!(apply_override(r.clone(), &blank).is_err());
-    let nothing = Override { priority: None, approach: None, reason: "x".into() };
+    let nothing = Override {
+        priority: None,
+        approach: None,
+        reason: "x".into(),
+    };
     assert!(apply_override(r.clone(), &nothing).is_err());
-    let o = Override { priority: Some(Priority::High), approach: Some(Approach::Community), reason: "自治会長から申し出".into() };
+    let o = Override {
+        priority: Some(Priority::High),
+        approach: Some(Approach::Community),
+        reason: "自治会長から申し出".into(),
+    };
     let changed = apply_override(r, &o).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((changed.priority, changed.approach), (Priority::High, Approach::Community));
-    assert!(changed.path.last().is_some_and(|l| l.contains("自治会長から申し出")));
+    assert_eq!(
+        (changed.priority, changed.approach),
+        (Priority::High, Approach::Community)
+    );
+    assert!(
+        changed
+            .path
+            .last()
+            .is_some_and(|l| l.contains("自治会長から申し出"))
+    );
 }
 
 #[test]

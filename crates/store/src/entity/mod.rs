@@ -12,4 +12,6 @@ pub mod person;
 pub mod person_share;
 pub mod roster_entry;
 pub mod session;
+pub mod triage_policy;
+pub mod triage_result;
 pub mod user;

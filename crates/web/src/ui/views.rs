@@ -113,7 +113,7 @@ impl PersonView {
                         (r.lives_alone, "独居"),
                         (r.elderly_only_household, "高齢者のみ世帯"),
                         (r.alone_in_daytime, "日中独居"),
-                        (r.family_can_help, "避難を手伝える家族あり"),
+                        (r.family_can_help == Some(true), "避難を手伝える家族あり"),
                         (r.no_ties_with_neighbours, "地域とのつながりなし"),
                     ]
                     .into_iter()
