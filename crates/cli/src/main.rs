@@ -1,6 +1,7 @@
 //! `tsunagi`: the command line. Thin: parses arguments, sets up logging, and calls the store
 //! and the web layer.
 
+mod bench;
 mod demo;
 mod import;
 mod ops;
@@ -91,6 +92,9 @@ enum Command {
     /// The audit trail
     #[command(subcommand)]
     Audit(ops::AuditCommand),
+    /// Measure performance and print figures
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Print the API's OpenAPI document
     Openapi,
 }
@@ -127,6 +131,7 @@ async fn main() -> Result<()> {
         Command::Import(c) => import::run(cli.db.as_deref(), c).await,
         Command::Triage(a) => triage::run(cli.db.as_deref(), a).await,
         Command::Audit(c) => ops::audit(cli.db.as_deref(), c).await,
+        Command::Bench(c) => bench::run(c).await,
         Command::Openapi => ops::openapi().await,
     }
 }

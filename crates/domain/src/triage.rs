@@ -21,9 +21,11 @@ pub struct HomeHazards {
 }
 
 impl HomeHazards {
+    /// Does point 1 apply?
     pub fn any(&self) -> bool {
-        !self.labels().is_empty()
+        self.flood || self.inland_flood || self.tsunami || self.house_collapse || self.landslide
     }
+    /// The hazards that apply, in Japanese, in a fixed order.
     pub fn labels(&self) -> Vec<&'static str> {
         [
             (self.flood, "洪水"),
@@ -39,8 +41,9 @@ impl HomeHazards {
     }
 }
 
-/// Point 2, 本人の心身の状況.
+/// Point 2, 本人の心身の状況. Applies when any flag is set or 要介護度 is 3 or more.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Condition {
     /// 認知症: the decision to evacuate is hard.
     pub dementia: bool,
@@ -84,8 +87,9 @@ impl Condition {
     }
 }
 
-/// Point 3, 居住実態・社会的孤立の状況.
+/// Point 3, 居住実態・社会的孤立の状況. Applies when any flag is set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LivingSituation {
     /// 独居
     pub lives_alone: bool,
@@ -115,10 +119,12 @@ impl LivingSituation {
     }
 }
 
-/// Can the person decide to evacuate and evacuate, alone or with family?
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Can the person decide to evacuate and evacuate, alone or with family (自力避難)?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SelfEvacuation {
+    /// できる
     Can,
     /// 困難 (alone, elderly household, family cannot help, or cannot move/decide)
     Difficult,
@@ -126,16 +132,40 @@ pub enum SelfEvacuation {
     SometimesNot,
 }
 
-/// Derives [`SelfEvacuation`] from the living situation and the condition.
-pub fn self_evacuation(living: &LivingSituation, condition: &Condition) -> SelfEvacuation {
-    let difficult_living = living.lives_alone
+impl SelfEvacuation {
+    pub const ALL: [SelfEvacuation; 3] = [
+        SelfEvacuation::Can,
+        SelfEvacuation::Difficult,
+        SelfEvacuation::SometimesNot,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            SelfEvacuation::Can => "can",
+            SelfEvacuation::Difficult => "difficult",
+            SelfEvacuation::SometimesNot => "sometimes_not",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SelfEvacuation::Can => "できる",
+            SelfEvacuation::Difficult => "困難",
+            SelfEvacuation::SometimesNot => "できない場合がある",
+        }
+    }
+}
+
+/// Derives [`SelfEvacuation`] from the living situation and the condition: [`SelfEvacuation::Can`]
+/// when no living-situation flag is set and nothing makes moving or judging hard;
+/// [`SelfEvacuation::SometimesNot`] when the only such fact is 日中独居; otherwise
+/// [`SelfEvacuation::Difficult`].
+pub fn self_evacuation(living: &LivingSituation) -> SelfEvacuation {
+    // The guide asks this of the household, not of the person's condition: a person with
+    // dementia whose family can take them is (ア); the condition is weighed at the next step.
+    let difficult = living.lives_alone
         || living.elderly_only_household
         || living.family_cannot_help
         || living.no_ties_with_neighbours;
-    let difficult_condition = condition.cannot_move_alone
-        || condition.generally_hard()
-        || condition.needs_care_level.is_some_and(|c| c >= 3);
-    if difficult_living || difficult_condition {
+    if difficult {
         SelfEvacuation::Difficult
     } else if living.alone_in_daytime {
         SelfEvacuation::SometimesNot
@@ -144,17 +174,46 @@ pub fn self_evacuation(living: &LivingSituation, condition: &Condition) -> SelfE
     }
 }
 
-/// Can the community help make the plan (watched by volunteers, or known to the 自治会)?
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// 地域の協力: can the community help make the plan (watched by volunteers, or known to the
+/// 自治会 as needing help)?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CommunitySupport {
+    /// あり
     Yes,
+    /// なし
     No,
-    /// The office cannot know this alone: treated as No, with a note to confirm.
+    /// 未確認. The office cannot know this alone: treated as No, with a path note to confirm
+    /// with the person or the 自治会.
     Unknown,
 }
 
+impl CommunitySupport {
+    pub const ALL: [CommunitySupport; 3] = [
+        CommunitySupport::Yes,
+        CommunitySupport::No,
+        CommunitySupport::Unknown,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            CommunitySupport::Yes => "yes",
+            CommunitySupport::No => "no",
+            CommunitySupport::Unknown => "unknown",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CommunitySupport::Yes => "あり",
+            CommunitySupport::No => "なし",
+            CommunitySupport::Unknown => "未確認",
+        }
+    }
+}
+
+/// What triage needs to know of one person: the three points and the community's help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TriageInput {
     pub hazards: HomeHazards,
     pub condition: Condition,
@@ -202,6 +261,8 @@ impl Default for PriorityPolicy {
 }
 
 impl PriorityPolicy {
+    /// Checks a policy before it is stored. [`triage`] itself accepts any policy (scores
+    /// saturate), so an unchecked one gives odd results but never panics.
     pub fn validate(&self) -> Result<(), String> {
         let w = self.weights;
         if w.hazard == 0 && w.condition == 0 && w.living == 0 {
@@ -213,14 +274,18 @@ impl PriorityPolicy {
         if self.medium_at > self.high_at {
             return Err("「中」とする点数は「高」とする点数以下にしてください".into());
         }
-        if w.hazard.max(w.condition).max(w.living) > 100 || self.high_at > 300 {
+        if w.hazard.max(w.condition).max(w.living) > 100 {
             return Err("重みは100以下にしてください".into());
+        }
+        if self.high_at > 300 {
+            return Err("「高」とする点数は300以下にしてください".into());
         }
         Ok(())
     }
 }
 
-/// 優先度. Ordered `Low < Medium < High`.
+/// 優先度. Ordered by urgency, `Low < Medium < High`, so `p >= Priority::Medium` means
+/// "make this plan with priority".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -306,6 +371,7 @@ impl Approach {
     }
 }
 
+/// The outcome of [`triage`], with the reasons and the steps taken so staff can check it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TriageResult {
@@ -319,25 +385,27 @@ pub struct TriageResult {
     pub policy_version: u32,
 }
 
-/// Decides priority and approach.
+/// Decides priority and approach: each of the three points that applies adds its weight; the
+/// score against the policy's thresholds gives the priority; the guide's decision flow gives
+/// the approach.
 pub fn triage(input: &TriageInput, policy: &PriorityPolicy) -> TriageResult {
     let mut reasons = Vec::new();
-    let mut score = 0;
+    let mut score: u32 = 0;
     let hazards = input.hazards.labels();
     let point1 = !hazards.is_empty();
     if point1 {
-        score += policy.weights.hazard;
+        score = score.saturating_add(policy.weights.hazard);
         reasons.push(format!("自宅の災害危険性: {}", hazards.join("、")));
     }
     let condition = input.condition.labels();
     if !condition.is_empty() {
-        score += policy.weights.condition;
+        score = score.saturating_add(policy.weights.condition);
         reasons.push(format!("本人の心身の状況: {}", condition.join("、")));
     }
     let living = input.living.labels();
     if !living.is_empty() {
-        score += policy.weights.living;
-        reasons.push(format!("居住実態・社会的孤立: {}", living.join("、")));
+        score = score.saturating_add(policy.weights.living);
+        reasons.push(format!("居住実態・社会的孤立の状況: {}", living.join("、")));
     }
     let mut priority = if score >= policy.high_at {
         Priority::High
@@ -366,7 +434,7 @@ pub fn triage(input: &TriageInput, policy: &PriorityPolicy) -> TriageResult {
         };
     }
     path.push(format!("優先度「{}」: 優先的に作成する", priority.label()));
-    let approach = match self_evacuation(&input.living, &input.condition) {
+    let approach = match self_evacuation(&input.living) {
         SelfEvacuation::Can => {
             path.push("本人・家族で避難の判断と避難ができる → （ア）本人・家族が作成".into());
             Approach::PersonOrFamily
@@ -423,6 +491,9 @@ pub struct Override {
     pub reason: String,
 }
 
+/// Applies a staff member's [`Override`]. The reason must not be blank and something must
+/// change; the result's path gains the line 「職員による変更: {reason}」. The combination is
+/// staff's judgement: an overridden result need not follow the decision flow.
 pub fn apply_override(mut result: TriageResult, o: &Override) -> Result<TriageResult, String> {
     let reason = o.reason.trim();
     if reason.is_empty() {

@@ -1,0 +1,176 @@
+//! `tsunagi bench triage`: measures the roster triage at scale and prints figures. Speed is
+//! measured here, never asserted in tests.
+
+use anyhow::Result;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::time::Instant;
+use tsunagi_domain::triage::{PriorityPolicy, triage};
+use tsunagi_import::Encoding;
+use tsunagi_store::AuditContext;
+
+#[derive(clap::Subcommand)]
+pub enum BenchCommand {
+    /// Triage N synthetic roster people: parse a CSV extract, triage in memory, and (with
+    /// --db-run) import into a fresh SQLite database and triage the stored roster
+    Triage {
+        #[arg(long, default_value_t = 100_000)]
+        n: usize,
+        /// Also import into a temporary SQLite database and run the stored-roster triage
+        #[arg(long)]
+        db_run: bool,
+    },
+}
+
+fn synthetic_csv(n: usize, rng: &mut StdRng) -> String {
+    let mut s = String::with_capacity(n * 160);
+    s.push_str("宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,住所,要介護度,身体障害者手帳等級,療育手帳,認知症,医療的ケア,自力避難困難,独居,高齢者のみ世帯,日中独居,家族の支援,見守り,洪水,土砂災害,津波\r\n");
+    let flag = |rng: &mut StdRng, p: f64| if rng.random_bool(p) { "1" } else { "" };
+    for i in 0..n {
+        let care = [
+            "",
+            "",
+            "要支援1",
+            "要介護1",
+            "要介護2",
+            "要介護3",
+            "要介護4",
+            "要介護5",
+        ][rng.random_range(0..8)];
+        let grade = ["", "", "", "1", "2", "4"][rng.random_range(0..6)];
+        let ryoiku = ["", "", "", "", "A1", "B2"][rng.random_range(0..6)];
+        let row = format!(
+            "{:09},{:08},試験　{i},ｼｹﾝ ﾀﾛｳ,S{}.{}.{},{},潮見市本町{}番,{care},{grade},{ryoiku},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            100_000_000 + i,
+            50_000_000 + i / 2,
+            rng.random_range(2..40),
+            rng.random_range(1..13),
+            rng.random_range(1..29),
+            rng.random_range(1..3),
+            i % 50 + 1,
+            flag(rng, 0.2),
+            flag(rng, 0.05),
+            flag(rng, 0.2),
+            flag(rng, 0.3),
+            flag(rng, 0.3),
+            flag(rng, 0.1),
+            ["", "1", "0"][rng.random_range(0..3)],
+            ["", "1", "0"][rng.random_range(0..3)],
+            flag(rng, 0.3),
+            flag(rng, 0.1),
+            flag(rng, 0.1),
+        );
+        s.push_str(&row);
+    }
+    s
+}
+
+fn rate(n: usize, secs: f64) -> String {
+    format!("{secs:8.3} s  {:>12.0} people/s", n as f64 / secs.max(1e-9))
+}
+
+pub async fn run(c: BenchCommand) -> Result<()> {
+    let BenchCommand::Triage { n, db_run } = c;
+    let mut rng = StdRng::seed_from_u64(42);
+    let t = Instant::now();
+    let csv = synthetic_csv(n, &mut rng);
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&csv);
+    println!(
+        "tsunagi bench triage: {n} people ({:.1} MB as Shift_JIS)",
+        sjis.len() as f64 / 1e6
+    );
+    println!(
+        "  generate            {}",
+        rate(n, t.elapsed().as_secs_f64())
+    );
+
+    let t = Instant::now();
+    let file = tsunagi_import::roster::parse(
+        &sjis,
+        Encoding::Auto,
+        &HashMap::new(),
+        tsunagi_web::ui::today(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "  decode+parse+check  {}  ({} rows, {} errors)",
+        rate(n, t.elapsed().as_secs_f64()),
+        file.rows.len(),
+        file.errors.len()
+    );
+
+    let policy = PriorityPolicy::default();
+    let t = Instant::now();
+    let mut high = 0usize;
+    for r in &file.rows {
+        if triage(&r.entry.triage_input(), &policy).priority
+            == tsunagi_domain::triage::Priority::High
+        {
+            high += 1;
+        }
+    }
+    println!(
+        "  triage (in memory)  {}  ({high} high)",
+        rate(n, t.elapsed().as_secs_f64())
+    );
+
+    if db_run {
+        let path = std::env::temp_dir().join(format!("tsunagi-bench-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let store = crate::ops::open(&url).await?;
+        let mut tx = store.begin(AuditContext::system("bench")).await?;
+        let town = tsunagi_store::organisations::create(
+            &mut tx,
+            tsunagi_store::organisations::NewOrganisation {
+                name: "ベンチ市".into(),
+                kind: tsunagi_domain::organisation::OrganisationKind::Municipality,
+                local_gov_code: None,
+                municipality_id: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let actor = tsunagi_domain::access::Actor {
+            user_id: tsunagi_domain::UserId::new_v7(),
+            login: "bench".into(),
+            organisation_id: town.id,
+            organisation_kind: town.kind,
+            municipality_id: Some(town.id),
+            role: tsunagi_domain::role::Role::WelfareStaff,
+        };
+        let t = Instant::now();
+        let rows: Vec<_> = file
+            .rows
+            .iter()
+            .map(|r| tsunagi_store::roster::ImportRow {
+                line: r.line,
+                person: &r.person,
+                entry: &r.entry,
+            })
+            .collect();
+        let mut tx = store.begin(AuditContext::for_actor(&actor, None)).await?;
+        tsunagi_store::roster::import(&mut tx, &actor, "bench.csv", &rows).await?;
+        tx.commit().await?;
+        println!(
+            "  import into SQLite  {}",
+            rate(n, t.elapsed().as_secs_f64())
+        );
+        let t = Instant::now();
+        let mut tx = store.begin(AuditContext::for_actor(&actor, None)).await?;
+        let s = tsunagi_store::triage::run(&mut tx, &actor).await?;
+        let export = tsunagi_store::triage::export(&mut tx, &actor).await?;
+        tx.commit().await?;
+        println!(
+            "  stored triage+export{}  ({} triaged, {} exported)",
+            rate(n, t.elapsed().as_secs_f64()),
+            s.triaged,
+            export.len()
+        );
+        let _ = store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    Ok(())
+}
