@@ -7,6 +7,7 @@ mod dto;
 mod extract;
 mod organisations;
 mod persons;
+mod roster;
 mod tokens;
 mod users;
 
@@ -55,6 +56,10 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(audit::list))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
+        .routes(routes!(roster::run))
+        .routes(routes!(roster::list))
+        .routes(routes!(roster::override_result))
+        .routes(routes!(roster::get_policy, roster::set_policy))
         .with_state(state)
         .split_for_parts();
     (router, doc)

@@ -8,6 +8,7 @@ mod login;
 mod persons;
 mod roster;
 mod tokens;
+mod triage;
 pub(crate) mod views;
 pub use views::today_jst as today;
 
@@ -39,6 +40,9 @@ pub fn router(state: AppState) -> Router {
                 .post(roster::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
+        .route("/roster", get(triage::list))
+        .route("/roster/triage", post(triage::run))
+        .route("/persons/{id}/triage", post(triage::override_result))
         .route("/organisations", get(admin::organisations))
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))
@@ -115,10 +119,14 @@ impl IntoResponse for UiError {
             StatusCode::INTERNAL_SERVER_ERROR => "システムエラー",
             _ => "入力を確認してください",
         };
-        let page = ErrorPage {
-            title,
-            message: self.0.message(),
+        let message = match &self.0 {
+            AppError::Invalid(v) => {
+                let details: Vec<&str> = v.0.iter().map(|f| f.message.as_str()).collect();
+                format!("{} {}", self.0.message(), details.join("。"))
+            }
+            other => other.message(),
         };
+        let page = ErrorPage { title, message };
         (self.0.status(), page).into_response()
     }
 }

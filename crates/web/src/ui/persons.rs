@@ -96,6 +96,8 @@ pub async fn list(
 struct DetailPage {
     chrome: Chrome,
     p: PersonView,
+    priorities: Vec<(&'static str, &'static str)>,
+    approaches: Vec<(&'static str, &'static str)>,
     household: Vec<PersonRow>,
     saved: bool,
 }
@@ -124,6 +126,14 @@ pub async fn detail(
     Ok(DetailPage {
         chrome: Chrome::new(&user, "persons"),
         p: PersonView::from(&record, today),
+        priorities: tsunagi_domain::triage::Priority::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect(),
+        approaches: tsunagi_domain::triage::Approach::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
         household: record
             .household
             .iter()

@@ -69,6 +69,19 @@ pub struct PersonView {
     pub roster_reasons: Vec<String>,
     pub household_facts: Vec<&'static str>,
     pub community_watch: &'static str,
+    /// Triage: (priority label, approach label, reasons, path, override reason, computed at)
+    pub triage: Option<TriageView>,
+}
+
+pub struct TriageView {
+    pub priority: &'static str,
+    pub priority_code: &'static str,
+    pub approach: &'static str,
+    pub reasons: Vec<String>,
+    pub path: Vec<String>,
+    pub override_reason: Option<String>,
+    pub computed_at: String,
+    pub policy_version: u32,
 }
 
 impl PersonView {
@@ -122,6 +135,16 @@ impl PersonView {
                     .collect()
                 })
                 .unwrap_or_default(),
+            triage: p.triage.as_ref().map(|t| TriageView {
+                priority: t.result.priority.label(),
+                priority_code: t.result.priority.code(),
+                approach: t.result.approach.label(),
+                reasons: t.result.reasons.clone(),
+                path: t.result.path.clone(),
+                override_reason: t.override_reason.clone(),
+                computed_at: jst_minutes(&t.computed_at),
+                policy_version: t.result.policy_version,
+            }),
             community_watch: match p.roster.as_ref().and_then(|r| r.community_watch) {
                 Some(true) => "あり",
                 Some(false) => "なし",

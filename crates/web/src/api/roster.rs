@@ -1,0 +1,141 @@
+use super::dto::PersonSummaryDto;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::PersonId;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::paging::Page;
+use tsunagi_domain::triage::{Approach, Override, Priority, PriorityPolicy, TriageResult};
+use tsunagi_store::triage::{self, RosterFilter};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct TriageRunDto {
+    pub triaged: usize,
+    pub kept_overrides: usize,
+    pub policy_version: u32,
+    pub by_priority: std::collections::BTreeMap<String, usize>,
+    pub by_approach: std::collections::BTreeMap<String, usize>,
+}
+
+/// Triages the caller's municipality's whole roster under its current policy.
+#[utoipa::path(post, path = "/api/v1/roster/triage", tag = "roster",
+    responses((status = 200, body = TriageRunDto), (status = 403, body = ErrorBody)))]
+pub async fn run(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<TriageRunDto>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let s = triage::run(&mut tx, &user.actor).await?;
+    tx.commit().await?;
+    Ok(Json(TriageRunDto {
+        triaged: s.triaged,
+        kept_overrides: s.kept_overrides,
+        policy_version: s.policy_version,
+        by_priority: s.by_priority,
+        by_approach: s.by_approach,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RosterQuery {
+    /// high, medium or low
+    pub priority: Option<String>,
+    /// person_or_family, community, welfare_professional, self_preparedness
+    pub approach: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RosterLineDto {
+    pub person: PersonSummaryDto,
+    pub triage: Option<TriageResult>,
+    pub override_reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RosterPageDto {
+    pub items: Vec<RosterLineDto>,
+    pub total: u64,
+}
+
+/// Roster persons the caller may see, with their triage.
+#[utoipa::path(get, path = "/api/v1/roster", tag = "roster", params(RosterQuery),
+    responses((status = 200, body = RosterPageDto), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<RosterQuery>,
+) -> Result<Json<RosterPageDto>, AppError> {
+    let filter = RosterFilter {
+        priority: q.priority.as_deref().and_then(Priority::parse),
+        approach: q.approach.as_deref().and_then(Approach::parse),
+    };
+    let mut tx = state.store.begin(user.audit()).await?;
+    let (lines, total) = triage::roster_list(
+        &mut tx,
+        &user.actor,
+        &DisasterState::normal(),
+        &filter,
+        Page::new(q.page, q.per_page),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(RosterPageDto {
+        total,
+        items: lines
+            .into_iter()
+            .map(|l| RosterLineDto {
+                person: (&l.person).into(),
+                override_reason: l.triage.as_ref().and_then(|t| t.override_reason.clone()),
+                triage: l.triage.map(|t| t.result),
+            })
+            .collect(),
+    }))
+}
+
+/// Changes one person's triage by hand; the reason is required and kept.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/triage", tag = "roster", params(("id" = Uuid, Path)), request_body = Override,
+    responses((status = 200, body = TriageResult), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn override_result(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(o): ApiJson<Override>,
+) -> Result<Json<TriageResult>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let r = triage::override_result(&mut tx, &user.actor, PersonId(id), &o).await?;
+    tx.commit().await?;
+    Ok(Json(r))
+}
+
+/// The caller's municipality's triage policy.
+#[utoipa::path(get, path = "/api/v1/roster/policy", tag = "roster",
+    responses((status = 200, body = PriorityPolicy), (status = 403, body = ErrorBody)))]
+pub async fn get_policy(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<PriorityPolicy>, AppError> {
+    let m = user.actor.municipality_id.ok_or(AppError::Forbidden)?;
+    Ok(Json(state.store.triage_policy(m).await?))
+}
+
+/// Saves a new version of the policy (the version number is assigned).
+#[utoipa::path(put, path = "/api/v1/roster/policy", tag = "roster", request_body = PriorityPolicy,
+    responses((status = 200, body = PriorityPolicy), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_policy(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(p): ApiJson<PriorityPolicy>,
+) -> Result<Json<PriorityPolicy>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let saved = triage::set_policy(&mut tx, &user.actor, p).await?;
+    tx.commit().await?;
+    Ok(Json(saved))
+}

@@ -1,0 +1,179 @@
+//! The roster list with triage (優先度・進め方), the run button, and staff overrides.
+
+use super::views::{PersonRow, page_numbers, today_jst};
+use super::{Chrome, UiError, UiResult};
+use crate::auth::CurrentUser;
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tsunagi_domain::PersonId;
+use tsunagi_domain::access::{Capability, can};
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::paging::Page;
+use tsunagi_domain::triage::{Approach, Override, Priority};
+use tsunagi_store::triage::{self, RosterFilter};
+
+struct Line {
+    person: PersonRow,
+    priority: &'static str,
+    priority_code: &'static str,
+    approach: &'static str,
+    reasons: String,
+    overridden: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "roster.html")]
+struct RosterPage {
+    chrome: Chrome,
+    lines: Vec<Line>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    numbers: Vec<(u64, bool)>,
+    priority: String,
+    approach: String,
+    priorities: Vec<(&'static str, &'static str)>,
+    approaches: Vec<(&'static str, &'static str)>,
+    can_run: bool,
+    ran: Option<String>,
+    policy_version: u32,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RosterQuery {
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    approach: String,
+    page: Option<u64>,
+    ran: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: Result<Query<RosterQuery>, QueryRejection>,
+) -> UiResult<Response> {
+    let Query(q) = query.map_err(AppError::from)?;
+    let filter = RosterFilter {
+        priority: Priority::parse(&q.priority),
+        approach: Approach::parse(&q.approach),
+    };
+    let page = Page::new(q.page, Some(50));
+    let mut tx = state.store.begin(user.audit()).await?;
+    let (rows, total) = triage::roster_list(
+        &mut tx,
+        &user.actor,
+        &DisasterState::normal(),
+        &filter,
+        page,
+    )
+    .await?;
+    tx.commit().await?;
+    let today = today_jst();
+    let lines = rows
+        .iter()
+        .map(|l| Line {
+            person: PersonRow::from(&l.person, today),
+            priority: l
+                .triage
+                .as_ref()
+                .map(|t| t.result.priority.label())
+                .unwrap_or("未判定"),
+            priority_code: l
+                .triage
+                .as_ref()
+                .map(|t| t.result.priority.code())
+                .unwrap_or("none"),
+            approach: l
+                .triage
+                .as_ref()
+                .map(|t| t.result.approach.label())
+                .unwrap_or(""),
+            reasons: l
+                .triage
+                .as_ref()
+                .map(|t| t.result.reasons.join(" / "))
+                .unwrap_or_default(),
+            overridden: l
+                .triage
+                .as_ref()
+                .is_some_and(|t| t.override_reason.is_some()),
+        })
+        .collect();
+    let pages = page.page_count(total);
+    let policy_version = match user.actor.municipality_id {
+        Some(m) => state.store.triage_policy(m).await?.version,
+        None => 0,
+    };
+    Ok(RosterPage {
+        chrome: Chrome::new(&user, "roster_list"),
+        lines,
+        total,
+        page: page.number,
+        pages,
+        numbers: page_numbers(page.number, pages),
+        priority: q.priority,
+        approach: q.approach,
+        priorities: Priority::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect(),
+        approaches: Approach::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
+        can_run: can(&user.actor, Capability::CreatePerson),
+        ran: q.ran,
+        policy_version,
+    }
+    .into_response())
+}
+
+pub async fn run(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let s = triage::run(&mut tx, &user.actor).await?;
+    tx.commit().await?;
+    let msg = format!(
+        "{}人を判定しました（手動変更 {} 人はそのまま）",
+        s.triaged, s.kept_overrides
+    );
+    let enc: String = form_urlencoded::byte_serialize(msg.as_bytes()).collect();
+    Ok(Redirect::to(&format!("/roster?ran={enc}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OverrideForm {
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    approach: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn override_result(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<OverrideForm>, FormRejection>,
+) -> UiResult<Response> {
+    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    let id: PersonId = raw.parse().map_err(|_| UiError(AppError::NotFound))?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let o = Override {
+        priority: Priority::parse(&f.priority),
+        approach: Approach::parse(&f.approach),
+        reason: f.reason,
+    };
+    let mut tx = state.store.begin(user.audit()).await?;
+    triage::override_result(&mut tx, &user.actor, id, &o).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
+}
