@@ -225,6 +225,7 @@ async fn create_residents(
             K::SocialWelfareCouncil,
         ),
     ];
+    let mut roster_rng = StdRng::seed_from_u64(seed.wrapping_add(1));
     let bar = progress(residents.len() as u64, "住民を登録");
     for (i, chunk) in residents.chunks(250).enumerate() {
         let mut tx = store.begin(AuditContext::system("demo")).await?;
@@ -234,6 +235,9 @@ async fn create_residents(
                 .validate(today)
                 .map_err(|e| anyhow::anyhow!("demo resident invalid: {e}"))?;
             let p = persons::create(&mut tx, staff, details).await?;
+            if let Some(entry) = town::roster_entry(r, &mut roster_rng) {
+                tsunagi_store::roster::set(&mut tx, staff, p.id, &entry).await?;
+            }
             // Older residents of 本町 are on the way to the roster: shared with the receivers,
             // most with consent, some refused or not yet asked.
             if r.age >= 70 && r.street.starts_with("本町") {
@@ -253,6 +257,13 @@ async fn create_residents(
         tx.commit().await?;
     }
     bar.finish_and_clear();
+    let mut tx = store.begin(AuditContext::system("demo")).await?;
+    let s = tsunagi_store::triage::run(&mut tx, staff).await?;
+    tx.commit().await?;
+    println!(
+        "Roster: {} people triaged {:?} {:?}",
+        s.triaged, s.by_priority, s.by_approach
+    );
     let _ = orgs.city.id;
     Ok(residents.len())
 }

@@ -107,6 +107,70 @@ pub fn residents(rng: &mut StdRng, target: usize, today: NaiveDate) -> Vec<Resid
     out
 }
 
+/// A roster entry for residents who would be on the roster: older people, with support
+/// reasons, household facts and the hazards of their street (the coast floods, the hills slide).
+pub fn roster_entry(r: &Resident, rng: &mut StdRng) -> Option<tsunagi_domain::roster::RosterEntry> {
+    use tsunagi_domain::roster::{CareLevel, RosterEntry};
+    use tsunagi_domain::triage::HomeHazards;
+    if r.age < 70 && !rng.random_bool(0.02) {
+        return None;
+    }
+    if !rng.random_bool(0.6) {
+        return None;
+    }
+    let coast = ["港町", "浜田", "汐入"]
+        .iter()
+        .any(|s| r.street.starts_with(s));
+    let hills = ["山手町", "桜ヶ丘", "大字上ノ村"]
+        .iter()
+        .any(|s| r.street.starts_with(s));
+    let river = ["本町", "大字中村", "新町"]
+        .iter()
+        .any(|s| r.street.starts_with(s));
+    let alone = r.input.relationship == "世帯主" && rng.random_bool(0.45);
+    Some(RosterEntry {
+        care_level: [
+            None,
+            None,
+            Some(CareLevel::Support2),
+            Some(CareLevel::Care1),
+            Some(CareLevel::Care2),
+            Some(CareLevel::Care3),
+            Some(CareLevel::Care4),
+            Some(CareLevel::Care5),
+        ][rng.random_range(0..8)],
+        physical_disability_grade: rng.random_bool(0.15).then(|| rng.random_range(1..7)),
+        physical_disability_kind: None,
+        dementia: rng.random_bool(0.2),
+        hearing_impairment: rng.random_bool(0.08),
+        visual_impairment: rng.random_bool(0.05),
+        medical_care: rng.random_bool(0.04),
+        cannot_move_alone: rng.random_bool(0.25),
+        lives_alone: alone,
+        elderly_only_household: !alone && r.age >= 65 && rng.random_bool(0.5),
+        alone_in_daytime: !alone && rng.random_bool(0.2),
+        family_can_help: if alone {
+            Some(false)
+        } else {
+            [None, Some(true), Some(false)]
+                .get(rng.random_range(0..3))
+                .copied()
+                .flatten()
+        },
+        no_ties_with_neighbours: rng.random_bool(0.1),
+        community_watch: [None, Some(true), Some(false)][rng.random_range(0..3)],
+        home_hazards: HomeHazards {
+            flood: river && rng.random_bool(0.7),
+            inland_flood: river && rng.random_bool(0.2),
+            tsunami: coast,
+            house_collapse: false,
+            landslide: hills && rng.random_bool(0.6),
+        },
+        hazard_note: Some("デモ: 町ごとの想定（ハザードマップ取込前の手入力値）".into()),
+        ..Default::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
