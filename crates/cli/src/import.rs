@@ -95,19 +95,7 @@ pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
         only_valid,
     } = c;
     let store = crate::ops::open(db.unwrap_or(tsunagi_store::db::DEFAULT_DATABASE_URL)).await?;
-    let account = store
-        .login_account(&as_login)
-        .await?
-        .ok_or_else(|| anyhow!("no user {as_login:?}"))?;
-    let membership = store
-        .memberships(account.id)
-        .await?
-        .into_iter()
-        .find(|m| {
-            m.organisation.kind == tsunagi_domain::organisation::OrganisationKind::Municipality
-        })
-        .ok_or_else(|| anyhow!("{as_login} is not staff of a municipality"))?;
-    let actor = membership.actor(&account.login);
+    let (actor, _) = municipal_actor(&store, &as_login).await?;
     let mut mapping = HashMap::new();
     for m in map {
         let (from, to) = m

@@ -54,6 +54,21 @@ impl FromStr for Sex {
     }
 }
 
+/// Each field of [`PersonInput`] with its label on screens and in municipal extracts.
+pub const FIELD_LABELS: [(&str, &str); 11] = [
+    ("resident_no", "宛名番号"),
+    ("name", "氏名"),
+    ("name_kana", "氏名カナ"),
+    ("birth_date", "生年月日"),
+    ("sex", "性別"),
+    ("postal_code", "郵便番号"),
+    ("address", "住所"),
+    ("address_extra", "方書"),
+    ("phone", "電話番号"),
+    ("household_no", "世帯番号"),
+    ("relationship", "続柄"),
+];
+
 /// Limits on field lengths (in characters).
 pub mod limits {
     pub const NAME: usize = 60;

@@ -145,21 +145,6 @@ pub struct RosterFile {
     pub ignored_columns: Vec<String>,
 }
 
-/// The person field behind each column, for error messages.
-const PERSON_FIELDS: &[(&str, &str)] = &[
-    ("resident_no", "宛名番号"),
-    ("household_no", "世帯番号"),
-    ("name", "氏名"),
-    ("name_kana", "氏名カナ"),
-    ("birth_date", "生年月日"),
-    ("sex", "性別"),
-    ("postal_code", "郵便番号"),
-    ("address", "住所"),
-    ("address_extra", "方書"),
-    ("phone", "電話番号"),
-    ("relationship", "続柄"),
-];
-
 /// Reads a roster file. Every bad row is reported with its line and reason; valid rows are
 /// returned for the caller to apply (all or, if the user chooses, only the good ones).
 pub fn parse(
@@ -236,7 +221,7 @@ fn parse_row(
         Ok(p) => Some(p),
         Err(e) => {
             for f in e.0 {
-                let column = PERSON_FIELDS
+                let column = tsunagi_domain::person::FIELD_LABELS
                     .iter()
                     .find(|(field, _)| *field == f.field)
                     .map(|(_, col)| (*col).to_owned());

@@ -278,6 +278,15 @@ impl Store {
         Ok(out)
     }
 
+    /// The membership an actor acts through (its organisation and role).
+    pub async fn membership_of(&self, actor: &Actor) -> Result<Option<Membership>, StoreError> {
+        Ok(self
+            .memberships(actor.user_id)
+            .await?
+            .into_iter()
+            .find(|m| m.organisation.id == actor.organisation_id && m.role == actor.role))
+    }
+
     pub async fn membership(&self, id: MembershipId) -> Result<Option<Membership>, StoreError> {
         let Some(m) = membership::Entity::find_by_id(id.0)
             .one(self.conn())

@@ -37,10 +37,8 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
     let membership = state
         .store
-        .memberships(user.actor.user_id)
+        .membership_of(&user.actor)
         .await?
-        .into_iter()
-        .find(|m| m.organisation.id == user.actor.organisation_id && m.role == user.actor.role)
         .ok_or(AppError::Unauthenticated)?;
     let (secret, hash, prefix) = token::generate();
     let mut tx = state.store.begin(user.audit()).await?;

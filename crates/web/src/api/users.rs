@@ -15,10 +15,8 @@ use tsunagi_store::users;
 pub async fn me(State(state): State<AppState>, user: ApiUser) -> Result<Json<MeDto>, AppError> {
     let m = state
         .store
-        .memberships(user.actor.user_id)
+        .membership_of(&user.actor)
         .await?
-        .into_iter()
-        .find(|m| m.organisation.id == user.actor.organisation_id && m.role == user.actor.role)
         .ok_or(AppError::Unauthenticated)?;
     Ok(Json(MeDto {
         user_id: user.actor.user_id.0,

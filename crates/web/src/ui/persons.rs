@@ -175,20 +175,6 @@ impl FormPage {
     }
 }
 
-const LABELS: [(&str, &str); 11] = [
-    ("resident_no", "宛名番号"),
-    ("name", "氏名"),
-    ("name_kana", "氏名カナ"),
-    ("birth_date", "生年月日"),
-    ("sex", "性別"),
-    ("postal_code", "郵便番号"),
-    ("address", "住所"),
-    ("address_extra", "方書"),
-    ("phone", "電話番号"),
-    ("household_no", "世帯番号"),
-    ("relationship", "続柄"),
-];
-
 fn form_page(
     user: &CurrentUser,
     title: String,
@@ -349,7 +335,7 @@ pub async fn update(
             let theirs = PersonInput::from(&latest.details);
             let mine = serde_json::to_value(&f.input).unwrap_or_default();
             let theirs_v = serde_json::to_value(&theirs).unwrap_or_default();
-            page.conflict = LABELS
+            page.conflict = tsunagi_domain::person::FIELD_LABELS
                 .iter()
                 .filter_map(|(field, label)| {
                     let m = mine
