@@ -18,7 +18,7 @@ use tsunagi_domain::access::{
     person_scope,
 };
 use tsunagi_domain::audit::{AuditAction, diff};
-use tsunagi_domain::consent::{ConsentFacts, ConsentStatus};
+use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::paging::Page;
@@ -51,7 +51,7 @@ pub struct PersonRecord {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub consent: ConsentFacts,
+    pub consent: ConsentRecord,
     /// How the actor may use the record, and why.
     pub grant: Grant,
     /// The other members of the household whom the actor may also see.
@@ -166,16 +166,23 @@ async fn facts(conn: &impl ConnectionTrait, m: &person::Model) -> Result<PersonF
     Ok(PersonFacts {
         owner: m.municipality_id.into(),
         shares,
-        consent: consent_of(conn, m.id).await?,
+        consent: consent_of(conn, m.id).await?.facts(),
     })
 }
 
 async fn consent_of(
     conn: &impl ConnectionTrait,
     id: uuid::Uuid,
-) -> Result<ConsentFacts, StoreError> {
+) -> Result<ConsentRecord, StoreError> {
     let Some(c) = consent::Entity::find_by_id(id).one(conn).await? else {
-        return Ok(ConsentFacts::not_asked());
+        return Ok(ConsentRecord {
+            status: ConsentStatus::NotAsked,
+            scope: BTreeSet::new(),
+            obtained_on: None,
+            method: None,
+            obtained_by: None,
+            note: None,
+        });
     };
     let scope = consent_scope::Entity::find()
         .filter(consent_scope::Column::PersonId.eq(id))
@@ -188,9 +195,13 @@ async fn consent_of(
                 .map_err(StoreError::Corrupt)
         })
         .collect::<Result<BTreeSet<_>, _>>()?;
-    Ok(ConsentFacts {
+    Ok(ConsentRecord {
         status: c.status.parse().map_err(StoreError::Corrupt)?,
         scope,
+        obtained_on: c.obtained_on,
+        method: c.method.as_deref().and_then(ConsentMethod::parse),
+        obtained_by: c.obtained_by,
+        note: c.note,
     })
 }
 
@@ -281,7 +292,6 @@ async fn record_of(
     actor: &Actor,
     disaster: &DisasterState,
     m: person::Model,
-    f: PersonFacts,
     grant: Grant,
 ) -> Result<PersonRecord, StoreError> {
     let mut household = Vec::new();
@@ -305,7 +315,7 @@ async fn record_of(
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
-        consent: f.consent,
+        consent: consent_of(tx.conn(), m.id).await?,
         grant,
         household,
         roster: crate::roster::entry_of(tx.conn(), PersonId(m.id)).await?,
@@ -321,7 +331,7 @@ pub async fn get(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<PersonRecord, StoreError> {
-    let Some((m, f, grant)) = load_visible(tx, actor, disaster, id).await? else {
+    let Some((m, _, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     tx.record(
@@ -329,7 +339,7 @@ pub async fn get(
             .owner(m.municipality_id)
             .basis(grant.basis),
     );
-    record_of(tx, actor, disaster, m, f, grant).await
+    record_of(tx, actor, disaster, m, grant).await
 }
 
 async fn household_for(
@@ -436,10 +446,10 @@ async fn get_after_write(
     id: PersonId,
 ) -> Result<PersonRecord, StoreError> {
     let disaster = DisasterState::normal();
-    let (m, f, grant) = load_visible(tx, actor, &disaster, id)
+    let (m, _, grant) = load_visible(tx, actor, &disaster, id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    record_of(tx, actor, &disaster, m, f, grant).await
+    record_of(tx, actor, &disaster, m, grant).await
 }
 
 /// Updates a person. `expected_version` is the version the editor started from: if someone
@@ -459,10 +469,10 @@ pub async fn update(
         return Err(StoreError::Forbidden);
     }
     write_update(tx, &m, grant.basis, expected_version, &d).await?;
-    let (m, f, grant) = load_visible(tx, actor, disaster, id)
+    let (m, _, grant) = load_visible(tx, actor, disaster, id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    record_of(tx, actor, disaster, m, f, grant).await
+    record_of(tx, actor, disaster, m, grant).await
 }
 
 /// Writes new details over `m` if it is still at `expected_version`, and records the change.
@@ -581,7 +591,7 @@ pub async fn set_consent(
     tx: &mut AuditedTx,
     actor: &Actor,
     id: PersonId,
-    c: &ConsentFacts,
+    c: &ConsentRecord,
 ) -> Result<(), StoreError> {
     let Some((m, f, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
         return Err(StoreError::NotFound);
@@ -601,6 +611,10 @@ pub async fn set_consent(
         status: Set(c.status.code().to_owned()),
         recorded_at: Set(now()),
         version: Set(version),
+        obtained_on: Set(c.obtained_on),
+        method: Set(c.method.map(|m| m.code().to_owned())),
+        obtained_by: Set(c.obtained_by.clone()),
+        note: Set(c.note.clone()),
     })
     .exec(tx.conn())
     .await?;
@@ -617,6 +631,79 @@ pub async fn set_consent(
             .owner(m.municipality_id)
             .basis(grant.basis)
             .detail(serde_json::json!({"consent": {"before": f.consent, "after": c}})),
+    );
+    Ok(())
+}
+
+/// An organisation a person's record is shared with.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShareLine {
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub kind: OrganisationKind,
+    pub level: AccessLevel,
+}
+
+/// Who a person's record is shared with (the owning municipality's staff only).
+pub async fn shares_of(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<Vec<ShareLine>, StoreError> {
+    let Some((_, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let mut out = Vec::new();
+    for s in person_share::Entity::find()
+        .filter(person_share::Column::PersonId.eq(id.0))
+        .all(tx.conn())
+        .await?
+    {
+        let Some(o) =
+            crate::organisations::get(tx.conn(), OrganisationId(s.organisation_id)).await?
+        else {
+            continue;
+        };
+        out.push(ShareLine {
+            organisation_id: o.id,
+            organisation_name: o.name,
+            kind: o.kind,
+            level: AccessLevel::parse(&s.level).unwrap_or(AccessLevel::Read),
+        });
+    }
+    out.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
+    Ok(out)
+}
+
+/// Stops sharing a person's record with an organisation, at once.
+pub async fn unshare(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+    with: OrganisationId,
+) -> Result<(), StoreError> {
+    let Some((m, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+        return Err(StoreError::NotFound);
+    };
+    if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    let r = person_share::Entity::delete_many()
+        .filter(person_share::Column::PersonId.eq(id.0))
+        .filter(person_share::Column::OrganisationId.eq(with.0))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(m.municipality_id)
+            .basis(grant.basis)
+            .detail(serde_json::json!({"unshare": with.to_string()})),
     );
     Ok(())
 }

@@ -4,13 +4,24 @@
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use tsunagi_domain::access::{AccessBasis, AccessLevel, Actor, PersonFacts, Share};
-use tsunagi_domain::consent::{ConsentFacts, ConsentStatus};
+use tsunagi_domain::consent::{ConsentFacts, ConsentRecord, ConsentStatus};
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::{PersonDetails, PersonInput};
 use tsunagi_store::testing::{Fixture, execute_raw, fixture};
 use tsunagi_store::{AuditContext, Store, StoreError, audit, db_test, persons};
+
+fn record(c: &ConsentFacts) -> ConsentRecord {
+    ConsentRecord {
+        status: c.status,
+        scope: c.scope.clone(),
+        obtained_on: Some(today()),
+        method: Some(tsunagi_domain::consent::ConsentMethod::Written),
+        obtained_by: None,
+        note: None,
+    }
+}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
@@ -209,7 +220,7 @@ db_test!(
             scope: BTreeSet::from([OrganisationKind::FireDepartment]),
         };
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::set_consent(&mut tx, &f.town_staff, p.id, &consent)
+        persons::set_consent(&mut tx, &f.town_staff, p.id, &record(&consent))
             .await
             .expect("consent");
         tx.commit().await.expect("commit");
@@ -242,7 +253,7 @@ db_test!(
             ..consent
         };
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::set_consent(&mut tx, &f.town_staff, p.id, &withdrawn)
+        persons::set_consent(&mut tx, &f.town_staff, p.id, &record(&withdrawn))
             .await
             .expect("withdraw");
         tx.commit().await.expect("commit");
@@ -334,7 +345,7 @@ db_test!(
                     .map(|(_, k)| *k)
                     .collect(),
             };
-            persons::set_consent(&mut tx, &f.town_staff, p.id, &consent)
+            persons::set_consent(&mut tx, &f.town_staff, p.id, &record(&consent))
                 .await
                 .expect("consent");
             facts.push((

@@ -11,7 +11,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::collections::BTreeSet;
 use tsunagi_domain::access::{AccessLevel, Actor};
-use tsunagi_domain::consent::{ConsentFacts, ConsentStatus};
+use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::municipality::MunicipalityCode;
 use tsunagi_domain::organisation::OrganisationKind as K;
 use tsunagi_domain::role::Role;
@@ -250,7 +250,20 @@ async fn create_residents(
                     _ => ConsentStatus::Given,
                 };
                 let scope: BTreeSet<K> = receivers.iter().map(|(_, k)| *k).collect();
-                persons::set_consent(&mut tx, staff, p.id, &ConsentFacts { status, scope }).await?;
+                persons::set_consent(
+                    &mut tx,
+                    staff,
+                    p.id,
+                    &ConsentRecord {
+                        status,
+                        scope,
+                        obtained_on: (status != ConsentStatus::NotAsked).then_some(today),
+                        method: (status == ConsentStatus::Given).then_some(ConsentMethod::Written),
+                        obtained_by: Some("福祉 花子（潮見市福祉課）".into()),
+                        note: None,
+                    },
+                )
+                .await?;
             }
             bar.inc(1);
         }

@@ -8,6 +8,11 @@ pub struct Model {
     pub status: String,
     pub recorded_at: DateTimeUtc,
     pub version: i32,
+    pub obtained_on: Option<Date>,
+    pub method: Option<String>,
+    pub obtained_by: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

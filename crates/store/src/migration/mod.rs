@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_roster;
 mod m20261123_000003_triage;
+mod m20261123_000004_consent_details;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_roster::Migration),
             Box::new(m20261123_000003_triage::Migration),
+            Box::new(m20261123_000004_consent_details::Migration),
         ]
     }
 }

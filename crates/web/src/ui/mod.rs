@@ -7,6 +7,7 @@ pub(crate) use audit::audit_filter;
 mod login;
 mod persons;
 mod roster;
+mod sharing;
 mod tokens;
 mod triage;
 pub(crate) mod views;
@@ -43,6 +44,12 @@ pub fn router(state: AppState) -> Router {
         .route("/roster", get(triage::list))
         .route("/roster/triage", post(triage::run))
         .route("/persons/{id}/triage", post(triage::override_result))
+        .route("/persons/{id}/consent", post(sharing::set_consent))
+        .route("/persons/{id}/shares", post(sharing::add_share))
+        .route(
+            "/persons/{id}/shares/{org}/remove",
+            post(sharing::remove_share),
+        )
         .route("/organisations", get(admin::organisations))
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))

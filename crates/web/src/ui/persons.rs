@@ -98,6 +98,8 @@ struct DetailPage {
     p: PersonView,
     priorities: Vec<(&'static str, &'static str)>,
     approaches: Vec<(&'static str, &'static str)>,
+    /// For the owning municipality: who the record is shared with, and the choices.
+    owner: Option<OwnerPanel>,
     household: Vec<PersonRow>,
     saved: bool,
 }
@@ -112,6 +114,87 @@ fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiEr
     raw.parse().map_err(|_| UiError(AppError::NotFound))
 }
 
+struct ShareRow {
+    org_id: String,
+    name: String,
+    kind: &'static str,
+    level: &'static str,
+    consented: bool,
+}
+
+struct OwnerPanel {
+    shares: Vec<ShareRow>,
+    orgs: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    statuses: Vec<(&'static str, &'static str, bool)>,
+    methods: Vec<(&'static str, &'static str, bool)>,
+    obtained_on: String,
+    obtained_by: String,
+    note: String,
+}
+
+async fn owner_panel(
+    state: &AppState,
+    tx: &mut tsunagi_store::AuditedTx,
+    user: &CurrentUser,
+    record: &persons::PersonRecord,
+) -> Result<Option<OwnerPanel>, UiError> {
+    if record.grant.basis != tsunagi_domain::access::AccessBasis::Owner {
+        return Ok(None);
+    }
+    let c = &record.consent;
+    let shares = persons::shares_of(tx, &user.actor, record.id)
+        .await?
+        .into_iter()
+        .map(|s| ShareRow {
+            org_id: s.organisation_id.to_string(),
+            name: s.organisation_name,
+            kind: s.kind.label(),
+            level: if s.level == tsunagi_domain::access::AccessLevel::Write {
+                "閲覧・更新"
+            } else {
+                "閲覧のみ"
+            },
+            consented: c.facts().covers(s.kind),
+        })
+        .collect();
+    let orgs = state
+        .store
+        .organisations_in(record.municipality_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != record.municipality_id)
+        .map(|o| {
+            (
+                o.id.to_string(),
+                format!("{}（{}）", o.name, o.kind.label()),
+            )
+        })
+        .collect();
+    use tsunagi_domain::consent::{ConsentMethod, ConsentStatus};
+    use tsunagi_domain::organisation::OrganisationKind;
+    Ok(Some(OwnerPanel {
+        shares,
+        orgs,
+        kinds: OrganisationKind::ALL
+            .iter()
+            .filter(|k| !matches!(k, OrganisationKind::Municipality))
+            .map(|k| (k.code(), k.label(), c.scope.contains(k)))
+            .collect(),
+        statuses: ConsentStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label(), *s == c.status))
+            .collect(),
+        methods: ConsentMethod::ALL
+            .iter()
+            .map(|m| (m.code(), m.label(), Some(*m) == c.method))
+            .collect(),
+        obtained_on: c.obtained_on.map(|d| d.to_string()).unwrap_or_default(),
+        obtained_by: c.obtained_by.clone().unwrap_or_default(),
+        note: c.note.clone().unwrap_or_default(),
+    }))
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -121,9 +204,11 @@ pub async fn detail(
     let id = person_id(path)?;
     let mut tx = state.store.begin(user.audit()).await?;
     let record = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
+    let owner = owner_panel(&state, &mut tx, &user, &record).await?;
     tx.commit().await?;
     let today = today_jst();
     Ok(DetailPage {
+        owner,
         chrome: Chrome::new(&user, "persons"),
         p: PersonView::from(&record, today),
         priorities: tsunagi_domain::triage::Priority::ALL

@@ -62,6 +62,7 @@ pub struct PersonView {
     pub version: i32,
     pub updated_at: String,
     pub consent: &'static str,
+    pub consent_detail: String,
     pub basis: &'static str,
     pub writable: bool,
     /// On the roster (避難行動要支援者名簿)?
@@ -110,6 +111,24 @@ impl PersonView {
             version: p.version,
             updated_at: jst_minutes(&p.updated_at),
             consent: p.consent.status.label(),
+            consent_detail: {
+                let c = &p.consent;
+                let mut parts = Vec::new();
+                if !c.scope.is_empty() {
+                    let kinds: Vec<&str> = c.scope.iter().map(|k| k.label()).collect();
+                    parts.push(format!("範囲: {}", kinds.join("・")));
+                }
+                if let Some(d) = c.obtained_on {
+                    parts.push(format!("{}", tsunagi_domain::wareki::format_wareki(d)));
+                }
+                if let Some(m) = c.method {
+                    parts.push(m.label().to_owned());
+                }
+                if let Some(b) = &c.obtained_by {
+                    parts.push(format!("取得者: {b}"));
+                }
+                parts.join("、")
+            },
             basis: match p.grant.basis {
                 tsunagi_domain::access::AccessBasis::Owner => "所管の市町村として",
                 tsunagi_domain::access::AccessBasis::Consent => "本人の同意に基づく提供",
