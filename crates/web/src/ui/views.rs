@@ -119,7 +119,7 @@ impl PersonView {
                     parts.push(format!("範囲: {}", kinds.join("・")));
                 }
                 if let Some(d) = c.obtained_on {
-                    parts.push(format!("{}", tsunagi_domain::wareki::format_wareki(d)));
+                    parts.push(tsunagi_domain::wareki::format_wareki(d));
                 }
                 if let Some(m) = c.method {
                     parts.push(m.label().to_owned());
