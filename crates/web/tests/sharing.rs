@@ -114,3 +114,124 @@ db_test!(
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 );
+
+db_test!(
+    consent_sharing_and_import_over_the_api,
+    |store: Store| async move {
+        use axum::http::Method;
+        use common::api;
+        let app = app(store).await;
+        let t = token_for(&app, "town-staff").await;
+        let id = create_person(&app, &t, "山田　ハル", "ヤマダ ハル", "1").await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let fire = app.f.fire.id.to_string();
+        let r = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/persons/{id}/shares"),
+            Some(&t),
+            Some(serde_json::json!({"organisation_id": fire, "level": "read"}).to_string()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let other = app.f.other_town.id.to_string();
+        let r = api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/persons/{id}/shares"),
+            Some(&t),
+            Some(serde_json::json!({"organisation_id": other, "level": "read"}).to_string()),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "an organisation of another municipality cannot be named"
+        );
+        let shares = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{id}/shares"),
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(shares.as_array().unwrap().len(), 1);
+        let consent = serde_json::json!({"status": "given", "scope": ["fire_department"], "obtained_on": "2026-04-01", "method": "oral", "obtained_by": null, "note": null});
+        let r = api(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/persons/{id}/consent"),
+            Some(&t),
+            Some(consent.to_string()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let ft = token_for(&app, "firefighter").await;
+        assert_eq!(
+            api(
+                &app,
+                Method::GET,
+                &format!("/api/v1/persons/{id}"),
+                Some(&ft),
+                None
+            )
+            .await
+            .json()["access_basis"],
+            "consent"
+        );
+        let r = api(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/persons/{id}/shares/{fire}"),
+            Some(&t),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            api(
+                &app,
+                Method::GET,
+                &format!("/api/v1/persons/{id}"),
+                Some(&ft),
+                None
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+
+        let csv = "宛名番号,氏名,氏名カナ,生年月日,性別,住所\n2,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市\n3,鈴木　勇,スズキ イサム,平成31年5月1日,1,潮見市\n";
+        let r = api(
+            &app,
+            Method::POST,
+            "/api/v1/roster/import?file_name=a.csv",
+            Some(&t),
+            Some(csv.into()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let j = r.json();
+        assert_eq!(j["applied"], false);
+        assert_eq!(j["errors"][0]["line"], 3);
+        let r = api(
+            &app,
+            Method::POST,
+            "/api/v1/roster/import?file_name=a.csv&only_valid=true",
+            Some(&t),
+            Some(csv.into()),
+        )
+        .await;
+        assert_eq!(r.json()["applied"], true);
+        assert_eq!(
+            api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
+                .await
+                .json()["total"],
+            1
+        );
+    }
+);

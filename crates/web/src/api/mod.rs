@@ -8,6 +8,7 @@ mod extract;
 mod organisations;
 mod persons;
 mod roster;
+mod sharing;
 mod tokens;
 mod users;
 
@@ -60,6 +61,15 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::list))
         .routes(routes!(roster::override_result))
         .routes(routes!(roster::get_policy, roster::set_policy))
+        .routes(routes!(sharing::set_consent))
+        .routes(routes!(sharing::list_shares, sharing::add_share))
+        .routes(routes!(sharing::remove_share))
+        .merge(
+            // Roster files can be large: this route alone takes up to 64 MB.
+            OpenApiRouter::new()
+                .routes(routes!(sharing::import))
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .with_state(state)
         .split_for_parts();
     (router, doc)

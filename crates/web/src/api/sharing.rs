@@ -1,0 +1,173 @@
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::access::AccessLevel;
+use tsunagi_domain::consent::ConsentRecord;
+use tsunagi_domain::organisation::OrganisationKind;
+use tsunagi_domain::{OrganisationId, PersonId};
+use tsunagi_store::persons;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Records a person's consent (the owning municipality only). A withdrawal takes effect for
+/// every receiver at once.
+#[utoipa::path(put, path = "/api/v1/persons/{id}/consent", tag = "sharing", params(("id" = Uuid, Path)), request_body = ConsentRecord,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_consent(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(c): ApiJson<ConsentRecord>,
+) -> Result<StatusCode, AppError> {
+    c.validate(crate::ui::today()).map_err(AppError::Invalid)?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    persons::set_consent(&mut tx, &user.actor, PersonId(id), &c).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShareDto {
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub kind: OrganisationKind,
+    pub level: AccessLevel,
+}
+
+/// Who a person's record is shared with (the owning municipality only).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/shares", tag = "sharing", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<ShareDto>), (status = 404, body = ErrorBody)))]
+pub async fn list_shares(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<ShareDto>>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let shares = persons::shares_of(&mut tx, &user.actor, PersonId(id)).await?;
+    tx.commit().await?;
+    Ok(Json(
+        shares
+            .into_iter()
+            .map(|s| ShareDto {
+                organisation_id: s.organisation_id.0,
+                organisation_name: s.organisation_name,
+                kind: s.kind,
+                level: s.level,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewShare {
+    pub organisation_id: Uuid,
+    pub level: AccessLevel,
+}
+
+/// Shares a person's record with an organisation working in the same municipality.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/shares", tag = "sharing", params(("id" = Uuid, Path)), request_body = NewShare,
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn add_share(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(s): ApiJson<NewShare>,
+) -> Result<StatusCode, AppError> {
+    let target = state
+        .store
+        .organisation(OrganisationId(s.organisation_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if target.municipality_id != user.actor.municipality_id
+        || target.id == user.actor.organisation_id
+    {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.store.begin(user.audit()).await?;
+    persons::share(&mut tx, &user.actor, PersonId(id), target.id, s.level).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stops sharing at once.
+#[utoipa::path(delete, path = "/api/v1/persons/{id}/shares/{org}", tag = "sharing", params(("id" = Uuid, Path), ("org" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove_share(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, org)): ApiPath<(Uuid, Uuid)>,
+) -> Result<StatusCode, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    persons::unshare(&mut tx, &user.actor, PersonId(id), OrganisationId(org)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// The file's name, for the report and the audit trail
+    pub file_name: Option<String>,
+    /// auto (default), utf-8, shift_jis
+    pub encoding: Option<String>,
+    #[serde(default)]
+    pub dry_run: bool,
+    #[serde(default)]
+    pub only_valid: bool,
+}
+
+/// Imports a roster CSV (the request body, as the file's bytes). Same rules as the screen: a
+/// file with bad rows changes nothing unless `only_valid`; `dry_run` changes nothing.
+#[utoipa::path(post, path = "/api/v1/roster/import", tag = "roster", params(ImportQuery), request_body(content = Vec<u8>, content_type = "text/csv"),
+    responses((status = 200, description = "the import report"), (status = 422, body = ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<crate::roster_import::ImportReport>), AppError> {
+    if !tsunagi_domain::access::can(
+        &user.actor,
+        tsunagi_domain::access::Capability::CreatePerson,
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let options = crate::roster_import::ImportOptions {
+        encoding: q
+            .encoding
+            .as_deref()
+            .unwrap_or("auto")
+            .parse()
+            .map_err(AppError::BadRequest)?,
+        mapping: Default::default(),
+        dry_run: q.dry_run,
+        only_valid: q.only_valid,
+    };
+    let name = q.file_name.unwrap_or_else(|| "roster.csv".into());
+    match crate::roster_import::import_roster(
+        &state.store,
+        &user.actor,
+        user.audit(),
+        &name,
+        &body,
+        &options,
+    )
+    .await
+    {
+        Ok(r) => {
+            let status = if r.errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok((status, Json(r)))
+        }
+        Err(crate::roster_import::ImportError::File(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(crate::roster_import::ImportError::App(e)) => Err(e),
+    }
+}
