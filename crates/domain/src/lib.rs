@@ -15,6 +15,7 @@ pub mod municipality;
 pub mod organisation;
 pub mod paging;
 pub mod person;
+pub mod plan;
 pub mod role;
 pub mod roster;
 pub mod text;

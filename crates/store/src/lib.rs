@@ -17,6 +17,7 @@ mod error;
 pub mod migration;
 pub mod organisations;
 pub mod persons;
+pub mod plans;
 pub mod roster;
 pub mod sessions;
 pub mod testing;

@@ -5,6 +5,7 @@ pub mod audit_head;
 pub mod audit_log;
 pub mod consent;
 pub mod consent_scope;
+pub mod evacuation_plan;
 pub mod household;
 pub mod membership;
 pub mod organisation;

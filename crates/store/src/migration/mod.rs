@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_roster;
 mod m20261123_000003_triage;
 mod m20261123_000004_consent_details;
+mod m20261123_000005_plans;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_roster::Migration),
             Box::new(m20261123_000003_triage::Migration),
             Box::new(m20261123_000004_consent_details::Migration),
+            Box::new(m20261123_000005_plans::Migration),
         ]
     }
 }

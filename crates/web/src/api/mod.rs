@@ -7,6 +7,7 @@ mod dto;
 mod extract;
 mod organisations;
 mod persons;
+mod plans;
 mod roster;
 mod sharing;
 mod tokens;
@@ -62,6 +63,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::override_result))
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))
+        .routes(routes!(plans::history, plans::save))
         .routes(routes!(sharing::list_shares, sharing::add_share))
         .routes(routes!(sharing::remove_share))
         .merge(

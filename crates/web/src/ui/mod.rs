@@ -6,6 +6,7 @@ mod audit;
 pub(crate) use audit::audit_filter;
 mod login;
 mod persons;
+mod plan;
 mod roster;
 mod sharing;
 mod tokens;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/roster/triage", post(triage::run))
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/consent", post(sharing::set_consent))
+        .route("/persons/{id}/plan", get(plan::show).post(plan::save))
         .route("/persons/{id}/shares", post(sharing::add_share))
         .route(
             "/persons/{id}/shares/{org}/remove",

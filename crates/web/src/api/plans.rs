@@ -1,0 +1,76 @@
+use super::extract::{ApiJson, ApiPath};
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::PersonId;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::plan::EvacuationPlan;
+use tsunagi_store::plans;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanVersionDto {
+    pub version: i32,
+    pub plan: EvacuationPlan,
+    pub author: String,
+    pub author_organisation: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<plans::PlanVersion> for PlanVersionDto {
+    fn from(v: plans::PlanVersion) -> Self {
+        Self {
+            version: v.version,
+            plan: v.plan,
+            author: v.author,
+            author_organisation: v.author_organisation,
+            created_at: v.created_at,
+        }
+    }
+}
+
+/// Every version of the person's individual evacuation plan, newest first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/plan", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<PlanVersionDto>), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<PlanVersionDto>>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let h = plans::history(&mut tx, &user.actor, &DisasterState::normal(), PersonId(id)).await?;
+    tx.commit().await?;
+    Ok(Json(h.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanWrite {
+    /// The version the plan was based on (0 for the first).
+    pub version: i32,
+    pub plan: EvacuationPlan,
+}
+
+/// Saves a new version; a stale `version` is refused with 409 and the current version.
+#[utoipa::path(put, path = "/api/v1/persons/{id}/plan", tag = "plans", params(("id" = Uuid, Path)), request_body = PlanWrite,
+    responses((status = 200, body = PlanVersionDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(w): ApiJson<PlanWrite>,
+) -> Result<Json<PlanVersionDto>, AppError> {
+    let org = state
+        .store
+        .organisation(user.actor.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let mut tx = state.store.begin(user.audit()).await?;
+    let v = plans::save(&mut tx, &user.actor, &org, PersonId(id), w.version, w.plan).await?;
+    tx.commit().await?;
+    Ok(Json(v.into()))
+}

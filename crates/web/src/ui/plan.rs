@@ -1,0 +1,333 @@
+//! The individual evacuation plan screen: write a new version, see what is missing and every
+//! earlier version with its author.
+
+use super::views::jst_minutes;
+use super::{Chrome, UiError, UiResult};
+use crate::auth::CurrentUser;
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use tsunagi_domain::PersonId;
+use tsunagi_domain::access::AccessLevel;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::plan::{
+    Destination, EmergencyContact, EvacuationPlan, Needs, PlanHazard, Supporter,
+};
+use tsunagi_domain::triage::HomeHazards;
+use tsunagi_store::{persons, plans};
+
+pub const SUPPORTER_SLOTS: usize = 3;
+pub const CONTACT_SLOTS: usize = 2;
+
+/// The hazards of the home, as plan hazards (each needs a destination).
+pub fn home_plan_hazards(h: &HomeHazards) -> Vec<PlanHazard> {
+    let mut out = Vec::new();
+    if h.flood || h.inland_flood || h.house_collapse {
+        out.push(PlanHazard::Flood);
+    }
+    if h.landslide {
+        out.push(PlanHazard::Landslide);
+    }
+    if h.tsunami {
+        out.push(PlanHazard::Tsunami);
+    }
+    out
+}
+
+struct Field {
+    name: String,
+    label: &'static str,
+    value: String,
+}
+
+struct DestinationRow {
+    label: &'static str,
+    place: Field,
+    route: Field,
+    at_risk: bool,
+}
+
+struct HistoryRow {
+    version: i32,
+    author: String,
+    organisation: String,
+    at: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    person_id: String,
+    person_name: String,
+    version: i32,
+    writable: bool,
+    missing: Vec<String>,
+    supporters: Vec<Vec<Field>>,
+    destinations: Vec<DestinationRow>,
+    contacts: Vec<Vec<Field>>,
+    singles: Vec<Field>,
+    history: Vec<HistoryRow>,
+    error: Option<String>,
+}
+
+fn field(name: String, label: &'static str, value: &str) -> Field {
+    Field {
+        name,
+        label,
+        value: value.to_owned(),
+    }
+}
+
+fn page(
+    user: &CurrentUser,
+    id: PersonId,
+    name: &str,
+    version: i32,
+    writable: bool,
+    plan: &EvacuationPlan,
+    hazards: &[PlanHazard],
+    history: Vec<HistoryRow>,
+) -> PlanPage {
+    let supporters = (0..SUPPORTER_SLOTS)
+        .map(|i| {
+            let s = plan.supporters.get(i).cloned().unwrap_or_default();
+            vec![
+                field(format!("s{i}_name"), "氏名又は名称", &s.name),
+                field(format!("s{i}_address"), "住所又は居所", &s.address),
+                field(format!("s{i}_phone"), "電話番号その他の連絡先", &s.phone),
+                field(
+                    format!("s{i}_relationship"),
+                    "本人との関係",
+                    &s.relationship,
+                ),
+            ]
+        })
+        .collect();
+    let destinations = PlanHazard::ALL
+        .iter()
+        .map(|h| {
+            let d = plan.destinations.iter().find(|d| d.hazard == *h);
+            DestinationRow {
+                label: h.label(),
+                place: field(
+                    format!("d_{}_place", h.code()),
+                    "避難場所",
+                    d.map(|d| d.place.as_str()).unwrap_or(""),
+                ),
+                route: field(
+                    format!("d_{}_route", h.code()),
+                    "避難経路",
+                    d.map(|d| d.route.as_str()).unwrap_or(""),
+                ),
+                at_risk: hazards.contains(h),
+            }
+        })
+        .collect();
+    let contacts = (0..CONTACT_SLOTS)
+        .map(|i| {
+            let c = plan.emergency_contacts.get(i).cloned().unwrap_or_default();
+            vec![
+                field(format!("c{i}_name"), "氏名", &c.name),
+                field(format!("c{i}_relationship"), "続柄・関係", &c.relationship),
+                field(format!("c{i}_phone"), "電話番号", &c.phone),
+            ]
+        })
+        .collect();
+    let n = &plan.needs;
+    let singles = vec![
+        field(
+            "timing".into(),
+            "避難のタイミング（例: 警戒レベル3 高齢者等避難 が出たら）",
+            &plan.timing,
+        ),
+        field("transport".into(), "避難の手段", &plan.transport),
+        field(
+            "medical_devices".into(),
+            "医療機器と電源",
+            &n.medical_devices,
+        ),
+        field("medicines".into(), "服薬", &n.medicines),
+        field("mobility_aids".into(), "移動の補助具", &n.mobility_aids),
+        field("communication".into(), "意思疎通の配慮", &n.communication),
+        field("allergies".into(), "アレルギー", &n.allergies),
+        field("carer".into(), "介助者", &n.carer),
+        field(
+            "notes_for_supporters".into(),
+            "避難支援者への伝達事項",
+            &plan.notes_for_supporters,
+        ),
+        field(
+            "agreed_at".into(),
+            "合意した場（例: 令和6年5月10日 調整会議）",
+            &plan.agreed_at,
+        ),
+    ];
+    PlanPage {
+        chrome: Chrome::new(user, "roster_list"),
+        person_id: id.to_string(),
+        person_name: name.to_owned(),
+        version,
+        writable,
+        missing: plan.missing_items(hazards),
+        supporters,
+        destinations,
+        contacts,
+        singles,
+        history,
+        error: None,
+    }
+}
+
+/// Builds a plan from the form's fields.
+pub fn plan_from_pairs(pairs: &[(String, String)]) -> (EvacuationPlan, Option<i32>) {
+    let map: HashMap<&str, &str> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let get = |k: &str| map.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let plan = EvacuationPlan {
+        supporters: (0..SUPPORTER_SLOTS)
+            .map(|i| Supporter {
+                name: get(&format!("s{i}_name")),
+                address: get(&format!("s{i}_address")),
+                phone: get(&format!("s{i}_phone")),
+                relationship: get(&format!("s{i}_relationship")),
+            })
+            .collect(),
+        destinations: PlanHazard::ALL
+            .iter()
+            .map(|h| Destination {
+                hazard: *h,
+                place: get(&format!("d_{}_place", h.code())),
+                route: get(&format!("d_{}_route", h.code())),
+            })
+            .collect(),
+        timing: get("timing"),
+        transport: get("transport"),
+        needs: Needs {
+            medical_devices: get("medical_devices"),
+            medicines: get("medicines"),
+            mobility_aids: get("mobility_aids"),
+            communication: get("communication"),
+            allergies: get("allergies"),
+            carer: get("carer"),
+        },
+        emergency_contacts: (0..CONTACT_SLOTS)
+            .map(|i| EmergencyContact {
+                name: get(&format!("c{i}_name")),
+                relationship: get(&format!("c{i}_relationship")),
+                phone: get(&format!("c{i}_phone")),
+            })
+            .collect(),
+        notes_for_supporters: get("notes_for_supporters"),
+        agreed_at: get("agreed_at"),
+    };
+    (plan.normalised(), get("version").parse().ok())
+}
+
+fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
+    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    raw.parse().map_err(|_| UiError(AppError::NotFound))
+}
+
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: PersonId,
+) -> Result<(persons::PersonRecord, Vec<plans::PlanVersion>), UiError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let record = persons::get(&mut tx, &user.actor, &DisasterState::normal(), id).await?;
+    let history = plans::history(&mut tx, &user.actor, &DisasterState::normal(), id).await?;
+    tx.commit().await?;
+    Ok((record, history))
+}
+
+fn rows(history: &[plans::PlanVersion]) -> Vec<HistoryRow> {
+    history
+        .iter()
+        .map(|v| HistoryRow {
+            version: v.version,
+            author: v.author.clone(),
+            organisation: v.author_organisation.clone(),
+            at: jst_minutes(&v.created_at),
+        })
+        .collect()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let (record, history) = load(&state, &user, id).await?;
+    let hazards = record
+        .roster
+        .as_ref()
+        .map(|r| home_plan_hazards(&r.home_hazards))
+        .unwrap_or_default();
+    let current = history.first();
+    let plan = current.map(|v| v.plan.clone()).unwrap_or_default();
+    Ok(page(
+        &user,
+        id,
+        &record.details.name,
+        current.map(|v| v.version).unwrap_or(0),
+        record.grant.level == AccessLevel::Write,
+        &plan,
+        &hazards,
+        rows(&history),
+    )
+    .into_response())
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(pairs) = form.map_err(AppError::from)?;
+    let (plan, version) = plan_from_pairs(&pairs);
+    let version = version.ok_or_else(|| AppError::BadRequest("版番号がありません".into()))?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let org = user.membership.organisation.name.clone();
+    match plans::save(&mut tx, &user.actor, &org, id, version, plan.clone()).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/persons/{id}/plan")).into_response())
+        }
+        Err(tsunagi_store::StoreError::Conflict { current }) => {
+            drop(tx);
+            let (record, history) = load(&state, &user, id).await?;
+            let hazards = record
+                .roster
+                .as_ref()
+                .map(|r| home_plan_hazards(&r.home_hazards))
+                .unwrap_or_default();
+            let mut p = page(
+                &user,
+                id,
+                &record.details.name,
+                current,
+                true,
+                &plan,
+                &hazards,
+                rows(&history),
+            );
+            p.error = Some(format!(
+                "この計画は、あなたが開いた後に他の利用者が保存しました（現在は第{current}版）。あなたの入力は下に残っています。履歴で最新の内容を確かめてから保存してください。"
+            ));
+            Ok((StatusCode::CONFLICT, p).into_response())
+        }
+        Err(e) => Err(UiError(e.into())),
+    }
+}
