@@ -87,14 +87,17 @@ fn field(name: String, label: &'static str, value: &str) -> Field {
 
 fn page(
     user: &CurrentUser,
-    id: PersonId,
-    name: &str,
+    record: &persons::PersonRecord,
     version: i32,
-    writable: bool,
     plan: &EvacuationPlan,
-    hazards: &[PlanHazard],
     history: Vec<HistoryRow>,
 ) -> PlanPage {
+    let hazards = record
+        .roster
+        .as_ref()
+        .map(|r| home_plan_hazards(&r.home_hazards))
+        .unwrap_or_default();
+    let hazards = hazards.as_slice();
     let supporters = (0..SUPPORTER_SLOTS)
         .map(|i| {
             let s = plan.supporters.get(i).cloned().unwrap_or_default();
@@ -171,10 +174,10 @@ fn page(
     ];
     PlanPage {
         chrome: Chrome::new(user, "roster_list"),
-        person_id: id.to_string(),
-        person_name: name.to_owned(),
+        person_id: record.id.to_string(),
+        person_name: record.details.name.clone(),
         version,
-        writable,
+        writable: record.grant.level == AccessLevel::Write,
         missing: plan.missing_items(hazards),
         supporters,
         destinations,
@@ -268,24 +271,10 @@ pub async fn show(
 ) -> UiResult<Response> {
     let id = person_id(path)?;
     let (record, history) = load(&state, &user, id).await?;
-    let hazards = record
-        .roster
-        .as_ref()
-        .map(|r| home_plan_hazards(&r.home_hazards))
-        .unwrap_or_default();
     let current = history.first();
     let plan = current.map(|v| v.plan.clone()).unwrap_or_default();
-    Ok(page(
-        &user,
-        id,
-        &record.details.name,
-        current.map(|v| v.version).unwrap_or(0),
-        record.grant.level == AccessLevel::Write,
-        &plan,
-        &hazards,
-        rows(&history),
-    )
-    .into_response())
+    let version = current.map(|v| v.version).unwrap_or(0);
+    Ok(page(&user, &record, version, &plan, rows(&history)).into_response())
 }
 
 pub async fn save(
@@ -308,21 +297,7 @@ pub async fn save(
         Err(tsunagi_store::StoreError::Conflict { current }) => {
             drop(tx);
             let (record, history) = load(&state, &user, id).await?;
-            let hazards = record
-                .roster
-                .as_ref()
-                .map(|r| home_plan_hazards(&r.home_hazards))
-                .unwrap_or_default();
-            let mut p = page(
-                &user,
-                id,
-                &record.details.name,
-                current,
-                true,
-                &plan,
-                &hazards,
-                rows(&history),
-            );
+            let mut p = page(&user, &record, current, &plan, rows(&history));
             p.error = Some(format!(
                 "この計画は、あなたが開いた後に他の利用者が保存しました（現在は第{current}版）。あなたの入力は下に残っています。履歴で最新の内容を確かめてから保存してください。"
             ));
