@@ -21,6 +21,7 @@ pub mod roster;
 pub mod text;
 pub mod triage;
 pub mod wareki;
+pub mod workflow;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::{HouseholdId, MembershipId, OrganisationId, PersonId, UserId};

@@ -1,0 +1,475 @@
+//! The plan workflow per approach (進め方ごとの作成手順, DOMAIN.md §2): the steps, who carries
+//! each out, which transitions are allowed, and the guide's blockers with its suggested next
+//! step. A pure state machine: the store keeps the state and its history.
+
+use crate::triage::Approach;
+use serde::{Deserialize, Serialize};
+
+/// A step of making a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// (ア) 同意書と計画様式（ハザードマップ付き）を送付
+    SendForms,
+    /// (ア) 本人・家族が計画を作成
+    PersonWritesPlan,
+    /// (イ) 同意の確認
+    ConfirmConsent,
+    /// (イ) 地域への説明・事前調整
+    ExplainToCommunity,
+    /// (イ) 調整会議（必要に応じて）
+    CoordinationMeeting,
+    /// (イ) 地域・本人・家族が計画を作成
+    CommunityWritesPlan,
+    /// (ウ) 福祉専門職への研修・依頼
+    BriefProfessional,
+    /// (ウ) 福祉専門職が訪問・説明し同意を得る
+    ProfessionalVisits,
+    /// (ウ) 福祉専門職が計画を作成
+    ProfessionalWritesPlan,
+    /// 市町村による確認（必要な項目がそろっているか）
+    MunicipalCheck,
+    /// 避難支援等関係者への提供
+    Share,
+    /// 作成完了（以後は訓練と見直し）
+    Done,
+}
+
+/// Who carries a step out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepActor {
+    Municipality,
+    PersonOrFamily,
+    Community,
+    WelfareProfessional,
+}
+
+impl StepActor {
+    pub fn label(self) -> &'static str {
+        match self {
+            StepActor::Municipality => "市町村",
+            StepActor::PersonOrFamily => "本人・家族",
+            StepActor::Community => "地域（自治会・民生委員等）",
+            StepActor::WelfareProfessional => "福祉専門職",
+        }
+    }
+}
+
+impl Step {
+    pub const ALL: [Step; 12] = [
+        Step::SendForms,
+        Step::PersonWritesPlan,
+        Step::ConfirmConsent,
+        Step::ExplainToCommunity,
+        Step::CoordinationMeeting,
+        Step::CommunityWritesPlan,
+        Step::BriefProfessional,
+        Step::ProfessionalVisits,
+        Step::ProfessionalWritesPlan,
+        Step::MunicipalCheck,
+        Step::Share,
+        Step::Done,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::SendForms => "send_forms",
+            Step::PersonWritesPlan => "person_writes_plan",
+            Step::ConfirmConsent => "confirm_consent",
+            Step::ExplainToCommunity => "explain_to_community",
+            Step::CoordinationMeeting => "coordination_meeting",
+            Step::CommunityWritesPlan => "community_writes_plan",
+            Step::BriefProfessional => "brief_professional",
+            Step::ProfessionalVisits => "professional_visits",
+            Step::ProfessionalWritesPlan => "professional_writes_plan",
+            Step::MunicipalCheck => "municipal_check",
+            Step::Share => "share",
+            Step::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::SendForms => "同意書・計画様式の送付",
+            Step::PersonWritesPlan => "本人・家族による計画作成",
+            Step::ConfirmConsent => "同意の確認",
+            Step::ExplainToCommunity => "地域への説明・事前調整",
+            Step::CoordinationMeeting => "調整会議",
+            Step::CommunityWritesPlan => "地域・本人・家族による計画作成",
+            Step::BriefProfessional => "福祉専門職への依頼",
+            Step::ProfessionalVisits => "福祉専門職の訪問・説明・同意取得",
+            Step::ProfessionalWritesPlan => "福祉専門職による計画作成",
+            Step::MunicipalCheck => "市町村による確認",
+            Step::Share => "避難支援等関係者への提供",
+            Step::Done => "作成完了",
+        }
+    }
+
+    pub fn actor(self) -> StepActor {
+        match self {
+            Step::PersonWritesPlan => StepActor::PersonOrFamily,
+            Step::CommunityWritesPlan => StepActor::Community,
+            Step::ProfessionalVisits | Step::ProfessionalWritesPlan => {
+                StepActor::WelfareProfessional
+            }
+            _ => StepActor::Municipality,
+        }
+    }
+
+    /// May this step be skipped? Only the coordination meeting ("if needed").
+    pub fn optional(self) -> bool {
+        self == Step::CoordinationMeeting
+    }
+}
+
+/// The steps of an approach, in order. Self-preparedness has no plan workflow.
+pub fn steps(approach: Approach) -> &'static [Step] {
+    use Step::*;
+    match approach {
+        Approach::PersonOrFamily => &[SendForms, PersonWritesPlan, MunicipalCheck, Share, Done],
+        Approach::Community => &[
+            ConfirmConsent,
+            ExplainToCommunity,
+            CoordinationMeeting,
+            CommunityWritesPlan,
+            MunicipalCheck,
+            Share,
+            Done,
+        ],
+        Approach::WelfareProfessional => &[
+            BriefProfessional,
+            ProfessionalVisits,
+            ProfessionalWritesPlan,
+            MunicipalCheck,
+            Share,
+            Done,
+        ],
+        Approach::SelfPreparedness => &[],
+    }
+}
+
+/// What the workflow needs to know to allow a step to be finished.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub consent_given: bool,
+    /// The current plan has no missing required items.
+    pub plan_complete: bool,
+    /// A plan version exists.
+    pub plan_written: bool,
+}
+
+/// Why a step cannot be finished, with the guide's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum Blocked {
+    #[error("本人の同意がありません")]
+    NoConsent,
+    #[error("計画がまだ作成されていません")]
+    NoPlan,
+    #[error("計画に未記入の必要項目があります")]
+    PlanIncomplete,
+    #[error("この手順は飛ばせません")]
+    NotSkippable,
+    #[error("作成は完了しています")]
+    Finished,
+    #[error("この進め方にない手順です")]
+    NotInWorkflow,
+}
+
+/// The guide's known blockers, recorded as reasons on a workflow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Obstacle {
+    /// 避難支援者が見つからない
+    NoSupporter,
+    /// 同意が得られない
+    NoConsent,
+    /// 地域の協力が得られない
+    NoCommunityHelp,
+}
+
+impl Obstacle {
+    pub const ALL: [Obstacle; 3] = [
+        Obstacle::NoSupporter,
+        Obstacle::NoConsent,
+        Obstacle::NoCommunityHelp,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Obstacle::NoSupporter => "no_supporter",
+            Obstacle::NoConsent => "no_consent",
+            Obstacle::NoCommunityHelp => "no_community_help",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Obstacle::ALL.into_iter().find(|o| o.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Obstacle::NoSupporter => "避難支援者が見つからない",
+            Obstacle::NoConsent => "同意が得られない",
+            Obstacle::NoCommunityHelp => "地域の協力が得られない",
+        }
+    }
+    /// The guide's suggested next step (seed 004).
+    pub fn suggestion(self) -> &'static str {
+        match self {
+            Obstacle::NoSupporter => {
+                "避難支援者に法的な避難義務や責任はないことを説明する。介護保険サービス等の活用を検討する。本人が地域とつながるよう支援する。"
+            }
+            Obstacle::NoConsent => {
+                "進め方を変えて説明する（書面だけでは伝わらないことがある）。福祉専門職や顔見知りの地域の方から説明してもらう。"
+            }
+            Obstacle::NoCommunityHelp => {
+                "すでに見守りをしている人から始める。平常時から情報を共有し、地域との関係をつくる。"
+            }
+        }
+    }
+}
+
+/// Finishes `current` and returns the next step; `skip` passes over an optional step instead.
+pub fn advance(
+    approach: Approach,
+    current: Step,
+    progress: Progress,
+    skip: bool,
+) -> Result<Step, Blocked> {
+    let order = steps(approach);
+    let i = order
+        .iter()
+        .position(|s| *s == current)
+        .ok_or(Blocked::NotInWorkflow)?;
+    if current == Step::Done {
+        return Err(Blocked::Finished);
+    }
+    if skip && !current.optional() {
+        return Err(Blocked::NotSkippable);
+    }
+    if !skip {
+        match current {
+            Step::ConfirmConsent | Step::ProfessionalVisits | Step::Share
+                if !progress.consent_given =>
+            {
+                return Err(Blocked::NoConsent);
+            }
+            Step::PersonWritesPlan | Step::CommunityWritesPlan | Step::ProfessionalWritesPlan
+                if !progress.plan_written =>
+            {
+                return Err(Blocked::NoPlan);
+            }
+            Step::MunicipalCheck if !progress.plan_complete => return Err(Blocked::PlanIncomplete),
+            _ => {}
+        }
+    }
+    order.get(i + 1).copied().ok_or(Blocked::Finished)
+}
+
+/// The first step of an approach (`None` for self-preparedness).
+pub fn first_step(approach: Approach) -> Option<Step> {
+    steps(approach).first().copied()
+}
+
+/// When the steps of a new approach start after switching (e.g. after 同意が得られない): from
+/// the beginning, except that a written plan goes straight to the municipal check.
+pub fn restart(approach: Approach, progress: Progress) -> Option<Step> {
+    if progress.plan_written && !steps(approach).is_empty() {
+        return Some(Step::MunicipalCheck);
+    }
+    first_step(approach)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ALL_DONE: Progress = Progress {
+        consent_given: true,
+        plan_complete: true,
+        plan_written: true,
+    };
+
+    #[test]
+    fn each_approach_follows_the_guide_to_done() {
+        for (approach, expected) in [
+            (
+                Approach::PersonOrFamily,
+                vec!["送付", "本人・家族", "確認", "提供", "完了"],
+            ),
+            (
+                Approach::Community,
+                vec![
+                    "同意の確認",
+                    "地域への説明",
+                    "調整会議",
+                    "地域・本人",
+                    "確認",
+                    "提供",
+                    "完了",
+                ],
+            ),
+            (
+                Approach::WelfareProfessional,
+                vec!["依頼", "訪問", "福祉専門職による", "確認", "提供", "完了"],
+            ),
+        ] {
+            let mut step = first_step(approach).unwrap_or(Step::Done);
+            let mut seen = vec![step];
+            while step != Step::Done {
+                step = advance(approach, step, ALL_DONE, false).unwrap_or(Step::Done);
+                seen.push(step);
+            }
+            assert_eq!(seen.len(), expected.len(), "{approach:?}");
+            for (s, want) in seen.iter().zip(expected) {
+                assert!(s.label().contains(want), "{} !~ {want}", s.label());
+            }
+            assert_eq!(
+                advance(approach, Step::Done, ALL_DONE, false),
+                Err(Blocked::Finished)
+            );
+        }
+        assert_eq!(first_step(Approach::SelfPreparedness), None);
+    }
+
+    #[test]
+    fn actors_match_the_guide() {
+        assert_eq!(Step::PersonWritesPlan.actor(), StepActor::PersonOrFamily);
+        assert_eq!(Step::CommunityWritesPlan.actor(), StepActor::Community);
+        assert_eq!(
+            Step::ProfessionalVisits.actor(),
+            StepActor::WelfareProfessional
+        );
+        assert_eq!(Step::MunicipalCheck.actor(), StepActor::Municipality);
+        assert_eq!(Step::CoordinationMeeting.actor(), StepActor::Municipality);
+    }
+
+    #[test]
+    fn blockers() {
+        let none = Progress::default();
+        assert_eq!(
+            advance(Approach::Community, Step::ConfirmConsent, none, false),
+            Err(Blocked::NoConsent)
+        );
+        assert_eq!(
+            advance(
+                Approach::WelfareProfessional,
+                Step::ProfessionalVisits,
+                none,
+                false
+            ),
+            Err(Blocked::NoConsent)
+        );
+        assert_eq!(
+            advance(
+                Approach::PersonOrFamily,
+                Step::PersonWritesPlan,
+                none,
+                false
+            ),
+            Err(Blocked::NoPlan)
+        );
+        let written = Progress {
+            consent_given: true,
+            plan_written: true,
+            plan_complete: false,
+        };
+        assert_eq!(
+            advance(
+                Approach::PersonOrFamily,
+                Step::MunicipalCheck,
+                written,
+                false
+            ),
+            Err(Blocked::PlanIncomplete)
+        );
+        assert_eq!(
+            advance(
+                Approach::PersonOrFamily,
+                Step::Share,
+                Progress {
+                    consent_given: false,
+                    ..ALL_DONE
+                },
+                false
+            ),
+            Err(Blocked::NoConsent)
+        );
+        assert_eq!(
+            advance(Approach::Community, Step::CoordinationMeeting, none, true),
+            Ok(Step::CommunityWritesPlan)
+        );
+        assert_eq!(
+            advance(Approach::Community, Step::ExplainToCommunity, none, true),
+            Err(Blocked::NotSkippable)
+        );
+        assert_eq!(
+            advance(Approach::Community, Step::SendForms, ALL_DONE, false),
+            Err(Blocked::NotInWorkflow)
+        );
+        for o in Obstacle::ALL {
+            assert!(!o.suggestion().is_empty());
+            assert_eq!(Obstacle::parse(o.code()), Some(o));
+        }
+        for s in Step::ALL {
+            assert_eq!(Step::parse(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn switching_approach_keeps_a_written_plan() {
+        assert_eq!(
+            restart(
+                Approach::WelfareProfessional,
+                Progress {
+                    plan_written: true,
+                    ..Default::default()
+                }
+            ),
+            Some(Step::MunicipalCheck)
+        );
+        assert_eq!(
+            restart(Approach::Community, Progress::default()),
+            Some(Step::ConfirmConsent)
+        );
+        assert_eq!(restart(Approach::SelfPreparedness, ALL_DONE), None);
+    }
+
+    fn approach() -> impl Strategy<Value = Approach> {
+        prop_oneof![
+            Just(Approach::PersonOrFamily),
+            Just(Approach::Community),
+            Just(Approach::WelfareProfessional)
+        ]
+    }
+
+    proptest! {
+        /// Whatever happens, a workflow only moves forward along its own steps, never reaches
+        /// 提供 or 完了 without consent and a complete plan, and ends at 完了.
+        #[test]
+        fn only_forward_and_never_shared_without_consent_and_a_complete_plan(
+            a in approach(),
+            moves in proptest::collection::vec((any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()), 0..40),
+        ) {
+            let order = steps(a);
+            let mut step = first_step(a).unwrap_or(Step::Done);
+            for (consent, complete, written, skip) in moves {
+                let p = Progress { consent_given: consent, plan_complete: complete && written, plan_written: written };
+                if let Ok(next) = advance(a, step, p, skip) {
+                    let i = order.iter().position(|s| *s == step).unwrap_or(0);
+                    prop_assert_eq!(order.get(i + 1).copied(), Some(next));
+                    if next == Step::Share { prop_assert!(p.plan_complete); }
+                    if next == Step::Done { prop_assert!(p.consent_given); }
+                    step = next;
+                }
+            }
+            prop_assert!(order.contains(&step));
+        }
+    }
+}
