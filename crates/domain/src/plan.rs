@@ -17,6 +17,21 @@ pub enum PlanHazard {
 }
 
 impl PlanHazard {
+    /// The hazards of a home that each need a destination in the plan.
+    pub fn of_home(h: &crate::triage::HomeHazards) -> Vec<PlanHazard> {
+        let mut out = Vec::new();
+        if h.flood || h.inland_flood || h.house_collapse {
+            out.push(PlanHazard::Flood);
+        }
+        if h.landslide {
+            out.push(PlanHazard::Landslide);
+        }
+        if h.tsunami {
+            out.push(PlanHazard::Tsunami);
+        }
+        out
+    }
+
     pub const ALL: [PlanHazard; 5] = [
         PlanHazard::Flood,
         PlanHazard::Landslide,

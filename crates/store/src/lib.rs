@@ -24,6 +24,7 @@ pub mod testing;
 pub mod tokens;
 pub mod triage;
 pub mod users;
+pub mod workflows;
 
 pub use audit::{AuditContext, AuditedTx};
 pub use db::Store;

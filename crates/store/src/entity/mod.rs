@@ -11,6 +11,8 @@ pub mod membership;
 pub mod organisation;
 pub mod person;
 pub mod person_share;
+pub mod plan_workflow;
+pub mod plan_workflow_event;
 pub mod roster_entry;
 pub mod session;
 pub mod triage_policy;

@@ -8,6 +8,7 @@ mod m20261123_000002_roster;
 mod m20261123_000003_triage;
 mod m20261123_000004_consent_details;
 mod m20261123_000005_plans;
+mod m20261123_000006_workflows;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_triage::Migration),
             Box::new(m20261123_000004_consent_details::Migration),
             Box::new(m20261123_000005_plans::Migration),
+            Box::new(m20261123_000006_workflows::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod sharing;
 mod tokens;
 mod triage;
 pub(crate) mod views;
+mod workflow;
 pub use views::today_jst as today;
 
 use crate::auth::{CurrentUser, csrf_guard};
@@ -47,6 +48,10 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/consent", post(sharing::set_consent))
         .route("/persons/{id}/plan", get(plan::show).post(plan::save))
+        .route("/persons/{id}/workflow/start", post(workflow::start))
+        .route("/persons/{id}/workflow/advance", post(workflow::advance))
+        .route("/persons/{id}/workflow/assign", post(workflow::assign))
+        .route("/persons/{id}/workflow/obstacle", post(workflow::obstacle))
         .route("/persons/{id}/shares", post(sharing::add_share))
         .route(
             "/persons/{id}/shares/{org}/remove",

@@ -19,26 +19,10 @@ use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::plan::{
     Destination, EmergencyContact, EvacuationPlan, Needs, PlanHazard, Supporter,
 };
-use tsunagi_domain::triage::HomeHazards;
 use tsunagi_store::{persons, plans};
 
 pub const SUPPORTER_SLOTS: usize = 3;
 pub const CONTACT_SLOTS: usize = 2;
-
-/// The hazards of the home, as plan hazards (each needs a destination).
-pub fn home_plan_hazards(h: &HomeHazards) -> Vec<PlanHazard> {
-    let mut out = Vec::new();
-    if h.flood || h.inland_flood || h.house_collapse {
-        out.push(PlanHazard::Flood);
-    }
-    if h.landslide {
-        out.push(PlanHazard::Landslide);
-    }
-    if h.tsunami {
-        out.push(PlanHazard::Tsunami);
-    }
-    out
-}
 
 struct Field {
     name: String,
@@ -75,6 +59,10 @@ struct PlanPage {
     singles: Vec<Field>,
     history: Vec<HistoryRow>,
     error: Option<String>,
+    workflow: Option<super::workflow::WorkflowView>,
+    is_owner: bool,
+    orgs: Vec<(String, String)>,
+    obstacles: Vec<(&'static str, &'static str)>,
 }
 
 fn field(name: String, label: &'static str, value: &str) -> Field {
@@ -95,7 +83,7 @@ fn page(
     let hazards = record
         .roster
         .as_ref()
-        .map(|r| home_plan_hazards(&r.home_hazards))
+        .map(|r| PlanHazard::of_home(&r.home_hazards))
         .unwrap_or_default();
     let hazards = hazards.as_slice();
     let supporters = (0..SUPPORTER_SLOTS)
@@ -185,6 +173,13 @@ fn page(
         singles,
         history,
         error: None,
+        workflow: None,
+        is_owner: record.grant.basis == tsunagi_domain::access::AccessBasis::Owner,
+        orgs: Vec::new(),
+        obstacles: tsunagi_domain::workflow::Obstacle::ALL
+            .iter()
+            .map(|o| (o.code(), o.label()))
+            .collect(),
     }
 }
 
@@ -252,6 +247,41 @@ async fn load(
     Ok((record, history))
 }
 
+/// Adds the workflow panel (and, for the owner, the organisations work can be assigned to).
+async fn with_workflow(
+    state: &AppState,
+    user: &CurrentUser,
+    mut p: PlanPage,
+    id: PersonId,
+    municipality: tsunagi_domain::OrganisationId,
+) -> Result<PlanPage, UiError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let w = tsunagi_store::workflows::get(&mut tx, &user.actor, id).await?;
+    tx.commit().await?;
+    let orgs = state.store.organisations_in(municipality).await?;
+    let name = |o: tsunagi_domain::OrganisationId| {
+        orgs.iter()
+            .find(|x| x.id == o)
+            .map(|x| x.name.clone())
+            .unwrap_or_default()
+    };
+    p.workflow = w
+        .as_ref()
+        .map(|w| super::workflow::WorkflowView::from(w, name));
+    if p.is_owner {
+        p.orgs = orgs
+            .iter()
+            .map(|o| {
+                (
+                    o.id.to_string(),
+                    format!("{}（{}）", o.name, o.kind.label()),
+                )
+            })
+            .collect();
+    }
+    Ok(p)
+}
+
 fn rows(history: &[plans::PlanVersion]) -> Vec<HistoryRow> {
     history
         .iter()
@@ -274,7 +304,10 @@ pub async fn show(
     let current = history.first();
     let plan = current.map(|v| v.plan.clone()).unwrap_or_default();
     let version = current.map(|v| v.version).unwrap_or(0);
-    Ok(page(&user, &record, version, &plan, rows(&history)).into_response())
+    let p = page(&user, &record, version, &plan, rows(&history));
+    Ok(with_workflow(&state, &user, p, id, record.municipality_id)
+        .await?
+        .into_response())
 }
 
 pub async fn save(

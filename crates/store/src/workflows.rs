@@ -1,0 +1,389 @@
+//! Plan workflows: where each person's plan is in its approach's steps, who it is assigned to,
+//! by when, what blocks it, and the history of every change. The transitions are the domain's.
+
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{evacuation_plan, plan_workflow, plan_workflow_event, triage_result};
+use crate::error::StoreError;
+use crate::{now, persons};
+use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use tsunagi_domain::access::{AccessBasis, AccessLevel, Actor};
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::consent::ConsentStatus;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::plan::{EvacuationPlan, PlanHazard};
+use tsunagi_domain::triage::Approach;
+use tsunagi_domain::workflow::{self, Blocked, Obstacle, Progress, Step};
+use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkflowEvent {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub event: String,
+    pub from_step: Option<Step>,
+    pub to_step: Option<Step>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Workflow {
+    pub approach: Approach,
+    pub step: Step,
+    pub assignee_organisation_id: Option<OrganisationId>,
+    pub assignee: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub obstacle: Option<Obstacle>,
+    pub version: i32,
+    pub events: Vec<WorkflowEvent>,
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("workflow {what}"))
+}
+
+fn blocked(b: Blocked) -> StoreError {
+    StoreError::Invalid(ValidationErrors::single("step", b.to_string()))
+}
+
+async fn load(tx: &AuditedTx, id: PersonId) -> Result<Option<Workflow>, StoreError> {
+    let Some(m) = plan_workflow::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let events = plan_workflow_event::Entity::find()
+        .filter(plan_workflow_event::Column::PersonId.eq(id.0))
+        .order_by_asc(plan_workflow_event::Column::At)
+        .order_by_asc(plan_workflow_event::Column::Id)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|e| WorkflowEvent {
+            at: e.at,
+            actor: e.actor,
+            event: e.event,
+            from_step: e.from_step.as_deref().and_then(Step::parse),
+            to_step: e.to_step.as_deref().and_then(Step::parse),
+            note: e.note,
+        })
+        .collect();
+    Ok(Some(Workflow {
+        approach: Approach::parse(&m.approach).ok_or_else(|| corrupt("approach"))?,
+        step: Step::parse(&m.step).ok_or_else(|| corrupt("step"))?,
+        assignee_organisation_id: m.assignee_organisation_id.map(OrganisationId),
+        assignee: m.assignee,
+        due_date: m.due_date,
+        obstacle: m.obstacle.as_deref().and_then(Obstacle::parse),
+        version: m.version,
+        events,
+    }))
+}
+
+/// The person's workflow, if started (read with the person's record; the view is audited there).
+pub async fn get(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<Option<Workflow>, StoreError> {
+    persons::visible(tx, actor, &DisasterState::normal(), id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    load(tx, id).await
+}
+
+/// Who changed which person's workflow.
+struct Change<'a> {
+    actor: &'a Actor,
+    org_name: &'a str,
+    id: PersonId,
+    owner: OrganisationId,
+}
+
+async fn event(
+    tx: &mut AuditedTx,
+    c: Change<'_>,
+    event: &str,
+    from: Option<Step>,
+    to: Option<Step>,
+    note: Option<String>,
+) -> Result<(), StoreError> {
+    let Change {
+        actor,
+        org_name,
+        id,
+        owner,
+    } = c;
+    plan_workflow_event::Entity::insert(plan_workflow_event::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        person_id: Set(id.0),
+        at: Set(now()),
+        actor: Set(format!("{}（{}）", actor.login, org_name)),
+        event: Set(event.to_owned()),
+        from_step: Set(from.map(|s| s.code().to_owned())),
+        to_step: Set(to.map(|s| s.code().to_owned())),
+        note: Set(note.clone()),
+    })
+    .exec(tx.conn())
+    .await?;
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(owner)
+            .detail(serde_json::json!({"workflow": event, "from": from.map(Step::code), "to": to.map(Step::code), "note": note})),
+    );
+    Ok(())
+}
+
+async fn owner_only(
+    tx: &AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<OrganisationId, StoreError> {
+    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if grant.basis != AccessBasis::Owner {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(owner)
+}
+
+/// Starts the workflow with the approach of the person's triage (the owning municipality).
+pub async fn start(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org_name: &str,
+    id: PersonId,
+) -> Result<Workflow, StoreError> {
+    let owner = owner_only(tx, actor, id).await?;
+    if load(tx, id).await?.is_some() {
+        return Err(StoreError::Duplicate("workflow"));
+    }
+    let result = triage_result::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| {
+            StoreError::Invalid(ValidationErrors::single(
+                "triage",
+                "先に優先度と進め方を判定してください",
+            ))
+        })?;
+    let approach = Approach::parse(&result.approach).ok_or_else(|| corrupt("approach"))?;
+    let progress = progress(tx, id).await?;
+    let first = workflow::restart(approach, progress).ok_or_else(|| {
+        StoreError::Invalid(ValidationErrors::single(
+            "approach",
+            "優先度が低い方は計画作成の手順の対象外です（自主的な備えを促す）",
+        ))
+    })?;
+    plan_workflow::Entity::insert(plan_workflow::ActiveModel {
+        person_id: Set(id.0),
+        approach: Set(approach.code().to_owned()),
+        step: Set(first.code().to_owned()),
+        assignee_organisation_id: Set(None),
+        assignee: Set(None),
+        due_date: Set(None),
+        obstacle: Set(None),
+        version: Set(1),
+        updated_at: Set(now()),
+    })
+    .exec(tx.conn())
+    .await?;
+    event(
+        tx,
+        Change {
+            actor,
+            org_name,
+            id,
+            owner,
+        },
+        "started",
+        None,
+        Some(first),
+        Some(approach.label().to_owned()),
+    )
+    .await?;
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// What the transitions need: consent, and whether the latest plan is written and complete.
+async fn progress(tx: &AuditedTx, id: PersonId) -> Result<Progress, StoreError> {
+    let consent_given = crate::entity::consent::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?
+        .is_some_and(|c| c.status == ConsentStatus::Given.code());
+    let latest = evacuation_plan::Entity::find()
+        .filter(evacuation_plan::Column::PersonId.eq(id.0))
+        .order_by_desc(evacuation_plan::Column::Version)
+        .one(tx.conn())
+        .await?;
+    let hazards = crate::roster::entry_of(tx.conn(), id)
+        .await?
+        .map(|e| e.home_hazards)
+        .unwrap_or_default();
+    let plan: Option<EvacuationPlan> = latest.and_then(|p| serde_json::from_str(&p.content).ok());
+    Ok(Progress {
+        consent_given,
+        plan_written: plan.is_some(),
+        plan_complete: plan
+            .is_some_and(|p| p.missing_items(&PlanHazard::of_home(&hazards)).is_empty()),
+    })
+}
+
+/// Finishes the current step (or skips an optional one). The owning municipality, or an
+/// organisation that may write the record, records it; `expected_version` guards against two
+/// people moving the same workflow.
+pub async fn advance(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org_name: &str,
+    id: PersonId,
+    expected_version: i32,
+    skip: bool,
+    note: Option<String>,
+) -> Result<Workflow, StoreError> {
+    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if grant.level != AccessLevel::Write {
+        return Err(StoreError::Forbidden);
+    }
+    let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if w.version != expected_version {
+        return Err(StoreError::Conflict { current: w.version });
+    }
+    let next =
+        workflow::advance(w.approach, w.step, progress(tx, id).await?, skip).map_err(blocked)?;
+    plan_workflow::Entity::update_many()
+        .col_expr(plan_workflow::Column::Step, Expr::value(next.code()))
+        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
+        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
+        .filter(plan_workflow::Column::PersonId.eq(id.0))
+        .filter(plan_workflow::Column::Version.eq(w.version))
+        .exec(tx.conn())
+        .await?;
+    event(
+        tx,
+        Change {
+            actor,
+            org_name,
+            id,
+            owner,
+        },
+        if skip { "skipped" } else { "advanced" },
+        Some(w.step),
+        Some(next),
+        note,
+    )
+    .await?;
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Assigns the work to an organisation (and person) with a due date; the record is shared with
+/// that organisation for writing (its view still needs the person's consent in normal times).
+pub async fn assign(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org_name: &str,
+    id: PersonId,
+    org: OrganisationId,
+    assignee: Option<String>,
+    due: Option<NaiveDate>,
+) -> Result<Workflow, StoreError> {
+    let owner = owner_only(tx, actor, id).await?;
+    let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let target = crate::organisations::get(tx.conn(), org)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if target.municipality_id != Some(owner) {
+        return Err(StoreError::NotFound);
+    }
+    if target.id != owner {
+        persons::share(tx, actor, id, target.id, AccessLevel::Write).await?;
+    }
+    plan_workflow::Entity::update_many()
+        .col_expr(
+            plan_workflow::Column::AssigneeOrganisationId,
+            Expr::value(Some(org.0)),
+        )
+        .col_expr(
+            plan_workflow::Column::Assignee,
+            Expr::value(assignee.clone()),
+        )
+        .col_expr(plan_workflow::Column::DueDate, Expr::value(due))
+        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
+        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
+        .filter(plan_workflow::Column::PersonId.eq(id.0))
+        .exec(tx.conn())
+        .await?;
+    let note = format!(
+        "{}{}{}",
+        target.name,
+        assignee.map(|a| format!(" {a}")).unwrap_or_default(),
+        due.map(|d| format!(" 期限 {d}")).unwrap_or_default()
+    );
+    event(
+        tx,
+        Change {
+            actor,
+            org_name,
+            id,
+            owner,
+        },
+        "assigned",
+        None,
+        None,
+        Some(note),
+    )
+    .await?;
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Records (or clears) one of the guide's obstacles.
+pub async fn set_obstacle(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org_name: &str,
+    id: PersonId,
+    obstacle: Option<Obstacle>,
+    note: Option<String>,
+) -> Result<Workflow, StoreError> {
+    let owner = owner_only(tx, actor, id).await?;
+    let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    plan_workflow::Entity::update_many()
+        .col_expr(
+            plan_workflow::Column::Obstacle,
+            Expr::value(obstacle.map(|o| o.code())),
+        )
+        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
+        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
+        .filter(plan_workflow::Column::PersonId.eq(id.0))
+        .exec(tx.conn())
+        .await?;
+    let text = match obstacle {
+        Some(o) => format!(
+            "{}{}",
+            o.label(),
+            note.map(|n| format!(": {n}")).unwrap_or_default()
+        ),
+        None => "課題を解消".to_owned(),
+    };
+    event(
+        tx,
+        Change {
+            actor,
+            org_name,
+            id,
+            owner,
+        },
+        "obstacle",
+        None,
+        None,
+        Some(text),
+    )
+    .await?;
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}

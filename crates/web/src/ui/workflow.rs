@@ -1,0 +1,245 @@
+//! The plan workflow panel: current step and its actor, assignment, obstacles, history.
+
+use super::views::jst_minutes;
+use super::{UiError, UiResult};
+use crate::auth::CurrentUser;
+use crate::{AppError, AppState};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tsunagi_domain::PersonId;
+use tsunagi_domain::workflow::{Obstacle, Step, steps};
+use tsunagi_store::workflows::{self, Workflow};
+
+pub struct StepView {
+    pub label: &'static str,
+    pub actor: &'static str,
+    pub state: &'static str,
+}
+
+pub struct EventView {
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    pub note: String,
+}
+
+pub struct WorkflowView {
+    pub approach: &'static str,
+    pub current: &'static str,
+    pub current_actor: &'static str,
+    pub optional: bool,
+    pub done: bool,
+    pub version: i32,
+    pub assignee: String,
+    pub due: String,
+    pub obstacle: Option<(&'static str, &'static str)>,
+    pub steps: Vec<StepView>,
+    pub events: Vec<EventView>,
+}
+
+impl WorkflowView {
+    pub fn from(w: &Workflow, org_name: impl Fn(tsunagi_domain::OrganisationId) -> String) -> Self {
+        let order = steps(w.approach);
+        let at = order.iter().position(|s| *s == w.step).unwrap_or(0);
+        WorkflowView {
+            approach: w.approach.label(),
+            current: w.step.label(),
+            current_actor: w.step.actor().label(),
+            optional: w.step.optional(),
+            done: w.step == Step::Done,
+            version: w.version,
+            assignee: [
+                w.assignee_organisation_id
+                    .map(&org_name)
+                    .unwrap_or_default(),
+                w.assignee.clone().unwrap_or_default(),
+            ]
+            .join(" ")
+            .trim()
+            .to_owned(),
+            due: w
+                .due_date
+                .map(tsunagi_domain::wareki::format_both)
+                .unwrap_or_default(),
+            obstacle: w.obstacle.map(|o| (o.label(), o.suggestion())),
+            steps: order
+                .iter()
+                .enumerate()
+                .map(|(i, s)| StepView {
+                    label: s.label(),
+                    actor: s.actor().label(),
+                    state: if i < at {
+                        "済"
+                    } else if i == at {
+                        "現在"
+                    } else {
+                        ""
+                    },
+                })
+                .collect(),
+            events: w
+                .events
+                .iter()
+                .rev()
+                .map(|e| EventView {
+                    at: jst_minutes(&e.at),
+                    actor: e.actor.clone(),
+                    what: match (e.event.as_str(), e.from_step, e.to_step) {
+                        ("started", _, Some(t)) => format!("開始 → {}", t.label()),
+                        ("advanced", Some(f), Some(t)) => {
+                            format!("{} 完了 → {}", f.label(), t.label())
+                        }
+                        ("skipped", Some(f), Some(t)) => {
+                            format!("{} を省略 → {}", f.label(), t.label())
+                        }
+                        ("assigned", _, _) => "担当の割当".to_owned(),
+                        ("obstacle", _, _) => "課題".to_owned(),
+                        (other, _, _) => other.to_owned(),
+                    },
+                    note: e.note.clone().unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
+    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    raw.parse().map_err(|_| UiError(AppError::NotFound))
+}
+
+fn back(id: PersonId) -> Response {
+    Redirect::to(&format!("/persons/{id}/plan")).into_response()
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    workflows::start(&mut tx, &user.actor, &user.membership.organisation.name, id).await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct AdvanceForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    skip: String,
+}
+
+pub async fn advance(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<AdvanceForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let version = f
+        .version
+        .parse()
+        .map_err(|_| AppError::BadRequest("版番号がありません".into()))?;
+    let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
+    let mut tx = state.store.begin(user.audit()).await?;
+    workflows::advance(
+        &mut tx,
+        &user.actor,
+        &user.membership.organisation.name,
+        id,
+        version,
+        !f.skip.is_empty(),
+        note,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    organisation_id: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    due: String,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<AssignForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let org = f.organisation_id.parse().map_err(|_| {
+        AppError::Invalid(tsunagi_domain::ValidationErrors::single(
+            "organisation_id",
+            "担当の組織を選んでください",
+        ))
+    })?;
+    let due = match f.due.trim() {
+        "" => None,
+        d => Some(tsunagi_domain::wareki::parse_date(d).map_err(|e| {
+            AppError::Invalid(tsunagi_domain::ValidationErrors::single(
+                "due",
+                e.to_string(),
+            ))
+        })?),
+    };
+    let assignee = Some(f.assignee.trim().to_owned()).filter(|a| !a.is_empty());
+    let mut tx = state.store.begin(user.audit()).await?;
+    workflows::assign(
+        &mut tx,
+        &user.actor,
+        &user.membership.organisation.name,
+        id,
+        org,
+        assignee,
+        due,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct ObstacleForm {
+    #[serde(default)]
+    obstacle: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn obstacle(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<ObstacleForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
+    let mut tx = state.store.begin(user.audit()).await?;
+    workflows::set_obstacle(
+        &mut tx,
+        &user.actor,
+        &user.membership.organisation.name,
+        id,
+        Obstacle::parse(&f.obstacle),
+        note,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back(id))
+}

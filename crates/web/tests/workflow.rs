@@ -1,0 +1,285 @@
+//! A person walked through approach ア to a shared plan, and イ's consent gate and optional
+//! meeting, through the screens, on both databases.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Client, PASSWORD, api, app, token_for};
+use std::collections::HashMap;
+use tsunagi_import::Encoding;
+use tsunagi_store::{AuditContext, Store, db_test};
+use tsunagi_web::roster_import::{ImportOptions, import_roster};
+
+const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,家族の支援,見守り,洪水,土砂災害\n\
+1003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市山手町3,,1,,1,,1\n\
+1004,西岡　清,ニシオカ キヨシ,S7.1.1,1,潮見市港町4,1,,1,,1,\n";
+
+fn version(body: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let i = body.rfind(marker).unwrap() + marker.len();
+    body[i..i + body[i..].find('"').unwrap()].to_owned()
+}
+
+db_test!(
+    approach_a_from_forms_to_shared_plan_and_i_gates,
+    |store: Store| async move {
+        let app = app(store.clone()).await;
+        let staff = app.f.town_staff.clone();
+        let opts = ImportOptions {
+            encoding: Encoding::Auto,
+            mapping: HashMap::new(),
+            dry_run: false,
+            only_valid: false,
+        };
+        import_roster(
+            &store,
+            &staff,
+            AuditContext::for_actor(&staff, None),
+            "r.csv",
+            ROSTER.as_bytes(),
+            &opts,
+        )
+        .await
+        .unwrap();
+        let t = token_for(&app, "town-staff").await;
+        api(&app, Method::POST, "/api/v1/roster/triage", Some(&t), None).await;
+        let roster = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
+            .await
+            .json();
+        let id_of = |name: &str| {
+            roster["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["person"]["name"] == name)
+                .unwrap()["person"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (a, i) = (id_of("西岡　清"), id_of("岡林　千代"));
+
+        let mut c = Client::new(&app);
+        c.login("town-staff", PASSWORD).await;
+        let plan_url = format!("/persons/{a}/plan");
+        c.get(&plan_url).await;
+        assert_eq!(
+            c.post(&format!("/persons/{a}/workflow/start"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let page = c.get(&plan_url).await;
+        assert!(
+            page.body.contains("（ア）本人・家族が作成")
+                && page.body.contains("同意書・計画様式の送付"),
+            "{}",
+            page.body
+        );
+        let advance = |body: &str| version_in_workflow(body);
+        let r = c
+            .post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body)), ("note", "郵送しました")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = c.get(&plan_url).await;
+        assert!(page.body.contains("本人・家族による計画作成</strong>"));
+        // The family has not written the plan yet.
+        let r = c
+            .post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("計画がまだ作成されていません"));
+        // The family's plan arrives, incomplete: the check step refuses until it is complete.
+        c.post(
+            &plan_url,
+            &[
+                ("version", &version(&page.body)),
+                ("s0_name", "長男"),
+                ("s0_address", "高知市"),
+                ("s0_phone", "090-1"),
+            ],
+        )
+        .await;
+        let page = c.get(&plan_url).await;
+        assert_eq!(
+            c.post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body))]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        let page = c.get(&plan_url).await;
+        assert!(page.body.contains("市町村による確認</strong>"));
+        let r = c
+            .post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body))],
+            )
+            .await;
+        assert!(r.body.contains("未記入の必要項目"), "{}", r.body);
+        c.post(
+            &plan_url,
+            &[
+                ("version", &version(&page.body)),
+                ("s0_name", "長男"),
+                ("s0_address", "高知市"),
+                ("s0_phone", "090-1"),
+                ("d_flood_place", "潮見小学校"),
+                ("d_flood_route", "県道を北へ"),
+                ("timing", "警戒レベル3"),
+                ("c0_name", "長男"),
+                ("c0_phone", "090-1"),
+            ],
+        )
+        .await;
+        let page = c.get(&plan_url).await;
+        assert!(page.body.contains("plan-complete"));
+        assert_eq!(
+            c.post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body))]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        // Sharing needs consent.
+        let page = c.get(&plan_url).await;
+        let r = c
+            .post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body))],
+            )
+            .await;
+        assert!(r.body.contains("本人の同意がありません"));
+        c.get(&format!("/persons/{a}")).await;
+        c.post(
+            &format!("/persons/{a}/consent"),
+            &[
+                ("status", "given"),
+                ("scope", "fire_department"),
+                ("obtained_on", "2026-11-01"),
+                ("method", "written"),
+            ],
+        )
+        .await;
+        let page = c.get(&plan_url).await;
+        assert_eq!(
+            c.post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", &advance(&page.body))]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        let page = c.get(&plan_url).await;
+        assert!(
+            page.body.contains("<strong>作成完了</strong>"),
+            "{}",
+            page.body
+        );
+        for step in [
+            "開始 → 同意書・計画様式の送付",
+            "郵送しました",
+            "市町村による確認 完了 → 避難支援等関係者への提供",
+            "town-staff（潮見市）",
+        ] {
+            assert!(page.body.contains(step), "history lacks {step}");
+        }
+        // A stale advance is refused.
+        assert_eq!(
+            c.post(
+                &format!("/persons/{a}/workflow/advance"),
+                &[("version", "1")]
+            )
+            .await
+            .status,
+            StatusCode::CONFLICT
+        );
+
+        // イ: the consent gate, an obstacle with the guide's suggestion, the optional meeting.
+        let plan_i = format!("/persons/{i}/plan");
+        c.get(&plan_i).await;
+        c.post(&format!("/persons/{i}/workflow/start"), &[]).await;
+        let page = c.get(&plan_i).await;
+        assert!(page.body.contains("（イ）地域と作成"), "{}", page.body);
+        let r = c
+            .post(
+                &format!("/persons/{i}/workflow/advance"),
+                &[("version", &advance(&page.body))],
+            )
+            .await;
+        assert!(r.body.contains("本人の同意がありません"));
+        c.post(
+            &format!("/persons/{i}/workflow/obstacle"),
+            &[("obstacle", "no_consent"), ("note", "書面では伝わらない")],
+        )
+        .await;
+        let page = c.get(&plan_i).await;
+        assert!(
+            page.body.contains("同意が得られない") && page.body.contains("進め方を変えて説明する")
+        );
+        c.get(&format!("/persons/{i}")).await;
+        c.post(
+            &format!("/persons/{i}/consent"),
+            &[
+                ("status", "given"),
+                ("scope", "community_association"),
+                ("obtained_on", "2026-11-01"),
+                ("method", "oral"),
+            ],
+        )
+        .await;
+        let page = c.get(&plan_i).await;
+        c.post(
+            &format!("/persons/{i}/workflow/advance"),
+            &[("version", &advance(&page.body))],
+        )
+        .await;
+        let page = c.get(&plan_i).await;
+        let r = c
+            .post(
+                &format!("/persons/{i}/workflow/advance"),
+                &[("version", &advance(&page.body)), ("skip", "1")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "説明 cannot be skipped"
+        );
+        c.post(
+            &format!("/persons/{i}/workflow/advance"),
+            &[("version", &advance(&page.body))],
+        )
+        .await;
+        let page = c.get(&plan_i).await;
+        assert!(page.body.contains("調整会議</strong>"));
+        c.post(
+            &format!("/persons/{i}/workflow/advance"),
+            &[("version", &advance(&page.body)), ("skip", "1")],
+        )
+        .await;
+        assert!(
+            c.get(&plan_i)
+                .await
+                .body
+                .contains("地域・本人・家族による計画作成</strong>")
+        );
+    }
+);
+
+fn version_in_workflow(body: &str) -> String {
+    let start = body.find("/workflow/advance").unwrap();
+    version(&body[..start + body[start..].find("</form>").unwrap()])
+}
