@@ -473,3 +473,99 @@ mod tests {
         }
     }
 }
+
+/// Review (見直し) of a finished plan: yearly by default, sooner when something changed.
+pub mod review {
+    use chrono::{Days, NaiveDate};
+
+    /// Days between reviews unless the municipality sets otherwise.
+    pub const DEFAULT_INTERVAL_DAYS: u32 = 365;
+    /// A review within this many days is "due soon".
+    pub const SOON_DAYS: u32 = 30;
+
+    /// The next review date after a review (or completion) on `on`.
+    pub fn next_due(on: NaiveDate, interval_days: u32) -> NaiveDate {
+        on.checked_add_days(Days::new(u64::from(interval_days.max(1))))
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum ReviewState {
+        /// 期限切れ
+        Overdue,
+        /// 状況の変化あり (a change of condition, supporter or address)
+        Changed,
+        /// 期限間近
+        DueSoon,
+        Current,
+    }
+
+    impl ReviewState {
+        pub fn label(self) -> &'static str {
+            match self {
+                ReviewState::Overdue => "見直し期限切れ",
+                ReviewState::Changed => "状況の変化あり",
+                ReviewState::DueSoon => "見直し期限間近",
+                ReviewState::Current => "",
+            }
+        }
+    }
+
+    /// Overdue wins over a change, which wins over "due soon".
+    pub fn state(due: Option<NaiveDate>, changed: bool, today: NaiveDate) -> ReviewState {
+        match due {
+            Some(d) if d < today => ReviewState::Overdue,
+            _ if changed => ReviewState::Changed,
+            Some(d) if d <= next_due(today, SOON_DAYS) => ReviewState::DueSoon,
+            _ => ReviewState::Current,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+            NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+        }
+
+        #[test]
+        fn yearly_by_default_and_states_in_order() {
+            assert_eq!(
+                next_due(d(2026, 1, 10), DEFAULT_INTERVAL_DAYS),
+                d(2027, 1, 10)
+            );
+            let today = d(2026, 11, 23);
+            assert_eq!(
+                state(Some(d(2026, 11, 22)), false, today),
+                ReviewState::Overdue
+            );
+            assert_eq!(
+                state(Some(d(2026, 11, 22)), true, today),
+                ReviewState::Overdue
+            );
+            assert_eq!(
+                state(Some(d(2027, 6, 1)), true, today),
+                ReviewState::Changed
+            );
+            assert_eq!(
+                state(Some(d(2026, 12, 20)), false, today),
+                ReviewState::DueSoon
+            );
+            assert_eq!(
+                state(Some(d(2027, 6, 1)), false, today),
+                ReviewState::Current
+            );
+            assert_eq!(state(None, false, today), ReviewState::Current);
+        }
+
+        proptest! {
+            #[test]
+            fn a_fresh_review_is_current(days in 0u64..20_000, interval in 31u32..2000) {
+                let on = d(1990, 1, 1) + Days::new(days);
+                prop_assert_eq!(state(Some(next_due(on, interval)), false, on), ReviewState::Current);
+            }
+        }
+    }
+}

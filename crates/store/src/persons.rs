@@ -536,6 +536,9 @@ pub(crate) async fn write_update(
             .unwrap_or(expected_version);
         return Err(StoreError::Conflict { current });
     }
+    if before.address != d.address || before.address_extra != d.address_extra {
+        crate::workflows::mark_for_review(tx, PersonId(m.id), "住所の変更").await?;
+    }
     tx.record(
         Entry::new(AuditAction::PersonUpdated, "person", m.id)
             .owner(m.municipality_id)

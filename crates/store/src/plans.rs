@@ -89,6 +89,12 @@ pub async fn save(
     let before: Option<EvacuationPlan> = current
         .as_ref()
         .and_then(|c| serde_json::from_str(&c.content).ok());
+    if before
+        .as_ref()
+        .is_some_and(|b| b.supporters != plan.supporters)
+    {
+        crate::workflows::mark_for_review(tx, id, "避難支援者の変更").await?;
+    }
     let t = now();
     let row = evacuation_plan::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),

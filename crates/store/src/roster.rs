@@ -108,6 +108,7 @@ async fn set_unchecked(
             if &old == entry {
                 return Ok(false);
             }
+            crate::workflows::mark_for_review(tx, id, "心身の状況・世帯の変化").await?;
             roster_entry::Entity::update_many()
                 .col_expr(roster_entry::Column::Entry, Expr::value(encode(entry)?))
                 .col_expr(roster_entry::Column::Version, Expr::value(m.version + 1))

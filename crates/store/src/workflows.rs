@@ -15,7 +15,7 @@ use tsunagi_domain::consent::ConsentStatus;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::plan::{EvacuationPlan, PlanHazard};
 use tsunagi_domain::triage::Approach;
-use tsunagi_domain::workflow::{self, Blocked, Obstacle, Progress, Step};
+use tsunagi_domain::workflow::{self, Blocked, Obstacle, Progress, Step, review};
 use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
 
 #[derive(Clone, Debug, Serialize)]
@@ -37,6 +37,8 @@ pub struct Workflow {
     pub due_date: Option<NaiveDate>,
     pub obstacle: Option<Obstacle>,
     pub version: i32,
+    pub review_due: Option<NaiveDate>,
+    pub review_reason: Option<String>,
     pub events: Vec<WorkflowEvent>,
 }
 
@@ -79,6 +81,8 @@ async fn load(tx: &AuditedTx, id: PersonId) -> Result<Option<Workflow>, StoreErr
         due_date: m.due_date,
         obstacle: m.obstacle.as_deref().and_then(Obstacle::parse),
         version: m.version,
+        review_due: m.review_due,
+        review_reason: m.review_reason,
         events,
     }))
 }
@@ -189,6 +193,8 @@ pub async fn start(
         obstacle: Set(None),
         version: Set(1),
         updated_at: Set(now()),
+        review_due: Set(None),
+        review_reason: Set(None),
     })
     .exec(tx.conn())
     .await?;
@@ -233,6 +239,15 @@ async fn progress(tx: &AuditedTx, id: PersonId) -> Result<Progress, StoreError> 
     })
 }
 
+/// How a step is finished: the version the user saw, skip or not, a note, and today (JST) for
+/// the first review date when the plan is done.
+pub struct Advance {
+    pub expected_version: i32,
+    pub skip: bool,
+    pub note: Option<String>,
+    pub today: NaiveDate,
+}
+
 /// Finishes the current step (or skips an optional one). The owning municipality, or an
 /// organisation that may write the record, records it; `expected_version` guards against two
 /// people moving the same workflow.
@@ -241,10 +256,14 @@ pub async fn advance(
     actor: &Actor,
     org_name: &str,
     id: PersonId,
-    expected_version: i32,
-    skip: bool,
-    note: Option<String>,
+    a: Advance,
 ) -> Result<Workflow, StoreError> {
+    let Advance {
+        expected_version,
+        skip,
+        note,
+        today,
+    } = a;
     let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -257,7 +276,13 @@ pub async fn advance(
     }
     let next =
         workflow::advance(w.approach, w.step, progress(tx, id).await?, skip).map_err(blocked)?;
+    let review_due =
+        (next == Step::Done).then(|| review::next_due(today, review::DEFAULT_INTERVAL_DAYS));
     plan_workflow::Entity::update_many()
+        .col_expr(
+            plan_workflow::Column::ReviewDue,
+            Expr::value(review_due.or(w.review_due)),
+        )
         .col_expr(plan_workflow::Column::Step, Expr::value(next.code()))
         .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
         .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
@@ -386,4 +411,155 @@ pub async fn set_obstacle(
     )
     .await?;
     load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Marks a finished plan for review because something it relies on changed. No-op when the
+/// person has no finished plan.
+pub(crate) async fn mark_for_review(
+    tx: &AuditedTx,
+    id: PersonId,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let Some(w) = plan_workflow::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?
+    else {
+        return Ok(());
+    };
+    if w.step != Step::Done.code() {
+        return Ok(());
+    }
+    let mut reasons: Vec<String> = w
+        .review_reason
+        .map(|r| r.split('、').map(str::to_owned).collect())
+        .unwrap_or_default();
+    if !reasons.iter().any(|r| r == reason) {
+        reasons.push(reason.to_owned());
+    }
+    plan_workflow::Entity::update_many()
+        .col_expr(
+            plan_workflow::Column::ReviewReason,
+            Expr::value(Some(reasons.join("、"))),
+        )
+        .filter(plan_workflow::Column::PersonId.eq(id.0))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Records a review of a finished plan: the next review a year on, changes cleared.
+pub async fn reviewed(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org_name: &str,
+    id: PersonId,
+    today: NaiveDate,
+    note: Option<String>,
+) -> Result<Workflow, StoreError> {
+    let owner = owner_only(tx, actor, id).await?;
+    let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if w.step != Step::Done {
+        return Err(blocked(Blocked::NotInWorkflow));
+    }
+    plan_workflow::Entity::update_many()
+        .col_expr(
+            plan_workflow::Column::ReviewDue,
+            Expr::value(Some(review::next_due(today, review::DEFAULT_INTERVAL_DAYS))),
+        )
+        .col_expr(
+            plan_workflow::Column::ReviewReason,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
+        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
+        .filter(plan_workflow::Column::PersonId.eq(id.0))
+        .exec(tx.conn())
+        .await?;
+    event(
+        tx,
+        Change {
+            actor,
+            org_name,
+            id,
+            owner,
+        },
+        "reviewed",
+        None,
+        None,
+        note,
+    )
+    .await?;
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// A line of the review list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewLine {
+    pub person: crate::persons::PersonSummary,
+    pub assignee: Option<String>,
+    pub assignee_organisation_id: Option<OrganisationId>,
+    pub review_due: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub state: String,
+}
+
+/// Finished plans of the actor's municipality that are overdue, changed, or due within 30
+/// days of `today`, most urgent first, then by assignee.
+pub async fn reviews(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<Vec<ReviewLine>, StoreError> {
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    let owner = actor.organisation_id;
+    let rows = plan_workflow::Entity::find()
+        .filter(plan_workflow::Column::Step.eq(Step::Done.code()))
+        .filter(
+            plan_workflow::Column::PersonId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(crate::entity::person::Column::Id)
+                    .from(crate::entity::person::Entity)
+                    .and_where(crate::entity::person::Column::MunicipalityId.eq(owner.0))
+                    .to_owned(),
+            ),
+        )
+        .all(tx.conn())
+        .await?;
+    let mut out = Vec::new();
+    for w in rows {
+        let st = review::state(w.review_due, w.review_reason.is_some(), today);
+        if st == review::ReviewState::Current {
+            continue;
+        }
+        let Some(p) = crate::entity::person::Entity::find_by_id(w.person_id)
+            .one(tx.conn())
+            .await?
+        else {
+            continue;
+        };
+        out.push((
+            st,
+            ReviewLine {
+                person: crate::persons::summary(&p)?,
+                assignee: w.assignee,
+                assignee_organisation_id: w.assignee_organisation_id.map(OrganisationId),
+                review_due: w.review_due,
+                reason: w.review_reason,
+                state: st.label().to_owned(),
+            },
+        ));
+    }
+    out.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.assignee.cmp(&b.1.assignee))
+            .then(a.1.review_due.cmp(&b.1.review_due))
+    });
+    tx.record(
+        Entry::new(AuditAction::PersonSearched, "review", "")
+            .owner(owner)
+            .detail(serde_json::json!({"reviews": out.len()})),
+    );
+    Ok(out.into_iter().map(|(_, l)| l).collect())
 }

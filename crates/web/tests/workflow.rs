@@ -196,6 +196,43 @@ db_test!(
         ] {
             assert!(page.body.contains(step), "history lacks {step}");
         }
+        assert!(
+            page.body.contains("次の見直し"),
+            "a finished plan has a review date"
+        );
+        // Moving house marks the plan for review; recording the review clears it.
+        assert!(!c.get("/roster/reviews").await.body.contains("西岡"));
+        let edit = c.get(&format!("/persons/{a}/edit")).await;
+        let v = version(&edit.body);
+        let r = c
+            .post(
+                &format!("/persons/{a}"),
+                &[
+                    ("name", "西岡　清"),
+                    ("name_kana", "ニシオカ キヨシ"),
+                    ("birth_date", "S7.1.1"),
+                    ("sex", "male"),
+                    ("address", "潮見市旭町9"),
+                    ("resident_no", "1004"),
+                    ("version", &v),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let list = c.get("/roster/reviews").await;
+        assert!(
+            list.body.contains("西岡") && list.body.contains("住所の変更"),
+            "{}",
+            list.body
+        );
+        let page = c.get(&plan_url).await;
+        assert!(page.body.contains("状況の変化あり: 住所の変更"));
+        c.post(
+            &format!("/persons/{a}/workflow/reviewed"),
+            &[("note", "新住所で避難先を確認")],
+        )
+        .await;
+        assert!(!c.get("/roster/reviews").await.body.contains("西岡"));
         // A stale advance is refused.
         assert_eq!(
             c.post(

@@ -13,6 +13,11 @@ pub struct Model {
     pub obstacle: Option<String>,
     pub version: i32,
     pub updated_at: DateTimeUtc,
+    /// Next review (見直し) date, set when the plan is finished or reviewed.
+    pub review_due: Option<Date>,
+    /// What changed since the last review (address, condition, supporters).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub review_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261123_000003_triage;
 mod m20261123_000004_consent_details;
 mod m20261123_000005_plans;
 mod m20261123_000006_workflows;
+mod m20261123_000007_review;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_consent_details::Migration),
             Box::new(m20261123_000005_plans::Migration),
             Box::new(m20261123_000006_workflows::Migration),
+            Box::new(m20261123_000007_review::Migration),
         ]
     }
 }

@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/workflow/advance", post(workflow::advance))
         .route("/persons/{id}/workflow/assign", post(workflow::assign))
         .route("/persons/{id}/workflow/obstacle", post(workflow::obstacle))
+        .route("/persons/{id}/workflow/reviewed", post(workflow::reviewed))
+        .route("/roster/reviews", get(workflow::reviews))
         .route("/persons/{id}/shares", post(sharing::add_share))
         .route(
             "/persons/{id}/shares/{org}/remove",

@@ -36,6 +36,8 @@ pub struct WorkflowView {
     pub assignee: String,
     pub due: String,
     pub obstacle: Option<(&'static str, &'static str)>,
+    pub review_due: String,
+    pub review_reason: String,
     pub steps: Vec<StepView>,
     pub events: Vec<EventView>,
 }
@@ -65,6 +67,11 @@ impl WorkflowView {
                 .map(tsunagi_domain::wareki::format_both)
                 .unwrap_or_default(),
             obstacle: w.obstacle.map(|o| (o.label(), o.suggestion())),
+            review_due: w
+                .review_due
+                .map(tsunagi_domain::wareki::format_both)
+                .unwrap_or_default(),
+            review_reason: w.review_reason.clone().unwrap_or_default(),
             steps: order
                 .iter()
                 .enumerate()
@@ -97,6 +104,7 @@ impl WorkflowView {
                         }
                         ("assigned", _, _) => "担当の割当".to_owned(),
                         ("obstacle", _, _) => "課題".to_owned(),
+                        ("reviewed", _, _) => "見直し".to_owned(),
                         (other, _, _) => other.to_owned(),
                     },
                     note: e.note.clone().unwrap_or_default(),
@@ -151,14 +159,18 @@ pub async fn advance(
         .map_err(|_| AppError::BadRequest("版番号がありません".into()))?;
     let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
     let mut tx = state.store.begin(user.audit()).await?;
+    let a = workflows::Advance {
+        expected_version: version,
+        skip: !f.skip.is_empty(),
+        note,
+        today: super::today(),
+    };
     workflows::advance(
         &mut tx,
         &user.actor,
         &user.membership.organisation.name,
         id,
-        version,
-        !f.skip.is_empty(),
-        note,
+        a,
     )
     .await?;
     tx.commit().await?;
@@ -242,4 +254,77 @@ pub async fn obstacle(
     .await?;
     tx.commit().await?;
     Ok(back(id))
+}
+
+pub async fn reviewed(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<ObstacleForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
+    let mut tx = state.store.begin(user.audit()).await?;
+    workflows::reviewed(
+        &mut tx,
+        &user.actor,
+        &user.membership.organisation.name,
+        id,
+        super::today(),
+        note,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+struct ReviewRow {
+    id: String,
+    name: String,
+    assignee: String,
+    due: String,
+    state: String,
+    reason: String,
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "reviews.html")]
+struct ReviewsPage {
+    chrome: super::Chrome,
+    rows: Vec<ReviewRow>,
+}
+
+pub async fn reviews(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let lines = workflows::reviews(&mut tx, &user.actor, super::today()).await?;
+    tx.commit().await?;
+    let orgs = state.store.organisations().await?;
+    let rows = lines
+        .into_iter()
+        .map(|l| ReviewRow {
+            id: l.person.id.to_string(),
+            name: l.person.name,
+            assignee: [
+                l.assignee_organisation_id
+                    .and_then(|o| orgs.iter().find(|x| x.id == o).map(|x| x.name.clone()))
+                    .unwrap_or_default(),
+                l.assignee.unwrap_or_default(),
+            ]
+            .join(" ")
+            .trim()
+            .to_owned(),
+            due: l
+                .review_due
+                .map(tsunagi_domain::wareki::format_both)
+                .unwrap_or_default(),
+            state: l.state,
+            reason: l.reason.unwrap_or_default(),
+        })
+        .collect();
+    Ok(ReviewsPage {
+        chrome: super::Chrome::new(&user, "roster_list"),
+        rows,
+    }
+    .into_response())
 }
