@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod paging;
 pub mod person;
 pub mod plan;
+pub mod progress;
 pub mod role;
 pub mod roster;
 pub mod text;

@@ -18,6 +18,7 @@ pub mod migration;
 pub mod organisations;
 pub mod persons;
 pub mod plans;
+pub mod progress;
 pub mod roster;
 pub mod sessions;
 pub mod testing;

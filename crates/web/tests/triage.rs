@@ -184,6 +184,27 @@ db_test!(
             "only the override is still イ: 岡林 is now 低 under the stricter policy"
         );
 
+        // Progress: the whole municipality and per area, on screen and as .xlsx.
+        let p = c.get("/roster/progress").await;
+        assert_eq!(p.status, StatusCode::OK);
+        for cell in [
+            "名簿登載者",
+            "全体",
+            "本町",
+            "山手町",
+            "港町",
+            "優先度判定済み",
+            "100.0%",
+            "手順 未着手",
+        ] {
+            assert!(p.body.contains(cell), "progress lacks {cell}");
+        }
+        let x = c.get("/roster/progress.xlsx").await;
+        assert_eq!(
+            x.headers.get("content-type").unwrap(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert!(x.body.starts_with("PK"), "an .xlsx is a zip");
         // Organisations other than the municipality cannot triage.
         let npo = token_for(&app, "npo-staff").await;
         assert_eq!(

@@ -7,6 +7,7 @@ pub(crate) use audit::audit_filter;
 mod login;
 mod persons;
 mod plan;
+mod progress;
 mod roster;
 mod sharing;
 mod tokens;
@@ -54,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/workflow/obstacle", post(workflow::obstacle))
         .route("/persons/{id}/workflow/reviewed", post(workflow::reviewed))
         .route("/roster/reviews", get(workflow::reviews))
+        .route("/roster/progress", get(progress::page))
+        .route("/roster/progress.xlsx", get(progress::xlsx))
         .route("/persons/{id}/shares", post(sharing::add_share))
         .route(
             "/persons/{id}/shares/{org}/remove",
