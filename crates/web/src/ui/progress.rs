@@ -34,11 +34,14 @@ async fn summary(state: &AppState, user: &CurrentUser) -> Result<Summary, UiErro
     Ok(summarise(&rows))
 }
 
+/// How to read one measure from an area's counts.
+type Measure = Box<dyn Fn(&Counts) -> u64>;
+
 /// The table: every measure, for the total and each area.
 fn table(s: &Summary) -> (Vec<String>, Vec<Line>) {
     let mut cols: Vec<(&str, &Counts)> = vec![("全体", &s.total)];
     cols.extend(s.areas.iter().map(|(a, c)| (a.as_str(), c)));
-    let mut keys: Vec<(String, Box<dyn Fn(&Counts) -> u64>)> = vec![
+    let mut keys: Vec<(String, Measure)> = vec![
         ("名簿登載者".into(), Box::new(|c: &Counts| c.roster)),
         ("優先度判定済み".into(), Box::new(|c: &Counts| c.triaged)),
     ];
