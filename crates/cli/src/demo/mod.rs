@@ -277,8 +277,67 @@ async fn create_residents(
         "Roster: {} people triaged {:?} {:?}",
         s.triaged, s.by_priority, s.by_approach
     );
+    start_workflows(store, staff).await?;
     let _ = orgs.city.id;
     Ok(residents.len())
+}
+
+/// Starts plan workflows for the high-priority part of the roster, and writes a first plan for
+/// some of them, so the screens show work in progress.
+async fn start_workflows(store: &Store, staff: &Actor) -> Result<()> {
+    use tsunagi_domain::plan::{
+        Destination, EmergencyContact, EvacuationPlan, PlanHazard, Supporter,
+    };
+    use tsunagi_domain::triage::{Approach, Priority};
+    let mut tx = store.begin(AuditContext::system("demo")).await?;
+    let (lines, _) = tsunagi_store::triage::roster_list(
+        &mut tx,
+        staff,
+        &tsunagi_domain::disaster::DisasterState::normal(),
+        &tsunagi_store::triage::RosterFilter {
+            priority: Some(Priority::High),
+            approach: None,
+        },
+        tsunagi_domain::paging::Page::new(Some(1), Some(200)),
+    )
+    .await?;
+    let mut started = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if l.triage
+            .as_ref()
+            .is_none_or(|t| t.result.approach == Approach::SelfPreparedness)
+        {
+            continue;
+        }
+        tsunagi_store::workflows::start(&mut tx, staff, names::CITY, l.person.id).await?;
+        started += 1;
+        if i % 4 == 0 {
+            let plan = EvacuationPlan {
+                supporters: vec![Supporter {
+                    name: "近所の方（自主防災会）".into(),
+                    address: "潮見市本町一丁目".into(),
+                    phone: "0889-22-0000".into(),
+                    relationship: "近所".into(),
+                }],
+                destinations: vec![Destination {
+                    hazard: PlanHazard::Flood,
+                    place: "潮見市立潮見小学校".into(),
+                    route: "県道を北へ約300m、歩道橋を渡る".into(),
+                }],
+                timing: "警戒レベル3 高齢者等避難が出たら".into(),
+                emergency_contacts: vec![EmergencyContact {
+                    name: "長男".into(),
+                    relationship: "子".into(),
+                    phone: "090-0000-0000".into(),
+                }],
+                ..Default::default()
+            };
+            tsunagi_store::plans::save(&mut tx, staff, names::CITY, l.person.id, 0, plan).await?;
+        }
+    }
+    tx.commit().await?;
+    println!("Plans: {started} workflows started for high-priority people");
+    Ok(())
 }
 
 fn demo_url(db: Option<String>) -> Result<String> {
