@@ -241,3 +241,152 @@ db_test!(
         c.close().await.unwrap();
     }
 );
+
+async fn click(c: &Client, xpath: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{xpath}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let e = c.wait().for_element(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+const ADVANCE: &str = "//form[contains(@action,'/workflow/advance')]//button[@class='primary']";
+
+db_test!(
+    staff_walk_approach_a_from_forms_to_a_shared_plan,
+    |store: Store| async move {
+        use std::collections::HashMap;
+        use tsunagi_import::Encoding;
+        use tsunagi_store::AuditContext;
+        use tsunagi_web::roster_import::{ImportOptions, import_roster};
+        let app = app(store.clone()).await;
+        let staff = app.f.town_staff.clone();
+        let csv = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,家族の支援,洪水\n1004,西岡　清,ニシオカ キヨシ,S7.1.1,1,潮見市港町4,1,1,1\n";
+        let opts = ImportOptions {
+            encoding: Encoding::Auto,
+            mapping: HashMap::new(),
+            dry_run: false,
+            only_valid: false,
+        };
+        import_roster(
+            &store,
+            &staff,
+            AuditContext::for_actor(&staff, None),
+            "r.csv",
+            csv.as_bytes(),
+            &opts,
+        )
+        .await
+        .unwrap();
+        let base = serve(app.router.clone()).await;
+        let (_driver, c) = start_browser().await;
+        login(&c, &base, "town-staff").await;
+
+        click(&c, "//a[.='要支援者名簿']").await;
+        click(&c, "//button[.='名簿全体の優先度を判定']").await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//p[@role='status' and contains(., '1人を判定しました')]",
+            ))
+            .await
+            .unwrap();
+        click(&c, "//a[.='西岡　清']").await;
+        click(&c, "//a[.='個別避難計画']").await;
+        click(&c, "//button[.='判定した進め方で手順を開始']").await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//strong[@id='wf-current' and .='同意書・計画様式の送付']",
+            ))
+            .await
+            .unwrap();
+        click(&c, ADVANCE).await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//strong[@id='wf-current' and .='本人・家族による計画作成']",
+            ))
+            .await
+            .unwrap();
+
+        // The family's plan, typed in as returned.
+        for (id, text) in [
+            ("s0_name", "長男 西岡一郎"),
+            ("s0_address", "高知市本町1-1"),
+            ("s0_phone", "090-1111-2222"),
+            ("d_flood_place", "潮見市立潮見小学校"),
+            ("d_flood_route", "県道を北へ300m"),
+            ("timing", "警戒レベル3 高齢者等避難"),
+            ("c0_name", "西岡一郎"),
+            ("c0_phone", "090-1111-2222"),
+        ] {
+            type_into(&c, id, text).await;
+        }
+        click(&c, "//button[.='新しい版として保存']").await;
+        c.wait()
+            .for_element(Locator::Id("plan-complete"))
+            .await
+            .unwrap();
+        click(&c, ADVANCE).await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//strong[@id='wf-current' and .='市町村による確認']",
+            ))
+            .await
+            .unwrap();
+        click(&c, ADVANCE).await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//strong[@id='wf-current' and .='避難支援等関係者への提供']",
+            ))
+            .await
+            .unwrap();
+
+        // Sharing needs consent: record it on the person's page.
+        click(&c, ADVANCE).await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//p[@role='alert' and contains(., '本人の同意がありません')]",
+            ))
+            .await
+            .unwrap();
+        c.back().await.unwrap();
+        click(&c, "//a[contains(., 'さんの記録へ')]").await;
+        click(
+            &c,
+            "//select[@id='consent-status-select']/option[@value='given']",
+        )
+        .await;
+        click(&c, "//input[@name='scope' and @value='fire_department']").await;
+        type_into(&c, "obtained_on", "令和8年11月1日").await;
+        click(&c, "//select[@id='method']/option[@value='written']").await;
+        click(&c, "//button[.='同意を記録']").await;
+        c.wait()
+            .for_element(Locator::XPath(
+                "//dd[@id='consent-status' and contains(., '同意')]",
+            ))
+            .await
+            .unwrap();
+        click(&c, "//a[.='個別避難計画']").await;
+        click(&c, ADVANCE).await;
+        c.wait()
+            .for_element(Locator::XPath("//strong[.='作成完了']"))
+            .await
+            .unwrap();
+        let text = body_text(&c).await;
+        assert!(
+            text.contains("次の見直し")
+                && text.contains("避難支援等関係者への提供 完了 → 作成完了"),
+            "{text}"
+        );
+        shot(&c, "plan-done").await;
+        c.close().await.unwrap();
+    }
+);
