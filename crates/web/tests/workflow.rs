@@ -320,3 +320,107 @@ fn version_in_workflow(body: &str) -> String {
     let start = body.find("/workflow/advance").unwrap();
     version(&body[..start + body[start..].find("</form>").unwrap()])
 }
+
+db_test!(the_workflow_over_the_api, |store: Store| async move {
+    let app = app(store.clone()).await;
+    let staff = app.f.town_staff.clone();
+    let opts = ImportOptions {
+        encoding: Encoding::Auto,
+        mapping: HashMap::new(),
+        dry_run: false,
+        only_valid: false,
+    };
+    import_roster(
+        &store,
+        &staff,
+        AuditContext::for_actor(&staff, None),
+        "r.csv",
+        ROSTER.as_bytes(),
+        &opts,
+    )
+    .await
+    .unwrap();
+    let t = token_for(&app, "town-staff").await;
+    let url = |id: &str, rest: &str| format!("/api/v1/persons/{id}/workflow{rest}");
+    let roster = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
+        .await
+        .json();
+    let id = roster["items"][0]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = api(&app, Method::POST, &url(&id, ""), Some(&t), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "triage first");
+    api(&app, Method::POST, "/api/v1/roster/triage", Some(&t), None).await;
+    let w = api(&app, Method::POST, &url(&id, ""), Some(&t), None)
+        .await
+        .json();
+    assert_eq!(w["version"], 1);
+    assert_eq!(
+        api(&app, Method::POST, &url(&id, ""), Some(&t), None)
+            .await
+            .status,
+        StatusCode::CONFLICT,
+        "started once"
+    );
+    let r = api(
+        &app,
+        Method::POST,
+        &url(&id, "/obstacle"),
+        Some(&t),
+        Some(r#"{"obstacle":"no_supporter","note":null}"#.into()),
+    )
+    .await
+    .json();
+    assert!(r["suggestion"].as_str().unwrap().contains("法的な避難義務"));
+    let stale = api(
+        &app,
+        Method::POST,
+        &url(&id, "/advance"),
+        Some(&t),
+        Some(r#"{"version":1}"#.into()),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let v = r["version"].as_i64().unwrap();
+    let r = api(
+        &app,
+        Method::POST,
+        &url(&id, "/advance"),
+        Some(&t),
+        Some(format!(r#"{{"version":{v},"note":"API"}}"#)),
+    )
+    .await;
+    assert!(
+        r.status == StatusCode::OK || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.body
+    );
+    let got = api(&app, Method::GET, &url(&id, ""), Some(&t), None)
+        .await
+        .json();
+    assert!(got["events"].as_array().unwrap().len() >= 2);
+    let progress = api(&app, Method::GET, "/api/v1/roster/progress", Some(&t), None)
+        .await
+        .json();
+    assert_eq!(progress["total"]["roster"], 2);
+    let npo = token_for(&app, "npo-staff").await;
+    assert_eq!(
+        api(&app, Method::GET, &url(&id, ""), Some(&npo), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api(
+            &app,
+            Method::GET,
+            "/api/v1/roster/progress",
+            Some(&npo),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+});

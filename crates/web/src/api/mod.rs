@@ -12,6 +12,7 @@ mod roster;
 mod sharing;
 mod tokens;
 mod users;
+mod workflow;
 
 use crate::AppState;
 use axum::Json;
@@ -64,6 +65,12 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))
         .routes(routes!(plans::history, plans::save))
+        .routes(routes!(workflow::get, workflow::start))
+        .routes(routes!(workflow::advance))
+        .routes(routes!(workflow::assign))
+        .routes(routes!(workflow::obstacle))
+        .routes(routes!(workflow::review))
+        .routes(routes!(workflow::progress))
         .routes(routes!(sharing::list_shares, sharing::add_share))
         .routes(routes!(sharing::remove_share))
         .merge(

@@ -1,0 +1,251 @@
+use super::extract::{ApiJson, ApiPath};
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::PersonId;
+use tsunagi_domain::triage::Approach;
+use tsunagi_domain::workflow::{Obstacle, Step};
+use tsunagi_store::workflows::{self, Workflow};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkflowEventDto {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub event: String,
+    pub from_step: Option<Step>,
+    pub to_step: Option<Step>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkflowDto {
+    pub approach: Approach,
+    pub step: Step,
+    /// Who carries the current step out.
+    pub step_actor: String,
+    pub assignee_organisation_id: Option<Uuid>,
+    pub assignee: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub obstacle: Option<Obstacle>,
+    /// The guide's suggested next step for the obstacle.
+    pub suggestion: Option<String>,
+    /// Send back with `advance`.
+    pub version: i32,
+    pub review_due: Option<NaiveDate>,
+    pub review_reason: Option<String>,
+    pub events: Vec<WorkflowEventDto>,
+}
+
+impl From<Workflow> for WorkflowDto {
+    fn from(w: Workflow) -> Self {
+        Self {
+            approach: w.approach,
+            step: w.step,
+            step_actor: w.step.actor().label().to_owned(),
+            assignee_organisation_id: w.assignee_organisation_id.map(|o| o.0),
+            assignee: w.assignee,
+            due_date: w.due_date,
+            obstacle: w.obstacle,
+            suggestion: w.obstacle.map(|o| o.suggestion().to_owned()),
+            version: w.version,
+            review_due: w.review_due,
+            review_reason: w.review_reason,
+            events: w
+                .events
+                .into_iter()
+                .map(|e| WorkflowEventDto {
+                    at: e.at,
+                    actor: e.actor,
+                    event: e.event,
+                    from_step: e.from_step,
+                    to_step: e.to_step,
+                    note: e.note,
+                })
+                .collect(),
+        }
+    }
+}
+
+async fn org_name(state: &AppState, user: &ApiUser) -> Result<String, AppError> {
+    Ok(state
+        .store
+        .organisation(user.actor.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
+/// The plan workflow of a person (404 if not started or not visible).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/workflow", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let w = workflows::get(&mut tx, &user.actor, PersonId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+/// Starts the workflow with the approach of the person's triage.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/workflow", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn start(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let name = org_name(&state, &user).await?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let w = workflows::start(&mut tx, &user.actor, &name, PersonId(id)).await?;
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AdvanceDto {
+    pub version: i32,
+    #[serde(default)]
+    pub skip: bool,
+    pub note: Option<String>,
+}
+
+/// Finishes the current step (or skips 調整会議). Refused with 422 and the reason when the step
+/// lacks what it needs (consent, a written or complete plan), 409 on a stale version.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/workflow/advance", tag = "plans", params(("id" = Uuid, Path)), request_body = AdvanceDto,
+    responses((status = 200, body = WorkflowDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn advance(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(a): ApiJson<AdvanceDto>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let name = org_name(&state, &user).await?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let adv = workflows::Advance {
+        expected_version: a.version,
+        skip: a.skip,
+        note: a.note,
+        today: crate::ui::today(),
+    };
+    let w = workflows::advance(&mut tx, &user.actor, &name, PersonId(id), adv).await?;
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignDto {
+    pub organisation_id: Uuid,
+    pub assignee: Option<String>,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// Assigns the work to an organisation of the municipality (sharing the record with it).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/workflow/assign", tag = "plans", params(("id" = Uuid, Path)), request_body = AssignDto,
+    responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(a): ApiJson<AssignDto>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let name = org_name(&state, &user).await?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let w = workflows::assign(
+        &mut tx,
+        &user.actor,
+        &name,
+        PersonId(id),
+        tsunagi_domain::OrganisationId(a.organisation_id),
+        a.assignee,
+        a.due_date,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ObstacleDto {
+    /// `null` clears it
+    pub obstacle: Option<Obstacle>,
+    pub note: Option<String>,
+}
+
+/// Records (or clears) one of the guide's obstacles.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/workflow/obstacle", tag = "plans", params(("id" = Uuid, Path)), request_body = ObstacleDto,
+    responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody)))]
+pub async fn obstacle(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(o): ApiJson<ObstacleDto>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let name = org_name(&state, &user).await?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let w = workflows::set_obstacle(
+        &mut tx,
+        &user.actor,
+        &name,
+        PersonId(id),
+        o.obstacle,
+        o.note,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewDto {
+    pub note: Option<String>,
+}
+
+/// Records a review of a finished plan; the next is due a year later.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/workflow/review", tag = "plans", params(("id" = Uuid, Path)), request_body = ReviewDto,
+    responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<ReviewDto>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let name = org_name(&state, &user).await?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let w = workflows::reviewed(
+        &mut tx,
+        &user.actor,
+        &name,
+        PersonId(id),
+        crate::ui::today(),
+        r.note,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(w.into()))
+}
+
+/// Progress counts of the roster and plans, for the municipality and per area.
+#[utoipa::path(get, path = "/api/v1/roster/progress", tag = "roster",
+    responses((status = 200, description = "counts: total and per area"), (status = 403, body = ErrorBody)))]
+pub async fn progress(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<tsunagi_domain::progress::Summary>, AppError> {
+    let name = org_name(&state, &user).await?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let rows =
+        tsunagi_store::progress::rows(&mut tx, &user.actor, &name, crate::ui::today()).await?;
+    tx.commit().await?;
+    Ok(Json(tsunagi_domain::progress::summarise(&rows)))
+}
