@@ -21,6 +21,7 @@ pub mod plans;
 pub mod progress;
 pub mod roster;
 pub mod sessions;
+pub mod sharing;
 pub mod testing;
 pub mod tokens;
 pub mod triage;
