@@ -231,6 +231,22 @@ pub(crate) async fn load_visible(
     Ok(person_access(actor, &f, disaster).map(|g| (m, f, g)))
 }
 
+impl crate::Store {
+    /// How many persons `actor` may see. A count names nobody, so it is not audited and takes
+    /// no lock.
+    pub async fn count_visible(
+        &self,
+        actor: &Actor,
+        disaster: &DisasterState,
+    ) -> Result<u64, StoreError> {
+        let scope = person_scope(actor, disaster);
+        Ok(person::Entity::find()
+            .filter(scope_condition(&scope))
+            .count(self.conn())
+            .await?)
+    }
+}
+
 /// Searches the persons `actor` may see by name, reading (any width, hiragana or katakana) or
 /// 宛名番号. An empty query lists everyone visible. Ordered by reading.
 pub async fn search(

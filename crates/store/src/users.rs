@@ -250,13 +250,12 @@ impl Store {
             }))
     }
 
-    pub async fn user_display_name(
-        &self,
-        id: UserId,
-    ) -> Result<Option<(String, String)>, StoreError> {
+    /// A live (not disabled) account's login and display name.
+    pub async fn active_user(&self, id: UserId) -> Result<Option<(String, String)>, StoreError> {
         Ok(user::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
+            .filter(|u| !u.disabled)
             .map(|u| (u.login, u.display_name)))
     }
 

@@ -26,21 +26,13 @@ pub(crate) async fn load_actor(
     user_id: UserId,
     membership_id: MembershipId,
 ) -> Result<Option<(Actor, Membership, String)>, AppError> {
-    let Some(account) = store.user_display_name(user_id).await? else {
+    let Some((login, display_name)) = store.active_user(user_id).await? else {
         return Ok(None);
     };
     let Some(membership) = store.membership(membership_id).await? else {
         return Ok(None);
     };
     if membership.user_id != user_id {
-        return Ok(None);
-    }
-    let (login, display_name) = account;
-    if store
-        .login_account(&login)
-        .await?
-        .is_none_or(|a| a.disabled)
-    {
         return Ok(None);
     }
     Ok(Some((membership.actor(&login), membership, display_name)))

@@ -152,6 +152,14 @@ impl IntoResponse for UiError {
 
 pub type UiResult<T> = Result<T, UiError>;
 
+/// The person id of a `/persons/{id}/…` path; a malformed id is an unknown record (404).
+pub(crate) fn path_person_id(
+    path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<tsunagi_domain::PersonId, UiError> {
+    let axum::extract::Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    raw.parse().map_err(|_| UiError(AppError::NotFound))
+}
+
 /// Is this an htmx request (so a fragment is wanted)?
 pub fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("HX-Request").is_some_and(|v| v == "true")
@@ -182,19 +190,16 @@ async fn home(
         }
         Err(e) => return Err(e),
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    let page = tsunagi_store::persons::search(
-        &mut tx,
-        &user.actor,
-        &tsunagi_domain::disaster::DisasterState::normal(),
-        "",
-        tsunagi_domain::paging::Page::new(Some(1), Some(1)),
-    )
-    .await?;
-    tx.commit().await?;
+    let visible_persons = state
+        .store
+        .count_visible(
+            &user.actor,
+            &tsunagi_domain::disaster::DisasterState::normal(),
+        )
+        .await?;
     Ok(HomePage {
         chrome: Chrome::new(&user, "home"),
-        visible_persons: page.total,
+        visible_persons,
     }
     .into_response())
 }

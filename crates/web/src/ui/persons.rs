@@ -1,5 +1,6 @@
 //! Person screens: search and list, detail, create and edit.
 
+use super::path_person_id as person_id;
 use super::views::{PersonRow, PersonView, page_numbers, today_jst};
 use super::{Chrome, UiError, UiResult, is_htmx};
 use crate::auth::CurrentUser;
@@ -13,7 +14,6 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
-use tsunagi_domain::PersonId;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::{PersonInput, Sex};
@@ -107,11 +107,6 @@ struct DetailPage {
 #[derive(Deserialize, Default)]
 pub struct DetailQuery {
     saved: Option<String>,
-}
-
-fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
-    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
-    raw.parse().map_err(|_| UiError(AppError::NotFound))
 }
 
 struct ShareRow {

@@ -1,6 +1,7 @@
 //! The individual evacuation plan screen: write a new version, see what is missing and every
 //! earlier version with its author.
 
+use super::path_person_id as person_id;
 use super::views::jst_minutes;
 use super::{Chrome, UiError, UiResult};
 use crate::auth::CurrentUser;
@@ -228,11 +229,6 @@ pub fn plan_from_pairs(pairs: &[(String, String)]) -> (EvacuationPlan, Option<i3
         agreed_at: get("agreed_at"),
     };
     (plan.normalised(), get("version").parse().ok())
-}
-
-fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
-    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
-    raw.parse().map_err(|_| UiError(AppError::NotFound))
 }
 
 async fn load(

@@ -1,5 +1,6 @@
 //! Consent (同意) and sharing (情報提供先) of one person's record, for the owning municipality.
 
+use super::path_person_id as person_id;
 use super::{UiError, UiResult};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
@@ -13,11 +14,6 @@ use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::{OrganisationId, PersonId};
 use tsunagi_store::persons;
-
-fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
-    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
-    raw.parse().map_err(|_| UiError(AppError::NotFound))
-}
 
 /// Reads the consent form (`scope` repeats, one per receiver kind).
 pub fn consent_from_pairs(pairs: &[(String, String)]) -> Result<ConsentRecord, AppError> {

@@ -1,7 +1,8 @@
 //! The plan workflow panel: current step and its actor, assignment, obstacles, history.
 
+use super::UiResult;
+use super::path_person_id as person_id;
 use super::views::jst_minutes;
-use super::{UiError, UiResult};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 use axum::Form;
@@ -112,11 +113,6 @@ impl WorkflowView {
                 .collect(),
         }
     }
-}
-
-fn person_id(path: Result<Path<String>, PathRejection>) -> Result<PersonId, UiError> {
-    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
-    raw.parse().map_err(|_| UiError(AppError::NotFound))
 }
 
 fn back(id: PersonId) -> Response {
@@ -256,11 +252,17 @@ pub async fn obstacle(
     Ok(back(id))
 }
 
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
 pub async fn reviewed(
     State(state): State<AppState>,
     user: CurrentUser,
     path: Result<Path<String>, PathRejection>,
-    form: Result<Form<ObstacleForm>, FormRejection>,
+    form: Result<Form<NoteForm>, FormRejection>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
     let Form(f) = form.map_err(AppError::from)?;
