@@ -38,7 +38,6 @@ pub struct DemoArgs {
 }
 
 struct Orgs {
-    city: Organisation,
     all: Vec<Organisation>,
 }
 
@@ -107,7 +106,7 @@ async fn create_orgs(store: &Store) -> Result<Orgs> {
         );
     }
     tx.commit().await?;
-    Ok(Orgs { city, all })
+    Ok(Orgs { all })
 }
 
 /// (login, display name, organisation, role)
@@ -278,7 +277,6 @@ async fn create_residents(
         s.triaged, s.by_priority, s.by_approach
     );
     start_workflows(store, staff).await?;
-    let _ = orgs.city.id;
     Ok(residents.len())
 }
 
