@@ -1,0 +1,30 @@
+//! Printable documents in Japanese, as PDF with the font embedded: the individual evacuation
+//! plan (個別避難計画書) and the consent and plan form pack mailed for approach ア
+//! (同意書・計画様式の送付).
+//!
+//! Documents are typst templates (`src/templates/*.typ`) filled from JSON: the data never
+//! becomes markup, so nothing a user typed can change the layout or reach a file. The crate
+//! is separate because typst is about half of a cold build; only the web and CLI crates
+//! depend on it.
+
+mod forms;
+mod plan_sheet;
+mod render;
+mod world;
+
+pub use forms::{FormPackLetter, form_pack_pdf};
+pub use plan_sheet::{PersonHeader, PlanSheet, plan_pdf};
+
+/// Why a document could not be produced. None of these is the user's fault: the data is
+/// already validated, so each one is a bug or a broken build, reported with typst's words.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("the embedded font could not be read")]
+    Font,
+    #[error("document data could not be serialised: {0}")]
+    Data(#[from] serde_json::Error),
+    #[error("document template failed: {0}")]
+    Template(String),
+    #[error("PDF export failed: {0}")]
+    Export(String),
+}

@@ -1,0 +1,189 @@
+//! Renders real documents and reads them back with poppler (`pdftotext`, `pdffonts`), as a
+//! person opening the PDF would: the text must be there, in Japanese, with the font embedded.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+use std::io::Write;
+use std::process::Command;
+
+use chrono::NaiveDate;
+use tsunagi_documents::{FormPackLetter, PersonHeader, PlanSheet, form_pack_pdf, plan_pdf};
+use tsunagi_domain::plan::{
+    Destination, EmergencyContact, EvacuationPlan, Needs, PlanHazard, Supporter,
+};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn person() -> PersonHeader {
+    PersonHeader {
+        name: "潮見 花子".into(),
+        kana: "シオミ ハナコ".into(),
+        birth_date: "昭和15年4月1日（1940年）".into(),
+        address: "潮見市本町3丁目9番地".into(),
+        phone: "0889-22-1234".into(),
+        area: "本町自治会".into(),
+    }
+}
+
+/// Writes the PDF to a file and runs a poppler tool over it.
+fn poppler(tool: &str, pdf: &[u8], name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("tsunagi-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(pdf))
+        .expect("write pdf");
+    let mut cmd = Command::new(tool);
+    if tool == "pdftotext" {
+        cmd.args(["-layout", path.to_str().expect("path"), "-"]);
+    } else {
+        cmd.arg(path.to_str().expect("path"));
+    }
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
+    assert!(out.status.success(), "{tool} failed: {out:?}");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn plan() -> EvacuationPlan {
+    EvacuationPlan {
+        supporters: vec![Supporter {
+            name: "山本 一郎".into(),
+            address: "潮見市本町3丁目10番地".into(),
+            phone: "0889-22-5678".into(),
+            relationship: "近所の方".into(),
+        }],
+        destinations: vec![Destination {
+            hazard: PlanHazard::Flood,
+            place: "潮見市立本町小学校".into(),
+            route: "県道を北へ、郵便局の角を左".into(),
+        }],
+        timing: "警戒レベル3 高齢者等避難が出たら".into(),
+        transport: "車いす（山本さんが押す）".into(),
+        needs: Needs {
+            medical_devices: "在宅酸素（予備ボンベ2本）".into(),
+            ..Needs::default()
+        },
+        emergency_contacts: vec![EmergencyContact {
+            name: "潮見 太郎".into(),
+            relationship: "長男".into(),
+            phone: "090-0000-1111".into(),
+        }],
+        // Typst markup characters must print as typed, never be interpreted.
+        notes_for_supporters: "玄関の鍵は #ポスト の中 *重要* $x$ [注] // 終わり".into(),
+        agreed_at: "令和8年11月1日 自宅訪問".into(),
+    }
+}
+
+#[test]
+fn plan_pdf_prints_the_person_hazards_destinations_in_japanese_with_the_font_embedded() {
+    let sheet = PlanSheet::new(
+        "潮見市",
+        person(),
+        &plan(),
+        &[PlanHazard::Flood, PlanHazard::Landslide],
+    )
+    .with_version(3, "潮見市 危機管理課 佐藤", "令和8年11月2日")
+    .with_status(
+        "高",
+        "ア（本人・家族）",
+        "同意あり（令和8年10月1日）",
+        vec!["要介護3".into()],
+    );
+    let pdf = plan_pdf(&sheet, today()).expect("plan pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+
+    let text = squash(&poppler("pdftotext", &pdf, "plan.pdf"));
+    for expected in [
+        "個別避難計画書",
+        "潮見花子",
+        "潮見市本町3丁目9番地",
+        "洪水・内水氾濫・土砂災害",
+        "山本一郎",
+        "潮見市立本町小学校",
+        "県道を北へ、郵便局の角を左",
+        "警戒レベル3高齢者等避難が出たら",
+        "在宅酸素（予備ボンベ2本）",
+        "090-0000-1111",
+        "玄関の鍵は#ポストの中*重要*$x$[注]//終わり",
+        "第3版",
+        "令和8年11月23日",
+        "要介護3",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    // The home is in a landslide zone but the plan has no landslide destination: listed.
+    assert!(text.contains("未記入の必須項目"), "{text}");
+    assert!(text.contains("土砂災害の避難場所と避難経路"), "{text}");
+
+    let fonts = poppler("pdffonts", &pdf, "plan-fonts.pdf");
+    let ipa = fonts
+        .lines()
+        .find(|l| l.contains("IPAexGothic"))
+        .unwrap_or_else(|| panic!("font not in PDF:\n{fonts}"));
+    // pdffonts columns: name type encoding emb sub uni …; "yes yes yes" = embedded, subset,
+    // with a Unicode map (so text can be copied and searched).
+    assert!(ipa.contains("yes yes yes"), "{ipa}");
+}
+
+#[test]
+fn complete_plan_lists_no_missing_items() {
+    let sheet = PlanSheet::new("潮見市", person(), &plan(), &[PlanHazard::Flood]);
+    let text = squash(&poppler(
+        "pdftotext",
+        &plan_pdf(&sheet, today()).expect("pdf"),
+        "complete.pdf",
+    ));
+    assert!(!text.contains("未記入の必須項目"), "{text}");
+}
+
+#[test]
+fn merged_form_pack_has_three_pages_per_person_in_order() {
+    let mut second = person();
+    second.name = "浜田 次郎".into();
+    second.address = "潮見市港町1-2-3".into();
+    let letters = vec![
+        FormPackLetter {
+            person: person(),
+            home_hazards: vec!["津波".into()],
+        },
+        FormPackLetter {
+            person: second,
+            home_hazards: vec![],
+        },
+    ];
+    let receivers = vec!["消防本部".to_owned(), "本町自治会".to_owned()];
+    let pdf = form_pack_pdf(
+        "潮見市",
+        "潮見市 危機管理課",
+        &receivers,
+        &letters,
+        NaiveDate::from_ymd_opt(2026, 12, 25).expect("date"),
+        today(),
+    )
+    .expect("pack");
+    let text = poppler("pdftotext", &pdf, "pack.pdf");
+    let pages: Vec<String> = text.split('\u{c}').map(squash).collect();
+    // pdftotext ends the last page with a form feed too.
+    let pages: Vec<&String> = pages.iter().filter(|p| !p.is_empty()).collect();
+    assert_eq!(pages.len(), 6, "{text}");
+    assert!(pages[0].contains("潮見花子様"), "{}", pages[0]);
+    assert!(pages[0].contains("令和8年12月25日"), "{}", pages[0]);
+    assert!(pages[0].contains("津波"), "{}", pages[0]);
+    assert!(pages[1].contains("同意書") && pages[1].contains("本町自治会"));
+    assert!(pages[1].contains("潮見市本町3丁目9番地"));
+    assert!(pages[2].contains("個別避難計画記入用紙") && pages[2].contains("津波"));
+    assert!(pages[3].contains("浜田次郎様"), "{}", pages[3]);
+    assert!(pages[3].contains("該当していません"), "{}", pages[3]);
+    assert!(
+        pages[5].contains("1/3") || pages[5].contains("3/3"),
+        "{}",
+        pages[5]
+    );
+}
