@@ -59,6 +59,10 @@ pub enum AccessBasis {
     Consent,
     /// Shared with the actor's organisation during a declared disaster, without consent (発災時).
     Disaster,
+    /// The municipality entrusted (委託) the plan work for this person to the actor's
+    /// organisation (a care provider or the 社協) by assigning it: the professional visits to
+    /// explain and obtain consent, so the record is open before consent, while assigned.
+    Assignment,
 }
 
 impl AccessBasis {
@@ -67,6 +71,7 @@ impl AccessBasis {
             AccessBasis::Owner => "owner",
             AccessBasis::Consent => "consent",
             AccessBasis::Disaster => "disaster",
+            AccessBasis::Assignment => "assignment",
         }
     }
 }
@@ -75,13 +80,66 @@ impl AccessBasis {
 pub struct Grant {
     pub level: AccessLevel,
     pub basis: AccessBasis,
+    /// Whether the individual evacuation plan is included, or only the roster entry.
+    pub plan: bool,
 }
 
-/// An explicit share of one person's record with one organisation.
+/// Why a share exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareSource {
+    /// Shared by hand with one organisation.
+    Manual,
+    /// The organisation is a receiver (提供先) whose districts include the person.
+    Receiver,
+    /// The plan work is assigned to the organisation.
+    Assignment,
+}
+
+impl ShareSource {
+    pub const ALL: [ShareSource; 3] = [
+        ShareSource::Manual,
+        ShareSource::Receiver,
+        ShareSource::Assignment,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            ShareSource::Manual => "manual",
+            ShareSource::Receiver => "receiver",
+            ShareSource::Assignment => "assignment",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ShareSource::Manual => "個別に提供",
+            ShareSource::Receiver => "提供先の地区",
+            ShareSource::Assignment => "担当（委託）",
+        }
+    }
+}
+
+/// An explicit share of one person's record with one organisation. An organisation may hold
+/// several (e.g. as the district's receiver and as the assignee).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     pub organisation_id: OrganisationId,
     pub level: AccessLevel,
+    /// Whether the plan is shared too, or only the roster entry.
+    pub plan: bool,
+    pub source: ShareSource,
+}
+
+/// Kinds of organisation a municipality entrusts plan work to (委託先): care managers and
+/// 相談支援専門員 (approach ウ) and the 社協. An assignment opens the record to them before
+/// consent, because obtaining consent is part of their work.
+pub fn may_be_entrusted(kind: OrganisationKind) -> bool {
+    matches!(
+        kind,
+        OrganisationKind::CareProvider | OrganisationKind::SocialWelfareCouncil
+    )
 }
 
 /// What the policy needs to know of one person record.
@@ -114,12 +172,15 @@ pub fn person_access(
         return Some(Grant {
             level: AccessLevel::Write,
             basis: AccessBasis::Owner,
+            plan: true,
         });
     }
-    let share = person
+    let mine: Vec<&Share> = person
         .shares
         .iter()
-        .find(|s| s.organisation_id == actor.organisation_id)?;
+        .filter(|s| s.organisation_id == actor.organisation_id)
+        .collect();
+    let level = mine.iter().map(|s| s.level).max()?;
     let cap = |level: AccessLevel| {
         if actor.role.may_write_records() {
             level
@@ -127,18 +188,31 @@ pub fn person_access(
             AccessLevel::Read
         }
     };
+    if may_be_entrusted(actor.organisation_kind)
+        && mine.iter().any(|s| s.source == ShareSource::Assignment)
+    {
+        return Some(Grant {
+            level: cap(level),
+            basis: AccessBasis::Assignment,
+            plan: true,
+        });
+    }
     if person.consent.covers(actor.organisation_kind) {
         return Some(Grant {
-            level: cap(share.level),
+            level: cap(level),
             basis: AccessBasis::Consent,
+            plan: mine.iter().any(|s| s.plan),
         });
     }
     if disaster.is_declared_in(person.owner)
         && actor.organisation_kind.is_evacuation_support_party()
     {
+        // Art. 49-11(3)/49-15(3): when a disaster occurs or threatens, roster and plan data
+        // may go to the support parties without consent, to protect life.
         return Some(Grant {
             level: AccessLevel::Read,
             basis: AccessBasis::Disaster,
+            plan: true,
         });
     }
     None
@@ -154,8 +228,11 @@ pub struct PersonScope {
     pub shared_with: OrganisationId,
     /// … whose consent covers this kind of receiver, …
     pub kind: OrganisationKind,
-    /// … or, without consent, those owned by these municipalities (declared disaster).
+    /// … or, without consent, those owned by these municipalities (declared disaster);
     pub disaster_owners: Vec<OrganisationId>,
+    /// … or, without consent, those whose plan work is assigned to this organisation
+    /// (only for kinds that [`may_be_entrusted`]).
+    pub entrusted: bool,
 }
 
 pub fn person_scope(actor: &Actor, disaster: &DisasterState) -> PersonScope {
@@ -172,13 +249,19 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState) -> PersonScope {
         shared_with: actor.organisation_id,
         kind: actor.organisation_kind,
         disaster_owners,
+        entrusted: may_be_entrusted(actor.organisation_kind),
     }
 }
 
 impl PersonScope {
     /// Evaluates the scope against one person's facts: what a query built from it must return.
     pub fn admits(&self, person: &PersonFacts) -> bool {
+        let mut mine = person
+            .shares
+            .iter()
+            .filter(|s| s.organisation_id == self.shared_with);
         self.owned_by == Some(person.owner)
+            || mine.any(|s| self.entrusted && s.source == ShareSource::Assignment)
             || (person
                 .shares
                 .iter()

@@ -33,10 +33,13 @@ pub enum AuditAction {
     RosterImported,
     RosterUpdated,
     TriageRecorded,
+    ReceiverUpdated,
+    RosterExported,
+    SettingsUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -54,6 +57,9 @@ impl AuditAction {
         AuditAction::RosterImported,
         AuditAction::RosterUpdated,
         AuditAction::TriageRecorded,
+        AuditAction::ReceiverUpdated,
+        AuditAction::RosterExported,
+        AuditAction::SettingsUpdated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +81,9 @@ impl AuditAction {
             AuditAction::RosterImported => "roster.imported",
             AuditAction::RosterUpdated => "roster.updated",
             AuditAction::TriageRecorded => "triage.recorded",
+            AuditAction::ReceiverUpdated => "receiver.updated",
+            AuditAction::RosterExported => "roster.exported",
+            AuditAction::SettingsUpdated => "settings.updated",
         }
     }
 
@@ -97,6 +106,9 @@ impl AuditAction {
             AuditAction::RosterImported => "名簿の取込",
             AuditAction::RosterUpdated => "名簿情報の更新",
             AuditAction::TriageRecorded => "優先度判定の記録",
+            AuditAction::ReceiverUpdated => "提供先の設定",
+            AuditAction::RosterExported => "名簿の出力",
+            AuditAction::SettingsUpdated => "設定の変更",
         }
     }
 
@@ -118,6 +130,8 @@ impl AuditAction {
                 | AuditAction::RosterImported
                 | AuditAction::RosterUpdated
                 | AuditAction::TriageRecorded
+                | AuditAction::ReceiverUpdated
+                | AuditAction::SettingsUpdated
         )
     }
 }

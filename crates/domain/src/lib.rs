@@ -17,6 +17,7 @@ pub mod paging;
 pub mod person;
 pub mod plan;
 pub mod progress;
+pub mod receiver;
 pub mod role;
 pub mod roster;
 pub mod text;

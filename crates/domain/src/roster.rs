@@ -166,6 +166,12 @@ pub struct RosterEntry {
     /// Where the hazard information came from, or why it was set by hand.
     #[serde(default)]
     pub hazard_note: Option<String>,
+    /// 自治会・町内会 (or 自主防災組織) district the person lives in: the community receiver.
+    #[serde(default)]
+    pub community_district: Option<String>,
+    /// 民生委員 district (担当地区).
+    #[serde(default)]
+    pub welfare_district: Option<String>,
 }
 
 impl RosterEntry {
@@ -207,6 +213,15 @@ impl RosterEntry {
                 None => CommunitySupport::Unknown,
             },
         }
+    }
+
+    /// The person's districts in words (自治会 / 民生委員地区), if any is known.
+    pub fn district_label(&self) -> Option<String> {
+        let parts: Vec<&str> = [&self.community_district, &self.welfare_district]
+            .into_iter()
+            .filter_map(|d| d.as_deref().map(str::trim).filter(|d| !d.is_empty()))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" / "))
     }
 
     /// The reasons support is needed, in words, for lists and documents.

@@ -46,6 +46,16 @@ pub const COLUMNS: &[(&str, &[&str], &str)] = &[
     ("電話番号", &["電話", "連絡先電話番号", "連絡先"], ""),
     ("続柄", &["世帯主との続柄"], ""),
     (
+        "自治会",
+        &["町内会", "自治会名", "行政区", "自主防災組織"],
+        "住んでいる自治会・町内会。自治会への名簿提供の単位",
+    ),
+    (
+        "民生委員地区",
+        &["民生委員担当地区", "民生委員", "担当地区"],
+        "民生委員の担当地区。民生委員への名簿提供の単位",
+    ),
+    (
         "要介護度",
         &["要介護状態区分", "介護度", "要介護認定"],
         "要支援1〜2、要介護1〜5",
@@ -268,6 +278,8 @@ fn parse_row(
     entry.physical_disability_kind = optional("身体障害部位");
     entry.medical_devices = optional("医療機器");
     entry.other_reason = optional("避難支援を必要とする事由");
+    entry.community_district = optional("自治会");
+    entry.welfare_district = optional("民生委員地区");
     let mut cell = |col: &str, r: Result<(), String>| {
         if let Err(m) = r {
             errors.push((Some(col.into()), m));

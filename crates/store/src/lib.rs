@@ -19,6 +19,7 @@ pub mod organisations;
 pub mod persons;
 pub mod plans;
 pub mod progress;
+pub mod receivers;
 pub mod roster;
 pub mod sessions;
 pub mod sharing;

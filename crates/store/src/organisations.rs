@@ -77,6 +77,7 @@ pub async fn create(tx: &mut AuditedTx, new: NewOrganisation) -> Result<Organisa
         local_gov_code: Set(new.local_gov_code.map(|c| c.to_string())),
         municipality_id: Set(municipality_id.map(|m| m.0)),
         created_at: Set(now()),
+        review_interval_months: Set(12),
     };
     let m = organisation::Entity::insert(row)
         .exec_with_returning(tx.conn())
@@ -99,6 +100,19 @@ pub(crate) async fn get(
         .await?
         .map(Organisation::try_from)
         .transpose()
+}
+
+/// Organisations working in a municipality (including the municipality itself), by name.
+pub(crate) async fn in_municipality(
+    conn: &impl sea_orm::ConnectionTrait,
+    municipality: OrganisationId,
+) -> Result<Vec<Organisation>, StoreError> {
+    let rows = organisation::Entity::find()
+        .filter(organisation::Column::MunicipalityId.eq(municipality.0))
+        .order_by_asc(organisation::Column::Name)
+        .all(conn)
+        .await?;
+    rows.into_iter().map(Organisation::try_from).collect()
 }
 
 impl Store {
@@ -124,12 +138,7 @@ impl Store {
         &self,
         municipality: OrganisationId,
     ) -> Result<Vec<Organisation>, StoreError> {
-        let rows = organisation::Entity::find()
-            .filter(organisation::Column::MunicipalityId.eq(municipality.0))
-            .order_by_asc(organisation::Column::Name)
-            .all(self.conn())
-            .await?;
-        rows.into_iter().map(Organisation::try_from).collect()
+        in_municipality(self.conn(), municipality).await
     }
 
     pub async fn organisation_by_name(

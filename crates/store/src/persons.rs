@@ -14,8 +14,8 @@ use sea_orm::{
 use serde::Serialize;
 use std::collections::BTreeSet;
 use tsunagi_domain::access::{
-    AccessLevel, Actor, Capability, Grant, PersonFacts, PersonScope, Share, can, person_access,
-    person_scope,
+    AccessLevel, Actor, Capability, Grant, PersonFacts, PersonScope, Share, ShareSource, can,
+    person_access, person_scope,
 };
 use tsunagi_domain::audit::{AuditAction, diff};
 use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
@@ -143,13 +143,28 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
         );
     }
     let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
+    if scope.entrusted {
+        cond = cond.add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(person_share::Column::PersonId)
+                    .from(person_share::Entity)
+                    .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
+                    .and_where(person_share::Column::Source.eq(ShareSource::Assignment.code()))
+                    .to_owned(),
+            ),
+        );
+    }
     if let Some(owner) = scope.owned_by {
         cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
     }
     cond
 }
 
-async fn facts(conn: &impl ConnectionTrait, m: &person::Model) -> Result<PersonFacts, StoreError> {
+pub(crate) async fn facts(
+    conn: &impl ConnectionTrait,
+    m: &person::Model,
+) -> Result<PersonFacts, StoreError> {
     let shares = person_share::Entity::find()
         .filter(person_share::Column::PersonId.eq(m.id))
         .all(conn)
@@ -160,6 +175,9 @@ async fn facts(conn: &impl ConnectionTrait, m: &person::Model) -> Result<PersonF
                 organisation_id: s.organisation_id.into(),
                 level: AccessLevel::parse(&s.level)
                     .ok_or_else(|| StoreError::Corrupt(format!("share level {}", s.level)))?,
+                plan: s.includes_plan,
+                source: ShareSource::parse(&s.source)
+                    .ok_or_else(|| StoreError::Corrupt(format!("share source {}", s.source)))?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -567,4 +585,4 @@ pub(crate) async fn write_update(
     Ok(())
 }
 
-pub use crate::sharing::{ShareLine, set_consent, share, shares_of, unshare};
+pub use crate::sharing::{ShareLine, set_consent, share, share_as, shares_of, unshare};

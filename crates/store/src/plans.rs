@@ -33,7 +33,8 @@ fn version_of(m: evacuation_plan::Model) -> Result<PlanVersion, StoreError> {
     })
 }
 
-/// Every version of the person's plan, newest first (empty if none). Audited as a view.
+/// Every version of the person's plan, newest first (empty if none). Audited as a view. A
+/// receiver given the roster entry only gets 404, as for a record it may not see.
 pub async fn history(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -42,6 +43,7 @@ pub async fn history(
 ) -> Result<Vec<PlanVersion>, StoreError> {
     let (owner, grant) = persons::visible(tx, actor, disaster, id)
         .await?
+        .filter(|(_, g)| g.plan)
         .ok_or(StoreError::NotFound)?;
     let rows = evacuation_plan::Entity::find()
         .filter(evacuation_plan::Column::PersonId.eq(id.0))
@@ -69,6 +71,7 @@ pub async fn save(
 ) -> Result<PlanVersion, StoreError> {
     let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
         .await?
+        .filter(|(_, g)| g.plan)
         .ok_or(StoreError::NotFound)?;
     if grant.level != AccessLevel::Write {
         return Err(StoreError::Forbidden);

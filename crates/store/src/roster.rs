@@ -88,7 +88,11 @@ pub async fn set(
     if grant.basis != AccessBasis::Owner {
         return Err(StoreError::Forbidden);
     }
-    set_unchecked(tx, owner, id, entry).await
+    let changed = set_unchecked(tx, owner, id, entry).await?;
+    if changed {
+        crate::receivers::apply_person(tx, owner, id, entry).await?;
+    }
+    Ok(changed)
 }
 
 /// Sets the entry of a person the caller has already established the actor owns.
@@ -308,6 +312,8 @@ pub async fn import(
         }
     }
     pending.flush(tx).await?;
+    // People may have moved between 自治会 or 民生委員 districts.
+    crate::receivers::apply_all(tx, owner).await?;
     tx.record(
         Entry::new(AuditAction::RosterImported, "roster", source)
             .owner(owner)

@@ -8,20 +8,34 @@ use crate::now;
 use crate::persons::load_visible;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use tsunagi_domain::access::{AccessLevel, Actor};
+use tsunagi_domain::access::{AccessLevel, Actor, ShareSource};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentRecord;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::{OrganisationId, PersonId};
 
-/// Shares a person's record with an organisation (the owning municipality decides).
+/// Shares a person's record, plan included, with an organisation by hand (the owning
+/// municipality decides).
 pub async fn share(
     tx: &mut AuditedTx,
     actor: &Actor,
     id: PersonId,
     with: OrganisationId,
     level: AccessLevel,
+) -> Result<(), StoreError> {
+    share_as(tx, actor, id, with, level, ShareSource::Manual).await
+}
+
+/// Shares a person's record for a reason (`source`); replaces the organisation's earlier share
+/// of the same source. Plans are included (receiver shares are kept by `receivers::apply`).
+pub async fn share_as(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+    with: OrganisationId,
+    level: AccessLevel,
+    source: ShareSource,
 ) -> Result<(), StoreError> {
     let Some((m, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
         return Err(StoreError::NotFound);
@@ -32,24 +46,37 @@ pub async fn share(
     person_share::Entity::delete_many()
         .filter(person_share::Column::PersonId.eq(id.0))
         .filter(person_share::Column::OrganisationId.eq(with.0))
+        .filter(person_share::Column::Source.eq(source.code()))
         .exec(tx.conn())
         .await?;
-    person_share::Entity::insert(person_share::ActiveModel {
+    person_share::Entity::insert(new_share(id, with, level, source, true))
+        .exec(tx.conn())
+        .await?;
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(m.municipality_id)
+            .basis(grant.basis)
+            .detail(serde_json::json!({"share": {"organisation": with.to_string(), "level": level.code(), "source": source.code()}})),
+    );
+    Ok(())
+}
+
+pub(crate) fn new_share(
+    id: PersonId,
+    with: OrganisationId,
+    level: AccessLevel,
+    source: ShareSource,
+    includes_plan: bool,
+) -> person_share::ActiveModel {
+    person_share::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         person_id: Set(id.0),
         organisation_id: Set(with.0),
         level: Set(level.code().to_owned()),
         created_at: Set(now()),
-    })
-    .exec(tx.conn())
-    .await?;
-    tx.record(
-        Entry::new(AuditAction::PersonUpdated, "person", id)
-            .owner(m.municipality_id)
-            .basis(grant.basis)
-            .detail(serde_json::json!({"share": {"organisation": with.to_string(), "level": level.code()}})),
-    );
-    Ok(())
+        source: Set(source.code().to_owned()),
+        includes_plan: Set(includes_plan),
+    }
 }
 
 /// Records the person's consent (the owning municipality records it). Withdrawal or refusal
@@ -109,6 +136,8 @@ pub struct ShareLine {
     pub organisation_name: String,
     pub kind: OrganisationKind,
     pub level: AccessLevel,
+    pub source: ShareSource,
+    pub includes_plan: bool,
 }
 
 /// Who a person's record is shared with (the owning municipality's staff only).
@@ -139,13 +168,16 @@ pub async fn shares_of(
             organisation_name: o.name,
             kind: o.kind,
             level: AccessLevel::parse(&s.level).unwrap_or(AccessLevel::Read),
+            source: ShareSource::parse(&s.source).unwrap_or(ShareSource::Manual),
+            includes_plan: s.includes_plan,
         });
     }
     out.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
     Ok(out)
 }
 
-/// Stops sharing a person's record with an organisation, at once.
+/// Stops sharing a person's record with an organisation by hand, at once. Shares that come
+/// from a receiver definition or an assignment change with those, not here.
 pub async fn unshare(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -161,6 +193,7 @@ pub async fn unshare(
     let r = person_share::Entity::delete_many()
         .filter(person_share::Column::PersonId.eq(id.0))
         .filter(person_share::Column::OrganisationId.eq(with.0))
+        .filter(person_share::Column::Source.eq(ShareSource::Manual.code()))
         .exec(tx.conn())
         .await?;
     if r.rows_affected == 0 {

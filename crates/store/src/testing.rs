@@ -164,11 +164,17 @@ pub struct Fixture {
     pub other_town: crate::organisations::Organisation,
     pub fire: crate::organisations::Organisation,
     pub npo: crate::organisations::Organisation,
+    /// A care provider (介護事業所) of the town: the kind plan work is entrusted to.
+    pub care: crate::organisations::Organisation,
+    /// A 自治会 of the town.
+    pub community: crate::organisations::Organisation,
     pub town_admin: tsunagi_domain::access::Actor,
     pub town_staff: tsunagi_domain::access::Actor,
     pub other_staff: tsunagi_domain::access::Actor,
     pub firefighter: tsunagi_domain::access::Actor,
     pub npo_staff: tsunagi_domain::access::Actor,
+    pub care_manager: tsunagi_domain::access::Actor,
+    pub community_leader: tsunagi_domain::access::Actor,
 }
 
 /// Builds the [`Fixture`]. Every user's password hash is `password_hash` (tests that log in
@@ -195,6 +201,16 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
     )
     .await?;
     let npo = create(&mut tx, org("NPO法人つなぐ手", K::Npo, None, Some(town.id))).await?;
+    let care = create(
+        &mut tx,
+        org("潮見ケアセンター", K::CareProvider, None, Some(town.id)),
+    )
+    .await?;
+    let community = create(
+        &mut tx,
+        org("本町自治会", K::CommunityAssociation, None, Some(town.id)),
+    )
+    .await?;
     let mut actors = Vec::new();
     for (login, o, role) in [
         ("town-admin", &town, Role::Administrator),
@@ -202,6 +218,8 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
         ("other-staff", &other_town, Role::WelfareStaff),
         ("firefighter", &fire, Role::Responder),
         ("npo-staff", &npo, Role::PartnerStaff),
+        ("care-manager", &care, Role::CareProfessional),
+        ("community-leader", &community, Role::CommunityMember),
     ] {
         let id = users::create(&mut tx, login, login, password_hash.to_owned()).await?;
         users::add_membership(&mut tx, id, o.id, role).await?;
@@ -226,10 +244,14 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
         other_staff: next()?,
         firefighter: next()?,
         npo_staff: next()?,
+        care_manager: next()?,
+        community_leader: next()?,
         town,
         other_town,
         fire,
         npo,
+        care,
+        community,
     })
 }
 

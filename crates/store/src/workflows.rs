@@ -308,7 +308,8 @@ pub async fn advance(
 }
 
 /// Assigns the work to an organisation (and person) with a due date; the record is shared with
-/// that organisation for writing (its view still needs the person's consent in normal times).
+/// that organisation for writing as its assignment. A care provider or the 社協 sees it at once
+/// (委託: they obtain consent); other organisations still need the person's consent.
 pub async fn assign(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -326,8 +327,28 @@ pub async fn assign(
     if target.municipality_id != Some(owner) {
         return Err(StoreError::NotFound);
     }
+    // The previous assignee's assignment ends with the reassignment.
+    if let Some(previous) = w.assignee_organisation_id.filter(|p| *p != target.id) {
+        crate::entity::person_share::Entity::delete_many()
+            .filter(crate::entity::person_share::Column::PersonId.eq(id.0))
+            .filter(crate::entity::person_share::Column::OrganisationId.eq(previous.0))
+            .filter(
+                crate::entity::person_share::Column::Source
+                    .eq(tsunagi_domain::access::ShareSource::Assignment.code()),
+            )
+            .exec(tx.conn())
+            .await?;
+    }
     if target.id != owner {
-        persons::share(tx, actor, id, target.id, AccessLevel::Write).await?;
+        crate::sharing::share_as(
+            tx,
+            actor,
+            id,
+            target.id,
+            AccessLevel::Write,
+            tsunagi_domain::access::ShareSource::Assignment,
+        )
+        .await?;
     }
     plan_workflow::Entity::update_many()
         .col_expr(
@@ -562,4 +583,33 @@ pub async fn reviews(
             .detail(serde_json::json!({"reviews": out.len()})),
     );
     Ok(out.into_iter().map(|(_, l)| l).collect())
+}
+
+/// The persons of the actor's municipality whose workflow is at `step`, in 宛名番号 order
+/// (e.g. everyone who is to be sent the approach-ア forms). Municipal staff only.
+pub async fn at_step(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    step: Step,
+) -> Result<Vec<PersonId>, StoreError> {
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    use crate::entity::person;
+    let rows = person::Entity::find()
+        .filter(person::Column::MunicipalityId.eq(actor.organisation_id.0))
+        .filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(plan_workflow::Column::PersonId)
+                    .from(plan_workflow::Entity)
+                    .and_where(plan_workflow::Column::Step.eq(step.code()))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(person::Column::ResidentNo)
+        .order_by_asc(person::Column::Id)
+        .all(tx.conn())
+        .await?;
+    Ok(rows.into_iter().map(|p| PersonId(p.id)).collect())
 }

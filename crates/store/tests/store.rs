@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
-use tsunagi_domain::access::{AccessBasis, AccessLevel, Actor, PersonFacts, Share};
+use tsunagi_domain::access::{AccessBasis, AccessLevel, Actor, PersonFacts, Share, ShareSource};
 use tsunagi_domain::consent::{ConsentFacts, ConsentRecord, ConsentStatus};
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::organisation::OrganisationKind;
@@ -301,17 +301,25 @@ db_test!(
     list_scope_matches_record_policy,
     |store: Store| async move {
         let f = setup(&store).await;
-        let orgs = [f.fire.id, f.npo.id, f.other_town.id];
+        let orgs = [
+            f.fire.id,
+            f.npo.id,
+            f.other_town.id,
+            f.care.id,
+            f.community.id,
+        ];
         let kinds = [
             OrganisationKind::FireDepartment,
             OrganisationKind::Npo,
             OrganisationKind::Municipality,
             OrganisationKind::Police,
+            OrganisationKind::CareProvider,
+            OrganisationKind::CommunityAssociation,
         ];
         let statuses = ConsentStatus::ALL;
         let mut facts = Vec::new();
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        for i in 0..48u32 {
+        for i in 0..64u32 {
             let p = persons::create(
                 &mut tx,
                 &f.town_staff,
@@ -327,12 +335,20 @@ db_test!(
                     } else {
                         AccessLevel::Read
                     };
-                    persons::share(&mut tx, &f.town_staff, p.id, *o, level)
+                    // Care and community shares alternate between assignment and manual.
+                    let source = if j >= 3 && i % 2 == 0 {
+                        ShareSource::Assignment
+                    } else {
+                        ShareSource::Manual
+                    };
+                    persons::share_as(&mut tx, &f.town_staff, p.id, *o, level, source)
                         .await
                         .expect("share");
                     shares.push(Share {
                         organisation_id: *o,
                         level,
+                        plan: true,
+                        source,
                     });
                 }
             }
@@ -364,7 +380,14 @@ db_test!(
                 declared_in: vec![f.town.id],
             },
         ];
-        for a in [&f.town_staff, &f.other_staff, &f.firefighter, &f.npo_staff] {
+        for a in [
+            &f.town_staff,
+            &f.other_staff,
+            &f.firefighter,
+            &f.npo_staff,
+            &f.care_manager,
+            &f.community_leader,
+        ] {
             for d in &disasters {
                 let mut tx = store.begin(ctx(a)).await.expect("begin");
                 let page = persons::search(&mut tx, a, d, "", Page::new(Some(1), Some(200)))

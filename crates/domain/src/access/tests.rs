@@ -27,6 +27,8 @@ fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) ->
             .map(|(o, l)| Share {
                 organisation_id: org(*o),
                 level: *l,
+                plan: true,
+                source: ShareSource::Manual,
             })
             .collect(),
         consent,
@@ -50,7 +52,8 @@ fn municipal_staff_write_their_own_residents_only() {
         person_access(&staff, &p, &DisasterState::normal()),
         Some(Grant {
             level: AccessLevel::Write,
-            basis: AccessBasis::Owner
+            basis: AccessBasis::Owner,
+            plan: true
         })
     );
     let other_town = actor(2, OrganisationKind::Municipality, Role::WelfareStaff);
@@ -71,7 +74,8 @@ fn a_receiver_needs_both_a_share_and_consent_in_normal_times() {
         person_access(&fire, &p, &normal),
         Some(Grant {
             level: AccessLevel::Read,
-            basis: AccessBasis::Consent
+            basis: AccessBasis::Consent,
+            plan: true
         })
     );
     // consent without share
@@ -112,7 +116,8 @@ fn a_declared_disaster_opens_shared_records_to_support_parties_read_only() {
         person_access(&fire, &p, &declared),
         Some(Grant {
             level: AccessLevel::Read,
-            basis: AccessBasis::Disaster
+            basis: AccessBasis::Disaster,
+            plan: true
         })
     );
     // a disaster elsewhere changes nothing
@@ -123,6 +128,67 @@ fn a_declared_disaster_opens_shared_records_to_support_parties_read_only() {
     // an NPO is not an evacuation-support party
     let npo = actor(5, OrganisationKind::Npo, Role::PartnerStaff);
     assert_eq!(person_access(&npo, &p, &declared), None);
+}
+
+#[test]
+fn an_assignment_opens_the_record_before_consent_only_to_entrusted_kinds() {
+    let normal = DisasterState::normal();
+    let mut p = person(1, &[], ConsentFacts::not_asked());
+    for kind in [
+        OrganisationKind::CareProvider,
+        OrganisationKind::CommunityAssociation,
+    ] {
+        p.shares = vec![Share {
+            organisation_id: org(5),
+            level: AccessLevel::Write,
+            plan: true,
+            source: ShareSource::Assignment,
+        }];
+        let care_manager = actor(5, kind, Role::CareProfessional);
+        let got = person_access(&care_manager, &p, &normal);
+        if kind == OrganisationKind::CareProvider {
+            assert_eq!(
+                got,
+                Some(Grant {
+                    level: AccessLevel::Write,
+                    basis: AccessBasis::Assignment,
+                    plan: true
+                })
+            );
+        } else {
+            // A 自治会 is not a contractor: it still needs the person's consent.
+            assert_eq!(got, None);
+        }
+        // A manual share is not an assignment.
+        p.shares[0].source = ShareSource::Manual;
+        assert_eq!(person_access(&care_manager, &p, &normal), None);
+    }
+}
+
+#[test]
+fn a_roster_only_receiver_gets_no_plan() {
+    let fire = actor(5, FIRE, Role::Responder);
+    let mut p = person(
+        1,
+        &[(5, AccessLevel::Read)],
+        consent(ConsentStatus::Given, &[FIRE]),
+    );
+    p.shares[0].plan = false;
+    p.shares[0].source = ShareSource::Receiver;
+    let g = person_access(&fire, &p, &DisasterState::normal()).expect("granted");
+    assert!(!g.plan);
+    // A second, manual share with the plan adds it.
+    p.shares.push(Share {
+        organisation_id: org(5),
+        level: AccessLevel::Read,
+        plan: true,
+        source: ShareSource::Manual,
+    });
+    assert!(
+        person_access(&fire, &p, &DisasterState::normal())
+            .expect("granted")
+            .plan
+    );
 }
 
 #[test]
@@ -164,15 +230,23 @@ prop_compose! {
     }
 }
 
+fn source_strategy() -> impl Strategy<Value = ShareSource> {
+    proptest::sample::select(ShareSource::ALL.to_vec())
+}
+
 prop_compose! {
     fn any_person()(
         owner in 1u128..3,
-        shares in proptest::collection::btree_map(1u128..5, level_strategy(), 0..4),
+        shares in proptest::collection::vec((1u128..5, level_strategy(), any::<bool>(), source_strategy()), 0..5),
         status in status_strategy(),
         scope in proptest::collection::btree_set(kind_strategy(), 0..5),
     ) -> PersonFacts {
-        let shares: Vec<(u128, AccessLevel)> = shares.into_iter().collect();
-        person(owner, &shares, ConsentFacts { status, scope })
+        let mut p = person(owner, &[], ConsentFacts { status, scope });
+        p.shares = shares
+            .into_iter()
+            .map(|(o, level, plan, source)| Share { organisation_id: org(o), level, plan, source })
+            .collect();
+        p
     }
 }
 
@@ -201,11 +275,30 @@ proptest! {
         }
     }
 
-    /// In normal times nobody but the owner sees a person who has not given consent.
+    /// In normal times nobody but the owner, and an entrusted assignee, sees a person who
+    /// has not given consent.
     #[test]
     fn normal_times_need_consent(a in any_actor(), p in any_person()) {
         if let Some(g) = person_access(&a, &p, &DisasterState::normal()) {
-            prop_assert!(g.basis == AccessBasis::Owner || p.consent.status == ConsentStatus::Given);
+            prop_assert!(
+                g.basis == AccessBasis::Owner
+                    || p.consent.status == ConsentStatus::Given
+                    || (g.basis == AccessBasis::Assignment
+                        && may_be_entrusted(a.organisation_kind)
+                        && p.shares.iter().any(|s| s.organisation_id == a.organisation_id
+                            && s.source == ShareSource::Assignment))
+            );
+        }
+    }
+
+    /// A receiver whose shares all leave the plan out never gets the plan on consent.
+    #[test]
+    fn roster_only_shares_keep_the_plan_out(a in any_actor(), p in any_person()) {
+        if let Some(g) = person_access(&a, &p, &DisasterState::normal())
+            && g.basis == AccessBasis::Consent
+        {
+            let any_plan = p.shares.iter().any(|s| s.organisation_id == a.organisation_id && s.plan);
+            prop_assert_eq!(g.plan, any_plan);
         }
     }
 
@@ -234,7 +327,7 @@ proptest! {
     fn withdrawal_removes_consent_access(a in any_actor(), mut p in any_person()) {
         p.consent.status = ConsentStatus::Withdrawn;
         let g = person_access(&a, &p, &DisasterState::normal());
-        prop_assert!(g.is_none() || g.map(|g| g.basis) == Some(AccessBasis::Owner));
+        prop_assert!(g.is_none() || matches!(g.map(|g| g.basis), Some(AccessBasis::Owner | AccessBasis::Assignment)));
     }
 }
 

@@ -12,6 +12,8 @@ pub struct Model {
     /// The municipality this organisation works in (itself for a municipality).
     pub municipality_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// How often finished plans are reviewed (municipalities; default 12).
+    pub review_interval_months: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,10 @@ pub struct Model {
     /// read / write
     pub level: String,
     pub created_at: DateTimeUtc,
+    /// manual / receiver / assignment (`ShareSource`)
+    pub source: String,
+    /// Whether the plan is shared too, or only the roster entry.
+    pub includes_plan: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m20261123_000004_consent_details;
 mod m20261123_000005_plans;
 mod m20261123_000006_workflows;
 mod m20261123_000007_review;
+mod m20261123_000008_receivers;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_plans::Migration),
             Box::new(m20261123_000006_workflows::Migration),
             Box::new(m20261123_000007_review::Migration),
+            Box::new(m20261123_000008_receivers::Migration),
         ]
     }
 }

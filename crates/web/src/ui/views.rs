@@ -65,6 +65,10 @@ pub struct PersonView {
     pub consent_detail: String,
     pub basis: &'static str,
     pub writable: bool,
+    /// May the viewer see the plan (a roster-only receiver may not)?
+    pub plan_visible: bool,
+    /// The person's 自治会 / 民生委員 districts, if known.
+    pub districts: String,
     /// On the roster (避難行動要支援者名簿)?
     pub on_roster: bool,
     pub roster_reasons: Vec<String>,
@@ -133,7 +137,16 @@ impl PersonView {
                 tsunagi_domain::access::AccessBasis::Owner => "所管の市町村として",
                 tsunagi_domain::access::AccessBasis::Consent => "本人の同意に基づく提供",
                 tsunagi_domain::access::AccessBasis::Disaster => "災害時の提供（同意なし）",
+                tsunagi_domain::access::AccessBasis::Assignment => {
+                    "計画作成の担当（市町村からの委託）"
+                }
             },
+            plan_visible: p.grant.plan,
+            districts: p
+                .roster
+                .as_ref()
+                .and_then(|r| r.district_label())
+                .unwrap_or_default(),
             writable: p.grant.level == tsunagi_domain::access::AccessLevel::Write,
             on_roster: p.roster.is_some(),
             roster_reasons: p.roster.as_ref().map(|r| r.reasons()).unwrap_or_default(),

@@ -1,0 +1,462 @@
+//! Receivers (提供先): the municipality's definitions of who receives roster and plan data for
+//! which districts, kept in force as `receiver` shares; and each receiver's list (名簿).
+//!
+//! A receiver's shares cover every roster person in its districts. They open nothing by
+//! themselves: the person's consent is checked at every read (domain `person_access`), so a
+//! consent given or withdrawn changes what the receiver sees at once, with no re-apply.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use tsunagi_domain::access::{
+    AccessBasis, AccessLevel, Actor, Capability, ShareSource, can, person_access,
+};
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::organisation::OrganisationKind;
+use tsunagi_domain::plan::EvacuationPlan;
+use tsunagi_domain::receiver::{DistrictField, Receiver};
+use tsunagi_domain::role::Role;
+use tsunagi_domain::roster::RosterEntry;
+use tsunagi_domain::{OrganisationId, PersonId, UserId};
+
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{evacuation_plan, person, person_share, receiver, roster_entry};
+use crate::error::StoreError;
+use crate::now;
+use crate::organisations::Organisation;
+use crate::persons::{PersonSummary, facts, summary};
+use crate::sharing::new_share;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A support-party organisation of the municipality and its definition, if it has one.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReceiverLine {
+    pub organisation: Organisation,
+    pub receiver: Option<Receiver>,
+    pub version: i32,
+    /// Roster persons its shares cover (whether or not their consent opens them).
+    pub covered: u64,
+}
+
+/// What applying the definitions changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyReport {
+    pub added: usize,
+    pub removed: usize,
+}
+
+fn owner_staff(actor: &Actor) -> Result<OrganisationId, StoreError> {
+    if can(actor, Capability::CreatePerson) {
+        Ok(actor.organisation_id)
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+fn definition(m: &receiver::Model) -> Result<Receiver, StoreError> {
+    Ok(Receiver {
+        district_field: DistrictField::parse(&m.district_field)
+            .ok_or_else(|| corrupt(format!("district field {}", m.district_field)))?,
+        districts: serde_json::from_str::<BTreeSet<String>>(&m.districts).map_err(corrupt)?,
+        includes_plan: m.includes_plan,
+    })
+}
+
+/// The municipality's support-party organisations with their definitions.
+pub async fn list(tx: &mut AuditedTx, actor: &Actor) -> Result<Vec<ReceiverLine>, StoreError> {
+    let owner = owner_staff(actor)?;
+    let orgs = crate::organisations::in_municipality(tx.conn(), owner).await?;
+    let defs: HashMap<uuid::Uuid, receiver::Model> = receiver::Entity::find()
+        .filter(receiver::Column::MunicipalityId.eq(owner.0))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|m| (m.organisation_id, m))
+        .collect();
+    let mut out = Vec::new();
+    for o in orgs
+        .into_iter()
+        .filter(|o| o.kind.is_evacuation_support_party())
+    {
+        let covered = person_share::Entity::find()
+            .filter(person_share::Column::OrganisationId.eq(o.id.0))
+            .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
+            .all(tx.conn())
+            .await?
+            .len() as u64;
+        let (receiver, version) = match defs.get(&o.id.0) {
+            Some(m) => (Some(definition(m)?), m.version),
+            None => (None, 0),
+        };
+        out.push(ReceiverLine {
+            organisation: o,
+            receiver,
+            version,
+            covered,
+        });
+    }
+    Ok(out)
+}
+
+/// Sets (or with `None`, removes) an organisation's definition and applies it at once.
+/// `expected_version` is the version the editor started from (0 for none): a stale edit is
+/// refused, never silently overwritten.
+pub async fn set(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org: OrganisationId,
+    def: Option<&Receiver>,
+    expected_version: i32,
+) -> Result<ApplyReport, StoreError> {
+    let owner = owner_staff(actor)?;
+    let target = crate::organisations::get(tx.conn(), org)
+        .await?
+        .filter(|o| o.municipality_id == Some(owner))
+        .ok_or(StoreError::NotFound)?;
+    if let Some(d) = def {
+        d.validate(target.kind).map_err(StoreError::Invalid)?;
+    }
+    let current = receiver::Entity::find_by_id(org.0).one(tx.conn()).await?;
+    let current_version = current.as_ref().map(|c| c.version).unwrap_or(0);
+    if current_version != expected_version {
+        return Err(StoreError::Conflict {
+            current: current_version,
+        });
+    }
+    receiver::Entity::delete_by_id(org.0)
+        .exec(tx.conn())
+        .await?;
+    if let Some(d) = def {
+        receiver::Entity::insert(receiver::ActiveModel {
+            organisation_id: Set(org.0),
+            municipality_id: Set(owner.0),
+            district_field: Set(d.district_field.code().to_owned()),
+            districts: Set(serde_json::to_string(&d.districts).map_err(corrupt)?),
+            includes_plan: Set(d.includes_plan),
+            version: Set(current_version + 1),
+            updated_at: Set(now()),
+        })
+        .exec(tx.conn())
+        .await?;
+    }
+    let entries = roster_of(tx, owner).await?;
+    let report = apply_one(tx, org, def, &entries).await?;
+    tx.record(
+        Entry::new(AuditAction::ReceiverUpdated, "organisation", org)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({
+                "before": current.as_ref().map(definition).transpose()?,
+                "after": def,
+                "added": report.added,
+                "removed": report.removed,
+            })),
+    );
+    Ok(report)
+}
+
+/// Re-applies every definition of the actor's municipality, e.g. after a roster import moved
+/// people between districts.
+pub async fn apply(tx: &mut AuditedTx, actor: &Actor) -> Result<ApplyReport, StoreError> {
+    let owner = owner_staff(actor)?;
+    apply_all(tx, owner).await
+}
+
+/// [`apply`] for a municipality the caller has already checked.
+pub(crate) async fn apply_all(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+) -> Result<ApplyReport, StoreError> {
+    let defs = receiver::Entity::find()
+        .filter(receiver::Column::MunicipalityId.eq(owner.0))
+        .all(tx.conn())
+        .await?;
+    if defs.is_empty() {
+        return Ok(ApplyReport::default());
+    }
+    let entries = roster_of(tx, owner).await?;
+    let mut total = ApplyReport::default();
+    for m in &defs {
+        let d = definition(m)?;
+        let r = apply_one(tx, OrganisationId(m.organisation_id), Some(&d), &entries).await?;
+        if r != ApplyReport::default() {
+            tx.record(
+                Entry::new(
+                    AuditAction::ReceiverUpdated,
+                    "organisation",
+                    m.organisation_id,
+                )
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({"applied": r})),
+            );
+        }
+        total.added += r.added;
+        total.removed += r.removed;
+    }
+    Ok(total)
+}
+
+/// Brings one person's receiver shares in line with the definitions (after an edit of the
+/// person's roster entry).
+pub(crate) async fn apply_person(
+    tx: &AuditedTx,
+    owner: OrganisationId,
+    id: PersonId,
+    entry: &RosterEntry,
+) -> Result<(), StoreError> {
+    for m in receiver::Entity::find()
+        .filter(receiver::Column::MunicipalityId.eq(owner.0))
+        .all(tx.conn())
+        .await?
+    {
+        let d = definition(&m)?;
+        let has = person_share::Entity::find()
+            .filter(person_share::Column::PersonId.eq(id.0))
+            .filter(person_share::Column::OrganisationId.eq(m.organisation_id))
+            .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
+            .one(tx.conn())
+            .await?
+            .is_some();
+        match (d.covers(entry), has) {
+            (true, false) => {
+                person_share::Entity::insert(new_share(
+                    id,
+                    OrganisationId(m.organisation_id),
+                    AccessLevel::Read,
+                    ShareSource::Receiver,
+                    d.includes_plan,
+                ))
+                .exec(tx.conn())
+                .await?;
+            }
+            (false, true) => {
+                person_share::Entity::delete_many()
+                    .filter(person_share::Column::PersonId.eq(id.0))
+                    .filter(person_share::Column::OrganisationId.eq(m.organisation_id))
+                    .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
+                    .exec(tx.conn())
+                    .await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+async fn roster_of(
+    tx: &AuditedTx,
+    owner: OrganisationId,
+) -> Result<Vec<(uuid::Uuid, RosterEntry)>, StoreError> {
+    roster_entry::Entity::find()
+        .filter(
+            roster_entry::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(person::Column::Id)
+                    .from(person::Entity)
+                    .and_where(person::Column::MunicipalityId.eq(owner.0))
+                    .to_owned(),
+            ),
+        )
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok((
+                m.person_id,
+                serde_json::from_str(&m.entry).map_err(corrupt)?,
+            ))
+        })
+        .collect()
+}
+
+/// Brings one organisation's receiver shares to exactly the persons its definition covers.
+async fn apply_one(
+    tx: &AuditedTx,
+    org: OrganisationId,
+    def: Option<&Receiver>,
+    entries: &[(uuid::Uuid, RosterEntry)],
+) -> Result<ApplyReport, StoreError> {
+    let existing: HashMap<uuid::Uuid, uuid::Uuid> = person_share::Entity::find()
+        .filter(person_share::Column::OrganisationId.eq(org.0))
+        .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|s| (s.person_id, s.id))
+        .collect();
+    let wanted: HashSet<uuid::Uuid> = match def {
+        Some(d) => entries
+            .iter()
+            .filter(|(_, e)| d.covers(e))
+            .map(|(id, _)| *id)
+            .collect(),
+        None => HashSet::new(),
+    };
+    let stale: Vec<uuid::Uuid> = existing
+        .iter()
+        .filter(|(p, _)| !wanted.contains(p))
+        .map(|(_, share)| *share)
+        .collect();
+    for chunk in stale.chunks(500) {
+        person_share::Entity::delete_many()
+            .filter(person_share::Column::Id.is_in(chunk.to_vec()))
+            .exec(tx.conn())
+            .await?;
+    }
+    let includes_plan = def.is_some_and(|d| d.includes_plan);
+    person_share::Entity::update_many()
+        .col_expr(
+            person_share::Column::IncludesPlan,
+            Expr::value(includes_plan),
+        )
+        .filter(person_share::Column::OrganisationId.eq(org.0))
+        .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
+        .exec(tx.conn())
+        .await?;
+    let mut added: Vec<uuid::Uuid> = wanted
+        .iter()
+        .filter(|p| !existing.contains_key(p))
+        .copied()
+        .collect();
+    added.sort();
+    for chunk in added.chunks(500) {
+        person_share::Entity::insert_many(chunk.iter().map(|p| {
+            new_share(
+                PersonId(*p),
+                org,
+                AccessLevel::Read,
+                ShareSource::Receiver,
+                includes_plan,
+            )
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    Ok(ApplyReport {
+        added: added.len(),
+        removed: stale.len(),
+    })
+}
+
+/// One line of a receiver's list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListLine {
+    pub person: PersonSummary,
+    pub phone: Option<String>,
+    pub entry: RosterEntry,
+    /// The latest plan, when this receiver is given plans.
+    pub plan: Option<EvacuationPlan>,
+}
+
+/// The list a receiver may hold (名簿): exactly the persons whose record it would be allowed
+/// to open now — shared with it and consented for its kind — with plans if it receives them.
+/// For the owning municipality's staff (to print or send) and the receiver's own members.
+pub async fn receiver_list(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org: OrganisationId,
+) -> Result<(Organisation, Vec<ListLine>), StoreError> {
+    let target = crate::organisations::get(tx.conn(), org)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let owner = target.municipality_id.ok_or(StoreError::NotFound)?;
+    let is_owner_staff = can(actor, Capability::CreatePerson) && actor.organisation_id == owner;
+    if !is_owner_staff && actor.organisation_id != org {
+        return Err(StoreError::NotFound);
+    }
+    if !target.kind.is_evacuation_support_party() {
+        return Err(StoreError::NotFound);
+    }
+    // The receiver as the policy sees it: read-only, whatever the caller's role.
+    let as_receiver = Actor {
+        user_id: UserId(uuid::Uuid::nil()),
+        login: String::new(),
+        organisation_id: org,
+        organisation_kind: target.kind,
+        municipality_id: Some(owner),
+        role: Role::CommunityMember,
+    };
+    let shared: Vec<uuid::Uuid> = person_share::Entity::find()
+        .filter(person_share::Column::OrganisationId.eq(org.0))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|s| s.person_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut lines = Vec::new();
+    for chunk in shared.chunks(500) {
+        for m in person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .filter(person::Column::MunicipalityId.eq(owner.0))
+            .all(tx.conn())
+            .await?
+        {
+            let f = facts(tx.conn(), &m).await?;
+            let Some(grant) = person_access(&as_receiver, &f, &DisasterState::normal()) else {
+                continue;
+            };
+            let Some(entry) = roster_entry::Entity::find_by_id(m.id)
+                .one(tx.conn())
+                .await?
+            else {
+                continue;
+            };
+            let plan = if grant.plan {
+                evacuation_plan::Entity::find()
+                    .filter(evacuation_plan::Column::PersonId.eq(m.id))
+                    .all(tx.conn())
+                    .await?
+                    .into_iter()
+                    .max_by_key(|p| p.version)
+                    .map(|p| serde_json::from_str::<EvacuationPlan>(&p.content).map_err(corrupt))
+                    .transpose()?
+            } else {
+                None
+            };
+            lines.push(ListLine {
+                person: summary(&m)?,
+                phone: m.phone.clone(),
+                entry: serde_json::from_str(&entry.entry).map_err(corrupt)?,
+                plan,
+            });
+        }
+    }
+    lines.sort_by(|a, b| {
+        a.entry
+            .district_label()
+            .cmp(&b.entry.district_label())
+            .then(a.person.name_kana.cmp(&b.person.name_kana))
+    });
+    tx.record(
+        Entry::new(AuditAction::RosterExported, "organisation", org)
+            .owner(owner)
+            .basis(if is_owner_staff {
+                AccessBasis::Owner
+            } else {
+                AccessBasis::Consent
+            })
+            .detail(serde_json::json!({
+                "receiver": target.name,
+                "persons": lines.iter().map(|l| l.person.id.to_string()).collect::<Vec<_>>(),
+            })),
+    );
+    Ok((target, lines))
+}
+
+/// Kinds that receive by district by default, for the screen's hint.
+pub fn default_field(kind: OrganisationKind) -> DistrictField {
+    match kind {
+        OrganisationKind::CommunityAssociation => DistrictField::Community,
+        OrganisationKind::WelfareCommissionerDistrict => DistrictField::Welfare,
+        _ => DistrictField::All,
+    }
+}

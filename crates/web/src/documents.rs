@@ -1,0 +1,154 @@
+//! PDF documents for the screens and the API: builds the documents crate's plain inputs from
+//! stored records (so the UI and API print the same thing) and wraps the bytes in a response.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use tsunagi_documents::{FormPackLetter, PersonHeader, PlanSheet};
+use tsunagi_domain::OrganisationId;
+use tsunagi_domain::organisation::OrganisationKind;
+use tsunagi_domain::plan::PlanHazard;
+use tsunagi_domain::wareki::format_both;
+use tsunagi_store::persons::PersonRecord;
+use tsunagi_store::plans::PlanVersion;
+
+use crate::{AppError, AppState};
+
+/// The municipality's name (it starts every address and heads every document).
+pub async fn municipality_name(state: &AppState, id: OrganisationId) -> Result<String, AppError> {
+    Ok(state
+        .store
+        .organisation(id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
+pub fn person_header(record: &PersonRecord, municipality: &str) -> PersonHeader {
+    let d = &record.details;
+    let address = match d.address_extra.as_deref() {
+        Some(extra) if !extra.trim().is_empty() => format!("{} {}", d.address, extra.trim()),
+        _ => d.address.clone(),
+    };
+    let area = record
+        .roster
+        .as_ref()
+        .and_then(|r| r.district_label())
+        .unwrap_or_else(|| tsunagi_domain::progress::area_of(&d.address, municipality));
+    PersonHeader {
+        name: d.name.clone(),
+        kana: d.name_kana.clone(),
+        birth_date: format_both(d.birth_date),
+        address,
+        phone: d.phone.clone().unwrap_or_default(),
+        area,
+    }
+}
+
+fn home_hazards(record: &PersonRecord) -> Vec<PlanHazard> {
+    record
+        .roster
+        .as_ref()
+        .map(|r| PlanHazard::of_home(&r.home_hazards))
+        .unwrap_or_default()
+}
+
+/// The latest plan version as a sheet; an empty plan (version 0) when none is written yet.
+pub fn plan_sheet(record: &PersonRecord, history: &[PlanVersion], municipality: &str) -> PlanSheet {
+    let current = history.first();
+    let plan = current.map(|v| v.plan.clone()).unwrap_or_default();
+    let mut sheet = PlanSheet::new(
+        municipality,
+        person_header(record, municipality),
+        &plan,
+        &home_hazards(record),
+    );
+    if let Some(v) = current {
+        sheet = sheet.with_version(
+            u32::try_from(v.version).unwrap_or(0),
+            &format!("{} {}", v.author_organisation, v.author),
+            &crate::ui::views::jst_minutes(&v.created_at),
+        );
+    }
+    let consent = {
+        let c = &record.consent;
+        let mut s = c.status.label().to_owned();
+        if let Some(on) = c.obtained_on {
+            s.push_str(&format!("（{}）", tsunagi_domain::wareki::format_wareki(on)));
+        }
+        s
+    };
+    let (priority, approach) = record
+        .triage
+        .as_ref()
+        .map(|t| (t.result.priority.label(), t.result.approach.label()))
+        .unwrap_or(("", ""));
+    let reasons = record
+        .roster
+        .as_ref()
+        .map(|r| r.reasons())
+        .unwrap_or_default();
+    sheet.with_status(priority, approach, &consent, reasons)
+}
+
+/// One addressee of the approach-ア mailing.
+pub fn form_pack_letter(record: &PersonRecord, municipality: &str) -> FormPackLetter {
+    FormPackLetter {
+        person: person_header(record, municipality),
+        home_hazards: home_hazards(record)
+            .iter()
+            .map(|h| h.label().to_owned())
+            .collect(),
+    }
+}
+
+/// The receiver kinds the consent form asks about: the 避難支援等関係者 kinds that have an
+/// organisation in the municipality, in a fixed order.
+pub async fn consent_receivers(
+    state: &AppState,
+    municipality: OrganisationId,
+) -> Result<Vec<String>, AppError> {
+    let orgs = state.store.organisations_in(municipality).await?;
+    Ok(OrganisationKind::ALL
+        .iter()
+        .filter(|k| k.is_evacuation_support_party())
+        .filter(|k| orgs.iter().any(|o| o.kind == **k))
+        .map(|k| k.label().to_owned())
+        .collect())
+}
+
+/// The default reply date printed on the forms: four weeks after sending.
+pub fn default_reply_by(today: NaiveDate) -> NaiveDate {
+    today + chrono::Days::new(28)
+}
+
+/// A PDF download. The file name is given in UTF-8 (RFC 6266/5987) with an ASCII fallback.
+pub fn pdf_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+impl From<tsunagi_documents::DocumentError> for AppError {
+    fn from(e: tsunagi_documents::DocumentError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
