@@ -74,7 +74,10 @@ pub fn plan_sheet(record: &PersonRecord, history: &[PlanVersion], municipality: 
         let c = &record.consent;
         let mut s = c.status.label().to_owned();
         if let Some(on) = c.obtained_on {
-            s.push_str(&format!("（{}）", tsunagi_domain::wareki::format_wareki(on)));
+            s.push_str(&format!(
+                "（{}）",
+                tsunagi_domain::wareki::format_wareki(on)
+            ));
         }
         s
     };
@@ -151,4 +154,91 @@ impl From<tsunagi_documents::DocumentError> for AppError {
     fn from(e: tsunagi_documents::DocumentError) -> Self {
         AppError::Internal(e.to_string())
     }
+}
+
+/// Renders off the async workers: a document takes tens of milliseconds of CPU.
+async fn blocking<F>(f: F) -> Result<Vec<u8>, AppError>
+where
+    F: FnOnce() -> Result<Vec<u8>, tsunagi_documents::DocumentError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::from)
+}
+
+/// The person's plan as a PDF, for anyone who may see the plan (audited as a plan view).
+pub async fn plan_pdf(
+    state: &AppState,
+    audit: tsunagi_store::AuditContext,
+    actor: &tsunagi_domain::access::Actor,
+    id: tsunagi_domain::PersonId,
+) -> Result<Response, AppError> {
+    use tsunagi_domain::disaster::DisasterState;
+    let mut tx = state.store.begin(audit).await?;
+    let record = tsunagi_store::persons::get(&mut tx, actor, &DisasterState::normal(), id).await?;
+    let history =
+        tsunagi_store::plans::history(&mut tx, actor, &DisasterState::normal(), id).await?;
+    tx.commit().await?;
+    let municipality = municipality_name(state, record.municipality_id).await?;
+    let sheet = plan_sheet(&record, &history, &municipality);
+    let today = crate::ui::today();
+    let bytes = blocking(move || tsunagi_documents::plan_pdf(&sheet, today)).await?;
+    Ok(pdf_response(
+        bytes,
+        "plan.pdf",
+        &format!("個別避難計画_{}.pdf", record.details.name),
+    ))
+}
+
+/// The approach-ア form pack for the given persons, merged in order (the owning
+/// municipality's staff only: the persons are loaded with the actor's access).
+pub async fn form_pack_pdf(
+    state: &AppState,
+    audit: tsunagi_store::AuditContext,
+    actor: &tsunagi_domain::access::Actor,
+    sender: &str,
+    ids: &[tsunagi_domain::PersonId],
+    reply_by: Option<NaiveDate>,
+) -> Result<Response, AppError> {
+    use tsunagi_domain::access::AccessBasis;
+    use tsunagi_domain::disaster::DisasterState;
+    let municipality = municipality_name(state, actor.organisation_id).await?;
+    let mut tx = state.store.begin(audit).await?;
+    let mut letters = Vec::with_capacity(ids.len());
+    for id in ids {
+        let record =
+            tsunagi_store::persons::get(&mut tx, actor, &DisasterState::normal(), *id).await?;
+        if record.grant.basis != AccessBasis::Owner {
+            return Err(AppError::NotFound);
+        }
+        letters.push(form_pack_letter(&record, &municipality));
+    }
+    tx.commit().await?;
+    if letters.is_empty() {
+        return Err(AppError::BadRequest(
+            "送付する対象者がいません（「同意書と計画様式を送付」の段階の方がいません）".into(),
+        ));
+    }
+    let receivers = consent_receivers(state, actor.organisation_id).await?;
+    let today = crate::ui::today();
+    let reply_by = reply_by.unwrap_or_else(|| default_reply_by(today));
+    let sender = sender.to_owned();
+    let single = (letters.len() == 1).then(|| letters[0].person.name.clone());
+    let bytes = blocking(move || {
+        tsunagi_documents::form_pack_pdf(
+            &municipality,
+            &sender,
+            &receivers,
+            &letters,
+            reply_by,
+            today,
+        )
+    })
+    .await?;
+    let name = match single {
+        Some(n) => format!("同意書・計画様式_{n}.pdf"),
+        None => format!("同意書・計画様式_{}件.pdf", ids.len()),
+    };
+    Ok(pdf_response(bytes, "form-pack.pdf", &name))
 }

@@ -5,7 +5,9 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod documents;
 mod error;
+pub mod exports;
 mod request_id;
 pub mod roster_import;
 pub mod ui;

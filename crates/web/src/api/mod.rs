@@ -8,6 +8,7 @@ mod extract;
 mod organisations;
 mod persons;
 mod plans;
+mod receivers;
 mod roster;
 mod sharing;
 mod tokens;
@@ -65,6 +66,10 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))
         .routes(routes!(plans::history, plans::save))
+        .routes(routes!(plans::pdf))
+        .routes(routes!(receivers::list))
+        .routes(routes!(receivers::set))
+        .routes(routes!(receivers::receiver_list))
         .routes(routes!(workflow::get, workflow::start))
         .routes(routes!(workflow::advance))
         .routes(routes!(workflow::assign))

@@ -74,3 +74,15 @@ pub async fn save(
     tx.commit().await?;
     Ok(Json(v.into()))
 }
+
+/// The latest plan as a printable A4 PDF in Japanese (fonts embedded), for anyone who may see
+/// the plan.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/plan.pdf", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<axum::response::Response, AppError> {
+    crate::documents::plan_pdf(&state, user.audit(), &user.actor, PersonId(id)).await
+}

@@ -3,11 +3,13 @@
 
 mod admin;
 mod audit;
+mod documents;
 pub(crate) use audit::audit_filter;
 mod login;
 mod persons;
 mod plan;
 mod progress;
+mod receivers;
 mod roster;
 mod sharing;
 mod tokens;
@@ -49,6 +51,17 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/consent", post(sharing::set_consent))
         .route("/persons/{id}/plan", get(plan::show).post(plan::save))
+        .route("/persons/{id}/plan.pdf", get(documents::plan_pdf))
+        .route(
+            "/persons/{id}/form-pack.pdf",
+            get(documents::person_form_pack),
+        )
+        .route("/roster/form-pack.pdf", get(documents::roster_form_pack))
+        .route("/receivers", get(receivers::page))
+        .route("/receivers/apply", post(receivers::apply))
+        .route("/receivers/{org}", post(receivers::save))
+        .route("/receivers/{org}/list.xlsx", get(receivers::list_xlsx))
+        .route("/receivers/{org}/list.csv", get(receivers::list_csv))
         .route("/persons/{id}/workflow/start", post(workflow::start))
         .route("/persons/{id}/workflow/advance", post(workflow::advance))
         .route("/persons/{id}/workflow/assign", post(workflow::assign))

@@ -39,6 +39,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as received (files: PDF, xlsx, Shift_JIS CSV).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -108,6 +110,7 @@ impl Client {
             status,
             headers,
             body,
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -186,6 +189,7 @@ pub async fn api(
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

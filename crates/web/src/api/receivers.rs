@@ -1,0 +1,135 @@
+//! Receivers (名簿の提供先) over the API: definitions by district and each receiver's list.
+
+use super::extract::{ApiJson, ApiPath};
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::OrganisationId;
+use tsunagi_domain::organisation::OrganisationKind;
+use tsunagi_domain::plan::EvacuationPlan;
+use tsunagi_domain::receiver::Receiver;
+use tsunagi_domain::roster::RosterEntry;
+use tsunagi_store::receivers;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceiverDto {
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub kind: OrganisationKind,
+    /// `null` when the organisation is not a receiver.
+    pub receiver: Option<Receiver>,
+    pub version: i32,
+    /// Roster persons in its districts (whether or not their consent opens them).
+    pub covered: u64,
+}
+
+/// The municipality's support-party organisations and what each receives.
+#[utoipa::path(get, path = "/api/v1/receivers", tag = "receivers",
+    responses((status = 200, body = Vec<ReceiverDto>), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<ReceiverDto>>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let lines = receivers::list(&mut tx, &user.actor).await?;
+    tx.commit().await?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| ReceiverDto {
+                organisation_id: l.organisation.id.0,
+                name: l.organisation.name,
+                kind: l.organisation.kind,
+                receiver: l.receiver,
+                version: l.version,
+                covered: l.covered,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReceiverWrite {
+    /// The version the edit started from (0 for a new receiver); stale edits get 409.
+    pub version: i32,
+    /// `null` stops giving this organisation anything.
+    pub receiver: Option<Receiver>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApplyDto {
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// Sets an organisation's districts and whether it receives plans, and applies it at once.
+#[utoipa::path(put, path = "/api/v1/receivers/{id}", tag = "receivers", params(("id" = Uuid, Path)), request_body = ReceiverWrite,
+    responses((status = 200, body = ApplyDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(w): ApiJson<ReceiverWrite>,
+) -> Result<Json<ApplyDto>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let r = receivers::set(
+        &mut tx,
+        &user.actor,
+        OrganisationId(id),
+        w.receiver.as_ref(),
+        w.version,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(ApplyDto {
+        added: r.added,
+        removed: r.removed,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ListLineDto {
+    pub person_id: Uuid,
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: chrono::NaiveDate,
+    pub address: String,
+    pub phone: Option<String>,
+    pub roster: RosterEntry,
+    /// Present only for receivers given plans.
+    pub plan: Option<EvacuationPlan>,
+}
+
+/// The receiver's list: exactly the persons in its districts whose consent covers it now.
+/// For the municipality's staff and the receiver's own members; others get 404.
+#[utoipa::path(get, path = "/api/v1/receivers/{id}/list", tag = "receivers", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<ListLineDto>), (status = 404, body = ErrorBody)))]
+pub async fn receiver_list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<ListLineDto>>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let (_, lines) = receivers::receiver_list(&mut tx, &user.actor, OrganisationId(id)).await?;
+    tx.commit().await?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| ListLineDto {
+                person_id: l.person.id.0,
+                name: l.person.name,
+                name_kana: l.person.name_kana,
+                birth_date: l.person.birth_date,
+                address: l.person.address,
+                phone: l.phone,
+                roster: l.entry,
+                plan: l.plan,
+            })
+            .collect(),
+    ))
+}

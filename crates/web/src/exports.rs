@@ -1,0 +1,222 @@
+//! Roster lists for receivers as files: Excel (.xlsx), CSV in Shift_JIS (what Excel on a
+//! municipal PC opens directly) and CSV in UTF-8 with BOM. Shift_JIS cannot hold every
+//! character of a name (𠮷, many 異体字, 外字): such cells are reported, never replaced.
+
+use tsunagi_domain::plan::EvacuationPlan;
+use tsunagi_domain::wareki::format_both;
+use tsunagi_store::receivers::ListLine;
+
+/// A table: header names and rows of text.
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn plan_columns(p: Option<&EvacuationPlan>) -> [String; 3] {
+    let Some(p) = p else {
+        return [String::new(), String::new(), String::new()];
+    };
+    let supporters = p
+        .supporters
+        .iter()
+        .map(|s| {
+            if s.phone.is_empty() {
+                s.name.clone()
+            } else {
+                format!("{}（{}）", s.name, s.phone)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、");
+    let destinations = p
+        .destinations
+        .iter()
+        .map(|d| format!("{}: {}", d.hazard.label(), d.place))
+        .collect::<Vec<_>>()
+        .join("、");
+    [supporters, destinations, p.timing.clone()]
+}
+
+/// The receiver's list as a table. Plan columns appear only for receivers given plans.
+pub fn receiver_table(lines: &[ListLine], includes_plan: bool) -> Table {
+    let mut headers = vec![
+        "自治会",
+        "民生委員地区",
+        "氏名",
+        "氏名カナ",
+        "性別",
+        "生年月日",
+        "住所",
+        "電話番号",
+        "避難支援等を必要とする事由",
+        "世帯の状況",
+    ];
+    if includes_plan {
+        headers.extend(["避難支援等実施者", "避難先", "避難のタイミング"]);
+    }
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let e = &l.entry;
+            let household: Vec<&str> = [
+                (e.lives_alone, "独居"),
+                (e.elderly_only_household, "高齢者のみ世帯"),
+                (e.alone_in_daytime, "日中独居"),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, l)| l)
+            .collect();
+            let mut row = vec![
+                e.community_district.clone().unwrap_or_default(),
+                e.welfare_district.clone().unwrap_or_default(),
+                l.person.name.clone(),
+                l.person.name_kana.clone(),
+                l.person.sex.label().to_owned(),
+                format_both(l.person.birth_date),
+                l.person.address.clone(),
+                l.phone.clone().unwrap_or_default(),
+                e.reasons().join("、"),
+                household.join("、"),
+            ];
+            if includes_plan {
+                row.extend(plan_columns(l.plan.as_ref()));
+            }
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}
+
+pub fn xlsx(sheet: &str, t: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in t.headers.iter().enumerate() {
+        ws.write_string_with_format(0, u16::try_from(c).unwrap_or(u16::MAX), *h, &bold)?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, cell) in row.iter().enumerate() {
+            // Text, always: 電話番号 and 宛名番号 must keep their leading zeros.
+            ws.write_string(r, u16::try_from(c).unwrap_or(u16::MAX), cell)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofit();
+    wb.save_to_buffer()
+}
+
+fn csv_text(t: &Table) -> Result<String, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(&t.headers)?;
+    for row in &t.rows {
+        w.write_record(row)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))?;
+    String::from_utf8(bytes).map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+}
+
+/// UTF-8 with BOM (Excel reads the BOM as "UTF-8"), CRLF.
+pub fn csv_utf8_bom(t: &Table) -> Result<Vec<u8>, csv::Error> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    out.extend(csv_text(t)?.into_bytes());
+    Ok(out)
+}
+
+/// A cell Shift_JIS cannot hold.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Unmappable {
+    /// CSV line (the header is line 1).
+    pub line: usize,
+    pub column: String,
+    pub value: String,
+    /// The characters that have no Shift_JIS (CP932) code.
+    pub characters: String,
+}
+
+fn unmappable_chars(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            let mut b = [0u8; 4];
+            encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut b)).2
+        })
+        .collect()
+}
+
+/// Shift_JIS (CP932), CRLF; every cell with a character Shift_JIS cannot hold is reported
+/// and no file is produced, so nothing is silently mangled.
+pub fn csv_shift_jis(t: &Table) -> Result<Result<Vec<u8>, Vec<Unmappable>>, csv::Error> {
+    let mut problems = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (_, _, bad) = encoding_rs::SHIFT_JIS.encode(cell);
+            if bad {
+                problems.push(Unmappable {
+                    line: r + 2,
+                    column: t.headers.get(c).copied().unwrap_or("").to_owned(),
+                    value: cell.clone(),
+                    characters: unmappable_chars(cell),
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let text = csv_text(t)?;
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+    Ok(Ok(bytes.into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str) -> Table {
+        Table {
+            headers: vec!["氏名", "電話番号"],
+            rows: vec![
+                vec!["山田 ハル".into(), "0889-22-1000".into()],
+                vec![name.into(), "".into()],
+            ],
+        }
+    }
+
+    #[test]
+    fn shift_jis_round_trips_names_it_can_hold() {
+        // 髙 and 﨑 are CP932 (IBM extensions), which Excel on Windows reads.
+        let t = table("髙橋 﨑子");
+        let bytes = csv_shift_jis(&t).expect("csv").expect("encodable");
+        let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
+        assert!(!bad);
+        assert_eq!(
+            text,
+            "氏名,電話番号\r\n山田 ハル,0889-22-1000\r\n髙橋 﨑子,\r\n"
+        );
+    }
+
+    #[test]
+    fn characters_shift_jis_cannot_hold_are_reported_not_replaced() {
+        let t = table("𠮷田 花子");
+        let problems = csv_shift_jis(&t).expect("csv").expect_err("unmappable");
+        assert_eq!(
+            problems,
+            vec![Unmappable {
+                line: 3,
+                column: "氏名".into(),
+                value: "𠮷田 花子".into(),
+                characters: "𠮷".into(),
+            }]
+        );
+        // The UTF-8 file keeps it.
+        let utf8 = csv_utf8_bom(&t).expect("csv");
+        assert!(utf8.starts_with(&[0xEF, 0xBB, 0xBF]));
+        assert!(String::from_utf8_lossy(&utf8).contains("𠮷田 花子"));
+    }
+}

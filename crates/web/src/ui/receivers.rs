@@ -1,0 +1,269 @@
+//! Receivers (名簿の提供先): the municipality defines which organisation receives the roster
+//! (and plans) of which 自治会 / 民生委員 districts, and prints each receiver's list. A
+//! receiver's own members download their own list here too.
+
+use super::{Chrome, UiError, UiResult};
+use crate::auth::CurrentUser;
+use crate::exports::{self, Table, Unmappable};
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tsunagi_domain::OrganisationId;
+use tsunagi_domain::access::{Capability, can};
+use tsunagi_domain::receiver::{DistrictField, Receiver, parse_districts};
+use tsunagi_store::receivers;
+
+pub struct Row {
+    id: String,
+    name: String,
+    kind: &'static str,
+    field: &'static str,
+    districts: String,
+    includes_plan: bool,
+    defined: bool,
+    version: i32,
+    covered: u64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "receivers.html")]
+struct ReceiversPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    fields: Vec<(&'static str, &'static str)>,
+    notice: Option<String>,
+    /// Municipal staff edit; a receiver's member only downloads its own list.
+    editable: bool,
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    applied: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(n): Query<Notice>,
+) -> UiResult<Response> {
+    let editable = can(&user.actor, Capability::CreatePerson);
+    let rows = if editable {
+        let mut tx = state.store.begin(user.audit()).await?;
+        let lines = receivers::list(&mut tx, &user.actor).await?;
+        tx.commit().await?;
+        lines
+            .into_iter()
+            .map(|l| {
+                let r = l.receiver.clone();
+                Row {
+                    id: l.organisation.id.to_string(),
+                    name: l.organisation.name.clone(),
+                    kind: l.organisation.kind.label(),
+                    field: r
+                        .as_ref()
+                        .map(|r| r.district_field)
+                        .unwrap_or_else(|| receivers::default_field(l.organisation.kind))
+                        .code(),
+                    districts: r
+                        .as_ref()
+                        .map(|r| r.districts.iter().cloned().collect::<Vec<_>>().join("\n"))
+                        .unwrap_or_default(),
+                    includes_plan: r.as_ref().is_none_or(|r| r.includes_plan),
+                    defined: r.is_some(),
+                    version: l.version,
+                    covered: l.covered,
+                }
+            })
+            .collect()
+    } else if user.actor.organisation_kind.is_evacuation_support_party() {
+        vec![Row {
+            id: user.actor.organisation_id.to_string(),
+            name: user.membership.organisation.name.clone(),
+            kind: user.actor.organisation_kind.label(),
+            field: "",
+            districts: String::new(),
+            includes_plan: false,
+            defined: true,
+            version: 0,
+            covered: 0,
+        }]
+    } else {
+        return Err(UiError(AppError::NotFound));
+    };
+    Ok(ReceiversPage {
+        chrome: Chrome::new(&user, "receivers"),
+        rows,
+        fields: DistrictField::ALL
+            .iter()
+            .map(|f| (f.code(), f.label()))
+            .collect(),
+        notice: n.applied,
+        editable,
+    }
+    .into_response())
+}
+
+fn org_id(path: Result<Path<String>, PathRejection>) -> Result<OrganisationId, AppError> {
+    let Path(raw) = path.map_err(|_| AppError::NotFound)?;
+    raw.parse::<uuid::Uuid>()
+        .map(OrganisationId)
+        .map_err(|_| AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct ReceiverForm {
+    /// "remove" to delete the definition.
+    action: Option<String>,
+    district_field: String,
+    #[serde(default)]
+    districts: String,
+    includes_plan: Option<String>,
+    version: i32,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<ReceiverForm>, FormRejection>,
+) -> UiResult<Response> {
+    let org = org_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let def = if f.action.as_deref() == Some("remove") {
+        None
+    } else {
+        Some(Receiver {
+            district_field: DistrictField::parse(&f.district_field)
+                .ok_or_else(|| AppError::BadRequest("地区の種類が不正です".into()))?,
+            districts: parse_districts(&f.districts),
+            includes_plan: f.includes_plan.is_some(),
+        })
+    };
+    let mut tx = state.store.begin(user.audit()).await?;
+    let report = receivers::set(&mut tx, &user.actor, org, def.as_ref(), f.version).await?;
+    tx.commit().await?;
+    let msg = format!(
+        "保存しました（提供対象 {} 人追加、{} 人除外）",
+        report.added, report.removed
+    );
+    Ok(Redirect::to(&format!("/receivers?applied={}", urlencode(&msg))).into_response())
+}
+
+pub async fn apply(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let report = receivers::apply(&mut tx, &user.actor).await?;
+    tx.commit().await?;
+    let msg = format!(
+        "名簿の地区に合わせて反映しました（{} 人追加、{} 人除外）",
+        report.added, report.removed
+    );
+    Ok(Redirect::to(&format!("/receivers?applied={}", urlencode(&msg))).into_response())
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Loads the list; whether it includes plans is decided per person by the policy, so the plan
+/// columns appear when any line has a plan or the definition gives plans.
+async fn table(
+    state: &AppState,
+    user: &CurrentUser,
+    org: OrganisationId,
+) -> Result<(String, Table), AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let (target, lines) = receivers::receiver_list(&mut tx, &user.actor, org).await?;
+    tx.commit().await?;
+    let includes_plan = lines.iter().any(|l| l.plan.is_some());
+    Ok((target.name, exports::receiver_table(&lines, includes_plan)))
+}
+
+fn file(bytes: Vec<u8>, content_type: &'static str, ascii: &str, name: &str) -> Response {
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn list_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let org = org_id(path)?;
+    let (name, t) = table(&state, &user, org).await?;
+    let bytes = exports::xlsx("名簿", &t).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "roster.xlsx",
+        &format!("避難行動要支援者名簿_{name}.xlsx"),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CsvQuery {
+    /// `sjis` (default) or `utf8`.
+    encoding: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unmappable.html")]
+struct UnmappablePage {
+    chrome: Chrome,
+    receiver: String,
+    utf8_link: String,
+    problems: Vec<Unmappable>,
+}
+
+pub async fn list_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    Query(q): Query<CsvQuery>,
+) -> UiResult<Response> {
+    let org = org_id(path)?;
+    let (name, t) = table(&state, &user, org).await?;
+    let internal = |e: csv::Error| AppError::Internal(e.to_string());
+    if q.encoding.as_deref() == Some("utf8") {
+        let bytes = exports::csv_utf8_bom(&t).map_err(internal)?;
+        return Ok(file(
+            bytes,
+            "text/csv; charset=utf-8",
+            "roster-utf8.csv",
+            &format!("避難行動要支援者名簿_{name}_UTF-8.csv"),
+        ));
+    }
+    match exports::csv_shift_jis(&t).map_err(internal)? {
+        Ok(bytes) => Ok(file(
+            bytes,
+            "text/csv; charset=Shift_JIS",
+            "roster-sjis.csv",
+            &format!("避難行動要支援者名簿_{name}.csv"),
+        )),
+        Err(problems) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            UnmappablePage {
+                chrome: Chrome::new(&user, "receivers"),
+                receiver: name,
+                utf8_link: format!("/receivers/{org}/list.csv?encoding=utf8"),
+                problems,
+            },
+        )
+            .into_response()),
+    }
+}
