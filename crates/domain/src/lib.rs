@@ -11,6 +11,7 @@ pub mod disaster;
 pub mod error;
 pub mod ids;
 pub mod login;
+pub mod meeting;
 pub mod municipality;
 pub mod organisation;
 pub mod paging;

@@ -162,6 +162,8 @@ pub struct Progress {
     pub plan_complete: bool,
     /// A plan version exists.
     pub plan_written: bool,
+    /// A coordination meeting (調整会議) has been recorded.
+    pub meeting_held: bool,
 }
 
 /// Why a step cannot be finished, with the guide's answer.
@@ -174,6 +176,8 @@ pub enum Blocked {
     NoPlan,
     #[error("計画に未記入の必要項目があります")]
     PlanIncomplete,
+    #[error("調整会議の記録がありません（開かない場合は「この手順を省く」）")]
+    NoMeetingRecord,
     #[error("この手順は飛ばせません")]
     NotSkippable,
     #[error("作成は完了しています")]
@@ -265,6 +269,9 @@ pub fn advance(
                 return Err(Blocked::NoPlan);
             }
             Step::MunicipalCheck if !progress.plan_complete => return Err(Blocked::PlanIncomplete),
+            Step::CoordinationMeeting if !progress.meeting_held => {
+                return Err(Blocked::NoMeetingRecord);
+            }
             _ => {}
         }
     }
@@ -294,6 +301,7 @@ mod tests {
         consent_given: true,
         plan_complete: true,
         plan_written: true,
+        meeting_held: true,
     };
 
     #[test]
@@ -379,6 +387,7 @@ mod tests {
             consent_given: true,
             plan_written: true,
             plan_complete: false,
+            meeting_held: false,
         };
         assert_eq!(
             advance(
@@ -403,6 +412,23 @@ mod tests {
         );
         assert_eq!(
             advance(Approach::Community, Step::CoordinationMeeting, none, true),
+            Ok(Step::CommunityWritesPlan)
+        );
+        // Held, not skipped: its record must be there.
+        assert_eq!(
+            advance(Approach::Community, Step::CoordinationMeeting, none, false),
+            Err(Blocked::NoMeetingRecord)
+        );
+        assert_eq!(
+            advance(
+                Approach::Community,
+                Step::CoordinationMeeting,
+                Progress {
+                    meeting_held: true,
+                    ..none
+                },
+                false
+            ),
             Ok(Step::CommunityWritesPlan)
         );
         assert_eq!(
@@ -455,12 +481,15 @@ mod tests {
         #[test]
         fn only_forward_and_never_shared_without_consent_and_a_complete_plan(
             a in approach(),
-            moves in proptest::collection::vec((any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()), 0..40),
+            moves in proptest::collection::vec((any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()), 0..40),
         ) {
             let order = steps(a);
             let mut step = first_step(a).unwrap_or(Step::Done);
-            for (consent, complete, written, skip) in moves {
-                let p = Progress { consent_given: consent, plan_complete: complete && written, plan_written: written };
+            for (consent, complete, written, meeting, skip) in moves {
+                let p = Progress { consent_given: consent, plan_complete: complete && written, plan_written: written, meeting_held: meeting };
+                if step == Step::CoordinationMeeting && !skip && !meeting {
+                    prop_assert_eq!(advance(a, step, p, skip), Err(Blocked::NoMeetingRecord));
+                }
                 if let Ok(next) = advance(a, step, p, skip) {
                     let i = order.iter().position(|s| *s == step).unwrap_or(0);
                     prop_assert_eq!(order.get(i + 1).copied(), Some(next));

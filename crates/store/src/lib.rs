@@ -14,6 +14,7 @@ pub mod audit;
 pub mod db;
 pub mod entity;
 mod error;
+pub mod meetings;
 pub mod migration;
 pub mod organisations;
 pub mod persons;

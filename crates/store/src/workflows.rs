@@ -100,14 +100,14 @@ pub async fn get(
 }
 
 /// Who changed which person's workflow.
-struct Change<'a> {
-    actor: &'a Actor,
-    org_name: &'a str,
-    id: PersonId,
-    owner: OrganisationId,
+pub(crate) struct Change<'a> {
+    pub(crate) actor: &'a Actor,
+    pub(crate) org_name: &'a str,
+    pub(crate) id: PersonId,
+    pub(crate) owner: OrganisationId,
 }
 
-async fn event(
+pub(crate) async fn event(
     tx: &mut AuditedTx,
     c: Change<'_>,
     event: &str,
@@ -231,8 +231,14 @@ async fn progress(tx: &AuditedTx, id: PersonId) -> Result<Progress, StoreError> 
         .map(|e| e.home_hazards)
         .unwrap_or_default();
     let plan: Option<EvacuationPlan> = latest.and_then(|p| serde_json::from_str(&p.content).ok());
+    let meeting_held = crate::entity::coordination_meeting::Entity::find()
+        .filter(crate::entity::coordination_meeting::Column::PersonId.eq(id.0))
+        .one(tx.conn())
+        .await?
+        .is_some();
     Ok(Progress {
         consent_given,
+        meeting_held,
         plan_written: plan.is_some(),
         plan_complete: plan
             .is_some_and(|p| p.missing_items(&PlanHazard::of_home(&hazards)).is_empty()),

@@ -302,11 +302,48 @@ db_test!(
         .await;
         let page = c.get(&plan_i).await;
         assert!(page.body.contains("調整会議</strong>"));
-        c.post(
-            &format!("/persons/{i}/workflow/advance"),
-            &[("version", &advance(&page.body)), ("skip", "1")],
-        )
-        .await;
+        // Held, not skipped: the meeting must be recorded first.
+        let r = c
+            .post(
+                &format!("/persons/{i}/workflow/advance"),
+                &[("version", &advance(&page.body))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("調整会議の記録がありません"), "{}", r.body);
+        let mut meeting = vec![
+            ("held_on", "令和8年11月20日"),
+            ("place", "山手町集会所"),
+            ("a0_name", "岡林 千代"),
+            ("a0_role", "本人"),
+            ("a1_name", "山手町自治会長"),
+            ("a1_role", "自治会"),
+            ("destination_and_route", "山手小学校、市道山手線を南へ"),
+            ("timing", "警戒レベル3 高齢者等避難で"),
+        ];
+        let r = c.post(&format!("/persons/{i}/meetings"), &meeting).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("③災害時の行動と役割分担"), "{}", r.body);
+        meeting.push(("roles", "自治会長が電話、隣家が車で同行"));
+        let r = c.post(&format!("/persons/{i}/meetings"), &meeting).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = c.get(&plan_i).await;
+        assert!(
+            page.body.contains("山手町集会所")
+                && page
+                    .body
+                    .contains("岡林 千代（本人）、山手町自治会長（自治会）")
+                && page.body.contains("隣家が車で同行"),
+            "{}",
+            page.body
+        );
+        let r = c
+            .post(
+                &format!("/persons/{i}/workflow/advance"),
+                &[("version", &advance(&page.body))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert!(
             c.get(&plan_i)
                 .await

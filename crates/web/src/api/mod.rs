@@ -67,6 +67,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::set_consent))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
+        .routes(routes!(plans::meetings, plans::record_meeting))
         .routes(routes!(receivers::list))
         .routes(routes!(receivers::set))
         .routes(routes!(receivers::receiver_list))

@@ -86,3 +86,73 @@ pub async fn pdf(
 ) -> Result<axum::response::Response, AppError> {
     crate::documents::plan_pdf(&state, user.audit(), &user.actor, PersonId(id)).await
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct MeetingDto {
+    pub id: Uuid,
+    pub meeting: tsunagi_domain::meeting::CoordinationMeeting,
+    pub recorded_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The person's coordination meetings (調整会議), newest first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/meetings", tag = "plans", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<MeetingDto>), (status = 404, body = ErrorBody)))]
+pub async fn meetings(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<MeetingDto>>, AppError> {
+    let mut tx = state.store.begin(user.audit()).await?;
+    let list = tsunagi_store::meetings::list(&mut tx, &user.actor, PersonId(id)).await?;
+    tx.commit().await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|r| MeetingDto {
+                id: r.id,
+                meeting: r.meeting,
+                recorded_by: r.recorded_by,
+                created_at: r.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Records a coordination meeting: attendees and the decisions on ① destination and route,
+/// ② timing, ③ actions and roles. Lets the workflow pass its 調整会議 step.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/meetings", tag = "plans", params(("id" = Uuid, Path)),
+    request_body = tsunagi_domain::meeting::CoordinationMeeting,
+    responses((status = 201, body = MeetingDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_meeting(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(m): ApiJson<tsunagi_domain::meeting::CoordinationMeeting>,
+) -> Result<(axum::http::StatusCode, Json<MeetingDto>), AppError> {
+    let org = state
+        .store
+        .organisation(user.actor.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let mut tx = state.store.begin(user.audit()).await?;
+    let r = tsunagi_store::meetings::record(
+        &mut tx,
+        &user.actor,
+        &org,
+        PersonId(id),
+        m,
+        crate::ui::today(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(MeetingDto {
+            id: r.id,
+            meeting: r.meeting,
+            recorded_by: r.recorded_by,
+            created_at: r.created_at,
+        }),
+    ))
+}

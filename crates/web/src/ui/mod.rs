@@ -6,6 +6,7 @@ mod audit;
 mod documents;
 pub(crate) use audit::audit_filter;
 mod login;
+mod meetings;
 mod persons;
 mod plan;
 mod progress;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/consent", post(sharing::set_consent))
         .route("/persons/{id}/plan", get(plan::show).post(plan::save))
         .route("/persons/{id}/plan.pdf", get(documents::plan_pdf))
+        .route("/persons/{id}/meetings", post(meetings::record))
         .route(
             "/persons/{id}/form-pack.pdf",
             get(documents::person_form_pack),

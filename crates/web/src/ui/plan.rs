@@ -64,6 +64,8 @@ struct PlanPage {
     is_owner: bool,
     orgs: Vec<(String, String)>,
     obstacles: Vec<(&'static str, &'static str)>,
+    meetings: Vec<super::meetings::MeetingView>,
+    attendee_slots: Vec<usize>,
 }
 
 fn field(name: String, label: &'static str, value: &str) -> Field {
@@ -181,6 +183,8 @@ fn page(
             .iter()
             .map(|o| (o.code(), o.label()))
             .collect(),
+        meetings: Vec::new(),
+        attendee_slots: (0..super::meetings::ATTENDEE_SLOTS).collect(),
     }
 }
 
@@ -253,6 +257,15 @@ async fn with_workflow(
 ) -> Result<PlanPage, UiError> {
     let mut tx = state.store.begin(user.audit()).await?;
     let w = tsunagi_store::workflows::get(&mut tx, &user.actor, id).await?;
+    if w.as_ref()
+        .is_some_and(|w| w.approach == tsunagi_domain::triage::Approach::Community)
+    {
+        p.meetings = tsunagi_store::meetings::list(&mut tx, &user.actor, id)
+            .await?
+            .iter()
+            .map(super::meetings::MeetingView::from)
+            .collect();
+    }
     tx.commit().await?;
     let orgs = state.store.organisations_in(municipality).await?;
     let name = |o: tsunagi_domain::OrganisationId| {

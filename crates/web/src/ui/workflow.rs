@@ -41,6 +41,8 @@ pub struct WorkflowView {
     pub review_reason: String,
     pub steps: Vec<StepView>,
     pub events: Vec<EventView>,
+    /// Approach イ: coordination meetings (調整会議) are recorded on this page.
+    pub community: bool,
 }
 
 impl WorkflowView {
@@ -53,6 +55,7 @@ impl WorkflowView {
             current_actor: w.step.actor().label(),
             optional: w.step.optional(),
             done: w.step == Step::Done,
+            community: w.approach == tsunagi_domain::triage::Approach::Community,
             version: w.version,
             assignee: [
                 w.assignee_organisation_id
