@@ -505,16 +505,19 @@ mod tests {
 
 /// Review (見直し) of a finished plan: yearly by default, sooner when something changed.
 pub mod review {
-    use chrono::{Days, NaiveDate};
+    use chrono::{Months, NaiveDate};
 
-    /// Days between reviews unless the municipality sets otherwise.
-    pub const DEFAULT_INTERVAL_DAYS: u32 = 365;
+    /// Months between reviews unless the municipality sets otherwise (yearly).
+    pub const DEFAULT_INTERVAL_MONTHS: u32 = 12;
+    /// The intervals a municipality may set.
+    pub const INTERVAL_MONTHS: std::ops::RangeInclusive<u32> = 1..=60;
     /// A review within this many days is "due soon".
     pub const SOON_DAYS: u32 = 30;
 
-    /// The next review date after a review (or completion) on `on`.
-    pub fn next_due(on: NaiveDate, interval_days: u32) -> NaiveDate {
-        on.checked_add_days(Days::new(u64::from(interval_days.max(1))))
+    /// The next review date after a review (or completion) on `on`, `interval_months` later
+    /// (the last day of the month when the day does not exist: 1/31 + 1 month = 2/28).
+    pub fn next_due(on: NaiveDate, interval_months: u32) -> NaiveDate {
+        on.checked_add_months(Months::new(interval_months.max(1)))
             .unwrap_or(NaiveDate::MAX)
     }
 
@@ -545,7 +548,7 @@ pub mod review {
         match due {
             Some(d) if d < today => ReviewState::Overdue,
             _ if changed => ReviewState::Changed,
-            Some(d) if d <= next_due(today, SOON_DAYS) => ReviewState::DueSoon,
+            Some(d) if d <= today + chrono::Days::new(u64::from(SOON_DAYS)) => ReviewState::DueSoon,
             _ => ReviewState::Current,
         }
     }
@@ -553,6 +556,7 @@ pub mod review {
     #[cfg(test)]
     mod tests {
         use super::*;
+        use chrono::Days;
         use proptest::prelude::*;
 
         fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -562,9 +566,11 @@ pub mod review {
         #[test]
         fn yearly_by_default_and_states_in_order() {
             assert_eq!(
-                next_due(d(2026, 1, 10), DEFAULT_INTERVAL_DAYS),
+                next_due(d(2026, 1, 10), DEFAULT_INTERVAL_MONTHS),
                 d(2027, 1, 10)
             );
+            assert_eq!(next_due(d(2026, 1, 31), 1), d(2026, 2, 28));
+            assert_eq!(next_due(d(2026, 5, 1), 6), d(2026, 11, 1));
             let today = d(2026, 11, 23);
             assert_eq!(
                 state(Some(d(2026, 11, 22)), false, today),
@@ -591,7 +597,7 @@ pub mod review {
 
         proptest! {
             #[test]
-            fn a_fresh_review_is_current(days in 0u64..20_000, interval in 31u32..2000) {
+            fn a_fresh_review_is_current(days in 0u64..20_000, interval in 2u32..=60) {
                 let on = d(1990, 1, 1) + Days::new(days);
                 prop_assert_eq!(state(Some(next_due(on, interval)), false, on), ReviewState::Current);
             }

@@ -115,7 +115,64 @@ pub(crate) async fn in_municipality(
     rows.into_iter().map(Organisation::try_from).collect()
 }
 
+/// Months between plan reviews in a municipality (default yearly).
+pub async fn review_interval(
+    conn: &impl sea_orm::ConnectionTrait,
+    municipality: OrganisationId,
+) -> Result<u32, StoreError> {
+    Ok(organisation::Entity::find_by_id(municipality.0)
+        .one(conn)
+        .await?
+        .and_then(|o| u32::try_from(o.review_interval_months).ok())
+        .unwrap_or(tsunagi_domain::workflow::review::DEFAULT_INTERVAL_MONTHS))
+}
+
+/// Sets the actor's municipality's review interval. Dates already set stay; the new interval
+/// applies from the next completion or review.
+pub async fn set_review_interval(
+    tx: &mut AuditedTx,
+    actor: &tsunagi_domain::access::Actor,
+    months: u32,
+) -> Result<(), StoreError> {
+    use tsunagi_domain::access::{Capability, can};
+    use tsunagi_domain::workflow::review::INTERVAL_MONTHS;
+    if !can(actor, Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    if !INTERVAL_MONTHS.contains(&months) {
+        return Err(StoreError::Invalid(
+            tsunagi_domain::ValidationErrors::single(
+                "review_interval_months",
+                "見直しの周期は1〜60か月で指定してください",
+            ),
+        ));
+    }
+    let owner = actor.organisation_id;
+    let before = review_interval(tx.conn(), owner).await?;
+    organisation::Entity::update_many()
+        .col_expr(
+            organisation::Column::ReviewIntervalMonths,
+            sea_orm::sea_query::Expr::value(i32::try_from(months).unwrap_or(12)),
+        )
+        .filter(organisation::Column::Id.eq(owner.0))
+        .exec(tx.conn())
+        .await?;
+    tx.record(
+        Entry::new(AuditAction::SettingsUpdated, "organisation", owner)
+            .owner(owner)
+            .detail(
+                serde_json::json!({"review_interval_months": {"before": before, "after": months}}),
+            ),
+    );
+    Ok(())
+}
+
 impl Store {
+    /// Months between plan reviews in a municipality.
+    pub async fn review_interval(&self, municipality: OrganisationId) -> Result<u32, StoreError> {
+        review_interval(self.conn(), municipality).await
+    }
+
     pub async fn organisation(
         &self,
         id: OrganisationId,

@@ -282,8 +282,14 @@ pub async fn advance(
     }
     let next =
         workflow::advance(w.approach, w.step, progress(tx, id).await?, skip).map_err(blocked)?;
-    let review_due =
-        (next == Step::Done).then(|| review::next_due(today, review::DEFAULT_INTERVAL_DAYS));
+    let review_due = if next == Step::Done {
+        Some(review::next_due(
+            today,
+            crate::organisations::review_interval(tx.conn(), owner).await?,
+        ))
+    } else {
+        None
+    };
     plan_workflow::Entity::update_many()
         .col_expr(
             plan_workflow::Column::ReviewDue,
@@ -491,7 +497,10 @@ pub async fn reviewed(
     plan_workflow::Entity::update_many()
         .col_expr(
             plan_workflow::Column::ReviewDue,
-            Expr::value(Some(review::next_due(today, review::DEFAULT_INTERVAL_DAYS))),
+            Expr::value(Some(review::next_due(
+                today,
+                crate::organisations::review_interval(tx.conn(), owner).await?,
+            ))),
         )
         .col_expr(
             plan_workflow::Column::ReviewReason,

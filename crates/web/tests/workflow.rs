@@ -227,12 +227,28 @@ db_test!(
         );
         let page = c.get(&plan_url).await;
         assert!(page.body.contains("状況の変化あり: 住所の変更"));
+        // The municipality reviews every six months: the next date follows.
+        let r = c.post("/roster/reviews/interval", &[("months", "0")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = c.post("/roster/reviews/interval", &[("months", "6")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(c.get("/roster/reviews").await.body.contains("value=\"6\""));
         c.post(
             &format!("/persons/{a}/workflow/reviewed"),
             &[("note", "新住所で避難先を確認")],
         )
         .await;
         assert!(!c.get("/roster/reviews").await.body.contains("西岡"));
+        let due = tsunagi_domain::workflow::review::next_due(tsunagi_web::ui::today(), 6);
+        let page = c.get(&plan_url).await;
+        assert!(
+            page.body.contains(&format!(
+                "次の見直し: {}",
+                tsunagi_domain::wareki::format_both(due)
+            )),
+            "{}",
+            page.body
+        );
         // A stale advance is refused.
         assert_eq!(
             c.post(

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/workflow/obstacle", post(workflow::obstacle))
         .route("/persons/{id}/workflow/reviewed", post(workflow::reviewed))
         .route("/roster/reviews", get(workflow::reviews))
+        .route("/roster/reviews/interval", post(workflow::set_interval))
         .route("/roster/progress", get(progress::page))
         .route("/roster/progress.xlsx", get(progress::xlsx))
         .route("/persons/{id}/shares", post(sharing::add_share))

@@ -297,6 +297,7 @@ struct ReviewRow {
 #[template(path = "reviews.html")]
 struct ReviewsPage {
     chrome: super::Chrome,
+    interval_months: u32,
     rows: Vec<ReviewRow>,
 }
 
@@ -327,9 +328,32 @@ pub async fn reviews(State(state): State<AppState>, user: CurrentUser) -> UiResu
             reason: l.reason.unwrap_or_default(),
         })
         .collect();
+    let interval_months = state
+        .store
+        .review_interval(user.actor.organisation_id)
+        .await?;
     Ok(ReviewsPage {
         chrome: super::Chrome::new(&user, "roster_list"),
         rows,
+        interval_months,
     }
     .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct IntervalForm {
+    months: u32,
+}
+
+/// Sets how often finished plans are reviewed (the municipality's staff).
+pub async fn set_interval(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: Result<Form<IntervalForm>, axum::extract::rejection::FormRejection>,
+) -> UiResult<Response> {
+    let Form(f) = form.map_err(AppError::from)?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    tsunagi_store::organisations::set_review_interval(&mut tx, &user.actor, f.months).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/roster/reviews").into_response())
 }
