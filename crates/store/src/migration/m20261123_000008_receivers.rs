@@ -9,6 +9,8 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum PersonShares {
     Table,
+    PersonId,
+    OrganisationId,
     Source,
     IncludesPlan,
 }
@@ -83,6 +85,26 @@ impl MigrationTrait for Migration {
             m,
             PersonShares::Table,
             boolean(PersonShares::IncludesPlan).default(true).to_owned(),
+        )
+        .await?;
+        // One share per person, organisation and reason: an organisation may be both the
+        // district's receiver and the assignee.
+        m.drop_index(
+            Index::drop()
+                .name("ux_shares_person_org")
+                .table(PersonShares::Table)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_shares_person_org_source")
+                .table(PersonShares::Table)
+                .col(PersonShares::PersonId)
+                .col(PersonShares::OrganisationId)
+                .col(PersonShares::Source)
+                .unique()
+                .to_owned(),
         )
         .await?;
         add_column(
