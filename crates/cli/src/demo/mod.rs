@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::collections::BTreeSet;
-use tsunagi_domain::access::{AccessLevel, Actor};
+use tsunagi_domain::access::Actor;
 use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::municipality::MunicipalityCode;
 use tsunagi_domain::organisation::OrganisationKind as K;
@@ -237,12 +237,9 @@ async fn create_residents(
             if let Some(entry) = town::roster_entry(r, &mut roster_rng) {
                 tsunagi_store::roster::set(&mut tx, staff, p.id, &entry).await?;
             }
-            // Older residents of 本町 are on the way to the roster: shared with the receivers,
-            // most with consent, some refused or not yet asked.
-            if r.age >= 70 && r.street.starts_with("本町") {
-                for (org, _) in receivers {
-                    persons::share(&mut tx, staff, p.id, org, AccessLevel::Read).await?;
-                }
+            // Older residents are asked for consent: most give it, some refuse or have not
+            // been asked yet. The receivers' districts decide who gets whose entry.
+            if r.age >= 70 {
                 let status = match (i * 250 + j) % 10 {
                     0 => ConsentStatus::Refused,
                     1 | 2 => ConsentStatus::NotAsked,
@@ -269,6 +266,7 @@ async fn create_residents(
         tx.commit().await?;
     }
     bar.finish_and_clear();
+    define_receivers(store, orgs, staff).await?;
     let mut tx = store.begin(AuditContext::system("demo")).await?;
     let s = tsunagi_store::triage::run(&mut tx, staff).await?;
     tx.commit().await?;
@@ -278,6 +276,58 @@ async fn create_residents(
     );
     start_workflows(store, staff).await?;
     Ok(residents.len())
+}
+
+/// The receivers (提供先): each 自治会 and 民生委員 district gets its own area with plans; fire
+/// and police get the whole roster without plans; the 社協 everything.
+async fn define_receivers(store: &Store, orgs: &Orgs, staff: &Actor) -> Result<()> {
+    use tsunagi_domain::receiver::{DistrictField, Receiver};
+    let defs: [(&str, DistrictField, &[&str], bool); 8] = [
+        (
+            "本町一丁目自治会",
+            DistrictField::Community,
+            &["本町一丁目自治会"],
+            true,
+        ),
+        (
+            "港町自主防災会",
+            DistrictField::Community,
+            &["港町自主防災会"],
+            true,
+        ),
+        (
+            "浜田地区自治会",
+            DistrictField::Community,
+            &["浜田地区自治会"],
+            true,
+        ),
+        (
+            "潮見市民生委員児童委員協議会 中央地区",
+            DistrictField::Welfare,
+            &["中央地区"],
+            true,
+        ),
+        (
+            "潮見市民生委員児童委員協議会 浜地区",
+            DistrictField::Welfare,
+            &["浜地区"],
+            true,
+        ),
+        ("潮見市消防本部", DistrictField::All, &[], false),
+        ("潮見警察署", DistrictField::All, &[], false),
+        ("潮見市社会福祉協議会", DistrictField::All, &[], true),
+    ];
+    let mut tx = store.begin(AuditContext::system("demo")).await?;
+    for (name, field, districts, includes_plan) in defs {
+        let r = Receiver {
+            district_field: field,
+            districts: districts.iter().map(|d| (*d).to_owned()).collect(),
+            includes_plan,
+        };
+        tsunagi_store::receivers::set(&mut tx, staff, orgs.named(name)?.id, Some(&r), 0).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Starts plan workflows for the high-priority part of the roster, and writes a first plan for

@@ -107,6 +107,31 @@ pub fn residents(rng: &mut StdRng, target: usize, today: NaiveDate) -> Vec<Resid
     out
 }
 
+/// The 自治会 of a street in the demo town (not every street has one in tsunagi).
+fn community_district(street: &str) -> Option<&'static str> {
+    if street.starts_with("本町一丁目") {
+        Some("本町一丁目自治会")
+    } else if street.starts_with("港町") {
+        Some("港町自主防災会")
+    } else if street.starts_with("浜田") || street.starts_with("汐入") {
+        Some("浜田地区自治会")
+    } else {
+        None
+    }
+}
+
+/// The 民生委員 district of a street: the coast is 浜地区, the rest 中央地区.
+fn welfare_district(street: &str) -> &'static str {
+    if ["港町", "浜田", "汐入"]
+        .iter()
+        .any(|s| street.starts_with(s))
+    {
+        "浜地区"
+    } else {
+        "中央地区"
+    }
+}
+
 /// A roster entry for residents who would be on the roster: older people, with support
 /// reasons, household facts and the hazards of their street (the coast floods, the hills slide).
 pub fn roster_entry(r: &Resident, rng: &mut StdRng) -> Option<tsunagi_domain::roster::RosterEntry> {
@@ -167,6 +192,8 @@ pub fn roster_entry(r: &Resident, rng: &mut StdRng) -> Option<tsunagi_domain::ro
             landslide: hills && rng.random_bool(0.6),
         },
         hazard_note: Some("デモ: 町ごとの想定（ハザードマップ取込前の手入力値）".into()),
+        community_district: community_district(r.street).map(str::to_owned),
+        welfare_district: Some(welfare_district(r.street).to_owned()),
         ..Default::default()
     })
 }
