@@ -1,8 +1,7 @@
 //! PDF documents for the screens and the API: builds the documents crate's plain inputs from
 //! stored records (so the UI and API print the same thing) and wraps the bytes in a response.
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use tsunagi_documents::{FormPackLetter, PersonHeader, PlanSheet};
 use tsunagi_domain::OrganisationId;
@@ -125,29 +124,9 @@ pub fn default_reply_by(today: NaiveDate) -> NaiveDate {
     today + chrono::Days::new(28)
 }
 
-/// A PDF download. The file name is given in UTF-8 (RFC 6266/5987) with an ASCII fallback.
+/// A PDF download.
 pub fn pdf_response(bytes: Vec<u8>, ascii_name: &str, name: &str) -> Response {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::download::attachment(bytes, "application/pdf", ascii_name, name)
 }
 
 impl From<tsunagi_documents::DocumentError> for AppError {

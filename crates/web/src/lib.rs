@@ -6,6 +6,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod documents;
+mod download;
 mod error;
 pub mod exports;
 mod request_id;

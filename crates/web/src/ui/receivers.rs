@@ -11,7 +11,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tsunagi_domain::OrganisationId;
@@ -184,20 +184,7 @@ async fn table(
     Ok((target.name, exports::receiver_table(&lines, includes_plan)))
 }
 
-fn file(bytes: Vec<u8>, content_type: &'static str, ascii: &str, name: &str) -> Response {
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
+use crate::download::attachment as file;
 
 pub async fn list_xlsx(
     State(state): State<AppState>,
