@@ -21,6 +21,8 @@ pub enum BenchCommand {
         #[arg(long)]
         db_run: bool,
     },
+    /// Hazard classification and nearest shelters for a synthetic prefecture (issue 9)
+    Gis(crate::bench_gis::GisArgs),
 }
 
 fn synthetic_csv(n: usize, rng: &mut StdRng) -> String {
@@ -71,7 +73,10 @@ fn rate(n: usize, secs: f64) -> String {
 }
 
 pub async fn run(c: BenchCommand) -> Result<()> {
-    let BenchCommand::Triage { n, db_run } = c;
+    let (n, db_run) = match c {
+        BenchCommand::Triage { n, db_run } => (n, db_run),
+        BenchCommand::Gis(a) => return crate::bench_gis::run(a),
+    };
     let mut rng = StdRng::seed_from_u64(42);
     let t = Instant::now();
     let csv = synthetic_csv(n, &mut rng);

@@ -2,6 +2,7 @@
 //! and the web layer.
 
 mod bench;
+mod bench_gis;
 mod demo;
 mod import;
 mod ops;

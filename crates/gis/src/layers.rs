@@ -138,14 +138,41 @@ fn polygon(rings: &PolygonType, n: usize) -> Result<Polygon<f64>, FeatureError> 
     })?;
     let outer = ring(outer, n)?;
     let holes = it.map(|r| ring(r, n)).collect::<Result<Vec<_>, _>>()?;
-    let p = Polygon::new(outer, holes);
-    if let Err(e) = p.check_validation() {
-        return Err(FeatureError {
-            feature: n,
-            reason: format!("不正な図形です（{e}）"),
-        });
-    }
-    Ok(p)
+    Ok(Polygon::new(outer, holes))
+}
+
+/// Self-intersections and the other OGC validity rules, checked on all cores (the costly part
+/// of reading a large layer).
+fn validate(zones: &[Zone], numbers: &[usize]) -> Vec<FeatureError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = zones.len().div_ceil(threads).max(1);
+    let mut errors: Vec<FeatureError> = std::thread::scope(|s| {
+        let handles: Vec<_> = zones
+            .chunks(chunk)
+            .zip(numbers.chunks(chunk))
+            .map(|(zs, ns)| {
+                s.spawn(move || {
+                    zs.iter()
+                        .zip(ns)
+                        .filter_map(|(z, n)| {
+                            z.shape.0.iter().find_map(|p| {
+                                p.check_validation().err().map(|e| FeatureError {
+                                    feature: *n,
+                                    reason: format!("不正な図形です（{e}）"),
+                                })
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    errors.sort_by_key(|e| e.feature);
+    errors
 }
 
 fn text(v: &JsonValue) -> Option<String> {
@@ -214,6 +241,7 @@ pub fn read_geojson(
     layer: u32,
 ) -> Result<Vec<Zone>, Vec<FeatureError>> {
     let mut zones = Vec::new();
+    let mut numbers = Vec::new();
     let mut errors = Vec::new();
     for (i, f) in FeatureReader::from_reader(input).features().enumerate() {
         let n = i + 1;
@@ -246,18 +274,23 @@ pub fn read_geojson(
             }),
         };
         match (shape, severity(&f, &mapping.rule, n)) {
-            (Ok(polys), Ok(Some(severity))) => zones.push(Zone {
-                shape: MultiPolygon::new(polys),
-                class: ZoneClass {
-                    kind: mapping.kind,
-                    severity,
-                    layer,
-                },
-            }),
+            (Ok(polys), Ok(Some(severity))) => {
+                zones.push(Zone {
+                    shape: MultiPolygon::new(polys),
+                    class: ZoneClass {
+                        kind: mapping.kind,
+                        severity,
+                        layer,
+                    },
+                });
+                numbers.push(n);
+            }
             (Ok(_), Ok(None)) => {}
             (Err(e), _) | (_, Err(e)) => errors.push(e),
         }
     }
+    errors.extend(validate(&zones, &numbers));
+    errors.sort_by_key(|e| e.feature);
     if errors.is_empty() {
         Ok(zones)
     } else {
