@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
 use tsunagi_domain::access::{
     AccessBasis, AccessLevel, Actor, Capability, ShareSource, can, person_access,
@@ -87,9 +87,8 @@ pub async fn list(tx: &mut AuditedTx, actor: &Actor) -> Result<Vec<ReceiverLine>
         let covered = person_share::Entity::find()
             .filter(person_share::Column::OrganisationId.eq(o.id.0))
             .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
-            .all(tx.conn())
-            .await?
-            .len() as u64;
+            .count(tx.conn())
+            .await?;
         let (receiver, version) = match defs.get(&o.id.0) {
             Some(m) => (Some(definition(m)?), m.version),
             None => (None, 0),
