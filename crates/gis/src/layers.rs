@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{Feature, FeatureReader, GeometryValue, JsonValue, PolygonType};
 
 use crate::depth::{band_of_rank, parse_band};
@@ -156,7 +156,7 @@ fn validate(zones: &[Zone], numbers: &[usize]) -> Vec<FeatureError> {
                         .zip(ns)
                         .filter_map(|(z, n)| {
                             z.shape.0.iter().find_map(|p| {
-                                p.check_validation().err().map(|e| FeatureError {
+                                crate::valid::polygon_problem(p).map(|e| FeatureError {
                                     feature: *n,
                                     reason: format!("不正な図形です（{e}）"),
                                 })

@@ -7,6 +7,7 @@ pub mod hazard;
 pub mod index;
 pub mod layers;
 pub mod nearest;
+pub mod valid;
 
 pub use depth::{BandError, DepthBand, band_of_rank, parse_band};
 pub use hazard::{HazardKind, LandslideZone, Severity, ZoneClass};
