@@ -6,7 +6,10 @@
 use std::io::Read;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use geojson::{Feature, FeatureReader, GeometryValue, JsonValue, PolygonType};
+use serde::Deserialize;
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde_json::Value as JsonValue;
+use serde_json::value::RawValue;
 
 use crate::depth::{band_of_rank, parse_band};
 use crate::hazard::{HazardKind, LandslideZone, Severity, ZoneClass};
@@ -98,16 +101,16 @@ pub struct FeatureError {
 const LON: std::ops::RangeInclusive<f64> = 122.0..=154.5;
 const LAT: std::ops::RangeInclusive<f64> = 20.0..=46.0;
 
-fn ring(points: &[geojson::Position], n: usize) -> Result<LineString<f64>, FeatureError> {
+fn ring(points: &[Pos], n: usize) -> Result<LineString<f64>, FeatureError> {
     let bad = |reason: String| FeatureError { feature: n, reason };
     if points.len() < 4 {
         return Err(bad("輪郭の頂点が足りません（4点以上が必要）".into()));
     }
     let coords: Vec<Coord<f64>> = points
         .iter()
-        .map(|p| match p.as_slice() {
-            [x, y, ..] => Ok(Coord { x: *x, y: *y }),
-            _ => Err(bad("座標が2次元ではありません".into())),
+        .map(|p| match p {
+            Pos(Some((x, y))) => Ok(Coord { x: *x, y: *y }),
+            Pos(None) => Err(bad("座標が2次元ではありません".into())),
         })
         .collect::<Result<_, _>>()?;
     for c in &coords {
@@ -130,7 +133,7 @@ fn ring(points: &[geojson::Position], n: usize) -> Result<LineString<f64>, Featu
     Ok(LineString::new(coords))
 }
 
-fn polygon(rings: &PolygonType, n: usize) -> Result<Polygon<f64>, FeatureError> {
+fn polygon(rings: &[Vec<Pos>], n: usize) -> Result<Polygon<f64>, FeatureError> {
     let mut it = rings.iter();
     let outer = it.next().ok_or_else(|| FeatureError {
         feature: n,
@@ -141,40 +144,6 @@ fn polygon(rings: &PolygonType, n: usize) -> Result<Polygon<f64>, FeatureError> 
     Ok(Polygon::new(outer, holes))
 }
 
-/// Self-intersections and the other OGC validity rules, checked on all cores (the costly part
-/// of reading a large layer).
-fn validate(zones: &[Zone], numbers: &[usize]) -> Vec<FeatureError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = zones.len().div_ceil(threads).max(1);
-    let mut errors: Vec<FeatureError> = std::thread::scope(|s| {
-        let handles: Vec<_> = zones
-            .chunks(chunk)
-            .zip(numbers.chunks(chunk))
-            .map(|(zs, ns)| {
-                s.spawn(move || {
-                    zs.iter()
-                        .zip(ns)
-                        .filter_map(|(z, n)| {
-                            z.shape.0.iter().find_map(|p| {
-                                crate::valid::polygon_problem(p).map(|e| FeatureError {
-                                    feature: *n,
-                                    reason: format!("不正な図形です（{e}）"),
-                                })
-                            })
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    errors.sort_by_key(|e| e.feature);
-    errors
-}
-
 fn text(v: &JsonValue) -> Option<String> {
     match v {
         JsonValue::String(s) => Some(s.clone()),
@@ -183,10 +152,15 @@ fn text(v: &JsonValue) -> Option<String> {
     }
 }
 
-fn severity(f: &Feature, rule: &Rule, n: usize) -> Result<Option<Severity>, FeatureError> {
+fn severity(
+    props: Option<&serde_json::Map<String, JsonValue>>,
+    rule: &Rule,
+    n: usize,
+) -> Result<Option<Severity>, FeatureError> {
     let bad = |reason: String| FeatureError { feature: n, reason };
     let attr = |name: &str| {
-        f.property(name)
+        props
+            .and_then(|p| p.get(name))
             .and_then(text)
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
@@ -233,64 +207,159 @@ fn severity(f: &Feature, rule: &Rule, n: usize) -> Result<Option<Severity>, Feat
     }))
 }
 
+/// A position: the first two numbers (longitude, latitude); further ones (height) are
+/// ignored; fewer than two is `None`.
+#[derive(Debug)]
+struct Pos(Option<(f64, f64)>);
+
+impl<'de> Deserialize<'de> for Pos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pos;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a position [longitude, latitude]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pos, A::Error> {
+                let x: Option<f64> = seq.next_element()?;
+                let y: Option<f64> = if x.is_some() {
+                    seq.next_element()?
+                } else {
+                    None
+                };
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Pos(x.zip(y)))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+#[derive(Deserialize)]
+struct RawCollection<'a> {
+    #[serde(borrow)]
+    features: Vec<RawFeature<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawFeature<'a> {
+    #[serde(default)]
+    properties: Option<serde_json::Map<String, JsonValue>>,
+    #[serde(borrow, default)]
+    geometry: Option<RawGeometry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawGeometry<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(borrow, default)]
+    coordinates: Option<&'a RawValue>,
+}
+
+/// One feature → a zone (`None`: not a zone of this mapping, e.g. planned scale only).
+fn zone_of(
+    f: &RawFeature<'_>,
+    mapping: &Mapping,
+    layer: u32,
+    n: usize,
+) -> Result<Option<Zone>, FeatureError> {
+    let bad = |reason: String| FeatureError { feature: n, reason };
+    let Some(severity) = severity(f.properties.as_ref(), &mapping.rule, n)? else {
+        return Ok(None);
+    };
+    let g = f
+        .geometry
+        .as_ref()
+        .ok_or_else(|| bad("図形がありません".into()))?;
+    let raw = g
+        .coordinates
+        .map(RawValue::get)
+        .ok_or_else(|| bad("座標がありません".into()))?;
+    let coords_err = |e: serde_json::Error| bad(format!("座標を読めません: {e}"));
+    let polys: Vec<Polygon<f64>> = match g.kind.as_str() {
+        "Polygon" => {
+            let rings: Vec<Vec<Pos>> = serde_json::from_str(raw).map_err(coords_err)?;
+            vec![polygon(&rings, n)?]
+        }
+        "MultiPolygon" => {
+            let parts: Vec<Vec<Vec<Pos>>> = serde_json::from_str(raw).map_err(coords_err)?;
+            parts
+                .iter()
+                .map(|p| polygon(p, n))
+                .collect::<Result<_, _>>()?
+        }
+        other => return Err(bad(format!("面ではない図形です（{other}）"))),
+    };
+    if let Some(problem) = polys.iter().find_map(crate::valid::polygon_problem) {
+        return Err(bad(format!("不正な図形です（{problem}）")));
+    }
+    Ok(Some(Zone {
+        shape: MultiPolygon::new(polys),
+        class: ZoneClass {
+            kind: mapping.kind,
+            severity,
+            layer,
+        },
+    }))
+}
+
 /// Reads every zone of a GeoJSON FeatureCollection under `mapping`, as layer `layer`.
 /// All or nothing: any bad feature makes the whole file an error listing every bad feature.
+/// The file is scanned once, then coordinates are parsed and checked on all cores.
 pub fn read_geojson(
-    input: impl Read,
+    mut input: impl Read,
     mapping: &Mapping,
     layer: u32,
 ) -> Result<Vec<Zone>, Vec<FeatureError>> {
-    let mut zones = Vec::new();
-    let mut numbers = Vec::new();
+    let whole = |reason: String| vec![FeatureError { feature: 0, reason }];
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| whole(format!("ファイルを読めません: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        whole(format!(
+            "UTF-8 ではありません（GeoJSON は UTF-8 です）: {e}"
+        ))
+    })?;
+    let collection: RawCollection<'_> = serde_json::from_str(text).map_err(|e| {
+        whole(format!(
+            "GeoJSON として読めません（途中で切れているか壊れています）: {e}"
+        ))
+    })?;
+    let features = collection.features;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = features.len().div_ceil(threads).max(1);
+    let parts: Vec<(Vec<Zone>, Vec<FeatureError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = features
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, fs)| {
+                s.spawn(move || {
+                    let mut zones = Vec::new();
+                    let mut errors = Vec::new();
+                    for (i, f) in fs.iter().enumerate() {
+                        match zone_of(f, mapping, layer, c * chunk + i + 1) {
+                            Ok(Some(z)) => zones.push(z),
+                            Ok(None) => {}
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    (zones, errors)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut zones = Vec::with_capacity(features.len());
     let mut errors = Vec::new();
-    for (i, f) in FeatureReader::from_reader(input).features().enumerate() {
-        let n = i + 1;
-        let f = match f {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(FeatureError {
-                    feature: n,
-                    reason: format!(
-                        "GeoJSON として読めません（途中で切れているか壊れています）: {e}"
-                    ),
-                });
-                break;
-            }
-        };
-        let shape = match f.geometry.as_ref().map(|g| &g.value) {
-            Some(GeometryValue::Polygon { coordinates }) => {
-                polygon(coordinates, n).map(|p| vec![p])
-            }
-            Some(GeometryValue::MultiPolygon { coordinates }) => {
-                coordinates.iter().map(|p| polygon(p, n)).collect()
-            }
-            Some(other) => Err(FeatureError {
-                feature: n,
-                reason: format!("面ではない図形です（{}）", other.type_name()),
-            }),
-            None => Err(FeatureError {
-                feature: n,
-                reason: "図形がありません".into(),
-            }),
-        };
-        match (shape, severity(&f, &mapping.rule, n)) {
-            (Ok(polys), Ok(Some(severity))) => {
-                zones.push(Zone {
-                    shape: MultiPolygon::new(polys),
-                    class: ZoneClass {
-                        kind: mapping.kind,
-                        severity,
-                        layer,
-                    },
-                });
-                numbers.push(n);
-            }
-            (Ok(_), Ok(None)) => {}
-            (Err(e), _) | (_, Err(e)) => errors.push(e),
-        }
+    for (z, e) in parts {
+        zones.extend(z);
+        errors.extend(e);
     }
-    errors.extend(validate(&zones, &numbers));
-    errors.sort_by_key(|e| e.feature);
     if errors.is_empty() {
         Ok(zones)
     } else {
