@@ -99,6 +99,35 @@ pub async fn get(
     load(tx, id).await
 }
 
+/// Writes changed columns of a workflow read at `version`, with the next version. The update
+/// names the version it read, so a change made in between is a conflict, never overwritten.
+async fn bump(
+    tx: &AuditedTx,
+    id: PersonId,
+    version: i32,
+    changes: Vec<(plan_workflow::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<(), StoreError> {
+    let mut q = plan_workflow::Entity::update_many();
+    for (col, value) in changes {
+        q = q.col_expr(col, value);
+    }
+    let r = q
+        .col_expr(plan_workflow::Column::Version, Expr::value(version + 1))
+        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
+        .filter(plan_workflow::Column::PersonId.eq(id.0))
+        .filter(plan_workflow::Column::Version.eq(version))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        let current = plan_workflow::Entity::find_by_id(id.0)
+            .one(tx.conn())
+            .await?
+            .map_or(version, |m| m.version);
+        return Err(StoreError::Conflict { current });
+    }
+    Ok(())
+}
+
 /// Who changed which person's workflow.
 pub(crate) struct Change<'a> {
     pub(crate) actor: &'a Actor,
@@ -290,18 +319,19 @@ pub async fn advance(
     } else {
         None
     };
-    plan_workflow::Entity::update_many()
-        .col_expr(
-            plan_workflow::Column::ReviewDue,
-            Expr::value(review_due.or(w.review_due)),
-        )
-        .col_expr(plan_workflow::Column::Step, Expr::value(next.code()))
-        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
-        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan_workflow::Column::PersonId.eq(id.0))
-        .filter(plan_workflow::Column::Version.eq(w.version))
-        .exec(tx.conn())
-        .await?;
+    bump(
+        tx,
+        id,
+        w.version,
+        vec![
+            (
+                plan_workflow::Column::ReviewDue,
+                Expr::value(review_due.or(w.review_due)),
+            ),
+            (plan_workflow::Column::Step, Expr::value(next.code())),
+        ],
+    )
+    .await?;
     event(
         tx,
         Change {
@@ -362,21 +392,23 @@ pub async fn assign(
         )
         .await?;
     }
-    plan_workflow::Entity::update_many()
-        .col_expr(
-            plan_workflow::Column::AssigneeOrganisationId,
-            Expr::value(Some(org.0)),
-        )
-        .col_expr(
-            plan_workflow::Column::Assignee,
-            Expr::value(assignee.clone()),
-        )
-        .col_expr(plan_workflow::Column::DueDate, Expr::value(due))
-        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
-        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan_workflow::Column::PersonId.eq(id.0))
-        .exec(tx.conn())
-        .await?;
+    bump(
+        tx,
+        id,
+        w.version,
+        vec![
+            (
+                plan_workflow::Column::AssigneeOrganisationId,
+                Expr::value(Some(org.0)),
+            ),
+            (
+                plan_workflow::Column::Assignee,
+                Expr::value(assignee.clone()),
+            ),
+            (plan_workflow::Column::DueDate, Expr::value(due)),
+        ],
+    )
+    .await?;
     let note = format!(
         "{}{}{}",
         target.name,
@@ -411,16 +443,16 @@ pub async fn set_obstacle(
 ) -> Result<Workflow, StoreError> {
     let owner = owner_only(tx, actor, id).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
-    plan_workflow::Entity::update_many()
-        .col_expr(
+    bump(
+        tx,
+        id,
+        w.version,
+        vec![(
             plan_workflow::Column::Obstacle,
             Expr::value(obstacle.map(|o| o.code())),
-        )
-        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
-        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan_workflow::Column::PersonId.eq(id.0))
-        .exec(tx.conn())
-        .await?;
+        )],
+    )
+    .await?;
     let text = match obstacle {
         Some(o) => format!(
             "{}{}",
@@ -480,7 +512,8 @@ pub(crate) async fn mark_for_review(
     Ok(())
 }
 
-/// Records a review of a finished plan: the next review a year on, changes cleared.
+/// Records a review of a finished plan: the next review after the municipality's interval,
+/// changes cleared.
 pub async fn reviewed(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -494,23 +527,23 @@ pub async fn reviewed(
     if w.step != Step::Done {
         return Err(blocked(Blocked::NotInWorkflow));
     }
-    plan_workflow::Entity::update_many()
-        .col_expr(
-            plan_workflow::Column::ReviewDue,
-            Expr::value(Some(review::next_due(
-                today,
-                crate::organisations::review_interval(tx.conn(), owner).await?,
-            ))),
-        )
-        .col_expr(
-            plan_workflow::Column::ReviewReason,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(plan_workflow::Column::Version, Expr::value(w.version + 1))
-        .col_expr(plan_workflow::Column::UpdatedAt, Expr::value(now()))
-        .filter(plan_workflow::Column::PersonId.eq(id.0))
-        .exec(tx.conn())
-        .await?;
+    let due = review::next_due(
+        today,
+        crate::organisations::review_interval(tx.conn(), owner).await?,
+    );
+    bump(
+        tx,
+        id,
+        w.version,
+        vec![
+            (plan_workflow::Column::ReviewDue, Expr::value(Some(due))),
+            (
+                plan_workflow::Column::ReviewReason,
+                Expr::value(Option::<String>::None),
+            ),
+        ],
+    )
+    .await?;
     event(
         tx,
         Change {
