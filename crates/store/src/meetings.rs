@@ -5,13 +5,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use tsunagi_domain::PersonId;
-use tsunagi_domain::access::{AccessLevel, Actor};
+use tsunagi_domain::access::Actor;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::meeting::{Attendee, CoordinationMeeting};
 
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::coordination_meeting;
 use crate::error::StoreError;
+use crate::persons::Need;
 use crate::workflows::{Change, event};
 use crate::{now, persons};
 use tsunagi_domain::audit::AuditAction;
@@ -39,12 +40,8 @@ pub async fn record(
     meeting: CoordinationMeeting,
     today: NaiveDate,
 ) -> Result<MeetingRecord, StoreError> {
-    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if grant.level != AccessLevel::Write {
-        return Err(StoreError::Forbidden);
-    }
+    let (owner, _) =
+        persons::require(tx, actor, &DisasterState::normal(), id, Need::WritePlan).await?;
     let meeting = meeting.normalised();
     meeting.validate(today).map_err(StoreError::Invalid)?;
     let row = coordination_meeting::ActiveModel {
@@ -113,10 +110,8 @@ pub async fn list(
     actor: &Actor,
     id: PersonId,
 ) -> Result<Vec<MeetingRecord>, StoreError> {
-    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .filter(|(_, g)| g.plan)
-        .ok_or(StoreError::NotFound)?;
+    let (owner, grant) =
+        persons::require(tx, actor, &DisasterState::normal(), id, Need::Plan).await?;
     let rows = coordination_meeting::Entity::find()
         .filter(coordination_meeting::Column::PersonId.eq(id.0))
         .order_by_desc(coordination_meeting::Column::HeldOn)

@@ -223,16 +223,43 @@ async fn consent_of(
     })
 }
 
-/// The owner and the actor's grant for a person, if the actor may see it.
-pub(crate) async fn visible(
+/// What an operation needs of a person's record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// To see the record.
+    See,
+    /// To see the plan too (a roster-only receiver may not).
+    Plan,
+    /// To write the plan and its workflow.
+    WritePlan,
+    /// To be the owning municipality (consent, shares, roster, triage, workflow control).
+    Own,
+}
+
+/// The owner and the actor's grant for a person when the actor has what `need` asks:
+/// `NotFound` when it may not see it (or its plan), `Forbidden` when it sees but may not act.
+pub(crate) async fn require(
     tx: &AuditedTx,
     actor: &Actor,
     disaster: &DisasterState,
     id: PersonId,
-) -> Result<Option<(OrganisationId, Grant)>, StoreError> {
-    Ok(load_visible(tx, actor, disaster, id)
+    need: Need,
+) -> Result<(OrganisationId, Grant), StoreError> {
+    let (m, _, grant) = load_visible(tx, actor, disaster, id)
         .await?
-        .map(|(m, _, g)| (OrganisationId(m.municipality_id), g)))
+        .ok_or(StoreError::NotFound)?;
+    if matches!(need, Need::Plan | Need::WritePlan) && !grant.plan {
+        return Err(StoreError::NotFound);
+    }
+    let allowed = match need {
+        Need::See | Need::Plan => true,
+        Need::WritePlan => grant.level == AccessLevel::Write,
+        Need::Own => grant.basis == tsunagi_domain::access::AccessBasis::Owner,
+    };
+    if !allowed {
+        return Err(StoreError::Forbidden);
+    }
+    Ok((OrganisationId(m.municipality_id), grant))
 }
 
 /// Loads a person and decides access; `None` when absent or not visible (never told apart).

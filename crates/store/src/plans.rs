@@ -4,11 +4,12 @@
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::evacuation_plan;
 use crate::error::StoreError;
+use crate::persons::Need;
 use crate::{now, persons};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use tsunagi_domain::PersonId;
-use tsunagi_domain::access::{AccessLevel, Actor};
+use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::plan::EvacuationPlan;
@@ -41,10 +42,7 @@ pub async fn history(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Vec<PlanVersion>, StoreError> {
-    let (owner, grant) = persons::visible(tx, actor, disaster, id)
-        .await?
-        .filter(|(_, g)| g.plan)
-        .ok_or(StoreError::NotFound)?;
+    let (owner, grant) = persons::require(tx, actor, disaster, id, Need::Plan).await?;
     let rows = evacuation_plan::Entity::find()
         .filter(evacuation_plan::Column::PersonId.eq(id.0))
         .order_by_desc(evacuation_plan::Column::Version)
@@ -69,13 +67,8 @@ pub async fn save(
     expected_version: i32,
     plan: EvacuationPlan,
 ) -> Result<PlanVersion, StoreError> {
-    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .filter(|(_, g)| g.plan)
-        .ok_or(StoreError::NotFound)?;
-    if grant.level != AccessLevel::Write {
-        return Err(StoreError::Forbidden);
-    }
+    let (owner, grant) =
+        persons::require(tx, actor, &DisasterState::normal(), id, Need::WritePlan).await?;
     let plan = plan.normalised();
     plan.validate().map_err(StoreError::Invalid)?;
     let current = evacuation_plan::Entity::find()

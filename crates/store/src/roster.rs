@@ -6,6 +6,7 @@ use crate::entity::{household, person, roster_entry};
 use crate::error::StoreError;
 use crate::now;
 use crate::persons;
+use crate::persons::Need;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -68,9 +69,7 @@ pub async fn get(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Option<RosterEntry>, StoreError> {
-    persons::visible(tx, actor, disaster, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    persons::require(tx, actor, disaster, id, Need::See).await?;
     entry_of(tx.conn(), id).await
 }
 
@@ -82,12 +81,7 @@ pub async fn set(
     id: PersonId,
     entry: &RosterEntry,
 ) -> Result<bool, StoreError> {
-    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if grant.basis != AccessBasis::Owner {
-        return Err(StoreError::Forbidden);
-    }
+    let (owner, _) = persons::require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
     let changed = set_unchecked(tx, owner, id, entry).await?;
     if changed {
         crate::receivers::apply_person(tx, owner, id, entry).await?;

@@ -220,12 +220,14 @@ pub async fn override_result(
     id: PersonId,
     o: &Override,
 ) -> Result<TriageResult, StoreError> {
-    let (owner, grant) = crate::persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if grant.basis != AccessBasis::Owner {
-        return Err(StoreError::Forbidden);
-    }
+    let (owner, _) = crate::persons::require(
+        tx,
+        actor,
+        &DisasterState::normal(),
+        id,
+        crate::persons::Need::Own,
+    )
+    .await?;
     let entry = crate::roster::entry_of(tx.conn(), id)
         .await?
         .ok_or_else(|| {

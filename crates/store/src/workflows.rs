@@ -4,12 +4,13 @@
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{evacuation_plan, plan_workflow, plan_workflow_event, triage_result};
 use crate::error::StoreError;
+use crate::persons::Need;
 use crate::{now, persons};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use tsunagi_domain::access::{AccessBasis, AccessLevel, Actor};
+use tsunagi_domain::access::{AccessLevel, Actor};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentStatus;
 use tsunagi_domain::disaster::DisasterState;
@@ -93,9 +94,7 @@ pub async fn get(
     actor: &Actor,
     id: PersonId,
 ) -> Result<Option<Workflow>, StoreError> {
-    persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    persons::require(tx, actor, &DisasterState::normal(), id, Need::Plan).await?;
     load(tx, id).await
 }
 
@@ -175,12 +174,7 @@ async fn owner_only(
     actor: &Actor,
     id: PersonId,
 ) -> Result<OrganisationId, StoreError> {
-    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if grant.basis != AccessBasis::Owner {
-        return Err(StoreError::Forbidden);
-    }
+    let (owner, _) = persons::require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
     Ok(owner)
 }
 
@@ -299,12 +293,8 @@ pub async fn advance(
         note,
         today,
     } = a;
-    let (owner, grant) = persons::visible(tx, actor, &DisasterState::normal(), id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if grant.level != AccessLevel::Write {
-        return Err(StoreError::Forbidden);
-    }
+    let (owner, _) =
+        persons::require(tx, actor, &DisasterState::normal(), id, Need::WritePlan).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     if w.version != expected_version {
         return Err(StoreError::Conflict { current: w.version });
