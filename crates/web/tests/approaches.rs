@@ -8,10 +8,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{TestApp, api, app, token_for};
 use serde_json::{Value, json};
-use std::collections::HashMap;
-use tsunagi_import::Encoding;
-use tsunagi_store::{AuditContext, Store, db_test};
-use tsunagi_web::roster_import::{ImportOptions, import_roster};
+use tsunagi_store::{Store, db_test};
 
 // 1001: flood + dementia + lives alone → ウ. 1003: landslide + lives alone + watched → イ.
 const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,見守り,洪水,土砂災害,自治会\n\
@@ -69,24 +66,7 @@ db_test!(
     approaches_i_and_u_reach_a_shared_plan,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        let staff = app.f.town_staff.clone();
-        let opts = ImportOptions {
-            encoding: Encoding::Auto,
-            mapping: HashMap::new(),
-            dry_run: false,
-            only_valid: false,
-        };
-        let r = import_roster(
-            &store,
-            &staff,
-            AuditContext::for_actor(&staff, None),
-            "r.csv",
-            ROSTER.as_bytes(),
-            &opts,
-        )
-        .await
-        .unwrap();
-        assert!(r.applied);
+        common::load_roster(&app, ROSTER).await;
         let town = token_for(&app, "town-staff").await;
         let care = token_for(&app, "care-manager").await;
         let leader = token_for(&app, "community-leader").await;

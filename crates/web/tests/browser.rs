@@ -264,29 +264,9 @@ const ADVANCE: &str = "//form[contains(@action,'/workflow/advance')]//button[@cl
 db_test!(
     staff_walk_approach_a_from_forms_to_a_shared_plan,
     |store: Store| async move {
-        use std::collections::HashMap;
-        use tsunagi_import::Encoding;
-        use tsunagi_store::AuditContext;
-        use tsunagi_web::roster_import::{ImportOptions, import_roster};
         let app = app(store.clone()).await;
-        let staff = app.f.town_staff.clone();
         let csv = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,家族の支援,洪水\n1004,西岡　清,ニシオカ キヨシ,S7.1.1,1,潮見市港町4,1,1,1\n";
-        let opts = ImportOptions {
-            encoding: Encoding::Auto,
-            mapping: HashMap::new(),
-            dry_run: false,
-            only_valid: false,
-        };
-        import_roster(
-            &store,
-            &staff,
-            AuditContext::for_actor(&staff, None),
-            "r.csv",
-            csv.as_bytes(),
-            &opts,
-        )
-        .await
-        .unwrap();
+        common::load_roster(&app, csv).await;
         let base = serve(app.router.clone()).await;
         let (_driver, c) = start_browser().await;
         login(&c, &base, "town-staff").await;

@@ -5,33 +5,14 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{Client, PASSWORD, api, app, token_for};
-use std::collections::HashMap;
-use tsunagi_import::Encoding;
-use tsunagi_store::{AuditContext, Store, db_test};
-use tsunagi_web::roster_import::{ImportOptions, import_roster};
+use tsunagi_store::{Store, db_test};
 
 db_test!(
     plans_are_versioned_checked_and_never_overwritten,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        let staff = app.f.town_staff.clone();
         let csv = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,洪水,津波\n1,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市港町1,1,1\n";
-        let opts = ImportOptions {
-            encoding: Encoding::Auto,
-            mapping: HashMap::new(),
-            dry_run: false,
-            only_valid: false,
-        };
-        import_roster(
-            &store,
-            &staff,
-            AuditContext::for_actor(&staff, None),
-            "r.csv",
-            csv.as_bytes(),
-            &opts,
-        )
-        .await
-        .unwrap();
+        common::load_roster(&app, csv).await;
         let t = token_for(&app, "town-staff").await;
         let id = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
             .await

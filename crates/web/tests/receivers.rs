@@ -10,9 +10,7 @@ use axum::http::StatusCode;
 use common::{Client, PASSWORD, app};
 use std::collections::HashMap;
 use std::io::Read;
-use tsunagi_import::Encoding;
-use tsunagi_store::{AuditContext, Store, db_test};
-use tsunagi_web::roster_import::{ImportOptions, import_roster};
+use tsunagi_store::{Store, db_test};
 
 // Two in 本町自治会 (one written 「本町 自治会」), one in 浜町; 𠮷 has no Shift_JIS code.
 const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,電話番号,独居,洪水,自治会,民生委員地区\n\
@@ -20,25 +18,8 @@ const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住�
 2002,𠮷田　茂,ヨシダ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町 自治会,第1地区\n\
 2003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市浜町3,,1,,浜町自治会,第2地区\n";
 
-async fn load(store: &Store, app: &common::TestApp) -> HashMap<String, String> {
-    let staff = app.f.town_staff.clone();
-    let opts = ImportOptions {
-        encoding: Encoding::Auto,
-        mapping: HashMap::new(),
-        dry_run: false,
-        only_valid: false,
-    };
-    let r = import_roster(
-        store,
-        &staff,
-        AuditContext::for_actor(&staff, None),
-        "r.csv",
-        ROSTER.as_bytes(),
-        &opts,
-    )
-    .await
-    .unwrap();
-    assert!(r.applied, "{:?}", r.errors);
+async fn load(app: &common::TestApp) -> HashMap<String, String> {
+    common::load_roster(app, ROSTER).await;
     // resident number → person id, from the staff's search.
     let t = common::token_for(app, "town-staff").await;
     let page = common::api(
@@ -84,7 +65,7 @@ db_test!(
     a_community_receiver_sees_and_lists_exactly_its_consented_people,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        let ids = load(&store, &app).await;
+        let ids = load(&app).await;
         let yamada = &ids["山田　ハル"];
         let yoshida = &ids["𠮷田　茂"];
         let okabayashi = &ids["岡林　千代"];

@@ -6,9 +6,7 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{Client, PASSWORD, api, app, token_for};
 use std::collections::HashMap;
-use tsunagi_import::Encoding;
-use tsunagi_store::{AuditContext, Store, db_test};
-use tsunagi_web::roster_import::{ImportOptions, import_roster};
+use tsunagi_store::{Store, db_test};
 
 // 1001: flood + dementia + lives alone → 高, ウ. 1002: flood + capable family → 低.
 // 1003: landslide + lives alone + watched by the community → 中, イ.
@@ -19,32 +17,11 @@ const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住�
 1003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市山手町3,,1,,1,,1\n\
 1004,西岡　清,ニシオカ キヨシ,S7.1.1,1,潮見市港町4,1,,1,,1,\n";
 
-async fn load(store: &Store, app: &common::TestApp) {
-    let staff = app.f.town_staff.clone();
-    let opts = ImportOptions {
-        encoding: Encoding::Auto,
-        mapping: HashMap::new(),
-        dry_run: false,
-        only_valid: false,
-    };
-    let r = import_roster(
-        store,
-        &staff,
-        AuditContext::for_actor(&staff, None),
-        "r.csv",
-        ROSTER.as_bytes(),
-        &opts,
-    )
-    .await
-    .unwrap();
-    assert!(r.applied, "{:?}", r.errors);
-}
-
 db_test!(
     triage_runs_lists_overrides_and_keeps_overrides,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        load(&store, &app).await;
+        common::load_roster(&app, ROSTER).await;
         let mut c = Client::new(&app);
         c.login("town-staff", PASSWORD).await;
         let r = c.get("/roster").await;

@@ -6,10 +6,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{Client, PASSWORD, api, app, token_for};
-use std::collections::HashMap;
-use tsunagi_import::Encoding;
-use tsunagi_store::{AuditContext, Store, db_test};
-use tsunagi_web::roster_import::{ImportOptions, import_roster};
+use tsunagi_store::{Store, db_test};
 
 const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,家族の支援,見守り,洪水,土砂災害\n\
 1003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市山手町3,,1,,1,,1\n\
@@ -25,23 +22,7 @@ db_test!(
     approach_a_from_forms_to_shared_plan_and_i_gates,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        let staff = app.f.town_staff.clone();
-        let opts = ImportOptions {
-            encoding: Encoding::Auto,
-            mapping: HashMap::new(),
-            dry_run: false,
-            only_valid: false,
-        };
-        import_roster(
-            &store,
-            &staff,
-            AuditContext::for_actor(&staff, None),
-            "r.csv",
-            ROSTER.as_bytes(),
-            &opts,
-        )
-        .await
-        .unwrap();
+        common::load_roster(&app, ROSTER).await;
         let t = token_for(&app, "town-staff").await;
         api(&app, Method::POST, "/api/v1/roster/triage", Some(&t), None).await;
         let roster = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
@@ -376,23 +357,7 @@ fn version_in_workflow(body: &str) -> String {
 
 db_test!(the_workflow_over_the_api, |store: Store| async move {
     let app = app(store.clone()).await;
-    let staff = app.f.town_staff.clone();
-    let opts = ImportOptions {
-        encoding: Encoding::Auto,
-        mapping: HashMap::new(),
-        dry_run: false,
-        only_valid: false,
-    };
-    import_roster(
-        &store,
-        &staff,
-        AuditContext::for_actor(&staff, None),
-        "r.csv",
-        ROSTER.as_bytes(),
-        &opts,
-    )
-    .await
-    .unwrap();
+    common::load_roster(&app, ROSTER).await;
     let t = token_for(&app, "town-staff").await;
     let url = |id: &str, rest: &str| format!("/api/v1/persons/{id}/workflow{rest}");
     let roster = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)

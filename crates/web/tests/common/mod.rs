@@ -230,3 +230,26 @@ pub async fn create_person(
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()
 }
+
+/// Imports a roster CSV (UTF-8) as the town's staff, all or nothing, and checks it applied.
+#[allow(dead_code)]
+pub async fn load_roster(app: &TestApp, csv: &str) {
+    let staff = app.f.town_staff.clone();
+    let opts = tsunagi_web::roster_import::ImportOptions {
+        encoding: tsunagi_import::Encoding::Auto,
+        mapping: std::collections::HashMap::new(),
+        dry_run: false,
+        only_valid: false,
+    };
+    let r = tsunagi_web::roster_import::import_roster(
+        &app.store,
+        &staff,
+        tsunagi_store::AuditContext::for_actor(&staff, None),
+        "roster.csv",
+        csv.as_bytes(),
+        &opts,
+    )
+    .await
+    .expect("import");
+    assert!(r.applied, "{:?}", r.errors);
+}
