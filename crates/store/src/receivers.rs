@@ -350,7 +350,9 @@ pub struct ListLine {
     pub person: PersonSummary,
     pub phone: Option<String>,
     pub entry: RosterEntry,
-    /// The latest plan, when this receiver is given plans.
+    /// Whether this receiver is given this person's plan.
+    pub plan_shared: bool,
+    /// The latest plan, when it is given and written.
     pub plan: Option<EvacuationPlan>,
 }
 
@@ -425,6 +427,7 @@ pub async fn receiver_list(
                 person: summary(&m)?,
                 phone: m.phone.clone(),
                 entry: serde_json::from_str(&entry.entry).map_err(corrupt)?,
+                plan_shared: grant.plan,
                 plan,
             });
         }

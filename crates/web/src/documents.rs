@@ -13,16 +13,6 @@ use tsunagi_store::plans::PlanVersion;
 
 use crate::{AppError, AppState};
 
-/// The municipality's name (it starts every address and heads every document).
-pub async fn municipality_name(state: &AppState, id: OrganisationId) -> Result<String, AppError> {
-    Ok(state
-        .store
-        .organisation(id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default())
-}
-
 pub fn person_header(record: &PersonRecord, municipality: &str) -> PersonHeader {
     let d = &record.details;
     let address = match d.address_extra.as_deref() {
@@ -159,7 +149,7 @@ pub async fn plan_pdf(
     let history =
         tsunagi_store::plans::history(&mut tx, actor, &DisasterState::normal(), id).await?;
     tx.commit().await?;
-    let municipality = municipality_name(state, record.municipality_id).await?;
+    let municipality = state.organisation_name(record.municipality_id).await?;
     let sheet = plan_sheet(&record, &history, &municipality);
     let today = crate::ui::today();
     let bytes = blocking(move || tsunagi_documents::plan_pdf(&sheet, today)).await?;
@@ -182,7 +172,7 @@ pub async fn form_pack_pdf(
 ) -> Result<Response, AppError> {
     use tsunagi_domain::access::AccessBasis;
     use tsunagi_domain::disaster::DisasterState;
-    let municipality = municipality_name(state, actor.organisation_id).await?;
+    let municipality = state.organisation_name(actor.organisation_id).await?;
     let mut tx = state.store.begin(audit).await?;
     let mut letters = Vec::with_capacity(ids.len());
     for id in ids {

@@ -50,6 +50,21 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
 }
 
+impl AppState {
+    /// An organisation's name for history lines and documents (empty if it was removed).
+    pub async fn organisation_name(
+        &self,
+        id: tsunagi_domain::OrganisationId,
+    ) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .organisation(id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default())
+    }
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application: screens, API, assets, with sessions, request ids and security headers.

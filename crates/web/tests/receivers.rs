@@ -193,6 +193,11 @@ db_test!(
         assert_eq!(pdf.status, StatusCode::OK);
         assert!(pdf.bytes.starts_with(b"%PDF-"));
         assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
+        // Plan columns come with plans given, even before anyone has written one.
+        let x = leader
+            .get(&format!("/receivers/{community}/list.xlsx"))
+            .await;
+        assert!(xlsx_text(&x.bytes).contains("避難先"));
 
         // Withdrawal: gone from the receiver's view and its list at once.
         let r = staff

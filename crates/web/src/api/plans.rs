@@ -63,12 +63,7 @@ pub async fn save(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(w): ApiJson<PlanWrite>,
 ) -> Result<Json<PlanVersionDto>, AppError> {
-    let org = state
-        .store
-        .organisation(user.actor.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let org = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let v = plans::save(&mut tx, &user.actor, &org, PersonId(id), w.version, w.plan).await?;
     tx.commit().await?;
@@ -129,12 +124,7 @@ pub async fn record_meeting(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(m): ApiJson<tsunagi_domain::meeting::CoordinationMeeting>,
 ) -> Result<(axum::http::StatusCode, Json<MeetingDto>), AppError> {
-    let org = state
-        .store
-        .organisation(user.actor.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let org = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let r = tsunagi_store::meetings::record(
         &mut tx,

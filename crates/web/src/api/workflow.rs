@@ -72,15 +72,6 @@ impl From<Workflow> for WorkflowDto {
     }
 }
 
-async fn org_name(state: &AppState, user: &ApiUser) -> Result<String, AppError> {
-    Ok(state
-        .store
-        .organisation(user.actor.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default())
-}
-
 /// The plan workflow of a person (404 if not started or not visible).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/workflow", tag = "plans", params(("id" = Uuid, Path)),
     responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody)))]
@@ -105,7 +96,7 @@ pub async fn start(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = org_name(&state, &user).await?;
+    let name = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let w = workflows::start(&mut tx, &user.actor, &name, PersonId(id)).await?;
     tx.commit().await?;
@@ -130,7 +121,7 @@ pub async fn advance(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(a): ApiJson<AdvanceDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = org_name(&state, &user).await?;
+    let name = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let adv = workflows::Advance {
         expected_version: a.version,
@@ -159,7 +150,7 @@ pub async fn assign(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(a): ApiJson<AssignDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = org_name(&state, &user).await?;
+    let name = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let w = workflows::assign(
         &mut tx,
@@ -191,7 +182,7 @@ pub async fn obstacle(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(o): ApiJson<ObstacleDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = org_name(&state, &user).await?;
+    let name = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let w = workflows::set_obstacle(
         &mut tx,
@@ -220,7 +211,7 @@ pub async fn review(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<ReviewDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = org_name(&state, &user).await?;
+    let name = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let w = workflows::reviewed(
         &mut tx,
@@ -242,7 +233,7 @@ pub async fn progress(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<tsunagi_domain::progress::Summary>, AppError> {
-    let name = org_name(&state, &user).await?;
+    let name = state.organisation_name(user.actor.organisation_id).await?;
     let mut tx = state.store.begin(user.audit()).await?;
     let rows =
         tsunagi_store::progress::rows(&mut tx, &user.actor, &name, crate::ui::today()).await?;

@@ -170,8 +170,8 @@ fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Loads the list; whether it includes plans is decided per person by the policy, so the plan
-/// columns appear when any line has a plan or the definition gives plans.
+/// Loads the list; the plan columns appear when the receiver is given plans (decided per
+/// person by the policy), even where no plan is written yet.
 async fn table(
     state: &AppState,
     user: &CurrentUser,
@@ -180,7 +180,7 @@ async fn table(
     let mut tx = state.store.begin(user.audit()).await?;
     let (target, lines) = receivers::receiver_list(&mut tx, &user.actor, org).await?;
     tx.commit().await?;
-    let includes_plan = lines.iter().any(|l| l.plan.is_some());
+    let includes_plan = lines.iter().any(|l| l.plan_shared);
     Ok((target.name, exports::receiver_table(&lines, includes_plan)))
 }
 
