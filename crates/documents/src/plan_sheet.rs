@@ -70,22 +70,16 @@ impl PlanSheet {
         plan: &EvacuationPlan,
         home_hazards: &[PlanHazard],
     ) -> Self {
-        let n = &plan.needs;
-        let needs = [
-            ("医療機器・電源", &n.medical_devices),
-            ("服薬", &n.medicines),
-            ("移動の補助具", &n.mobility_aids),
-            ("意思疎通の配慮", &n.communication),
-            ("アレルギー", &n.allergies),
-            ("介助者", &n.carer),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(label, v)| LabelValue {
-            label,
-            value: v.trim().to_owned(),
-        })
-        .collect();
+        let needs = plan
+            .needs
+            .items()
+            .into_iter()
+            .filter(|(_, _, v)| !v.trim().is_empty())
+            .map(|(_, label, v)| LabelValue {
+                label,
+                value: v.trim().to_owned(),
+            })
+            .collect();
         Self {
             municipality: municipality.to_owned(),
             person,

@@ -109,6 +109,20 @@ pub struct Needs {
     pub carer: String,
 }
 
+impl Needs {
+    /// Each need as (form field, label, value), in the order screens and documents show them.
+    pub fn items(&self) -> [(&'static str, &'static str, &str); 6] {
+        [
+            ("medical_devices", "医療機器と電源", &self.medical_devices),
+            ("medicines", "服薬", &self.medicines),
+            ("mobility_aids", "移動の補助具", &self.mobility_aids),
+            ("communication", "意思疎通の配慮", &self.communication),
+            ("allergies", "アレルギー", &self.allergies),
+            ("carer", "介助者", &self.carer),
+        ]
+    }
+}
+
 /// One version of a plan's content.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -134,24 +134,21 @@ fn page(
             ]
         })
         .collect();
-    let n = &plan.needs;
-    let singles = vec![
+    let mut singles = vec![
         field(
             "timing".into(),
             "避難のタイミング（例: 警戒レベル3 高齢者等避難 が出たら）",
             &plan.timing,
         ),
         field("transport".into(), "避難の手段", &plan.transport),
-        field(
-            "medical_devices".into(),
-            "医療機器と電源",
-            &n.medical_devices,
-        ),
-        field("medicines".into(), "服薬", &n.medicines),
-        field("mobility_aids".into(), "移動の補助具", &n.mobility_aids),
-        field("communication".into(), "意思疎通の配慮", &n.communication),
-        field("allergies".into(), "アレルギー", &n.allergies),
-        field("carer".into(), "介助者", &n.carer),
+    ];
+    singles.extend(
+        plan.needs
+            .items()
+            .into_iter()
+            .map(|(name, label, value)| field(name.into(), label, value)),
+    );
+    singles.extend([
         field(
             "notes_for_supporters".into(),
             "避難支援者への伝達事項",
@@ -162,7 +159,7 @@ fn page(
             "合意した場（例: 令和6年5月10日 調整会議）",
             &plan.agreed_at,
         ),
-    ];
+    ]);
     PlanPage {
         chrome: Chrome::new(user, "roster_list"),
         person_id: record.id.to_string(),
