@@ -98,6 +98,15 @@ db_test!(
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         }
 
+        // The owner sees why the 自治会 has the record and what it can open; a district share
+        // is not removed by hand (it follows the definition).
+        let d = staff.get(&format!("/persons/{yamada}")).await;
+        assert!(
+            d.body.contains("提供先の地区") && d.body.contains("名簿のみ（同意あり）"),
+            "{}",
+            d.body
+        );
+        assert!(!d.body.contains(&format!("/shares/{community}/remove")));
         let mut leader = Client::new(&app);
         leader.login("community-leader", PASSWORD).await;
         let list = leader.get("/persons").await;

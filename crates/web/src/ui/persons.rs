@@ -114,7 +114,13 @@ struct ShareRow {
     name: String,
     kind: &'static str,
     level: &'static str,
-    consented: bool,
+    /// Why the share exists (個別に提供 / 提供先の地区 / 担当（委託）).
+    source: &'static str,
+    /// Only shares made by hand are removed here; the others follow the receiver definition
+    /// or the assignment.
+    manual: bool,
+    /// What the organisation can open now, in words.
+    access: &'static str,
 }
 
 struct OwnerPanel {
@@ -127,6 +133,8 @@ struct OwnerPanel {
     obtained_by: String,
     note: String,
 }
+
+use tsunagi_domain::access::{ShareSource, may_be_entrusted};
 
 async fn owner_panel(
     state: &AppState,
@@ -150,7 +158,17 @@ async fn owner_panel(
             } else {
                 "閲覧のみ"
             },
-            consented: c.facts().covers(s.kind),
+            source: s.source.label(),
+            manual: s.source == ShareSource::Manual,
+            access: if s.source == ShareSource::Assignment && may_be_entrusted(s.kind) {
+                "可（担当・委託）"
+            } else if !c.facts().covers(s.kind) {
+                "不可（同意なし）"
+            } else if s.includes_plan {
+                "可（同意あり）"
+            } else {
+                "名簿のみ（同意あり）"
+            },
         })
         .collect();
     let orgs = state
