@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod consent;
 pub mod disaster;
+pub mod evacuation_timing;
 pub mod error;
 pub mod ids;
 pub mod login;

@@ -29,6 +29,9 @@ impl PlanHazard {
         if h.tsunami {
             out.push(PlanHazard::Tsunami);
         }
+        if h.storm_surge {
+            out.push(PlanHazard::StormSurge);
+        }
         out
     }
 

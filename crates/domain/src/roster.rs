@@ -160,12 +160,16 @@ pub struct RosterEntry {
     pub no_ties_with_neighbours: bool,
     /// Already watched over by the community (見守り), or known to the 自治会: `None` unknown.
     pub community_watch: Option<bool>,
-    /// Point 1 as entered by staff (自宅の災害危険性), until hazard maps fill it.
+    /// Point 1 (自宅の災害危険性): set by hand (with a reason in `hazard_note`), or filled
+    /// from the hazard maps when no manual value is given (`hazards_from_map`).
     #[serde(default)]
     pub home_hazards: HomeHazards,
     /// Where the hazard information came from, or why it was set by hand.
     #[serde(default)]
     pub hazard_note: Option<String>,
+    /// `home_hazards` were filled by classifying the home against the hazard maps.
+    #[serde(default)]
+    pub hazards_from_map: bool,
     /// 自治会・町内会 (or 自主防災組織) district the person lives in: the community receiver.
     #[serde(default)]
     pub community_district: Option<String>,
@@ -175,6 +179,34 @@ pub struct RosterEntry {
 }
 
 impl RosterEntry {
+    /// Point 1 was set by hand: a manual value, given with its reason, wins over the maps.
+    pub fn has_manual_hazards(&self) -> bool {
+        !self.hazards_from_map && self.hazard_note.as_deref().is_some_and(|n| !n.trim().is_empty())
+    }
+
+    /// Fills point 1 from the hazard maps unless a manual value wins; returns whether it
+    /// changed anything.
+    pub fn apply_map_hazards(&mut self, hazards: HomeHazards, note: String) -> bool {
+        if self.has_manual_hazards() {
+            return false;
+        }
+        let before = (self.home_hazards, self.hazard_note.clone(), self.hazards_from_map);
+        self.home_hazards = hazards;
+        self.hazard_note = Some(note);
+        self.hazards_from_map = true;
+        before != (self.home_hazards, self.hazard_note.clone(), self.hazards_from_map)
+    }
+
+    /// Carries the map's point 1 from the stored entry into an incoming one that has no manual
+    /// value (a re-import or an edit must not erase what the maps found).
+    pub fn keep_map_hazards_from(&mut self, stored: &RosterEntry) {
+        if !self.has_manual_hazards() && stored.hazards_from_map {
+            self.home_hazards = stored.home_hazards;
+            self.hazard_note = stored.hazard_note.clone();
+            self.hazards_from_map = true;
+        }
+    }
+
     /// The triage input this entry gives (DOMAIN.md §2, the three points and the flow).
     /// 療育手帳 A (A1, A2, ○A) counts as a severe intellectual disability; moving needs
     /// specialised help when the person cannot move alone and is 要介護4–5 or has a grade 1–2
@@ -272,6 +304,33 @@ impl RosterEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manual_point_one_wins_over_the_maps_and_the_maps_survive_a_reimport() {
+        let flood = HomeHazards {
+            flood: true,
+            ..HomeHazards::default()
+        };
+        let mut manual = RosterEntry {
+            hazard_note: Some("高台のため危険なし（現地確認）".into()),
+            ..RosterEntry::default()
+        };
+        assert!(manual.has_manual_hazards());
+        assert!(!manual.apply_map_hazards(flood, "地図".into()));
+        assert!(!manual.home_hazards.any());
+
+        let mut mapped = RosterEntry::default();
+        assert!(mapped.apply_map_hazards(flood, "地図".into()));
+        assert!(mapped.home_hazards.flood && mapped.hazards_from_map);
+        assert!(!mapped.has_manual_hazards());
+        assert!(!mapped.apply_map_hazards(flood, "地図".into()), "no change");
+
+        let mut reimported = RosterEntry::default();
+        reimported.keep_map_hazards_from(&mapped);
+        assert!(reimported.home_hazards.flood && reimported.hazards_from_map);
+        manual.keep_map_hazards_from(&mapped);
+        assert!(!manual.home_hazards.any(), "a manual value is kept");
+    }
 
     #[test]
     fn care_levels_in_every_width() {

@@ -18,12 +18,20 @@ pub struct HomeHazards {
     pub house_collapse: bool,
     /// 土砂災害
     pub landslide: bool,
+    /// 高潮浸水
+    #[serde(default)]
+    pub storm_surge: bool,
 }
 
 impl HomeHazards {
     /// Does point 1 apply?
     pub fn any(&self) -> bool {
-        self.flood || self.inland_flood || self.tsunami || self.house_collapse || self.landslide
+        self.flood
+            || self.inland_flood
+            || self.tsunami
+            || self.house_collapse
+            || self.landslide
+            || self.storm_surge
     }
     /// The hazards that apply, in Japanese, in a fixed order.
     pub fn labels(&self) -> Vec<&'static str> {
@@ -33,6 +41,7 @@ impl HomeHazards {
             (self.tsunami, "津波"),
             (self.house_collapse, "家屋倒壊"),
             (self.landslide, "土砂災害"),
+            (self.storm_surge, "高潮"),
         ]
         .into_iter()
         .filter(|(f, _)| *f)

@@ -38,10 +38,11 @@ fn hazard_labels_are_in_a_fixed_order() {
         tsunami: true,
         house_collapse: true,
         landslide: true,
+        storm_surge: true,
     };
     assert_eq!(
         all.labels(),
-        vec!["洪水", "内水氾濫", "津波", "家屋倒壊", "土砂災害"]
+        vec!["洪水", "内水氾濫", "津波", "家屋倒壊", "土砂災害", "高潮"]
     );
     assert!(all.any());
     assert!(!HomeHazards::default().any());

@@ -11,6 +11,7 @@ mod m20261123_000005_plans;
 mod m20261123_000006_workflows;
 mod m20261123_000007_review;
 mod m20261123_000008_receivers;
+mod m20261123_000009_gis;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_workflows::Migration),
             Box::new(m20261123_000007_review::Migration),
             Box::new(m20261123_000008_receivers::Migration),
+            Box::new(m20261123_000009_gis::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 prop_compose! {
     fn any_input()(
-        h in any::<[bool; 5]>(),
+        h in any::<[bool; 6]>(),
         c in any::<[bool; 5]>(),
         care in proptest::option::of(1u8..=5),
         l in any::<[bool; 5]>(),
@@ -24,6 +24,7 @@ prop_compose! {
                 tsunami: h[2],
                 house_collapse: h[3],
                 landslide: h[4],
+                storm_surge: h[5],
             },
             condition: Condition {
                 dementia: c[0],
@@ -70,7 +71,7 @@ fn points(i: &TriageInput) -> [bool; 3] {
     let c = &i.condition;
     let l = &i.living;
     [
-        h.flood || h.inland_flood || h.tsunami || h.house_collapse || h.landslide,
+        h.flood || h.inland_flood || h.tsunami || h.house_collapse || h.landslide || h.storm_surge,
         c.dementia
             || c.cannot_move_alone
             || c.needs_specialised_transport
