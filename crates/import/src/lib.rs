@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod roster;
+pub mod shelters;
 pub mod table;
 
 pub use decode::{Encoding, decode};
