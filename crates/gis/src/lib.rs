@@ -2,7 +2,9 @@
 //! shelters suitable for each hazard. Pure computation over in-memory data: reading official
 //! files and storing results are done by the callers. geo + rstar (0.12, as geo uses).
 
+pub mod address;
 pub mod depth;
+pub mod geocode;
 pub mod hazard;
 pub mod index;
 pub mod layers;

@@ -2,6 +2,7 @@
 //! BOM) or Shift_JIS as Excel writes it (CP932), headers matched by name, every bad row reported
 //! with its line and reason. Parsing only: nothing here writes anywhere.
 
+pub mod address_points;
 pub mod decode;
 pub mod roster;
 pub mod shelters;
