@@ -1,7 +1,8 @@
 //! Reading hazard layers from GeoJSON with a per-dataset attribute mapping. Mappings are data
 //! ([`MAPPINGS`]): attribute names and code lists differ between 国土数値情報 releases, so a new
 //! release is a new row, not new code. A file with any bad feature imports nothing; every bad
-//! feature is reported with its number and reason.
+//! feature is reported with its number and reason. The ring checks, the zone building and the
+//! parallel conversion here are shared with the Shapefile reader ([`crate::shapefile`]).
 
 use std::io::Read;
 
@@ -11,88 +12,19 @@ use serde::de::{IgnoredAny, SeqAccess, Visitor};
 use serde_json::Value as JsonValue;
 use serde_json::value::RawValue;
 
-use crate::depth::{band_of_rank, parse_band};
-use crate::hazard::{HazardKind, LandslideZone, Severity, ZoneClass};
+use crate::hazard::{Severity, ZoneClass};
 use crate::index::Zone;
 
-/// How a feature's attributes give its severity.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Rule {
-    /// 浸水深ランク code (1–6) in this attribute.
-    DepthRank(&'static str),
-    /// A free-text depth band (「0.3m以上～0.5m未満」) in this attribute.
-    DepthText(&'static str),
-    /// A33 区域区分: 1/2 designated 警戒/特別警戒, 3/4 the same before designation.
-    LandslideZoneCode(&'static str),
-    /// Every feature is a zone without grades.
-    Present,
-}
+mod rules;
 
-/// One dataset release's mapping.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mapping {
-    pub id: &'static str,
-    pub label: &'static str,
-    pub kind: HazardKind,
-    pub rule: Rule,
-}
-
-/// The known releases. Flood layers are classified by the maximum assumed rainfall
-/// (想定最大規模) by default; the planned-scale mappings are there to choose.
-pub const MAPPINGS: &[Mapping] = &[
-    Mapping {
-        id: "A31-max",
-        label: "A31 洪水浸水想定区域（想定最大規模）",
-        kind: HazardKind::Flood,
-        rule: Rule::DepthRank("A31_201"),
-    },
-    Mapping {
-        id: "A31-planned",
-        label: "A31 洪水浸水想定区域（計画規模）",
-        kind: HazardKind::Flood,
-        rule: Rule::DepthRank("A31_101"),
-    },
-    Mapping {
-        id: "A31a-max",
-        label: "A31a 洪水浸水想定区域・河川単位（想定最大規模）",
-        kind: HazardKind::Flood,
-        rule: Rule::DepthRank("A31a_205"),
-    },
-    Mapping {
-        id: "A31a-planned",
-        label: "A31a 洪水浸水想定区域・河川単位（計画規模）",
-        kind: HazardKind::Flood,
-        rule: Rule::DepthRank("A31a_105"),
-    },
-    Mapping {
-        id: "A33",
-        label: "A33 土砂災害警戒区域",
-        kind: HazardKind::Landslide,
-        rule: Rule::LandslideZoneCode("A33_002"),
-    },
-    Mapping {
-        id: "A40",
-        label: "A40 津波浸水想定",
-        kind: HazardKind::Tsunami,
-        rule: Rule::DepthText("A40_003"),
-    },
-    Mapping {
-        id: "A49",
-        label: "A49 高潮浸水想定区域",
-        kind: HazardKind::StormSurge,
-        rule: Rule::DepthText("A49_003"),
-    },
-];
-
-pub fn mapping(id: &str) -> Option<&'static Mapping> {
-    MAPPINGS.iter().find(|m| m.id == id)
-}
+pub(crate) use rules::loose_name;
+pub use rules::{Attr, MAPPINGS, Mapping, Rule, mapping, severity_of};
 
 /// A feature that cannot be imported.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("地物 {feature}: {reason}")]
 pub struct FeatureError {
-    /// 1-based position in the file.
+    /// 1-based position in the file (0: the file as a whole).
     pub feature: usize,
     pub reason: String,
 }
@@ -101,11 +33,98 @@ pub struct FeatureError {
 const LON: std::ops::RangeInclusive<f64> = 122.0..=154.5;
 const LAT: std::ops::RangeInclusive<f64> = 20.0..=46.0;
 
+/// The checks every reader applies to a ring of (longitude, latitude): enough points, inside
+/// Japan (with swapped coordinates named as such), closed. The error is the reason.
+pub(crate) fn checked_ring(coords: Vec<Coord<f64>>) -> Result<LineString<f64>, String> {
+    if coords.len() < 4 {
+        return Err("輪郭の頂点が足りません（4点以上が必要）".into());
+    }
+    for c in &coords {
+        if LON.contains(&c.x) && LAT.contains(&c.y) {
+            continue;
+        }
+        if LAT.contains(&c.x) && LON.contains(&c.y) {
+            return Err(format!(
+                "座標の順序が逆です（緯度,経度 になっています: {}, {}）。経度,緯度 の順が正しい形です",
+                c.x, c.y
+            ));
+        }
+        return Err(format!("日本の範囲外の座標です（{}, {}）", c.x, c.y));
+    }
+    if coords.first() != coords.last() {
+        return Err("輪郭が閉じていません（最初と最後の点が違います）".into());
+    }
+    Ok(LineString::new(coords))
+}
+
+/// The polygons of one feature as a zone, after geo's validity rules (via [`crate::valid`]).
+pub(crate) fn zone(
+    polys: Vec<Polygon<f64>>,
+    severity: Severity,
+    mapping: &Mapping,
+    layer: u32,
+) -> Result<Zone, String> {
+    if let Some(problem) = polys.iter().find_map(crate::valid::polygon_problem) {
+        return Err(format!("不正な図形です（{problem}）"));
+    }
+    Ok(Zone {
+        shape: MultiPolygon::new(polys),
+        class: ZoneClass {
+            kind: mapping.kind,
+            severity,
+            layer,
+        },
+    })
+}
+
+/// Turns every item into a zone (or none) on all cores; all or nothing, with every error.
+/// `convert` gets the item and its 1-based number.
+pub(crate) fn zones_in_parallel<T: Sync>(
+    items: &[T],
+    convert: impl Fn(&T, usize) -> Result<Option<Zone>, FeatureError> + Sync,
+) -> Result<Vec<Zone>, Vec<FeatureError>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(1);
+    let convert = &convert;
+    let parts: Vec<(Vec<Zone>, Vec<FeatureError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                s.spawn(move || {
+                    let mut zones = Vec::new();
+                    let mut errors = Vec::new();
+                    for (i, item) in part.iter().enumerate() {
+                        match convert(item, c * chunk + i + 1) {
+                            Ok(Some(z)) => zones.push(z),
+                            Ok(None) => {}
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    (zones, errors)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut zones = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (z, e) in parts {
+        zones.extend(z);
+        errors.extend(e);
+    }
+    if errors.is_empty() {
+        Ok(zones)
+    } else {
+        Err(errors)
+    }
+}
+
 fn ring(points: &[Pos], n: usize) -> Result<LineString<f64>, FeatureError> {
     let bad = |reason: String| FeatureError { feature: n, reason };
-    if points.len() < 4 {
-        return Err(bad("輪郭の頂点が足りません（4点以上が必要）".into()));
-    }
     let coords: Vec<Coord<f64>> = points
         .iter()
         .map(|p| match p {
@@ -113,24 +132,7 @@ fn ring(points: &[Pos], n: usize) -> Result<LineString<f64>, FeatureError> {
             Pos(None) => Err(bad("座標が2次元ではありません".into())),
         })
         .collect::<Result<_, _>>()?;
-    for c in &coords {
-        if LON.contains(&c.x) && LAT.contains(&c.y) {
-            continue;
-        }
-        if LAT.contains(&c.x) && LON.contains(&c.y) {
-            return Err(bad(format!(
-                "座標の順序が逆です（緯度,経度 になっています: {}, {}）。GeoJSON は 経度,緯度 の順です",
-                c.x, c.y
-            )));
-        }
-        return Err(bad(format!("日本の範囲外の座標です（{}, {}）", c.x, c.y)));
-    }
-    if coords.first() != coords.last() {
-        return Err(bad(
-            "輪郭が閉じていません（最初と最後の点が違います）".into()
-        ));
-    }
-    Ok(LineString::new(coords))
+    checked_ring(coords).map_err(bad)
 }
 
 fn polygon(rings: &[Vec<Pos>], n: usize) -> Result<Polygon<f64>, FeatureError> {
@@ -144,67 +146,24 @@ fn polygon(rings: &[Vec<Pos>], n: usize) -> Result<Polygon<f64>, FeatureError> {
     Ok(Polygon::new(outer, holes))
 }
 
-fn text(v: &JsonValue) -> Option<String> {
+/// A GeoJSON property as an attribute: by its exact name, else by its name compared loosely.
+fn json_attr<'a>(
+    props: Option<&'a serde_json::Map<String, JsonValue>>,
+    name: &str,
+) -> Option<Attr<'a>> {
+    let props = props?;
+    let v = props.get(name).or_else(|| {
+        let want = loose_name(name);
+        props
+            .iter()
+            .find(|(k, _)| loose_name(k) == want)
+            .map(|(_, v)| v)
+    })?;
     match v {
-        JsonValue::String(s) => Some(s.clone()),
-        JsonValue::Number(n) => Some(n.to_string()),
+        JsonValue::String(s) => Some(Attr::Text(s)),
+        JsonValue::Number(n) => n.as_f64().map(Attr::Number),
         _ => None,
     }
-}
-
-fn severity(
-    props: Option<&serde_json::Map<String, JsonValue>>,
-    rule: &Rule,
-    n: usize,
-) -> Result<Option<Severity>, FeatureError> {
-    let bad = |reason: String| FeatureError { feature: n, reason };
-    let attr = |name: &str| {
-        props
-            .and_then(|p| p.get(name))
-            .and_then(text)
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-    };
-    Ok(Some(match rule {
-        Rule::Present => Severity::Present,
-        Rule::DepthRank(a) => {
-            let Some(v) = attr(a) else {
-                // A zone without a value for this scale (e.g. planned scale only): not a zone
-                // of this mapping.
-                return Ok(None);
-            };
-            let rank: u8 = v
-                .parse()
-                .map_err(|_| bad(format!("{a} の浸水深ランク「{v}」が数字ではありません")))?;
-            Severity::Depth(
-                band_of_rank(rank).ok_or_else(|| {
-                    bad(format!("{a} の浸水深ランク {rank} は 1〜6 ではありません"))
-                })?,
-            )
-        }
-        Rule::DepthText(a) => {
-            let v = attr(a).ok_or_else(|| bad(format!("{a}（浸水深の区分）がありません")))?;
-            Severity::Depth(parse_band(&v).map_err(|e| bad(format!("{a}: {e}")))?)
-        }
-        Rule::LandslideZoneCode(a) => {
-            let v = attr(a).ok_or_else(|| bad(format!("{a}（区域区分）がありません")))?;
-            let (special, designated) = match v.as_str() {
-                "1" => (false, true),
-                "2" => (true, true),
-                "3" => (false, false),
-                "4" => (true, false),
-                other => {
-                    return Err(bad(format!(
-                        "{a} の区域区分「{other}」は 1〜4 ではありません"
-                    )));
-                }
-            };
-            Severity::Landslide(LandslideZone {
-                special,
-                designated,
-            })
-        }
-    }))
 }
 
 /// A position: the first two numbers (longitude, latitude); further ones (height) are
@@ -265,7 +224,9 @@ fn zone_of(
     n: usize,
 ) -> Result<Option<Zone>, FeatureError> {
     let bad = |reason: String| FeatureError { feature: n, reason };
-    let Some(severity) = severity(f.properties.as_ref(), &mapping.rule, n)? else {
+    let props = f.properties.as_ref();
+    let Some(severity) = severity_of(&mapping.rule, |name| json_attr(props, name)).map_err(bad)?
+    else {
         return Ok(None);
     };
     let g = f
@@ -291,17 +252,7 @@ fn zone_of(
         }
         other => return Err(bad(format!("面ではない図形です（{other}）"))),
     };
-    if let Some(problem) = polys.iter().find_map(crate::valid::polygon_problem) {
-        return Err(bad(format!("不正な図形です（{problem}）")));
-    }
-    Ok(Some(Zone {
-        shape: MultiPolygon::new(polys),
-        class: ZoneClass {
-            kind: mapping.kind,
-            severity,
-            layer,
-        },
-    }))
+    zone(polys, severity, mapping, layer).map(Some).map_err(bad)
 }
 
 /// Reads every zone of a GeoJSON FeatureCollection under `mapping`, as layer `layer`.
@@ -327,49 +278,13 @@ pub fn read_geojson(
             "GeoJSON として読めません（途中で切れているか壊れています）: {e}"
         ))
     })?;
-    let features = collection.features;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = features.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<Zone>, Vec<FeatureError>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = features
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, fs)| {
-                s.spawn(move || {
-                    let mut zones = Vec::new();
-                    let mut errors = Vec::new();
-                    for (i, f) in fs.iter().enumerate() {
-                        match zone_of(f, mapping, layer, c * chunk + i + 1) {
-                            Ok(Some(z)) => zones.push(z),
-                            Ok(None) => {}
-                            Err(e) => errors.push(e),
-                        }
-                    }
-                    (zones, errors)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut zones = Vec::with_capacity(features.len());
-    let mut errors = Vec::new();
-    for (z, e) in parts {
-        zones.extend(z);
-        errors.extend(e);
-    }
-    if errors.is_empty() {
-        Ok(zones)
-    } else {
-        Err(errors)
-    }
+    zones_in_parallel(&collection.features, |f, n| zone_of(f, mapping, layer, n))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hazard::HazardKind;
 
     fn collection(features: &[String]) -> String {
         format!(

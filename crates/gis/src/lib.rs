@@ -9,6 +9,7 @@ pub mod hazard;
 pub mod index;
 pub mod layers;
 pub mod nearest;
+pub mod shapefile;
 pub mod valid;
 
 pub use depth::{BandError, DepthBand, band_of_rank, parse_band};
