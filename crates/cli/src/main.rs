@@ -4,6 +4,7 @@
 mod bench;
 mod bench_gis;
 mod demo;
+mod gis;
 mod import;
 mod ops;
 mod triage;
@@ -88,6 +89,9 @@ enum Command {
     /// Import files municipalities already have
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Hazard maps, address tables, shelters: import, locate homes, classify
+    #[command(subcommand)]
+    Gis(gis::GisCommand),
     /// Priority (優先度) and approach (進め方) for the roster or a roster file
     Triage(triage::TriageArgs),
     /// The audit trail
@@ -130,6 +134,7 @@ async fn main() -> Result<()> {
         Command::User(c) => ops::user(cli.db.as_deref(), c).await,
         Command::Org(c) => ops::org(cli.db.as_deref(), c).await,
         Command::Import(c) => import::run(cli.db.as_deref(), c).await,
+        Command::Gis(c) => gis::run(cli.db.as_deref(), c).await,
         Command::Triage(a) => triage::run(cli.db.as_deref(), a).await,
         Command::Audit(c) => ops::audit(cli.db.as_deref(), c).await,
         Command::Bench(c) => bench::run(c).await,

@@ -36,10 +36,15 @@ pub enum AuditAction {
     ReceiverUpdated,
     RosterExported,
     SettingsUpdated,
+    LayerImported,
+    LayerRemoved,
+    ShelterUpdated,
+    HomesLocated,
+    HomesClassified,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -60,6 +65,11 @@ impl AuditAction {
         AuditAction::ReceiverUpdated,
         AuditAction::RosterExported,
         AuditAction::SettingsUpdated,
+        AuditAction::LayerImported,
+        AuditAction::LayerRemoved,
+        AuditAction::ShelterUpdated,
+        AuditAction::HomesLocated,
+        AuditAction::HomesClassified,
     ];
 
     pub fn code(self) -> &'static str {
@@ -84,6 +94,11 @@ impl AuditAction {
             AuditAction::ReceiverUpdated => "receiver.updated",
             AuditAction::RosterExported => "roster.exported",
             AuditAction::SettingsUpdated => "settings.updated",
+            AuditAction::LayerImported => "gis.layer_imported",
+            AuditAction::LayerRemoved => "gis.layer_removed",
+            AuditAction::ShelterUpdated => "gis.shelter_updated",
+            AuditAction::HomesLocated => "gis.homes_located",
+            AuditAction::HomesClassified => "gis.homes_classified",
         }
     }
 
@@ -109,6 +124,11 @@ impl AuditAction {
             AuditAction::ReceiverUpdated => "提供先の設定",
             AuditAction::RosterExported => "名簿の出力",
             AuditAction::SettingsUpdated => "設定の変更",
+            AuditAction::LayerImported => "地図データの取込",
+            AuditAction::LayerRemoved => "地図データの削除",
+            AuditAction::ShelterUpdated => "避難場所の編集",
+            AuditAction::HomesLocated => "自宅位置の特定",
+            AuditAction::HomesClassified => "ハザード判定",
         }
     }
 
@@ -132,6 +152,11 @@ impl AuditAction {
                 | AuditAction::TriageRecorded
                 | AuditAction::ReceiverUpdated
                 | AuditAction::SettingsUpdated
+                | AuditAction::LayerImported
+                | AuditAction::LayerRemoved
+                | AuditAction::ShelterUpdated
+                | AuditAction::HomesLocated
+                | AuditAction::HomesClassified
         )
     }
 }

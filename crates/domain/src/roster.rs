@@ -181,7 +181,11 @@ pub struct RosterEntry {
 impl RosterEntry {
     /// Point 1 was set by hand: a manual value, given with its reason, wins over the maps.
     pub fn has_manual_hazards(&self) -> bool {
-        !self.hazards_from_map && self.hazard_note.as_deref().is_some_and(|n| !n.trim().is_empty())
+        !self.hazards_from_map
+            && self
+                .hazard_note
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty())
     }
 
     /// Fills point 1 from the hazard maps unless a manual value wins; returns whether it
@@ -190,11 +194,20 @@ impl RosterEntry {
         if self.has_manual_hazards() {
             return false;
         }
-        let before = (self.home_hazards, self.hazard_note.clone(), self.hazards_from_map);
+        let before = (
+            self.home_hazards,
+            self.hazard_note.clone(),
+            self.hazards_from_map,
+        );
         self.home_hazards = hazards;
         self.hazard_note = Some(note);
         self.hazards_from_map = true;
-        before != (self.home_hazards, self.hazard_note.clone(), self.hazards_from_map)
+        before
+            != (
+                self.home_hazards,
+                self.hazard_note.clone(),
+                self.hazards_from_map,
+            )
     }
 
     /// Carries the map's point 1 from the stored entry into an incoming one that has no manual

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod db;
 pub mod entity;
 mod error;
+pub mod gis;
 pub mod meetings;
 pub mod migration;
 pub mod organisations;

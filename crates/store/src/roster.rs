@@ -100,15 +100,18 @@ async fn set_unchecked(
         .one(tx.conn())
         .await?;
     let t = now();
+    let mut entry = entry.clone();
     let changes = match &before {
         Some(m) => {
             let old: RosterEntry = serde_json::from_str(&m.entry).unwrap_or_default();
-            if &old == entry {
+            // What the hazard maps found stays unless a manual value replaces it.
+            entry.keep_map_hazards_from(&old);
+            if old == entry {
                 return Ok(false);
             }
             crate::workflows::mark_for_review(tx, id, "心身の状況・世帯の変化").await?;
             roster_entry::Entity::update_many()
-                .col_expr(roster_entry::Column::Entry, Expr::value(encode(entry)?))
+                .col_expr(roster_entry::Column::Entry, Expr::value(encode(&entry)?))
                 .col_expr(roster_entry::Column::Version, Expr::value(m.version + 1))
                 .col_expr(roster_entry::Column::UpdatedAt, Expr::value(t))
                 .filter(roster_entry::Column::PersonId.eq(id.0))
@@ -116,13 +119,13 @@ async fn set_unchecked(
                 .await?;
             diff(
                 &serde_json::to_value(&old).unwrap_or_default(),
-                &serde_json::to_value(entry).unwrap_or_default(),
+                &serde_json::to_value(&entry).unwrap_or_default(),
             )
         }
         None => {
             roster_entry::Entity::insert(roster_entry::ActiveModel {
                 person_id: Set(id.0),
-                entry: Set(encode(entry)?),
+                entry: Set(encode(&entry)?),
                 version: Set(1),
                 registered_at: Set(t),
                 updated_at: Set(t),
@@ -131,7 +134,7 @@ async fn set_unchecked(
             .await?;
             diff(
                 &serde_json::Value::Null,
-                &serde_json::to_value(entry).unwrap_or_default(),
+                &serde_json::to_value(&entry).unwrap_or_default(),
             )
         }
     };

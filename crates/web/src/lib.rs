@@ -9,6 +9,7 @@ pub mod documents;
 mod download;
 mod error;
 pub mod exports;
+pub mod gis_import;
 mod request_id;
 pub mod roster_import;
 pub mod ui;

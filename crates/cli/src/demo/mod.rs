@@ -1,6 +1,7 @@
 //! `tsunagi demo`: a fictional town (潮見市) with organisations of every kind, users of every
 //! role and a few thousand residents, in its own database, then served.
 
+mod geography;
 mod names;
 mod town;
 
@@ -267,6 +268,7 @@ async fn create_residents(
     }
     bar.finish_and_clear();
     define_receivers(store, orgs, staff).await?;
+    geography::load(store, staff).await?;
     let mut tx = store.begin(AuditContext::system("demo")).await?;
     let s = tsunagi_store::triage::run(&mut tx, staff).await?;
     tx.commit().await?;

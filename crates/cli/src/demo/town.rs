@@ -136,22 +136,12 @@ fn welfare_district(street: &str) -> &'static str {
 /// reasons, household facts and the hazards of their street (the coast floods, the hills slide).
 pub fn roster_entry(r: &Resident, rng: &mut StdRng) -> Option<tsunagi_domain::roster::RosterEntry> {
     use tsunagi_domain::roster::{CareLevel, RosterEntry};
-    use tsunagi_domain::triage::HomeHazards;
     if r.age < 70 && !rng.random_bool(0.02) {
         return None;
     }
     if !rng.random_bool(0.6) {
         return None;
     }
-    let coast = ["港町", "浜田", "汐入"]
-        .iter()
-        .any(|s| r.street.starts_with(s));
-    let hills = ["山手町", "桜ヶ丘", "大字上ノ村"]
-        .iter()
-        .any(|s| r.street.starts_with(s));
-    let river = ["本町", "大字中村", "新町"]
-        .iter()
-        .any(|s| r.street.starts_with(s));
     let alone = r.input.relationship == "世帯主" && rng.random_bool(0.45);
     Some(RosterEntry {
         care_level: [
@@ -184,14 +174,6 @@ pub fn roster_entry(r: &Resident, rng: &mut StdRng) -> Option<tsunagi_domain::ro
         },
         no_ties_with_neighbours: rng.random_bool(0.1),
         community_watch: [None, Some(true), Some(false)][rng.random_range(0..3)],
-        home_hazards: HomeHazards {
-            flood: river && rng.random_bool(0.7),
-            inland_flood: river && rng.random_bool(0.2),
-            tsunami: coast,
-            house_collapse: false,
-            landslide: hills && rng.random_bool(0.6),
-        },
-        hazard_note: Some("デモ: 町ごとの想定（ハザードマップ取込前の手入力値）".into()),
         community_district: community_district(r.street).map(str::to_owned),
         welfare_district: Some(welfare_district(r.street).to_owned()),
         ..Default::default()

@@ -13,6 +13,8 @@ pub struct Model {
     pub prefecture: String,
     pub city: String,
     pub town: String,
+    /// 小字・通称名
+    pub koaza: Option<String>,
     pub block: Option<String>,
     pub lon: f64,
     pub lat: f64,

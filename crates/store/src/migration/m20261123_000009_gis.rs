@@ -47,6 +47,7 @@ enum AddressPoints {
     Prefecture,
     City,
     Town,
+    Koaza,
     Block,
     Lon,
     Lat,
@@ -186,6 +187,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(AddressPoints::Prefecture, 20))
                 .col(string_len(AddressPoints::City, 50))
                 .col(string_len(AddressPoints::Town, 100))
+                .col(string_len_null(AddressPoints::Koaza, 100))
                 .col(string_len_null(AddressPoints::Block, 50))
                 .col(double(AddressPoints::Lon))
                 .col(double(AddressPoints::Lat))

@@ -1,0 +1,407 @@
+//! Imported layers (hazard maps, address reference points, shelter lists): each is versioned
+//! and identified by its name within the municipality; re-importing replaces it atomically
+//! (the old items go and the new come in one transaction, or nothing changes).
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Serialize;
+use tsunagi_domain::OrganisationId;
+use tsunagi_domain::access::{AccessBasis, Actor};
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_gis::{HazardKind, Zone, ZoneClass};
+
+use super::codec::{geometry_json, geometry_of, kind_code, kind_of, severity_json, severity_of};
+use super::staff_municipality;
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{address_point, gis_layer, hazard_zone, shelter};
+use crate::error::StoreError;
+use crate::now;
+
+/// What a layer holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerType {
+    Hazard,
+    AddressBlock,
+    AddressTown,
+    ShelterEmergency,
+    ShelterShelter,
+}
+
+impl LayerType {
+    pub const ALL: [LayerType; 5] = [
+        LayerType::Hazard,
+        LayerType::AddressBlock,
+        LayerType::AddressTown,
+        LayerType::ShelterEmergency,
+        LayerType::ShelterShelter,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            LayerType::Hazard => "hazard",
+            LayerType::AddressBlock => "address_block",
+            LayerType::AddressTown => "address_town",
+            LayerType::ShelterEmergency => "shelter_emergency",
+            LayerType::ShelterShelter => "shelter_shelter",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            LayerType::Hazard => "ハザード",
+            LayerType::AddressBlock => "位置参照情報（街区）",
+            LayerType::AddressTown => "位置参照情報（大字・町丁目）",
+            LayerType::ShelterEmergency => "指定緊急避難場所",
+            LayerType::ShelterShelter => "指定避難所",
+        }
+    }
+    fn parse(code: &str) -> Result<Self, StoreError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.code() == code)
+            .ok_or_else(|| StoreError::Corrupt(format!("layer type {code}")))
+    }
+}
+
+/// A layer as listed.
+#[derive(Clone, Debug, Serialize)]
+pub struct LayerInfo {
+    pub id: uuid::Uuid,
+    pub layer_type: LayerType,
+    pub name: String,
+    pub dataset: String,
+    #[serde(skip)]
+    pub hazard_kind: Option<HazardKind>,
+    pub hazard_label: Option<&'static str>,
+    pub version: i32,
+    pub file_name: String,
+    pub item_count: i32,
+    pub imported_by: String,
+    pub imported_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn info(m: gis_layer::Model) -> Result<LayerInfo, StoreError> {
+    let hazard_kind = m.hazard_kind.as_deref().map(kind_of).transpose()?;
+    Ok(LayerInfo {
+        id: m.id,
+        layer_type: LayerType::parse(&m.layer_type)?,
+        name: m.name,
+        dataset: m.dataset,
+        hazard_kind,
+        hazard_label: hazard_kind.map(HazardKind::label),
+        version: m.version,
+        file_name: m.file_name,
+        item_count: m.item_count,
+        imported_by: m.imported_by,
+        imported_at: m.imported_at,
+    })
+}
+
+/// The municipality's layers, hazard layers first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    municipality: OrganisationId,
+) -> Result<Vec<LayerInfo>, StoreError> {
+    gis_layer::Entity::find()
+        .filter(gis_layer::Column::MunicipalityId.eq(municipality.0))
+        .order_by_asc(gis_layer::Column::LayerType)
+        .order_by_asc(gis_layer::Column::Name)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(info)
+        .collect()
+}
+
+/// What a new layer version is.
+pub(crate) struct NewLayer<'a> {
+    pub layer_type: LayerType,
+    pub name: &'a str,
+    pub dataset: &'a str,
+    pub hazard_kind: Option<HazardKind>,
+    pub file_name: &'a str,
+    pub item_count: usize,
+}
+
+async fn delete_items(
+    conn: &impl ConnectionTrait,
+    id: uuid::Uuid,
+    t: LayerType,
+) -> Result<(), StoreError> {
+    match t {
+        LayerType::Hazard => {
+            hazard_zone::Entity::delete_many()
+                .filter(hazard_zone::Column::LayerId.eq(id))
+                .exec(conn)
+                .await?;
+        }
+        LayerType::AddressBlock | LayerType::AddressTown => {
+            address_point::Entity::delete_many()
+                .filter(address_point::Column::LayerId.eq(id))
+                .exec(conn)
+                .await?;
+        }
+        LayerType::ShelterEmergency | LayerType::ShelterShelter => {
+            shelter::Entity::delete_many()
+                .filter(shelter::Column::LayerId.eq(id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes a new version of the layer named `new.name` (emptying the old one) and returns its
+/// id; the caller inserts the items in the same transaction.
+pub(crate) async fn replace(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    owner: OrganisationId,
+    new: NewLayer<'_>,
+) -> Result<LayerInfo, StoreError> {
+    let existing = gis_layer::Entity::find()
+        .filter(gis_layer::Column::MunicipalityId.eq(owner.0))
+        .filter(gis_layer::Column::Name.eq(new.name))
+        .one(tx.conn())
+        .await?;
+    let (id, version) = match &existing {
+        Some(m) => {
+            delete_items(tx.conn(), m.id, LayerType::parse(&m.layer_type)?).await?;
+            gis_layer::Entity::delete_by_id(m.id)
+                .exec(tx.conn())
+                .await?;
+            (m.id, m.version + 1)
+        }
+        None => (uuid::Uuid::now_v7(), 1),
+    };
+    let model = gis_layer::Model {
+        id,
+        municipality_id: owner.0,
+        layer_type: new.layer_type.code().to_owned(),
+        name: new.name.to_owned(),
+        dataset: new.dataset.to_owned(),
+        hazard_kind: new.hazard_kind.map(|k| kind_code(k).to_owned()),
+        version,
+        file_name: new.file_name.to_owned(),
+        item_count: i32::try_from(new.item_count).unwrap_or(i32::MAX),
+        imported_by: actor.login.clone(),
+        imported_at: now(),
+    };
+    gis_layer::Entity::insert(gis_layer::ActiveModel {
+        id: Set(model.id),
+        municipality_id: Set(model.municipality_id),
+        layer_type: Set(model.layer_type.clone()),
+        name: Set(model.name.clone()),
+        dataset: Set(model.dataset.clone()),
+        hazard_kind: Set(model.hazard_kind.clone()),
+        version: Set(model.version),
+        file_name: Set(model.file_name.clone()),
+        item_count: Set(model.item_count),
+        imported_by: Set(model.imported_by.clone()),
+        imported_at: Set(model.imported_at),
+    })
+    .exec(tx.conn())
+    .await?;
+    tx.record(
+        Entry::new(AuditAction::LayerImported, "gis_layer", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({
+                "type": new.layer_type.code(),
+                "name": new.name,
+                "dataset": new.dataset,
+                "file": new.file_name,
+                "items": new.item_count,
+                "version": version,
+            })),
+    );
+    info(model)
+}
+
+/// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
+pub(crate) const CHUNK: usize = 500;
+
+/// Imports a hazard layer read from a file (all its zones, already validated), replacing the
+/// layer of the same name.
+pub async fn import_hazard(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    name: &str,
+    dataset: &str,
+    file_name: &str,
+    zones: &[Zone],
+) -> Result<LayerInfo, StoreError> {
+    let owner = staff_municipality(actor)?;
+    let kind = zones.first().map(|z| z.class.kind);
+    let layer = replace(
+        tx,
+        actor,
+        owner,
+        NewLayer {
+            layer_type: LayerType::Hazard,
+            name,
+            dataset,
+            hazard_kind: kind,
+            file_name,
+            item_count: zones.len(),
+        },
+    )
+    .await?;
+    for (c, chunk) in zones.chunks(CHUNK).enumerate() {
+        let rows = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, z)| {
+                let (min, max) = bounds(&z.shape);
+                Ok(hazard_zone::ActiveModel {
+                    layer_id: Set(layer.id),
+                    seq: Set(i32::try_from(c * CHUNK + i).unwrap_or(i32::MAX)),
+                    hazard_kind: Set(kind_code(z.class.kind).to_owned()),
+                    severity: Set(severity_json(&z.class.severity)?),
+                    label: Set(z.class.severity.label()),
+                    min_lon: Set(min.0),
+                    min_lat: Set(min.1),
+                    max_lon: Set(max.0),
+                    max_lat: Set(max.1),
+                    geometry: Set(geometry_json(&z.shape)?),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        hazard_zone::Entity::insert_many(rows)
+            .exec(tx.conn())
+            .await?;
+    }
+    Ok(layer)
+}
+
+fn bounds(shape: &geo::MultiPolygon<f64>) -> ((f64, f64), (f64, f64)) {
+    use geo::BoundingRect;
+    match shape.bounding_rect() {
+        Some(r) => ((r.min().x, r.min().y), (r.max().x, r.max().y)),
+        None => ((0.0, 0.0), (0.0, 0.0)),
+    }
+}
+
+/// Removes a layer and everything it holds.
+pub async fn remove(tx: &mut AuditedTx, actor: &Actor, id: uuid::Uuid) -> Result<(), StoreError> {
+    let owner = staff_municipality(actor)?;
+    let m = gis_layer::Entity::find_by_id(id)
+        .one(tx.conn())
+        .await?
+        .filter(|m| m.municipality_id == owner.0)
+        .ok_or(StoreError::NotFound)?;
+    delete_items(tx.conn(), id, LayerType::parse(&m.layer_type)?).await?;
+    gis_layer::Entity::delete_by_id(id).exec(tx.conn()).await?;
+    tx.record(
+        Entry::new(AuditAction::LayerRemoved, "gis_layer", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({"name": m.name, "version": m.version})),
+    );
+    Ok(())
+}
+
+/// A stored zone with the layer it belongs to.
+pub struct StoredZone {
+    pub layer: uuid::Uuid,
+    pub zone: Zone,
+}
+
+/// Every hazard zone of the municipality; `Zone.class.layer` numbers the layers in `layers`.
+pub(crate) async fn zones(
+    conn: &impl ConnectionTrait,
+    municipality: OrganisationId,
+) -> Result<(Vec<LayerInfo>, Vec<Zone>), StoreError> {
+    let layers: Vec<LayerInfo> = list(conn, municipality)
+        .await?
+        .into_iter()
+        .filter(|l| l.layer_type == LayerType::Hazard)
+        .collect();
+    let mut out = Vec::new();
+    for (n, l) in layers.iter().enumerate() {
+        for z in hazard_zone::Entity::find()
+            .filter(hazard_zone::Column::LayerId.eq(l.id))
+            .order_by_asc(hazard_zone::Column::Seq)
+            .all(conn)
+            .await?
+        {
+            out.push(Zone {
+                shape: geometry_of(&z.geometry)?,
+                class: ZoneClass {
+                    kind: kind_of(&z.hazard_kind)?,
+                    severity: severity_of(&z.severity)?,
+                    layer: u32::try_from(n).unwrap_or(u32::MAX),
+                },
+            });
+        }
+    }
+    Ok((layers, out))
+}
+
+/// One layer's zones for the map: GeoJSON features simplified by `tolerance` degrees
+/// (Ramer–Douglas–Peucker), so a zoomed-out map stays light.
+pub async fn layer_features(
+    conn: &impl ConnectionTrait,
+    municipality: OrganisationId,
+    id: uuid::Uuid,
+    tolerance: f64,
+) -> Result<serde_json::Value, StoreError> {
+    use geo::Simplify;
+    let layer = gis_layer::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|m| m.municipality_id == municipality.0 && m.layer_type == "hazard")
+        .ok_or(StoreError::NotFound)?;
+    let mut features = Vec::new();
+    for z in hazard_zone::Entity::find()
+        .filter(hazard_zone::Column::LayerId.eq(id))
+        .order_by_asc(hazard_zone::Column::Seq)
+        .all(conn)
+        .await?
+    {
+        let shape = geometry_of(&z.geometry)?;
+        let shape = if tolerance > 0.0 {
+            shape.simplify(tolerance)
+        } else {
+            shape
+        };
+        let severity = severity_of(&z.severity)?;
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": {
+                "kind": z.hazard_kind,
+                "label": z.label,
+                "grade": grade(&severity),
+            },
+            "geometry": {"type": "MultiPolygon", "coordinates": super::codec::rings_of(&shape)},
+        }));
+    }
+    Ok(serde_json::json!({
+        "type": "FeatureCollection",
+        "name": layer.name,
+        "features": features,
+    }))
+}
+
+/// 0 (mild) … 5 (worst) for colouring on the map.
+fn grade(s: &tsunagi_gis::Severity) -> u8 {
+    use tsunagi_gis::Severity;
+    match s {
+        Severity::Depth(b) => match b.lower_m {
+            l if l >= 10.0 => 5,
+            l if l >= 5.0 => 4,
+            l if l >= 3.0 => 3,
+            l if l >= 0.5 => 2,
+            l if l >= 0.3 => 1,
+            _ => 0,
+        },
+        Severity::Landslide(z) => {
+            if z.special {
+                4
+            } else {
+                2
+            }
+        }
+        Severity::Present => 2,
+    }
+}

@@ -1,0 +1,315 @@
+//! Shelters (指定緊急避難場所・指定避難所): imported from the lists municipalities publish, or
+//! entered and edited on screen (versioned: a stale edit is refused).
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::access::{AccessBasis, Actor};
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::{OrganisationId, ValidationErrors, error::FieldError};
+use tsunagi_gis::{HazardKind, ShelterIndex, ShelterPoint};
+use tsunagi_import::shelters::{ShelterFormat, ShelterRow, ShelterSuits};
+
+use super::layers::{CHUNK, LayerInfo, LayerType, NewLayer, replace};
+use super::staff_municipality;
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::shelter;
+use crate::error::StoreError;
+use crate::now;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A shelter as shown and edited.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shelter {
+    #[serde(default)]
+    pub id: Option<uuid::Uuid>,
+    pub name: String,
+    #[serde(default)]
+    pub name_kana: Option<String>,
+    pub address: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub suits: ShelterSuits,
+    pub emergency_place: bool,
+    pub shelter: bool,
+    pub welfare: bool,
+    #[serde(default)]
+    pub capacity: Option<u32>,
+    #[serde(default)]
+    pub capacity_text: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub communities: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Imported from a list (re-importing that list replaces it) or entered by hand.
+    #[serde(default)]
+    pub imported: bool,
+    #[serde(default)]
+    pub version: i32,
+}
+
+/// Is the shelter suitable for a hazard kind? 家屋倒壊 follows 洪水.
+pub fn suits(s: &ShelterSuits, kind: HazardKind) -> bool {
+    match kind {
+        HazardKind::Flood | HazardKind::HouseCollapse => s.flood,
+        HazardKind::InlandFlood => s.inland_flood,
+        HazardKind::Landslide => s.landslide,
+        HazardKind::Tsunami => s.tsunami,
+        HazardKind::StormSurge => s.storm_surge,
+    }
+}
+
+fn of_model(m: shelter::Model) -> Result<Shelter, StoreError> {
+    Ok(Shelter {
+        id: Some(m.id),
+        name: m.name,
+        name_kana: m.name_kana,
+        address: m.address,
+        lon: m.lon,
+        lat: m.lat,
+        suits: serde_json::from_str(&m.suits).map_err(corrupt)?,
+        emergency_place: m.emergency_place,
+        shelter: m.shelter,
+        welfare: m.welfare,
+        capacity: m.capacity.and_then(|c| u32::try_from(c).ok()),
+        capacity_text: m.capacity_text,
+        phone: m.phone,
+        communities: serde_json::from_str(&m.communities).map_err(corrupt)?,
+        note: m.note,
+        external_id: m.external_id,
+        imported: m.layer_id.is_some(),
+        version: m.version,
+    })
+}
+
+fn active(
+    id: uuid::Uuid,
+    owner: OrganisationId,
+    layer: Option<uuid::Uuid>,
+    s: &Shelter,
+    version: i32,
+) -> Result<shelter::ActiveModel, StoreError> {
+    Ok(shelter::ActiveModel {
+        id: Set(id),
+        municipality_id: Set(owner.0),
+        layer_id: Set(layer),
+        external_id: Set(s.external_id.clone()),
+        name: Set(s.name.clone()),
+        name_kana: Set(s.name_kana.clone()),
+        address: Set(s.address.clone()),
+        lon: Set(s.lon),
+        lat: Set(s.lat),
+        suits: Set(serde_json::to_string(&s.suits).map_err(corrupt)?),
+        emergency_place: Set(s.emergency_place),
+        shelter: Set(s.shelter),
+        welfare: Set(s.welfare),
+        capacity: Set(s.capacity.and_then(|c| i32::try_from(c).ok())),
+        capacity_text: Set(s.capacity_text.clone()),
+        phone: Set(s.phone.clone()),
+        communities: Set(serde_json::to_string(&s.communities).map_err(corrupt)?),
+        note: Set(s.note.clone()),
+        version: Set(version),
+        updated_at: Set(now()),
+    })
+}
+
+impl From<&ShelterRow> for Shelter {
+    fn from(r: &ShelterRow) -> Self {
+        Shelter {
+            id: None,
+            name: r.name.clone(),
+            name_kana: r.name_kana.clone(),
+            address: r.address.clone(),
+            lon: r.lon,
+            lat: r.lat,
+            suits: r.suits,
+            emergency_place: r.emergency_place,
+            shelter: r.shelter,
+            welfare: r.welfare,
+            capacity: r.capacity,
+            capacity_text: r.capacity_text.clone(),
+            phone: r.phone.clone(),
+            communities: r.communities.clone(),
+            note: r.note.clone(),
+            external_id: r.external_id.clone(),
+            imported: true,
+            version: 1,
+        }
+    }
+}
+
+/// Imports a shelter list (all rows already valid), replacing the previous import of the
+/// same list. Shelters entered by hand are kept.
+pub async fn import(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    format: ShelterFormat,
+    file_name: &str,
+    rows: &[ShelterRow],
+) -> Result<LayerInfo, StoreError> {
+    let owner = staff_municipality(actor)?;
+    let (layer_type, name) = match format {
+        ShelterFormat::DigitalAgencyEmergency | ShelterFormat::GsiEmergency => {
+            (LayerType::ShelterEmergency, "指定緊急避難場所一覧")
+        }
+        ShelterFormat::DigitalAgencyShelter | ShelterFormat::GsiShelter => {
+            (LayerType::ShelterShelter, "指定避難所一覧")
+        }
+    };
+    let dataset = match format {
+        ShelterFormat::DigitalAgencyEmergency => "da-emergency",
+        ShelterFormat::DigitalAgencyShelter => "da-shelter",
+        ShelterFormat::GsiEmergency => "gsi-emergency",
+        ShelterFormat::GsiShelter => "gsi-shelter",
+    };
+    let layer = replace(
+        tx,
+        actor,
+        owner,
+        NewLayer {
+            layer_type,
+            name,
+            dataset,
+            hazard_kind: None,
+            file_name,
+            item_count: rows.len(),
+        },
+    )
+    .await?;
+    for chunk in rows.chunks(CHUNK) {
+        let models = chunk
+            .iter()
+            .map(|r| active(uuid::Uuid::now_v7(), owner, Some(layer.id), &r.into(), 1))
+            .collect::<Result<Vec<_>, _>>()?;
+        shelter::Entity::insert_many(models).exec(tx.conn()).await?;
+    }
+    Ok(layer)
+}
+
+/// The municipality's shelters, by name.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    municipality: OrganisationId,
+) -> Result<Vec<Shelter>, StoreError> {
+    shelter::Entity::find()
+        .filter(shelter::Column::MunicipalityId.eq(municipality.0))
+        .order_by_asc(shelter::Column::Name)
+        .order_by_asc(shelter::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(of_model)
+        .collect()
+}
+
+pub async fn get(
+    conn: &impl ConnectionTrait,
+    municipality: OrganisationId,
+    id: uuid::Uuid,
+) -> Result<Shelter, StoreError> {
+    shelter::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|m| m.municipality_id == municipality.0)
+        .ok_or(StoreError::NotFound)
+        .and_then(of_model)
+}
+
+fn validate(s: &Shelter) -> Result<(), StoreError> {
+    let mut errors = Vec::new();
+    let mut bad = |field: &str, message: &str| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
+    };
+    if s.name.trim().is_empty() {
+        bad("name", "名称を入力してください");
+    }
+    if !(122.0..=154.5).contains(&s.lon) || !(20.0..=46.0).contains(&s.lat) {
+        bad(
+            "lat",
+            "緯度・経度が日本の範囲外です（緯度 20〜46、経度 122〜154.5）",
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(ValidationErrors(errors)))
+    }
+}
+
+/// Creates (`id` `None`) or updates a shelter; an update names the version it was read at.
+pub async fn save(tx: &mut AuditedTx, actor: &Actor, s: &Shelter) -> Result<Shelter, StoreError> {
+    let owner = staff_municipality(actor)?;
+    validate(s)?;
+    let (id, version, before) = match s.id {
+        Some(id) => {
+            let m = shelter::Entity::find_by_id(id)
+                .one(tx.conn())
+                .await?
+                .filter(|m| m.municipality_id == owner.0)
+                .ok_or(StoreError::NotFound)?;
+            if m.version != s.version {
+                return Err(StoreError::Conflict { current: m.version });
+            }
+            let layer = m.layer_id;
+            let version = m.version + 1;
+            let before = of_model(m)?;
+            let n = shelter::Entity::update_many()
+                .set(active(id, owner, layer, s, version)?)
+                .filter(shelter::Column::Id.eq(id))
+                .filter(shelter::Column::Version.eq(s.version))
+                .exec(tx.conn())
+                .await?;
+            if n.rows_affected != 1 {
+                return Err(StoreError::Conflict { current: version });
+            }
+            (id, version, Some(before))
+        }
+        None => {
+            let id = uuid::Uuid::now_v7();
+            shelter::Entity::insert(active(id, owner, None, s, 1)?)
+                .exec(tx.conn())
+                .await?;
+            (id, 1, None)
+        }
+    };
+    tx.record(
+        Entry::new(AuditAction::ShelterUpdated, "shelter", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({"before": before, "after": s})),
+    );
+    get(tx.conn(), owner, id).await.map(|mut s| {
+        s.version = version;
+        s
+    })
+}
+
+/// The shelters as the nearest-search index needs them, with the index.
+pub(crate) fn index(shelters: &[Shelter]) -> ShelterIndex {
+    let points: Vec<ShelterPoint> = shelters
+        .iter()
+        .map(|s| {
+            let mut flags = [false; 6];
+            for k in HazardKind::ALL {
+                flags[k.index()] = suits(&s.suits, k);
+            }
+            ShelterPoint {
+                lon: s.lon,
+                lat: s.lat,
+                suits: flags,
+            }
+        })
+        .collect();
+    ShelterIndex::new(&points)
+}
