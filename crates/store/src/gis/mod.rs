@@ -8,6 +8,7 @@ pub mod classify;
 pub mod codec;
 pub mod layers;
 pub mod locations;
+mod reads;
 pub mod settings;
 pub mod shelters;
 pub mod views;
@@ -18,7 +19,7 @@ use tsunagi_domain::access::{Actor, Capability, can};
 use crate::error::StoreError;
 
 /// The municipality whose geography the actor manages (its own staff only).
-pub(crate) fn staff_municipality(actor: &Actor) -> Result<OrganisationId, StoreError> {
+pub fn staff_municipality(actor: &Actor) -> Result<OrganisationId, StoreError> {
     if can(actor, Capability::CreatePerson) {
         Ok(actor.organisation_id)
     } else {

@@ -4,6 +4,8 @@
 mod admin;
 mod audit;
 mod documents;
+mod geography;
+mod map;
 pub(crate) use audit::audit_filter;
 mod login;
 mod meetings;
@@ -78,6 +80,23 @@ pub fn router(state: AppState) -> Router {
             "/persons/{id}/shares/{org}/remove",
             post(sharing::remove_share),
         )
+        .route("/gis", get(geography::page))
+        .route(
+            "/gis/upload",
+            post(geography::upload).layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)),
+        )
+        .route("/gis/geocode", post(geography::geocode))
+        .route("/gis/classify", post(geography::classify))
+        .route("/gis/settings", post(geography::settings))
+        .route("/gis/layers/{id}/remove", post(geography::remove_layer))
+        .route("/gis/shelters", get(geography::shelters).post(geography::save_shelter))
+        .route("/gis/unlocated", get(geography::unlocated))
+        .route("/roster/tsunami", get(geography::tsunami))
+        .route("/map", get(map::page))
+        .route("/map/persons.json", get(map::persons))
+        .route("/map/shelters.json", get(map::shelters))
+        .route("/map/layers/{id}", get(map::layer))
+        .route("/persons/{id}/location", post(map::pin))
         .route("/organisations", get(admin::organisations))
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))

@@ -102,6 +102,10 @@ struct DetailPage {
     owner: Option<OwnerPanel>,
     household: Vec<PersonRow>,
     saved: bool,
+    /// The home's geography (roster persons): location, hazards, nearest shelters.
+    geo: Option<tsunagi_store::gis::views::HomeGeography>,
+    /// Where point 1 (自宅の災害危険性) came from.
+    hazard_note: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -218,9 +222,18 @@ pub async fn detail(
     let mut tx = state.store.begin(user.audit()).await?;
     let record = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
     let owner = owner_panel(&state, &mut tx, &user, &record).await?;
+    let geo = match &record.roster {
+        Some(_) => Some(
+            tsunagi_store::gis::views::of_person(&mut tx, &user.actor, &disaster_state(), id)
+                .await?,
+        ),
+        None => None,
+    };
     tx.commit().await?;
     let today = today_jst();
     Ok(DetailPage {
+        geo,
+        hazard_note: record.roster.as_ref().and_then(|r| r.hazard_note.clone()),
         owner,
         chrome: Chrome::new(&user, "persons"),
         p: PersonView::from(&record, today),
