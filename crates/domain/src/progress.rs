@@ -17,6 +17,8 @@ pub struct ProgressRow {
     pub consent: ConsentStatus,
     pub plan_complete: bool,
     pub review_overdue: bool,
+    /// 津波避難困難: cannot reach a tsunami-suitable place before the wave.
+    pub tsunami_difficult: bool,
 }
 
 /// Counts for one area (or the whole municipality).
@@ -31,6 +33,7 @@ pub struct Counts {
     pub plans_complete: u64,
     pub plans_done: u64,
     pub reviews_overdue: u64,
+    pub tsunami_difficult: u64,
 }
 
 impl Counts {
@@ -52,6 +55,7 @@ impl Counts {
         self.plans_complete += u64::from(r.plan_complete);
         self.plans_done += u64::from(r.step == Some(Step::Done));
         self.reviews_overdue += u64::from(r.review_overdue);
+        self.tsunami_difficult += u64::from(r.tsunami_difficult);
     }
 
     /// `part` of the roster as a percentage with one decimal ("—" for an empty roster).
@@ -111,6 +115,7 @@ mod tests {
             consent: ConsentStatus::Given,
             plan_complete: step == Some(Step::Done),
             review_overdue: false,
+            tsunami_difficult: false,
         }
     }
 

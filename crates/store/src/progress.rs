@@ -74,6 +74,7 @@ pub async fn rows(
             plans.insert(p.person_id, p);
         }
     }
+    let difficult = crate::gis::views::difficult_in(tx.conn(), owner).await?;
     let mut out = Vec::new();
     for e in roster_entry::Entity::find()
         .filter(roster_entry::Column::PersonId.in_subquery(mine()))
@@ -103,6 +104,7 @@ pub async fn rows(
             review_overdue: w.is_some_and(|w| {
                 review::state(w.review_due, false, today) == review::ReviewState::Overdue
             }),
+            tsunami_difficult: difficult.contains(&e.person_id),
         });
     }
     tx.record(

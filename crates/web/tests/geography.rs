@@ -241,6 +241,16 @@ db_test!(
             "{}",
             r.body
         );
+        let r = c.get("/roster").await;
+        let row = r
+            .body
+            .split("<tr>")
+            .find(|row| row.contains("汐入　浜子"))
+            .unwrap_or_default()
+            .to_owned();
+        assert!(row.contains("避難困難"), "{}", r.body);
+        let r = c.get("/roster/progress").await;
+        assert!(r.body.contains("津波避難困難"), "{}", r.body);
         let r = c.get(&format!("/persons/{}", ids["汐入　浜子"])).await;
         assert!(r.body.contains("id=\"tsunami-reach\""), "{}", r.body);
         assert!(r.body.contains("避難困難"), "{}", r.body);

@@ -86,6 +86,10 @@ fn table(s: &Summary) -> (Vec<String>, Vec<Line>) {
         "見直し期限切れ".into(),
         Box::new(|c: &Counts| c.reviews_overdue),
     ));
+    keys.push((
+        "津波避難困難".into(),
+        Box::new(|c: &Counts| c.tsunami_difficult),
+    ));
     let lines = keys
         .into_iter()
         .map(|(label, f)| Line {

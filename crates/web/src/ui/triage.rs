@@ -25,6 +25,8 @@ struct Line {
     approach: &'static str,
     reasons: String,
     overridden: bool,
+    /// 津波避難困難 (see 「津波避難困難者の一覧」).
+    difficult: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -76,6 +78,10 @@ pub async fn list(
     )
     .await?;
     tx.commit().await?;
+    let difficult = match user.actor.municipality_id {
+        Some(m) => state.store.tsunami_difficult(m).await?,
+        None => Default::default(),
+    };
     let today = today_jst();
     let lines = rows
         .iter()
@@ -105,6 +111,7 @@ pub async fn list(
                 .triage
                 .as_ref()
                 .is_some_and(|t| t.override_reason.is_some()),
+            difficult: difficult.contains(&l.person.id.0),
         })
         .collect();
     let pages = page.page_count(total);
