@@ -177,6 +177,14 @@ db_test!(
             "the straight line is 1821.0 m: {flood_row}"
         );
         assert!(r.body.contains("ハザードマップによる判定"), "{}", r.body);
+        // The plan offers the nearest flood-suitable shelters as destinations.
+        let r = c.get(&format!("/persons/{}/plan", ids["本町　一子"])).await;
+        assert!(
+            r.body
+                .contains("<option value=\"潮見市立潮見中学校\">直線 1821 m</option>"),
+            "{}",
+            r.body
+        );
         // …and it fills triage point 1.
         let r = c.post("/roster/triage", &[]).await;
         assert!(r.status.is_redirection() || r.status == StatusCode::OK);

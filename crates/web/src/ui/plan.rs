@@ -36,6 +36,9 @@ struct DestinationRow {
     place: Field,
     route: Field,
     at_risk: bool,
+    /// Nearest suitable shelters: (name, 「直線 820 m」), offered as choices.
+    choices: Vec<(String, String)>,
+    hazard: PlanHazard,
 }
 
 struct HistoryRow {
@@ -121,6 +124,8 @@ fn page(
                     d.map(|d| d.route.as_str()).unwrap_or(""),
                 ),
                 at_risk: hazards.contains(h),
+                choices: Vec::new(),
+                hazard: *h,
             }
         })
         .collect();
@@ -300,6 +305,42 @@ fn rows(history: &[plans::PlanVersion]) -> Vec<HistoryRow> {
         .collect()
 }
 
+/// The nearest suitable shelters per hazard, offered when writing the destinations.
+async fn shelter_choices(
+    state: &AppState,
+    user: &CurrentUser,
+    id: tsunagi_domain::PersonId,
+    p: &mut PlanPage,
+) -> Result<(), AppError> {
+    use tsunagi_gis::HazardKind;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let geo = tsunagi_store::gis::views::of_person(
+        &mut tx,
+        &user.actor,
+        &tsunagi_domain::disaster::DisasterState::normal(),
+        id,
+    )
+    .await?;
+    tx.commit().await?;
+    for d in &mut p.destinations {
+        let kind = match d.hazard {
+            PlanHazard::Flood => HazardKind::Flood,
+            PlanHazard::Landslide => HazardKind::Landslide,
+            PlanHazard::Tsunami => HazardKind::Tsunami,
+            PlanHazard::StormSurge => HazardKind::StormSurge,
+            PlanHazard::EarthquakeFire => continue,
+        };
+        if let Some(n) = geo.nearest.iter().find(|n| n.hazard == kind.label()) {
+            d.choices = n
+                .shelters
+                .iter()
+                .map(|s| (s.name.clone(), format!("直線 {:.0} m", s.metres)))
+                .collect();
+        }
+    }
+    Ok(())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -310,7 +351,10 @@ pub async fn show(
     let current = history.first();
     let plan = current.map(|v| v.plan.clone()).unwrap_or_default();
     let version = current.map(|v| v.version).unwrap_or(0);
-    let p = page(&user, &record, version, &plan, rows(&history));
+    let mut p = page(&user, &record, version, &plan, rows(&history));
+    if record.roster.is_some() {
+        shelter_choices(&state, &user, id, &mut p).await?;
+    }
     Ok(with_workflow(&state, &user, p, id, record.municipality_id)
         .await?
         .into_response())
