@@ -89,7 +89,10 @@ pub fn router(state: AppState) -> Router {
         .route("/gis/classify", post(geography::classify))
         .route("/gis/settings", post(geography::settings))
         .route("/gis/layers/{id}/remove", post(geography::remove_layer))
-        .route("/gis/shelters", get(geography::shelters).post(geography::save_shelter))
+        .route(
+            "/gis/shelters",
+            get(geography::shelters).post(geography::save_shelter),
+        )
         .route("/gis/unlocated", get(geography::unlocated))
         .route("/roster/tsunami", get(geography::tsunami))
         .route("/map", get(map::page))
