@@ -180,26 +180,51 @@ pub async fn import_addresses(
         Ok(f) => f,
         Err(e) => return Ok(file_error(report, e)),
     };
-    let mut report = GisImportReport {
+    let report = GisImportReport {
         read_as: format!("位置参照情報（{}レベル）", file.level.label()),
         ignored_columns: file.ignored_columns.clone(),
         ..report
     };
-    if !file.errors.is_empty() {
-        return Ok(report.row_problems(&file.errors));
+    store_rows(
+        report,
+        &file.errors,
+        file.points.len(),
+        store,
+        ctx,
+        async |tx| {
+            tsunagi_store::gis::addresses::import(tx, actor, file.level, file_name, &file.points)
+                .await
+        },
+    )
+    .await
+}
+
+/// Stores the rows of a file that was read without problems (else reports them), in one
+/// transaction.
+async fn store_rows(
+    report: GisImportReport,
+    errors: &[RowError],
+    rows: usize,
+    store: &Store,
+    ctx: AuditContext,
+    write: impl AsyncFnOnce(
+        &mut tsunagi_store::AuditedTx,
+    ) -> Result<LayerInfo, tsunagi_store::StoreError>,
+) -> Result<GisImportReport, AppError> {
+    if !errors.is_empty() {
+        return Ok(report.row_problems(errors));
     }
-    if file.points.is_empty() {
+    if rows == 0 {
         return Ok(report.file_problem("データの行がありません".into()));
     }
     let mut tx = store.begin(ctx).await.map_err(app)?;
-    let layer =
-        tsunagi_store::gis::addresses::import(&mut tx, actor, file.level, file_name, &file.points)
-            .await
-            .map_err(app)?;
+    let layer = write(&mut tx).await.map_err(app)?;
     tx.commit().await.map_err(app)?;
-    report.items = file.points.len();
-    report.layer = Some(layer);
-    Ok(report)
+    Ok(GisImportReport {
+        items: rows,
+        layer: Some(layer),
+        ..report
+    })
 }
 
 /// Reads and stores a shelter list (Digital Agency or GSI format, detected).
@@ -215,26 +240,23 @@ pub async fn import_shelters(
         Ok(f) => f,
         Err(e) => return Ok(file_error(report, e)),
     };
-    let mut report = GisImportReport {
+    let report = GisImportReport {
         read_as: file.format.label().to_owned(),
         ignored_columns: file.ignored_columns.clone(),
         ..report
     };
-    if !file.errors.is_empty() {
-        return Ok(report.row_problems(&file.errors));
-    }
-    if file.rows.is_empty() {
-        return Ok(report.file_problem("データの行がありません".into()));
-    }
-    let mut tx = store.begin(ctx).await.map_err(app)?;
-    let layer =
-        tsunagi_store::gis::shelters::import(&mut tx, actor, file.format, file_name, &file.rows)
-            .await
-            .map_err(app)?;
-    tx.commit().await.map_err(app)?;
-    report.items = file.rows.len();
-    report.layer = Some(layer);
-    Ok(report)
+    store_rows(
+        report,
+        &file.errors,
+        file.rows.len(),
+        store,
+        ctx,
+        async |tx| {
+            tsunagi_store::gis::shelters::import(tx, actor, file.format, file_name, &file.rows)
+                .await
+        },
+    )
+    .await
 }
 
 const COORDINATE_COLUMNS: &[(&str, &[&str])] = &[
