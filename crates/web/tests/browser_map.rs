@@ -3,127 +3,17 @@
 //! person the user may see, a marker's popup links to the record, and pin mode saves a click.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod browser_common;
 mod common;
 mod map_town;
 
+use browser_common::{login, serve, shot, start_browser};
 use common::{PASSWORD, app};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::process::{Child, Command, Stdio};
+use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tsunagi_store::{AuditContext, Store, db_test};
 
-struct Driver {
-    child: Child,
-    url: String,
-    profile: std::path::PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_browser() -> (Driver, Client) {
-    let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let port = free_port();
-    let child = Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start {bin} ({e}): install Debian's chromium-driver (bash .ci/run does)")
-        });
-    let profile = std::env::temp_dir().join(format!("tsunagi-chrome-{}", uuid::Uuid::new_v4()));
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        profile,
-    };
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-quic", "--no-first-run", "--lang=ja", "--window-size=1280,900",
-                     format!("--user-data-dir={}", driver.profile.display())]
-        }
-    }))
-    .unwrap();
-    let mut last = None;
-    for _ in 0..50 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&driver.url)
-            .await
-        {
-            Ok(c) => return (driver, c),
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("chromedriver did not accept a session: {last:?}");
-}
-
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    format!("http://{addr}")
-}
-
-async fn login(c: &Client, base: &str, login: &str) {
-    c.goto(&format!("{base}/")).await.unwrap();
-    c.wait()
-        .for_element(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(login)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::XPath("//h1[.='ホーム']"))
-        .await
-        .unwrap();
-}
-
-/// Saves a screenshot under target/screenshots/ for people to look at (not asserted on).
-async fn shot(c: &Client, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    if let Ok(png) = c.screenshot().await {
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
-    }
-}
-
-/// Where on the page (viewport pixels) a point of the map is drawn.
 async fn screen_point(c: &Client, lon: f64, lat: f64) -> (f64, f64) {
     let v = c
         .execute(
