@@ -1,7 +1,10 @@
 //! Classifying homes: an R-tree of zone envelopes, then an exact point-in-polygon test on the
-//! few candidates. A home on a zone's boundary is in the zone.
+//! few candidates. A home on a zone's boundary is in the zone. Many homes at once
+//! ([`HazardIndex::classify_many`]) are visited in Z-order on all cores ([`in_spatial_order`]),
+//! with the results in input order.
 
-use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+use geo::algorithm::coordinate_position::{CoordPos, coord_pos_relative_to_ring};
+use geo::{BoundingRect, Coord, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -69,7 +72,7 @@ impl HazardIndex {
     /// The worst zone of each kind containing (lon, lat).
     pub fn classify(&self, lon: f64, lat: f64) -> HomeClassification {
         let mut out = HomeClassification::default();
-        let p = Point::new(lon, lat);
+        let p = Coord { x: lon, y: lat };
         for e in self
             .tree
             .locate_in_envelope_intersecting(&AABB::from_point([lon, lat]))
@@ -81,11 +84,186 @@ impl HazardIndex {
             if slot.is_some_and(|w| w.severity.key() >= z.class.severity.key()) {
                 continue;
             }
-            if z.shape.intersects(&p) {
+            if z.shape.0.iter().any(|poly| touches_or_contains(poly, p)) {
                 *slot = Some(z.class);
             }
         }
         out
+    }
+
+    /// [`HazardIndex::classify`] for every point, on all cores, in input order.
+    pub fn classify_many(&self, points: &[(f64, f64)]) -> Vec<HomeClassification> {
+        self.classify_each(points, default_threads(), |c| c)
+    }
+
+    /// [`HazardIndex::classify`] for every point, kept as `keep` makes of it (e.g. one kind's
+    /// depth), on `threads` threads, in input order.
+    pub fn classify_each<T: Send>(
+        &self,
+        points: &[(f64, f64)],
+        threads: usize,
+        keep: impl Fn(HomeClassification) -> T + Sync,
+    ) -> Vec<T> {
+        in_spatial_order(points, threads, |x, y| keep(self.classify(x, y)))
+    }
+
+    /// [`HazardIndex::classify_each`] over points already put in order (the order reused for
+    /// several passes).
+    pub fn classify_ordered<T: Send>(
+        &self,
+        order: &SpatialOrder,
+        threads: usize,
+        keep: impl Fn(HomeClassification) -> T + Sync,
+    ) -> Vec<T> {
+        order.map(threads, |x, y| keep(self.classify(x, y)))
+    }
+}
+
+/// Does the polygon contain the point or touch it (its boundary counts)? The same answer as
+/// geo's `Intersects` (`coordinate_position != Outside`), without the bounding box geo
+/// computes first for a multipolygon: the R-tree has already checked the zone's box.
+fn touches_or_contains(poly: &Polygon<f64>, p: Coord<f64>) -> bool {
+    if poly.exterior().0.is_empty() {
+        return false;
+    }
+    match coord_pos_relative_to_ring(p, poly.exterior()) {
+        CoordPos::Outside => false,
+        CoordPos::OnBoundary => true,
+        // The first hole that is not outside decides, as in geo.
+        CoordPos::Inside => poly
+            .interiors()
+            .iter()
+            .map(|hole| coord_pos_relative_to_ring(p, hole))
+            .find(|pos| *pos != CoordPos::Outside)
+            .is_none_or(|pos| pos == CoordPos::OnBoundary),
+    }
+}
+
+/// All cores (1 when unknown).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `f` of every point, computed in Z-order on `threads` threads, the results in input order
+/// ([`SpatialOrder`]).
+pub fn in_spatial_order<T: Send>(
+    points: &[(f64, f64)],
+    threads: usize,
+    f: impl Fn(f64, f64) -> T + Sync,
+) -> Vec<T> {
+    SpatialOrder::new(points).map(threads, f)
+}
+
+/// Points in Z-order (Morton order on a 65536² grid over their extent): nearby points one
+/// after another, so consecutive lookups reuse the same tree nodes and polygons in cache.
+/// Made once (a sort of one `u64` per point), used for any number of passes.
+pub struct SpatialOrder {
+    sorted: Vec<(f64, f64)>,
+    /// The input position of each sorted point.
+    position: Vec<usize>,
+}
+
+impl SpatialOrder {
+    pub fn new(points: &[(f64, f64)]) -> Self {
+        let n = points.len();
+        if u32::try_from(n).is_err() {
+            // More points than the packed keys hold: input order.
+            return Self {
+                sorted: points.to_vec(),
+                position: (0..n).collect(),
+            };
+        }
+        let (mut x0, mut x1, mut y0, mut y1) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for (x, y) in points {
+            if x.is_finite() && y.is_finite() {
+                x0 = x0.min(*x);
+                x1 = x1.max(*x);
+                y0 = y0.min(*y);
+                y1 = y1.max(*y);
+            }
+        }
+        let q = |v: f64, lo: f64, hi: f64| {
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+            // NaN becomes 0 in the cast.
+            (t.clamp(0.0, 1.0) * 65535.0) as u64
+        };
+        let spread = |mut v: u64| {
+            v &= 0xFFFF;
+            v = (v | (v << 8)) & 0x00FF_00FF;
+            v = (v | (v << 4)) & 0x0F0F_0F0F;
+            v = (v | (v << 2)) & 0x3333_3333;
+            (v | (v << 1)) & 0x5555_5555
+        };
+        // Z-order key in the high 32 bits, the input position in the low 32.
+        let mut keys: Vec<u64> = points
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| {
+                let key = spread(q(*x, x0, x1)) | (spread(q(*y, y0, y1)) << 1);
+                (key << 32) | i as u64
+            })
+            .collect();
+        keys.sort_unstable();
+        let position: Vec<usize> = keys.iter().map(|k| (k & 0xFFFF_FFFF) as usize).collect();
+        Self {
+            sorted: position.iter().map(|i| points[*i]).collect(),
+            position,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// `f` of every point, computed in this order on `threads` threads (chunks taken in turn,
+    /// so a slow chunk does not hold up the end), the results in input order.
+    pub fn map<T: Send>(&self, threads: usize, f: impl Fn(f64, f64) -> T + Sync) -> Vec<T> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let n = self.sorted.len();
+        let threads = threads.max(1);
+        let chunk = n.div_ceil(threads * 8).max(1024);
+        let next = AtomicUsize::new(0);
+        let (f, next, sorted) = (&f, &next, &self.sorted);
+        let mut parts: Vec<(usize, Vec<T>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(move || {
+                        let mut mine = Vec::new();
+                        loop {
+                            let start = next.fetch_add(1, Ordering::Relaxed) * chunk;
+                            if start >= n {
+                                break;
+                            }
+                            let part = &sorted[start..(start + chunk).min(n)];
+                            mine.push((start, part.iter().map(|(x, y)| f(*x, *y)).collect()));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        parts.sort_unstable_by_key(|(start, _)| *start);
+        let mut slots: Vec<Option<T>> = Vec::with_capacity(n);
+        slots.resize_with(n, || None);
+        for (start, out) in parts {
+            for (i, v) in self.position[start..].iter().zip(out) {
+                slots[*i] = Some(v);
+            }
+        }
+        slots.into_iter().flatten().collect()
     }
 }
 
@@ -94,7 +272,7 @@ mod tests {
     use super::*;
     use crate::depth::band_of_rank;
     use crate::hazard::{LandslideZone, Severity};
-    use geo::{LineString, Polygon};
+    use geo::{Intersects, LineString, Point, Polygon};
     use proptest::prelude::*;
 
     fn square(x: f64, y: f64, size: f64, hole: bool) -> MultiPolygon<f64> {
@@ -180,6 +358,40 @@ mod tests {
                 let got = idx.classify(x, y).of(HazardKind::Flood).map(|z| z.severity.key());
                 prop_assert_eq!(got, brute);
             }
+        }
+
+        /// On a small grid, where many points lie on edges and vertices, the test per polygon
+        /// agrees with geo's `Intersects` (rings of any shape, with holes anywhere).
+        #[test]
+        fn polygon_test_equals_geo_on_boundaries(
+            outer in proptest::collection::vec((0i32..6, 0i32..6), 3..10),
+            holes in proptest::collection::vec(proptest::collection::vec((0i32..6, 0i32..6), 3..6), 0..3),
+            points in proptest::collection::vec((0i32..12, 0i32..12), 1..40),
+        ) {
+            let ring = |pts: &[(i32, i32)]| {
+                let mut v: Vec<(f64, f64)> = pts.iter().map(|(x, y)| (f64::from(*x), f64::from(*y))).collect();
+                v.push(v[0]);
+                LineString::from(v)
+            };
+            let poly = Polygon::new(ring(&outer), holes.iter().map(|h| ring(h)).collect());
+            for (x, y) in points {
+                let p = Coord { x: f64::from(x) / 2.0, y: f64::from(y) / 2.0 };
+                prop_assert_eq!(touches_or_contains(&poly, p), poly.intersects(&Point::from(p)));
+            }
+        }
+
+        /// Many at once gives, in input order, what one at a time gives.
+        #[test]
+        fn classify_many_equals_one_at_a_time(
+            squares in proptest::collection::vec((0.0f64..1.0, 0.0f64..1.0, 0.01f64..0.5, 1u8..7, any::<bool>()), 1..20),
+            points in proptest::collection::vec((-0.2f64..1.5, 0.0f64..1.5), 0..3000),
+            threads in 1usize..4,
+        ) {
+            let zones: Vec<Zone> = squares.iter().map(|(x, y, s, r, h)| Zone { shape: square(*x, *y, *s, *h), class: flood(*r) }).collect();
+            let idx = HazardIndex::new(zones);
+            let one: Vec<HomeClassification> = points.iter().map(|(x, y)| idx.classify(*x, *y)).collect();
+            prop_assert_eq!(idx.classify_each(&points, threads, |c| c), one.clone());
+            prop_assert_eq!(idx.classify_many(&points), one);
         }
     }
 }

@@ -15,7 +15,9 @@ use serde_json::value::RawValue;
 use crate::hazard::{Severity, ZoneClass};
 use crate::index::Zone;
 
+mod coords;
 mod rules;
+mod stream;
 
 pub(crate) use rules::loose_name;
 pub use rules::{Attr, MAPPINGS, Mapping, Rule, mapping, severity_of};
@@ -135,6 +137,20 @@ fn ring(points: &[Pos], n: usize) -> Result<LineString<f64>, FeatureError> {
     checked_ring(coords).map_err(bad)
 }
 
+/// The same as [`polygon`] for rings read by the fast path (every position two numbers).
+fn polygon_of_coords(rings: Vec<Vec<Coord<f64>>>, n: usize) -> Result<Polygon<f64>, FeatureError> {
+    let bad = |reason: String| FeatureError { feature: n, reason };
+    let mut it = rings.into_iter();
+    let outer = it
+        .next()
+        .ok_or_else(|| bad("ポリゴンに輪郭がありません".into()))?;
+    let outer = checked_ring(outer).map_err(bad)?;
+    let holes = it
+        .map(|r| checked_ring(r).map_err(bad))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(outer, holes))
+}
+
 fn polygon(rings: &[Vec<Pos>], n: usize) -> Result<Polygon<f64>, FeatureError> {
     let mut it = rings.iter();
     let outer = it.next().ok_or_else(|| FeatureError {
@@ -238,53 +254,89 @@ fn zone_of(
         .map(RawValue::get)
         .ok_or_else(|| bad("座標がありません".into()))?;
     let coords_err = |e: serde_json::Error| bad(format!("座標を読めません: {e}"));
-    let polys: Vec<Polygon<f64>> = match g.kind.as_str() {
-        "Polygon" => {
-            let rings: Vec<Vec<Pos>> = serde_json::from_str(raw).map_err(coords_err)?;
-            vec![polygon(&rings, n)?]
-        }
-        "MultiPolygon" => {
-            let parts: Vec<Vec<Vec<Pos>>> = serde_json::from_str(raw).map_err(coords_err)?;
-            parts
-                .iter()
-                .map(|p| polygon(p, n))
-                .collect::<Result<_, _>>()?
-        }
-        other => return Err(bad(format!("面ではない図形です（{other}）"))),
+    let fast = match g.kind.as_str() {
+        "Polygon" => coords::polygons(raw, false),
+        "MultiPolygon" => coords::polygons(raw, true),
+        _ => None,
+    };
+    let polys: Vec<Polygon<f64>> = match (fast, g.kind.as_str()) {
+        (Some(rings), _) => rings
+            .into_iter()
+            .map(|r| polygon_of_coords(r, n))
+            .collect::<Result<_, _>>()?,
+        (None, kind) => match kind {
+            "Polygon" => {
+                let rings: Vec<Vec<Pos>> = serde_json::from_str(raw).map_err(coords_err)?;
+                vec![polygon(&rings, n)?]
+            }
+            "MultiPolygon" => {
+                let parts: Vec<Vec<Vec<Pos>>> = serde_json::from_str(raw).map_err(coords_err)?;
+                parts
+                    .iter()
+                    .map(|p| polygon(p, n))
+                    .collect::<Result<_, _>>()?
+            }
+            other => return Err(bad(format!("面ではない図形です（{other}）"))),
+        },
     };
     zone(polys, severity, mapping, layer).map(Some).map_err(bad)
 }
 
+const NOT_JSON: &str = "GeoJSON として読めません（途中で切れているか壊れています）";
+const NOT_UTF8: &str = "UTF-8 ではありません（GeoJSON は UTF-8 です）";
+
 /// Reads every zone of a GeoJSON FeatureCollection under `mapping`, as layer `layer`.
 /// All or nothing: any bad feature makes the whole file an error listing every bad feature.
-/// The file is scanned once, then coordinates are parsed and checked on all cores.
+/// The file is streamed: read in blocks and split into features on this thread while the
+/// features are parsed and checked on all cores ([`stream`]); it is never held whole.
 pub fn read_geojson(
-    mut input: impl Read,
+    input: impl Read,
     mapping: &Mapping,
     layer: u32,
 ) -> Result<Vec<Zone>, Vec<FeatureError>> {
     let whole = |reason: String| vec![FeatureError { feature: 0, reason }];
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| whole(format!("ファイルを読めません: {e}")))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        whole(format!(
-            "UTF-8 ではありません（GeoJSON は UTF-8 です）: {e}"
-        ))
-    })?;
-    let collection: RawCollection<'_> = serde_json::from_str(text).map_err(|e| {
-        whole(format!(
-            "GeoJSON として読めません（途中で切れているか壊れています）: {e}"
-        ))
-    })?;
-    zones_in_parallel(&collection.features, |f, n| zone_of(f, mapping, layer, n))
+    match stream::read(input, &GeoJson { mapping, layer }) {
+        Ok(result) => result,
+        Err(stream::Whole::Io(e)) => Err(whole(format!("ファイルを読めません: {e}"))),
+        Err(stream::Whole::NotUtf8(e)) => Err(whole(format!("{NOT_UTF8}: {e}"))),
+        Err(stream::Whole::NotJson(e)) => Err(whole(format!("{NOT_JSON}: {e}"))),
+    }
+}
+
+struct GeoJson<'a> {
+    mapping: &'a Mapping,
+    layer: u32,
+}
+
+impl stream::Features for GeoJson<'_> {
+    fn feature(&self, text: &str, n: usize) -> Result<Option<Zone>, Result<FeatureError, String>> {
+        let f: RawFeature<'_> = serde_json::from_str(text).map_err(|e| Err(e.to_string()))?;
+        zone_of(&f, self.mapping, self.layer, n).map_err(Ok)
+    }
+
+    fn skeleton(&self, text: &str) -> Result<(), String> {
+        serde_json::from_str::<RawCollection<'_>>(text)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// The former single parse: the whole text, then the features on all cores.
+    fn whole(&self, bytes: Vec<u8>) -> Result<Vec<Zone>, Vec<FeatureError>> {
+        let whole = |reason: String| vec![FeatureError { feature: 0, reason }];
+        let text = std::str::from_utf8(&bytes).map_err(|e| whole(format!("{NOT_UTF8}: {e}")))?;
+        let collection: RawCollection<'_> =
+            serde_json::from_str(text).map_err(|e| whole(format!("{NOT_JSON}: {e}")))?;
+        zones_in_parallel(&collection.features, |f, n| {
+            zone_of(f, self.mapping, self.layer, n)
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::hazard::HazardKind;
+    use stream::Features as _;
 
     fn collection(features: &[String]) -> String {
         format!(
@@ -372,5 +424,95 @@ mod tests {
         let errors =
             read_geojson(cut.as_bytes(), mapping("A40").expect("map"), 1).expect_err("bad");
         assert!(errors[0].reason.contains("読めません"), "{errors:?}");
+    }
+
+    /// Gives a few bytes per read, so every split falls inside some token.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = (self.1 * 7 + 3) % 11;
+            let n = (self.1 + 1).min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn streaming_gives_what_the_whole_parse_gives() {
+        let m = mapping("A40").expect("map");
+        let good = |ring: &str| feature(r#""A40_003":"1m以上2m未満""#, ring);
+        let tricky = feature(
+            r#""A40_003" : "1m以上2m未満", "note":"a]\"}{[ \\""#,
+            "[ [133.0 , 33.0],[133.1,33.0, 5],[133.1,33.1],[1.331e2,33.1],[133,33.0] ]",
+        );
+        let circle: String = {
+            let pts: Vec<String> = (0..=200)
+                .map(|i| {
+                    let a = std::f64::consts::TAU * f64::from(i % 200) / 200.0;
+                    format!(
+                        "[{:.9},{:.9}]",
+                        133.5 + 0.01 * a.cos(),
+                        33.5 + 0.01 * a.sin()
+                    )
+                })
+                .collect();
+            format!("[{}]", pts.join(","))
+        };
+        let many: Vec<String> = (0..400).map(|_| good(&circle)).collect();
+        let docs = vec![
+            collection(&[good(SQUARE), tricky.clone(), good(SQUARE)]),
+            format!(
+                r#"{{"type":"FeatureCollection","crs":{{"a":[1,{{"b":"]"}}]}},"features":[{}]}}"#,
+                good(SQUARE)
+            ),
+            format!(r#"{{"feat\u0075res":[{}]}}"#, good(SQUARE)),
+            format!(r#"{{ "features" : [ {} ] , "name" : "x" }}"#, good(SQUARE)),
+            format!(r#"{{"features":[{}],"features":[]}}"#, good(SQUARE)),
+            r#"{"features":[]}"#.to_owned(),
+            "{\n \"features\" : [ \n ] \n}\n".to_owned(),
+            r#"{"features":[]} x"#.to_owned(),
+            r#"{"features":[null]}"#.to_owned(),
+            format!(r#"{{"features":[{},]}}"#, good(SQUARE)),
+            r#"{"type":"FeatureCollection"}"#.to_owned(),
+            "[]".to_owned(),
+            String::new(),
+            collection(&many),
+            collection(&[
+                good("[[133.0,33.0],[133.1,33.0],[133.1,33.1],[133.0,33.1]]"),
+                good("[[133.0,33.0],[\"x\",33.0],[133.1,33.1],[133.0,33.0]]"),
+                good("[[133.0],[133.1,33.0],[133.1,33.1],[133.0,33.0]]"),
+                good(SQUARE),
+            ]),
+        ];
+        let whole_parse = GeoJson {
+            mapping: m,
+            layer: 3,
+        };
+        let shown = |r: &Result<Vec<Zone>, Vec<FeatureError>>| match r {
+            Ok(z) => format!("{z:?}"),
+            // Whole-file messages name the place differently; the feature numbers and
+            // reasons of feature errors are the same.
+            Err(e) if e.len() == 1 && e[0].feature == 0 => "whole file".to_owned(),
+            Err(e) => format!("{e:?}"),
+        };
+        for doc in &docs {
+            let want = shown(&whole_parse.whole(doc.as_bytes().to_vec()));
+            assert_eq!(shown(&read_geojson(doc.as_bytes(), m, 3)), want, "{doc}");
+            assert_eq!(
+                shown(&read_geojson(Trickle(doc.as_bytes(), 0), m, 3)),
+                want,
+                "{doc}"
+            );
+            if doc.len() > 1 {
+                let cut = &doc.as_bytes()[..doc.len() / 2];
+                assert_eq!(
+                    shown(&read_geojson(cut, m, 3)),
+                    shown(&whole_parse.whole(cut.to_vec())),
+                    "{doc}"
+                );
+            }
+        }
     }
 }

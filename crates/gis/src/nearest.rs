@@ -89,6 +89,47 @@ impl ShelterIndex {
         found.truncate(k);
         found
     }
+
+    /// [`ShelterIndex::nearest`] for every point, on all cores, in input order.
+    pub fn nearest_many(
+        &self,
+        kind: HazardKind,
+        points: &[(f64, f64)],
+        k: usize,
+    ) -> Vec<Vec<Found>> {
+        self.nearest_each(
+            kind,
+            points,
+            k,
+            crate::index::default_threads(),
+            <[Found]>::to_vec,
+        )
+    }
+
+    /// [`ShelterIndex::nearest`] for every point, kept as `keep` makes of it (e.g. the
+    /// nearest one's distance), on `threads` threads, in Z-order, the results in input order.
+    pub fn nearest_each<T: Send>(
+        &self,
+        kind: HazardKind,
+        points: &[(f64, f64)],
+        k: usize,
+        threads: usize,
+        keep: impl Fn(&[Found]) -> T + Sync,
+    ) -> Vec<T> {
+        crate::index::in_spatial_order(points, threads, |x, y| keep(&self.nearest(kind, x, y, k)))
+    }
+
+    /// [`ShelterIndex::nearest_each`] over points already put in order.
+    pub fn nearest_ordered<T: Send>(
+        &self,
+        kind: HazardKind,
+        order: &crate::index::SpatialOrder,
+        k: usize,
+        threads: usize,
+        keep: impl Fn(&[Found]) -> T + Sync,
+    ) -> Vec<T> {
+        order.map(threads, |x, y| keep(&self.nearest(kind, x, y, k)))
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +176,19 @@ mod tests {
             let h = Point::new(home.0, home.1);
             let best = s.iter().map(|p| Haversine.distance(h, Point::new(p.lon, p.lat))).fold(f64::INFINITY, f64::min);
             prop_assert!((got - best).abs() < 1e-6, "{got} vs {best}");
+        }
+
+        /// Many at once gives, in input order, what one at a time gives.
+        #[test]
+        fn nearest_many_equals_one_at_a_time(
+            shelters in proptest::collection::vec((133.0f64..134.0, 33.0f64..34.0, any::<bool>()), 0..40),
+            homes in proptest::collection::vec((133.0f64..134.0, 33.0f64..34.0), 0..2000),
+            k in 1usize..4,
+        ) {
+            let s: Vec<ShelterPoint> = shelters.iter().map(|(x, y, t)| shelter(*x, *y, *t)).collect();
+            let idx = ShelterIndex::new(&s);
+            let one: Vec<Vec<Found>> = homes.iter().map(|(x, y)| idx.nearest(HazardKind::Tsunami, *x, *y, k)).collect();
+            prop_assert_eq!(idx.nearest_many(HazardKind::Tsunami, &homes, k), one);
         }
     }
 }

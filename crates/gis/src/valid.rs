@@ -4,20 +4,23 @@
 //! boxes overlap are compared (property-tested against geo). Polygons with holes go to geo's
 //! full check (rings against rings).
 
-use geo::{Intersects, Line, LineString, Polygon, RemoveRepeatedPoints, Validation};
+use geo::{Intersects, Line, LineString, Polygon, Validation};
 
 /// Does the ring cross or touch itself other than at consecutive segments' shared points?
 /// The same predicate as geo's validation, over all pairs whose boxes overlap.
 pub fn ring_self_intersects(ring: &LineString<f64>) -> bool {
     let lines: Vec<Line<f64>> = ring.lines().collect();
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    let min_x = |l: &Line<f64>| l.start.x.min(l.end.x);
     let max_x = |l: &Line<f64>| l.start.x.max(l.end.x);
-    order.sort_by(|a, b| min_x(&lines[*a]).total_cmp(&min_x(&lines[*b])));
+    // By the left end of each segment (any order by it finds the same pairs).
+    let mut order: Vec<(f64, usize)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.start.x.min(l.end.x), i))
+        .collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut active: Vec<usize> = Vec::new();
-    for &k in &order {
+    for &(x, k) in &order {
         let lk = lines[k];
-        let x = min_x(&lk);
         active.retain(|a| max_x(&lines[*a]) >= x);
         let (ky0, ky1) = (lk.start.y.min(lk.end.y), lk.start.y.max(lk.end.y));
         for &a in &active {
@@ -44,7 +47,10 @@ pub fn polygon_problem(p: &Polygon<f64>) -> Option<String> {
     if ring.0.is_empty() {
         return None;
     }
-    if ring.remove_repeated_points().0.len() < 4 {
+    // The points left after removing consecutive repeats (geo's `remove_repeated_points`),
+    // counted without making the copy.
+    let distinct = 1 + ring.0.windows(2).filter(|w| w[0] != w[1]).count();
+    if distinct < 4 {
         return Some("輪郭の点が足りません".into());
     }
     if ring.0.iter().any(|c| !c.x.is_finite() || !c.y.is_finite()) {
@@ -59,6 +65,7 @@ pub fn polygon_problem(p: &Polygon<f64>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::RemoveRepeatedPoints;
     use proptest::prelude::*;
 
     fn poly(points: &[(f64, f64)]) -> Polygon<f64> {
@@ -99,6 +106,14 @@ mod tests {
             pts.push(pts[0]);
             let p = poly(&pts);
             prop_assert_eq!(polygon_problem(&p).is_some(), p.check_validation().is_err());
+        }
+
+        /// The count of points without consecutive repeats is geo's.
+        #[test]
+        fn distinct_count_is_geos(points in proptest::collection::vec((0i32..3, 0i32..3), 1..12)) {
+            let ring = LineString::from(points.iter().map(|(x, y)| (f64::from(*x), f64::from(*y))).collect::<Vec<_>>());
+            let distinct = 1 + ring.0.windows(2).filter(|w| w[0] != w[1]).count();
+            prop_assert_eq!(distinct, ring.remove_repeated_points().0.len());
         }
     }
 }
