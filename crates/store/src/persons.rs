@@ -600,6 +600,15 @@ pub(crate) async fn write_update(
     if before.address != d.address || before.address_extra != d.address_extra {
         crate::workflows::mark_for_review(tx, PersonId(m.id), "住所の変更").await?;
     }
+    if before.address != d.address {
+        crate::gis::locations::relocate(
+            tx,
+            OrganisationId(m.municipality_id),
+            PersonId(m.id),
+            &d.address,
+        )
+        .await?;
+    }
     tx.record(
         Entry::new(AuditAction::PersonUpdated, "person", m.id)
             .owner(m.municipality_id)

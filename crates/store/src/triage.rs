@@ -173,6 +173,68 @@ pub async fn run(tx: &mut AuditedTx, actor: &Actor) -> Result<TriageSummary, Sto
     Ok(summary)
 }
 
+/// Re-triages some persons of a municipality after their point 1 changed (hazard maps, a new
+/// address). Results staff changed by hand are kept; persons never triaged stay untriaged
+/// until the next whole run.
+pub(crate) async fn rerun(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    ids: &[uuid::Uuid],
+) -> Result<usize, StoreError> {
+    let p = policy(tx.conn(), owner).await?;
+    let t = now();
+    let mut n = 0;
+    for chunk in ids.chunks(500) {
+        let stale: HashSet<uuid::Uuid> = triage_result::Entity::find()
+            .filter(triage_result::Column::PersonId.is_in(chunk.to_vec()))
+            .filter(triage_result::Column::OverrideReason.is_null())
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .map(|r| r.person_id)
+            .collect();
+        if stale.is_empty() {
+            continue;
+        }
+        let entries = roster_entry::Entity::find()
+            .filter(roster_entry::Column::PersonId.is_in(stale.iter().copied().collect::<Vec<_>>()))
+            .all(tx.conn())
+            .await?;
+        triage_result::Entity::delete_many()
+            .filter(
+                triage_result::Column::PersonId.is_in(stale.iter().copied().collect::<Vec<_>>()),
+            )
+            .filter(triage_result::Column::OverrideReason.is_null())
+            .exec(tx.conn())
+            .await?;
+        let mut rows = Vec::with_capacity(entries.len());
+        for e in entries {
+            let entry: RosterEntry = serde_json::from_str(&e.entry).map_err(corrupt)?;
+            rows.push(row(
+                e.person_id,
+                &triage(&entry.triage_input(), &p),
+                t,
+                None,
+            )?);
+        }
+        n += rows.len();
+        if !rows.is_empty() {
+            triage_result::Entity::insert_many(rows)
+                .exec(tx.conn())
+                .await?;
+        }
+    }
+    if n > 0 {
+        tx.record(
+            Entry::new(AuditAction::TriageRecorded, "roster", owner)
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({"rerun": n, "policy_version": p.version})),
+        );
+    }
+    Ok(n)
+}
+
 fn row(
     person: uuid::Uuid,
     r: &TriageResult,

@@ -267,6 +267,40 @@ db_test!(
         let r = c.get("/gis/shelters").await;
         assert!(r.body.contains("潮見市立潮見中学校"), "{}", r.body);
 
+        // A move to 旭町 (no zone) locates the home again and clears the flood from point 1.
+        {
+            use tsunagi_domain::disaster::DisasterState;
+            let staff = app.f.town_staff.clone();
+            let id: tsunagi_domain::PersonId = ids["本町　一子"].parse().unwrap();
+            let mut tx = store
+                .begin(tsunagi_store::AuditContext::for_actor(&staff, None))
+                .await
+                .unwrap();
+            let record = tsunagi_store::persons::get(&mut tx, &staff, &DisasterState::normal(), id)
+                .await
+                .unwrap();
+            let mut d = record.details.clone();
+            d.address = "潮見市旭町3番1号".into();
+            tsunagi_store::persons::update(
+                &mut tx,
+                &staff,
+                &DisasterState::normal(),
+                id,
+                record.version,
+                d,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let r = c.get(&format!("/persons/{}", ids["本町　一子"])).await;
+        assert!(
+            r.body.contains("いずれの区域にも入っていません") && r.body.contains("旭町3"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("自宅の災害危険性: 洪水"), "{}", r.body);
+
         // Someone from another municipality sees none of it.
         let mut other = Client::new(&app);
         other.login("other-staff", PASSWORD).await;

@@ -79,22 +79,20 @@ pub async fn classify_all(
     progress: impl FnMut(usize, usize),
 ) -> Result<ClassifyReport, StoreError> {
     let owner = staff_municipality(actor)?;
-    run(tx, actor, owner, None, progress).await
+    run(tx, owner, None, progress).await
 }
 
 /// Classifies some persons (or all with `None`) of a municipality the caller has checked.
 pub(crate) async fn classify_persons(
     tx: &mut AuditedTx,
-    actor: &Actor,
     owner: OrganisationId,
     only: Option<&[uuid::Uuid]>,
 ) -> Result<ClassifyReport, StoreError> {
-    run(tx, actor, owner, only, |_, _| {}).await
+    run(tx, owner, only, |_, _| {}).await
 }
 
 async fn run(
     tx: &mut AuditedTx,
-    actor: &Actor,
     owner: OrganisationId,
     only: Option<&[uuid::Uuid]>,
     mut progress: impl FnMut(usize, usize),
@@ -126,6 +124,7 @@ async fn run(
     let t = now();
     let mut per_kind: HashMap<HazardKind, usize> = HashMap::new();
     let mut rows = Vec::new();
+    let mut changed_ids = Vec::new();
     for (done, e) in entries.into_iter().enumerate() {
         progress(done, total);
         let mut entry: RosterEntry =
@@ -185,6 +184,7 @@ async fn run(
                 .exec(tx.conn())
                 .await?;
             if before != entry.home_hazards {
+                changed_ids.push(e.person_id);
                 crate::workflows::mark_for_review(
                     tx,
                     PersonId(e.person_id),
@@ -215,8 +215,6 @@ async fn run(
             .basis(AccessBasis::Owner)
             .detail(serde_json::to_value(&report).unwrap_or_default()),
     );
-    if report.point1_changed > 0 {
-        crate::triage::run(tx, actor).await?;
-    }
+    crate::triage::rerun(tx, owner, &changed_ids).await?;
     Ok(report)
 }

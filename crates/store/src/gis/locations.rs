@@ -326,8 +326,52 @@ pub async fn pin(
                 "location": {"before": current, "after": {"lon": lon, "lat": lat, "level": "manual"}},
             })),
     );
-    super::classify::classify_persons(tx, actor, owner, Some(&[id.0])).await?;
+    super::classify::classify_persons(tx, owner, Some(&[id.0])).await?;
     of_person(tx.conn(), id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Locates a home again after its address changed (a pin or imported point for the old
+/// address no longer holds), and classifies it. Nothing happens while the municipality has no
+/// address tables and the home had no location.
+pub(crate) async fn relocate(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    id: PersonId,
+    address: &str,
+) -> Result<(), StoreError> {
+    let current = person_location::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?;
+    let geocoder = super::addresses::geocoder(tx.conn(), owner).await?;
+    if geocoder.is_empty() && current.is_none() {
+        return Ok(());
+    }
+    let version = current.as_ref().map_or(1, |c| c.version + 1);
+    match geocoder.locate(address) {
+        Some(found) => {
+            let level = match found.level {
+                Level::Block => LocationLevel::Block,
+                Level::Town => LocationLevel::Town,
+            };
+            put(
+                tx.conn(),
+                id.0,
+                found.lon,
+                found.lat,
+                level,
+                Some(found.matched),
+                version,
+            )
+            .await?;
+        }
+        None => {
+            person_location::Entity::delete_by_id(id.0)
+                .exec(tx.conn())
+                .await?;
+        }
+    }
+    super::classify::classify_persons(tx, owner, Some(&[id.0])).await?;
+    Ok(())
 }
 
 /// One row of a coordinates file.
