@@ -29,7 +29,8 @@ pub fn ring_self_intersects(ring: &LineString<f64>) -> bool {
             if ay1 < ky0 || ky1 < ay0 {
                 continue;
             }
-            if la.intersects(&lk) && la.start != lk.end && la.end != lk.start {
+            // Neighbours share a point and never count: test that first, it is cheap.
+            if la.start != lk.end && la.end != lk.start && la.intersects(&lk) {
                 return true;
             }
         }

@@ -22,6 +22,7 @@ pub(super) fn polygons(raw: &str, multi: bool) -> Option<Rings> {
     let mut s = Scanner {
         b: raw.as_bytes(),
         i: 0,
+        ring: Vec::new(),
     };
     let out = if multi {
         s.array(|s| s.rings())?
@@ -35,6 +36,8 @@ pub(super) fn polygons(raw: &str, multi: bool) -> Option<Rings> {
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    /// The ring being read (its allocation reused; each ring is copied out at its size).
+    ring: Vec<Coord<f64>>,
 }
 
 impl Scanner<'_> {
@@ -76,9 +79,15 @@ impl Scanner<'_> {
 
     fn rings(&mut self) -> Option<Vec<Vec<Coord<f64>>>> {
         self.array(|s| {
-            let mut ring = s.array(|s| s.position())?;
-            ring.shrink_to_fit();
-            Some(ring)
+            let mut ring = std::mem::take(&mut s.ring);
+            ring.clear();
+            let read = s.array(|s| {
+                ring.push(s.position()?);
+                Some(())
+            });
+            let out = ring.clone();
+            s.ring = ring;
+            read.map(|_| out)
         })
     }
 
@@ -215,7 +224,7 @@ mod tests {
             if let Some((minus, e)) = exp {
                 text.push_str(&format!("e{}{e}", if minus { "-" } else { "+" }));
             }
-            let mut s = Scanner { b: text.as_bytes(), i: 0 };
+            let mut s = Scanner { b: text.as_bytes(), i: 0, ring: Vec::new() };
             let got = s.number();
             let want = serde_value(&text);
             prop_assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{}", text);
