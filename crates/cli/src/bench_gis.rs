@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use tsunagi_gis::index::SpatialOrder;
 use tsunagi_gis::{HazardIndex, HazardKind, ShelterIndex, ShelterPoint, layers};
 
 /// The synthetic prefecture's extent (degrees, JGD2011 ≈ WGS84): about 280 × 330 km.
@@ -172,39 +173,6 @@ fn generate(a: &GisArgs, rng: &mut StdRng) -> Result<Generated> {
     })
 }
 
-/// Z-order (Morton) key on a 65536² grid over the extent: nearby homes get nearby keys, so
-/// consecutive lookups touch the same tree nodes and polygons (cache locality).
-fn morton(lon: f64, lat: f64) -> u64 {
-    let q =
-        |v: f64, (lo, hi): (f64, f64)| (((v - lo) / (hi - lo)).clamp(0.0, 1.0) * 65535.0) as u64;
-    let spread = |mut v: u64| {
-        v &= 0xFFFF;
-        v = (v | (v << 8)) & 0x00FF_00FF;
-        v = (v | (v << 4)) & 0x0F0F_0F0F;
-        v = (v | (v << 2)) & 0x3333_3333;
-        (v | (v << 1)) & 0x5555_5555
-    };
-    spread(q(lon, LON)) | (spread(q(lat, LAT)) << 1)
-}
-
-fn parallel<T: Send>(
-    homes: &[(f64, f64)],
-    threads: usize,
-    f: impl Fn(f64, f64) -> T + Sync,
-) -> Vec<T> {
-    let chunk = homes.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = homes
-            .chunks(chunk)
-            .map(|c| s.spawn(|| c.iter().map(|(x, y)| f(*x, *y)).collect::<Vec<T>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 pub fn run(a: GisArgs) -> Result<()> {
     let threads = a
         .threads
@@ -236,19 +204,15 @@ pub fn run(a: GisArgs) -> Result<()> {
     line("index (R-tree bulk load)", index_s, a.homes);
 
     let t = Instant::now();
-    let mut homes = g.homes.clone();
-    homes.sort_by_key(|(x, y)| morton(*x, *y));
+    let order = SpatialOrder::new(&g.homes);
     let sort_s = t.elapsed().as_secs_f64();
+    line("sort homes spatially (Z-order)", sort_s, a.homes);
     let t = Instant::now();
-    let result = parallel(&homes, threads, |x, y| {
-        index
-            .classify(x, y)
-            .of(HazardKind::Flood)
-            .map(|z| z.severity.key().0)
+    let result = index.classify_ordered(&order, threads, |c| {
+        c.of(HazardKind::Flood).map(|z| z.severity.key().0)
     });
     let classify_s = t.elapsed().as_secs_f64();
     let in_zone = result.iter().filter(|r| r.is_some()).count();
-    line("sort homes spatially (Z-order)", sort_s, a.homes);
     line("classify (worst depth per home)", classify_s, a.homes);
     let whole = total.elapsed().as_secs_f64();
     println!(
@@ -259,15 +223,12 @@ pub fn run(a: GisArgs) -> Result<()> {
     let t = Instant::now();
     let shelters = ShelterIndex::new(&g.shelters);
     let build_s = t.elapsed().as_secs_f64();
+    line("shelter index", build_s, a.homes);
     let t = Instant::now();
-    let nearest = parallel(&homes, threads, |x, y| {
-        shelters
-            .nearest(HazardKind::Flood, x, y, 1)
-            .first()
-            .map(|f| f.metres)
+    let nearest = shelters.nearest_ordered(HazardKind::Flood, &order, 1, threads, |f| {
+        f.first().map(|f| f.metres)
     });
     let nearest_s = t.elapsed().as_secs_f64();
-    line("shelter index", build_s, a.homes);
     line("nearest flood shelter, every home", nearest_s, a.homes);
     let mean = nearest.iter().flatten().sum::<f64>() / nearest.len().max(1) as f64;
     println!("  → mean straight-line distance to the nearest flood shelter: {mean:.0} m");
