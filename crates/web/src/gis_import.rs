@@ -109,30 +109,25 @@ pub async fn import_hazard(
 ) -> Result<GisImportReport, AppError> {
     let report = GisImportReport::new(file_name, mapping.label.to_string());
     let lower = file_name.to_lowercase();
-    let zones = if lower.ends_with(".zip") {
-        tsunagi_gis::shapefile::read_shapefile_zip(bytes, mapping, 0)
-    } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
-        tsunagi_gis::layers::read_geojson(bytes, mapping, 0)
-    } else {
-        return Ok(report.file_problem(
-            "GeoJSON（.geojson）か、シェープファイル一式の zip（.zip）を選んでください".into(),
-        ));
+    let read = |m: &Mapping| {
+        if lower.ends_with(".zip") {
+            Some(tsunagi_gis::shapefile::read_shapefile_zip(bytes, m, 0))
+        } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
+            Some(tsunagi_gis::layers::read_geojson(bytes, m, 0))
+        } else {
+            None
+        }
     };
-    let zones = match zones {
-        Ok(z) => z,
-        Err(errors) => {
+    let zones = match read(mapping) {
+        None => {
+            return Ok(report.file_problem(
+                "GeoJSON（.geojson）か、シェープファイル一式の zip（.zip）を選んでください".into(),
+            ));
+        }
+        Some(Ok(z)) => z,
+        Some(Err(errors)) => {
             let mut report = report;
-            report.problems = errors
-                .into_iter()
-                .map(|e| Problem {
-                    at: if e.feature == 0 {
-                        "ファイル全体".into()
-                    } else {
-                        format!("地物 {}", e.feature)
-                    },
-                    message: e.reason,
-                })
-                .collect();
+            report.problems = problems(errors);
             return Ok(report);
         }
     };
@@ -144,6 +139,23 @@ pub async fn import_hazard(
     } else {
         layer_name.trim().to_owned()
     };
+    // A flood layer classified by the maximum scale keeps its planned-scale depths beside it.
+    let planned_mapping = mapping
+        .id
+        .strip_suffix("-max")
+        .and_then(|base| tsunagi_gis::layers::mapping(&format!("{base}-planned")));
+    let planned = match planned_mapping {
+        Some(m) => match read(m) {
+            Some(Ok(z)) if !z.is_empty() => Some((m.id.to_string(), z)),
+            Some(Ok(_)) | None => None,
+            Some(Err(errors)) => {
+                let mut report = report;
+                report.problems = problems(errors);
+                return Ok(report);
+            }
+        },
+        None => None,
+    };
     let mut tx = store.begin(ctx).await.map_err(app)?;
     let layer = tsunagi_store::gis::layers::import_hazard(
         &mut tx,
@@ -152,6 +164,7 @@ pub async fn import_hazard(
         &mapping.id,
         file_name,
         &zones,
+        planned.as_ref().map(|(d, z)| (d.as_str(), z.as_slice())),
     )
     .await
     .map_err(app)?;
@@ -161,6 +174,20 @@ pub async fn import_hazard(
         layer: Some(layer),
         ..report
     })
+}
+
+fn problems(errors: Vec<tsunagi_gis::layers::FeatureError>) -> Vec<Problem> {
+    errors
+        .into_iter()
+        .map(|e| Problem {
+            at: if e.feature == 0 {
+                "ファイル全体".into()
+            } else {
+                format!("地物 {}", e.feature)
+            },
+            message: e.reason,
+        })
+        .collect()
 }
 
 fn file_error(report: GisImportReport, e: FileError) -> GisImportReport {

@@ -160,7 +160,9 @@ db_test!(
         // The person in the flood zone: depth rank 3 and the nearest flood-suitable shelter.
         let r = c.get(&format!("/persons/{}", ids["本町　一子"])).await;
         assert!(
-            r.body.contains("<strong>洪水</strong>: 3m以上5m未満"),
+            r.body.contains(
+                "<strong>洪水</strong>: 3m以上5m未満（想定最大規模。計画規模では 0.5m以上3m未満）"
+            ),
             "{}",
             r.body
         );

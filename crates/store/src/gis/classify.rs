@@ -97,7 +97,8 @@ async fn run(
     only: Option<&[uuid::Uuid]>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ClassifyReport, StoreError> {
-    let (layers, zones) = super::layers::zones(tx.conn(), owner).await?;
+    let (layers, zones) =
+        super::layers::zones(tx.conn(), owner, super::layers::LayerType::Hazard).await?;
     let mut report = ClassifyReport {
         zones: zones.len(),
         ..ClassifyReport::default()

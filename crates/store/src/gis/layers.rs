@@ -23,6 +23,9 @@ use crate::now;
 #[serde(rename_all = "snake_case")]
 pub enum LayerType {
     Hazard,
+    /// The planned-scale (計画規模) depths of a flood layer classified by the maximum scale:
+    /// kept and shown for reference, not used for point 1.
+    HazardPlanned,
     AddressBlock,
     AddressTown,
     ShelterEmergency,
@@ -30,8 +33,9 @@ pub enum LayerType {
 }
 
 impl LayerType {
-    pub const ALL: [LayerType; 5] = [
+    pub const ALL: [LayerType; 6] = [
         LayerType::Hazard,
+        LayerType::HazardPlanned,
         LayerType::AddressBlock,
         LayerType::AddressTown,
         LayerType::ShelterEmergency,
@@ -40,6 +44,7 @@ impl LayerType {
     pub fn code(self) -> &'static str {
         match self {
             LayerType::Hazard => "hazard",
+            LayerType::HazardPlanned => "hazard_planned",
             LayerType::AddressBlock => "address_block",
             LayerType::AddressTown => "address_town",
             LayerType::ShelterEmergency => "shelter_emergency",
@@ -49,6 +54,7 @@ impl LayerType {
     pub fn label(self) -> &'static str {
         match self {
             LayerType::Hazard => "ハザード",
+            LayerType::HazardPlanned => "ハザード（計画規模・参考）",
             LayerType::AddressBlock => "位置参照情報（街区）",
             LayerType::AddressTown => "位置参照情報（大字・町丁目）",
             LayerType::ShelterEmergency => "指定緊急避難場所",
@@ -129,7 +135,7 @@ async fn delete_items(
     t: LayerType,
 ) -> Result<(), StoreError> {
     match t {
-        LayerType::Hazard => {
+        LayerType::Hazard | LayerType::HazardPlanned => {
             hazard_zone::Entity::delete_many()
                 .filter(hazard_zone::Column::LayerId.eq(id))
                 .exec(conn)
@@ -222,7 +228,8 @@ pub(crate) async fn replace(
 pub(crate) const CHUNK: usize = 500;
 
 /// Imports a hazard layer read from a file (all its zones, already validated), replacing the
-/// layer of the same name.
+/// layer of the same name. `planned` are the same file's planned-scale zones (with their
+/// dataset), kept beside it as 「name（計画規模）」 for reference.
 pub async fn import_hazard(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -230,10 +237,28 @@ pub async fn import_hazard(
     dataset: &str,
     file_name: &str,
     zones: &[Zone],
+    planned: Option<(&str, &[Zone])>,
 ) -> Result<LayerInfo, StoreError> {
     let owner = staff_municipality(actor)?;
-    let kind = zones.first().map(|z| z.class.kind);
-    let layer = replace(
+    if let Some((planned_dataset, planned_zones)) = planned {
+        let companion = format!("{name}（計画規模）");
+        write_zones(
+            tx,
+            actor,
+            owner,
+            NewLayer {
+                layer_type: LayerType::HazardPlanned,
+                name: &companion,
+                dataset: planned_dataset,
+                hazard_kind: planned_zones.first().map(|z| z.class.kind),
+                file_name,
+                item_count: planned_zones.len(),
+            },
+            planned_zones,
+        )
+        .await?;
+    }
+    write_zones(
         tx,
         actor,
         owner,
@@ -241,12 +266,23 @@ pub async fn import_hazard(
             layer_type: LayerType::Hazard,
             name,
             dataset,
-            hazard_kind: kind,
+            hazard_kind: zones.first().map(|z| z.class.kind),
             file_name,
             item_count: zones.len(),
         },
+        zones,
     )
-    .await?;
+    .await
+}
+
+async fn write_zones(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    owner: OrganisationId,
+    new: NewLayer<'_>,
+    zones: &[Zone],
+) -> Result<LayerInfo, StoreError> {
+    let layer = replace(tx, actor, owner, new).await?;
     for (c, chunk) in zones.chunks(CHUNK).enumerate() {
         let rows = chunk
             .iter()
@@ -307,15 +343,17 @@ pub struct StoredZone {
     pub zone: Zone,
 }
 
-/// Every hazard zone of the municipality; `Zone.class.layer` numbers the layers in `layers`.
+/// Every hazard zone of the municipality of one layer type (`Hazard` for classification,
+/// `HazardPlanned` for reference); `Zone.class.layer` numbers the layers in `layers`.
 pub(crate) async fn zones(
     conn: &impl ConnectionTrait,
     municipality: OrganisationId,
+    layer_type: LayerType,
 ) -> Result<(Vec<LayerInfo>, Vec<Zone>), StoreError> {
     let layers: Vec<LayerInfo> = list(conn, municipality)
         .await?
         .into_iter()
-        .filter(|l| l.layer_type == LayerType::Hazard)
+        .filter(|l| l.layer_type == layer_type)
         .collect();
     let mut out = Vec::new();
     for (n, l) in layers.iter().enumerate() {
@@ -350,7 +388,11 @@ pub async fn layer_features(
     let layer = gis_layer::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .filter(|m| m.municipality_id == municipality.0 && m.layer_type == "hazard")
+        .filter(|m| {
+            m.municipality_id == municipality.0
+                && (m.layer_type == LayerType::Hazard.code()
+                    || m.layer_type == LayerType::HazardPlanned.code())
+        })
         .ok_or(StoreError::NotFound)?;
     let mut features = Vec::new();
     for z in hazard_zone::Entity::find()

@@ -64,6 +64,8 @@ pub struct HomeGeography {
     pub nearest: Vec<NearestFor>,
     /// The tsunami verdict when the home is in a tsunami zone and an arrival time is set.
     pub tsunami: Option<Reach>,
+    /// The flood depth at the planned scale (計画規模), when a planned-scale layer is kept.
+    pub flood_planned: Option<String>,
 }
 
 /// The data every geography view needs about the municipality.
@@ -160,7 +162,16 @@ pub async fn of_person(
     let speed = ctx.settings.speed(mobility);
     let mut nearest = Vec::new();
     let mut tsunami = None;
+    let mut flood_planned = None;
     if let Some(loc) = &location {
+        let (_, planned) =
+            super::layers::zones(tx.conn(), owner, super::layers::LayerType::HazardPlanned).await?;
+        if !planned.is_empty() {
+            flood_planned = tsunagi_gis::HazardIndex::new(planned)
+                .classify(loc.lon, loc.lat)
+                .of(HazardKind::Flood)
+                .map(|z| z.severity.label());
+        }
         for k in SHOWN {
             nearest.push(NearestFor {
                 hazard: k.label(),
@@ -190,6 +201,7 @@ pub async fn of_person(
         speed_m_per_s: speed,
         nearest,
         tsunami,
+        flood_planned,
     })
 }
 

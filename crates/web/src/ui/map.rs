@@ -96,7 +96,7 @@ pub async fn page(
                 .gis_layers(m)
                 .await?
                 .into_iter()
-                .filter(|l| l.layer_type == LayerType::Hazard)
+                .filter(|l| matches!(l.layer_type, LayerType::Hazard | LayerType::HazardPlanned))
                 .map(|l| MapLayer {
                     id: l.id,
                     name: l.name,
