@@ -14,6 +14,7 @@ use crate::roster::RosterEntry;
 /// How a person moves when evacuating (歩行の状況).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Mobility {
     /// 自力で歩ける
     Independent,
@@ -34,10 +35,29 @@ impl Mobility {
         }
     }
 
-    /// The level a roster entry suggests. Everyone on the roster needs support, so the
-    /// default is `Slow`; `Assisted` when the person cannot move alone, is 要介護3 or more, or
-    /// has a grade 1–2 physical disability.
+    /// Reads the level as staff write it: 自力 / ゆっくり / 介助 (車いす), any width.
+    pub fn parse(text: &str) -> Option<Mobility> {
+        let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+        let t = t.to_lowercase();
+        if t.contains("介助") || t.contains("車いす") || t.contains("車椅子") || t == "assisted"
+        {
+            Some(Mobility::Assisted)
+        } else if t.contains("ゆっくり") || t == "slow" {
+            Some(Mobility::Slow)
+        } else if t.contains("自力") || t == "independent" {
+            Some(Mobility::Independent)
+        } else {
+            None
+        }
+    }
+
+    /// The level of a roster entry: as recorded, else judged from it. Everyone on the roster
+    /// needs support, so the judged default is `Slow`; `Assisted` when the person cannot move
+    /// alone, is 要介護3 or more, or has a grade 1–2 physical disability.
     pub fn of(entry: &RosterEntry) -> Mobility {
+        if let Some(m) = entry.mobility {
+            return m;
+        }
         let care = entry.care_level.map(|c| c.care_number()).unwrap_or(0);
         if entry.cannot_move_alone
             || care >= 3
@@ -220,6 +240,23 @@ mod tests {
             ..RosterEntry::default()
         };
         assert_eq!(Mobility::of(&cannot), Mobility::Assisted);
+        let recorded = RosterEntry {
+            cannot_move_alone: true,
+            mobility: Some(Mobility::Independent),
+            ..RosterEntry::default()
+        };
+        assert_eq!(
+            Mobility::of(&recorded),
+            Mobility::Independent,
+            "as recorded"
+        );
+        assert_eq!(Mobility::parse("車いす"), Some(Mobility::Assisted));
+        assert_eq!(Mobility::parse("ゆっくりなら歩ける"), Some(Mobility::Slow));
+        assert_eq!(Mobility::parse("自力"), Some(Mobility::Independent));
+        assert_eq!(Mobility::parse("たぶん"), None);
+        for m in Mobility::ALL {
+            assert_eq!(Mobility::parse(m.label()), Some(m));
+        }
     }
 
     #[test]

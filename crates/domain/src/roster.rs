@@ -170,6 +170,10 @@ pub struct RosterEntry {
     /// `home_hazards` were filled by classifying the home against the hazard maps.
     #[serde(default)]
     pub hazards_from_map: bool,
+    /// How the person walks when evacuating, as staff recorded it; `None`: judged from the
+    /// entry (see `Mobility::of`).
+    #[serde(default)]
+    pub mobility: Option<crate::evacuation_timing::Mobility>,
     /// 自治会・町内会 (or 自主防災組織) district the person lives in: the community receiver.
     #[serde(default)]
     pub community_district: Option<String>,

@@ -135,6 +135,11 @@ pub const COLUMNS: &[(&str, &[&str], &str)] = &[
         "自宅の災害危険性（有無）",
     ),
     ("高潮", &["高潮浸水想定区域"], "自宅の災害危険性（有無）"),
+    (
+        "歩行",
+        &["歩行の状況", "移動の状況"],
+        "自力／ゆっくり／介助（車いす）。避難にかかる時間の目安に使う。空欄は名簿の内容から推定",
+    ),
 ];
 
 pub const REQUIRED: &[&str] = &["宛名番号", "氏名", "氏名カナ", "生年月日", "性別", "住所"];
@@ -282,6 +287,15 @@ fn parse_row(
     entry.other_reason = optional("避難支援を必要とする事由");
     entry.community_district = optional("自治会");
     entry.welfare_district = optional("民生委員地区");
+    if let Some(text) = optional("歩行") {
+        match tsunagi_domain::evacuation_timing::Mobility::parse(&text) {
+            Some(m) => entry.mobility = Some(m),
+            None => errors.push((
+                Some("歩行".into()),
+                format!("歩行「{text}」は 自力・ゆっくり・介助 のいずれかで書いてください"),
+            )),
+        }
+    }
     let mut cell = |col: &str, r: Result<(), String>| {
         if let Err(m) = r {
             errors.push((Some(col.into()), m));

@@ -17,12 +17,13 @@ use tsunagi_store::{Store, db_test};
 // 本町一丁目5番: flood rank 3 at maximum scale; 汐入1番: tsunami 2–5 m, 677 m from the nearest
 // tsunami place; 旭町: no zone, but 土砂災害 entered by hand (the manual value wins);
 // 大字上ノ村: no 街区 rows (located at 町丁目 level); the last address matches nothing.
-const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,土砂災害\n\
-3001,本町　一子,ホンマチ イチコ,S5.1.1,2,潮見市本町一丁目5番3号,1,\n\
-3002,汐入　浜子,シオイリ ハマコ,S6.1.1,2,潮見市汐入1番2号,1,\n\
-3003,旭　手入,アサヒ テイレ,S7.1.1,1,潮見市旭町3番1号,1,1\n\
-3004,上野　村男,ウエノ ムラオ,S8.1.1,1,潮見市大字上ノ村123番地,1,\n\
-3005,不明　住所,フメイ ジュウショ,S9.1.1,1,潮見市存在しない町1番,1,\n";
+const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,土砂災害,歩行\n\
+3001,本町　一子,ホンマチ イチコ,S5.1.1,2,潮見市本町一丁目5番3号,1,,\n\
+3002,汐入　浜子,シオイリ ハマコ,S6.1.1,2,潮見市汐入1番2号,1,,\n\
+3006,汐入　歩美,シオイリ アユミ,S40.1.1,2,潮見市汐入1番3号,1,,自力\n\
+3003,旭　手入,アサヒ テイレ,S7.1.1,1,潮見市旭町3番1号,1,1,\n\
+3004,上野　村男,ウエノ ムラオ,S8.1.1,1,潮見市大字上ノ村123番地,1,,\n\
+3005,不明　住所,フメイ ジュウショ,S9.1.1,1,潮見市存在しない町1番,1,,\n";
 
 fn sample(name: &str) -> Vec<u8> {
     let path = format!("{}/../../samples/gis/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -248,6 +249,14 @@ db_test!(
         let difficult = r.body.split("id=\"reachable\"").next().unwrap_or_default();
         assert!(
             difficult.contains("汐入　浜子") && difficult.contains("避難困難"),
+            "{}",
+            r.body
+        );
+        // The same walk at the speed recorded for a person who walks on her own (1.0 m/s):
+        // 11 minutes, in time.
+        let reachable = r.body.split("id=\"reachable\"").nth(1).unwrap_or_default();
+        assert!(
+            reachable.contains("汐入　歩美") && reachable.contains("自力で歩ける"),
             "{}",
             r.body
         );
