@@ -2,7 +2,8 @@
 # PostGIS as the yardstick for `tsunagi bench gis` (issue 9): loads the same generated files
 # (target/bench-gis/zones.geojson and homes.csv), builds geometries and GiST indexes, and runs
 # the ST_Intersects join that gives each home its worst flood depth rank; prints the seconds of
-# each phase. Run `tsunagi bench gis` first (same --out). Needs PostgreSQL on 127.0.0.1:5432
+# each phase and the ratios against tsunagi's figures for the same files. Run
+# `tsunagi bench gis` first (same --out), on the same machine. Needs PostgreSQL on 127.0.0.1:5432
 # (trust auth, database `test`) and Debian's postgresql-15-postgis-3, which it installs.
 #
 #   ./target/release/tsunagi bench gis && bash bench/postgis.sh
@@ -33,13 +34,15 @@ PY
 run() { psql "$DB" -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
 secs() { printf '%d.%02d' $(( $1 / 1000000000 )) $(( ($1 % 1000000000) / 10000000 )); }
 total=0
+declare -A took
 timed() {
-  local label="$1" t0 t1
-  shift
+  local key="$1" label="$2" t0 t1
+  shift 2
   t0=$(date +%s%N)
   for sql in "$@"; do run "$sql"; done
   t1=$(date +%s%N)
   total=$(( total + t1 - t0 ))
+  took[$key]=$(( t1 - t0 ))
   printf '  %-44s %8s s\n' "$label" "$(secs $(( t1 - t0 )))"
 }
 
@@ -48,18 +51,32 @@ run "CREATE EXTENSION IF NOT EXISTS postgis;
      CREATE UNLOGGED TABLE bench_zones_raw (rank int, geojson text);
      CREATE UNLOGGED TABLE bench_homes_raw (id int, lon float8, lat float8);"
 echo "PostGIS on the same files ($DIR):"
-timed "load zones and homes (COPY)" \
+timed load "load zones and homes (COPY)" \
   "\\copy bench_zones_raw FROM '$DIR/zones.csv' CSV" \
   "\\copy bench_homes_raw FROM '$DIR/homes.csv' CSV HEADER"
-timed "build geometries" \
+timed build "build geometries" \
   "CREATE UNLOGGED TABLE bench_zones AS SELECT rank, ST_SetSRID(ST_GeomFromGeoJSON(geojson), 6668) AS geom FROM bench_zones_raw" \
   "CREATE UNLOGGED TABLE bench_homes AS SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 6668) AS geom FROM bench_homes_raw"
-timed "GiST indexes + analyze" \
+timed index "GiST indexes + analyze" \
   "CREATE INDEX ON bench_zones USING gist (geom)" \
   "CREATE INDEX ON bench_homes USING gist (geom)" \
   "ANALYZE bench_zones" "ANALYZE bench_homes"
-timed "join: worst rank per home (ST_Intersects)" \
+timed join "join: worst rank per home (ST_Intersects)" \
   "CREATE UNLOGGED TABLE bench_result AS SELECT h.id, max(z.rank) AS rank FROM bench_homes h JOIN bench_zones z ON ST_Intersects(z.geom, h.geom) GROUP BY h.id"
 echo "  total: $(secs $total) s"
 psql "$DB" -At -c "SELECT count(*) || ' homes in a flood zone' FROM bench_result;"
+
+# The ratios against tsunagi's figures from the same files (written by `tsunagi bench gis`).
+FIG="$DIR/tsunagi-figures.txt"
+if [ -f "$FIG" ]; then
+  fig() { awk -v k="$1" '$1 == k { print $2 }' "$FIG"; }
+  ns() { echo "${took[$1]}"; }
+  ratio() { awk -v p="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f", p / 1e9 / t; else print "-" }'; }
+  bij=$(( $(ns build) + $(ns index) + $(ns join) ))
+  echo "Ratios (PostGIS ÷ tsunagi; issue 9 targets: classification ≥ 20, whole run ≥ 10):"
+  printf '  %-52s %6s×\n' "classify vs join ($(fig classify) s vs $(secs "$(ns join)") s)" "$(ratio "$(ns join)" "$(fig classify)")"
+  printf '  %-52s %6s×\n' "whole run vs build + index + join ($(fig whole) s vs $(secs $bij) s)" "$(ratio $bij "$(fig whole)")"
+  printf '  %-52s %6s×\n' "whole run vs load + build + index + join" "$(ratio $total "$(fig whole)")"
+  echo "  nearest flood shelter for every home: $(fig nearest) s (target < 0.5 s)"
+fi
 run "DROP TABLE IF EXISTS bench_zones_raw, bench_zones, bench_homes_raw, bench_homes, bench_result;"

@@ -43,6 +43,10 @@ pub enum GisCommand {
         files: Vec<PathBuf>,
         #[arg(long = "as")]
         as_login: String,
+        /// Replace rows staff edited on screen with the list's values too (by default they
+        /// are kept as edited)
+        #[arg(long)]
+        overwrite_edits: bool,
     },
     /// Import home coordinates by 宛名番号 (columns 宛名番号, 緯度, 経度)
     ImportCoordinates {
@@ -94,6 +98,9 @@ pub fn print(r: &GisImportReport) -> Result<()> {
             r.items, l.name, l.version
         ),
         None => println!("  {} items imported", r.items),
+    }
+    for n in &r.notes {
+        println!("  {n}");
     }
     Ok(())
 }
@@ -150,12 +157,22 @@ pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
             }
             Ok(())
         }
-        GisCommand::ImportShelters { files, .. } => {
+        GisCommand::ImportShelters {
+            files,
+            overwrite_edits,
+            ..
+        } => {
             for f in files {
-                let r =
-                    gis_import::import_shelters(&store, &actor, ctx(), &file_name(&f), &read(&f)?)
-                        .await
-                        .map_err(fail)?;
+                let r = gis_import::import_shelters(
+                    &store,
+                    &actor,
+                    ctx(),
+                    &file_name(&f),
+                    &read(&f)?,
+                    overwrite_edits,
+                )
+                .await
+                .map_err(fail)?;
                 print(&r)?;
             }
             Ok(())

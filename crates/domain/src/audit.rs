@@ -39,12 +39,13 @@ pub enum AuditAction {
     LayerImported,
     LayerRemoved,
     ShelterUpdated,
+    ShelterRemoved,
     HomesLocated,
     HomesClassified,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -68,6 +69,7 @@ impl AuditAction {
         AuditAction::LayerImported,
         AuditAction::LayerRemoved,
         AuditAction::ShelterUpdated,
+        AuditAction::ShelterRemoved,
         AuditAction::HomesLocated,
         AuditAction::HomesClassified,
     ];
@@ -97,6 +99,7 @@ impl AuditAction {
             AuditAction::LayerImported => "gis.layer_imported",
             AuditAction::LayerRemoved => "gis.layer_removed",
             AuditAction::ShelterUpdated => "gis.shelter_updated",
+            AuditAction::ShelterRemoved => "gis.shelter_removed",
             AuditAction::HomesLocated => "gis.homes_located",
             AuditAction::HomesClassified => "gis.homes_classified",
         }
@@ -127,6 +130,7 @@ impl AuditAction {
             AuditAction::LayerImported => "地図データの取込",
             AuditAction::LayerRemoved => "地図データの削除",
             AuditAction::ShelterUpdated => "避難場所の編集",
+            AuditAction::ShelterRemoved => "避難場所の削除",
             AuditAction::HomesLocated => "自宅位置の特定",
             AuditAction::HomesClassified => "ハザード判定",
         }

@@ -239,6 +239,17 @@ fn zone_of(
     layer: u32,
     n: usize,
 ) -> Result<Option<Zone>, FeatureError> {
+    zone_with(f, None, mapping, layer, n)
+}
+
+/// [`zone_of`], with the coordinates already read (`scanned`) or read here from the feature.
+fn zone_with(
+    f: &RawFeature<'_>,
+    scanned: Option<coords::Rings>,
+    mapping: &Mapping,
+    layer: u32,
+    n: usize,
+) -> Result<Option<Zone>, FeatureError> {
     let bad = |reason: String| FeatureError { feature: n, reason };
     let props = f.properties.as_ref();
     let Some(severity) = severity_of(&mapping.rule, |name| json_attr(props, name)).map_err(bad)?
@@ -254,9 +265,10 @@ fn zone_of(
         .map(RawValue::get)
         .ok_or_else(|| bad("座標がありません".into()))?;
     let coords_err = |e: serde_json::Error| bad(format!("座標を読めません: {e}"));
-    let fast = match g.kind.as_str() {
-        "Polygon" => coords::polygons(raw, false),
-        "MultiPolygon" => coords::polygons(raw, true),
+    let fast = match (scanned, g.kind.as_str()) {
+        (Some(rings), _) => Some(rings),
+        (None, "Polygon") => coords::polygons(raw, false),
+        (None, "MultiPolygon") => coords::polygons(raw, true),
         _ => None,
     };
     let polys: Vec<Polygon<f64>> = match (fast, g.kind.as_str()) {
@@ -310,6 +322,16 @@ struct GeoJson<'a> {
 
 impl stream::Features for GeoJson<'_> {
     fn feature(&self, text: &str, n: usize) -> Result<Option<Zone>, Result<FeatureError, String>> {
+        // Plainly written coordinates are read once, by the scanner, and serde reads the rest
+        // of the feature with `[]` in their place. Serde accepting that text means it accepts
+        // the whole (the scanner took a valid array of numbers); otherwise the whole text
+        // goes to serde, for its verdict and its words.
+        if let Some((start, end, rings)) = stream::geometry_coordinates(text) {
+            let rest = [&text[..start], "[]", &text[end..]].concat();
+            if let Ok(f) = serde_json::from_str::<RawFeature<'_>>(&rest) {
+                return zone_with(&f, Some(rings), self.mapping, self.layer, n).map_err(Ok);
+            }
+        }
         let f: RawFeature<'_> = serde_json::from_str(text).map_err(|e| Err(e.to_string()))?;
         zone_of(&f, self.mapping, self.layer, n).map_err(Ok)
     }
@@ -479,6 +501,34 @@ mod tests {
             "[]".to_owned(),
             String::new(),
             collection(&many),
+            // Features the plain-coordinates path must leave to serde, or read the same way:
+            // members in other orders, escapes, duplicates, extra members, bad values.
+            collection(&[
+                format!(
+                    r#"{{"geometry":{{"coordinates":[{SQUARE}],"type":"Polygon"}},"properties":{{"A40_003":"1m以上2m未満"}}}}"#
+                ),
+                format!(
+                    r#"{{"properties":{{"A40_003":"1m以上2m未満"}},"geometry":{{"type":"Poly\u0067on","coordinates":[{SQUARE}]}}}}"#
+                ),
+                format!(
+                    r#"{{"properties":{{"A40_003":"1m以上2m未満"}},"geometry":{{"type":"MultiPolygon","coordinates":[[{SQUARE}]],"bbox":[133,33,134,34]}},"id":7}}"#
+                ),
+                format!(
+                    r#"{{"properties":{{"A40_003":"1m以上2m未満"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}},"geometry":null}}"#
+                ),
+                format!(
+                    r#"{{"properties":{{"A40_003":"1m以上2m未満"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}],"coordinates":[]}}}}"#
+                ),
+                format!(
+                    r#"{{"properties":{{"A40_003":"1m以上2m未満"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}] x}}}}"#
+                ),
+                r#"{"properties":{"A40_003":"1m以上2m未満"},"geometry":{"type":"Point","coordinates":[133.0,33.0]}}"#
+                    .to_owned(),
+                good(SQUARE),
+            ]),
+            collection(&[format!(
+                r#"{{"properties":{{"A40_003":"1m以上2m未満"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}},"properties":{{}}}}"#
+            )]),
             collection(&[
                 good("[[133.0,33.0],[133.1,33.0],[133.1,33.1],[133.0,33.1]]"),
                 good("[[133.0,33.0],[\"x\",33.0],[133.1,33.1],[133.0,33.0]]"),

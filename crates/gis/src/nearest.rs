@@ -3,7 +3,7 @@
 //! re-ranked by the great-circle distance in metres. Distances are straight lines (直線距離),
 //! not walking routes.
 
-use geo::{Distance, Haversine, Point};
+use geo::Haversine;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
@@ -23,7 +23,9 @@ type Entry = GeomWithData<[f64; 2], u32>;
 pub struct ShelterIndex {
     cos_lat0: f64,
     trees: Vec<RTree<Entry>>,
-    points: Vec<Point<f64>>,
+    /// Each shelter's (longitude, latitude) and the cosine of its latitude (for the
+    /// great-circle distance, computed once).
+    points: Vec<(f64, f64, f64)>,
 }
 
 /// A shelter found: its position in the input and the straight-line distance in metres.
@@ -32,6 +34,14 @@ pub struct Found {
     pub shelter: u32,
     pub metres: f64,
 }
+
+/// Candidates taken from the projection beyond the `k` wanted, before re-ranking by the
+/// great-circle distance.
+const SPARE: usize = 4;
+/// Homes searched together (consecutive in Z-order), and the most candidates such a run may
+/// share before its homes are searched one by one.
+const RUN: usize = 32;
+const RUN_CANDIDATES: usize = 64;
 
 impl ShelterIndex {
     pub fn new(shelters: &[ShelterPoint]) -> Self {
@@ -62,32 +72,129 @@ impl ShelterIndex {
         Self {
             cos_lat0,
             trees,
-            points: shelters.iter().map(|s| Point::new(s.lon, s.lat)).collect(),
+            points: shelters
+                .iter()
+                .map(|s| (s.lon, s.lat, s.lat.to_radians().cos()))
+                .collect(),
         }
     }
 
     /// The `k` nearest shelters suitable for `kind`, nearest first. Candidates are taken from
-    /// the projection generously (k + 4) and re-ranked by great-circle distance, which the
-    /// projection approximates to well under a percent within a prefecture.
+    /// the projection generously (k + 4; of equally distant ones, the first in input order)
+    /// and re-ranked by great-circle distance, which the projection approximates to well
+    /// under a percent within a prefecture.
     pub fn nearest(&self, kind: HazardKind, lon: f64, lat: f64, k: usize) -> Vec<Found> {
         let Some(tree) = self.trees.get(kind.index()) else {
             return Vec::new();
         };
-        let home = Point::new(lon, lat);
-        let mut found: Vec<Found> = tree
-            .nearest_neighbor_iter(&[lon * self.cos_lat0, lat])
-            .take(k + 4)
-            .filter_map(|e| {
-                let p = self.points.get(e.data as usize)?;
+        let q = [lon * self.cos_lat0, lat];
+        let want = k + SPARE;
+        // The first `want` by projected distance, and any more at the last one's distance.
+        let mut near: Vec<(f64, u32)> = Vec::with_capacity(want + 2);
+        for e in tree.nearest_neighbor_iter(&q) {
+            let d2 = distance_2(e.geom(), &q);
+            if near.len() >= want && near.last().is_some_and(|l| l.0 < d2) {
+                break;
+            }
+            near.push((d2, e.data));
+        }
+        self.rank(lon, lat, &mut near, k)
+    }
+
+    /// `candidates` (projected squared distance, shelter) → the `k` nearest by great-circle
+    /// distance among the `k + SPARE` nearest by projection.
+    fn rank(&self, lon: f64, lat: f64, candidates: &mut [(f64, u32)], k: usize) -> Vec<Found> {
+        candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let cos_home = lat.to_radians().cos();
+        let mut found: Vec<Found> = candidates
+            .iter()
+            .take(k + SPARE)
+            .filter_map(|(_, id)| {
+                let p = self.points.get(*id as usize)?;
                 Some(Found {
-                    shelter: e.data,
-                    metres: Haversine.distance(home, *p),
+                    shelter: *id,
+                    metres: haversine(lon, lat, cos_home, p),
                 })
             })
             .collect();
-        found.sort_by(|a, b| a.metres.total_cmp(&b.metres));
+        found.sort_by(|a, b| {
+            a.metres
+                .total_cmp(&b.metres)
+                .then(a.shelter.cmp(&b.shelter))
+        });
         found.truncate(k);
         found
+    }
+
+    /// A run of nearby homes: the candidates of all of them are found with one search around
+    /// the run (every home's `k + SPARE` nearest lie within the centre's `k + SPARE`-th distance
+    /// plus twice the run's radius), then each home ranks them as [`ShelterIndex::nearest`].
+    fn nearest_run<T>(
+        &self,
+        kind: HazardKind,
+        run: &[(f64, f64)],
+        k: usize,
+        keep: &impl Fn(&[Found]) -> T,
+        out: &mut Vec<T>,
+    ) {
+        let one_by_one = |out: &mut Vec<T>| {
+            out.extend(
+                run.iter()
+                    .map(|(x, y)| keep(&self.nearest(kind, *x, *y, k))),
+            );
+        };
+        let Some(tree) = self.trees.get(kind.index()) else {
+            return one_by_one(out);
+        };
+        let projected: Vec<[f64; 2]> = run.iter().map(|(x, y)| [x * self.cos_lat0, *y]).collect();
+        let (mut x0, mut y0, mut x1, mut y1) = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for p in &projected {
+            x0 = x0.min(p[0]);
+            y0 = y0.min(p[1]);
+            x1 = x1.max(p[0]);
+            y1 = y1.max(p[1]);
+        }
+        let centre = [(x0 + x1) / 2.0, (y0 + y1) / 2.0];
+        let radius = projected
+            .iter()
+            .map(|p| distance_2(p, &centre).sqrt())
+            .fold(0.0, f64::max);
+        let want = k + SPARE;
+        let reach = tree
+            .nearest_neighbor_iter_with_distance_2(&centre)
+            .take(want)
+            .last()
+            .map(|(_, d2)| d2.sqrt());
+        let Some(reach) = reach.filter(|r| r.is_finite() && radius.is_finite()) else {
+            return one_by_one(out);
+        };
+        // Rounding: a hair more than the bound.
+        let bound = (reach + 2.0 * radius) * (1.0 + 1e-9) + 1e-12;
+        let mut shared: Vec<[f64; 2]> = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
+        for e in tree.locate_within_distance(centre, bound * bound) {
+            if ids.len() == RUN_CANDIDATES {
+                return one_by_one(out);
+            }
+            shared.push(*e.geom());
+            ids.push(e.data);
+        }
+        let mut near: Vec<(f64, u32)> = Vec::with_capacity(ids.len());
+        for ((x, y), q) in run.iter().zip(&projected) {
+            near.clear();
+            near.extend(
+                shared
+                    .iter()
+                    .zip(&ids)
+                    .map(|(p, id)| (distance_2(p, q), *id)),
+            );
+            out.push(keep(&self.rank(*x, *y, &mut near, k)));
+        }
     }
 
     /// [`ShelterIndex::nearest`] for every point, on all cores, in input order.
@@ -116,7 +223,13 @@ impl ShelterIndex {
         threads: usize,
         keep: impl Fn(&[Found]) -> T + Sync,
     ) -> Vec<T> {
-        crate::index::in_spatial_order(points, threads, |x, y| keep(&self.nearest(kind, x, y, k)))
+        self.nearest_ordered(
+            kind,
+            &crate::index::SpatialOrder::new(points),
+            k,
+            threads,
+            keep,
+        )
     }
 
     /// [`ShelterIndex::nearest_each`] over points already put in order.
@@ -128,13 +241,33 @@ impl ShelterIndex {
         threads: usize,
         keep: impl Fn(&[Found]) -> T + Sync,
     ) -> Vec<T> {
-        order.map(threads, |x, y| keep(&self.nearest(kind, x, y, k)))
+        order.map_runs(threads, RUN, |run, out| {
+            self.nearest_run(kind, run, k, &keep, out)
+        })
     }
+}
+
+fn distance_2(a: &[f64; 2], b: &[f64; 2]) -> f64 {
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    dx * dx + dy * dy
+}
+
+/// geo's `Haversine` distance in metres, step for step (the same value), with the cosines of
+/// the latitudes computed once per home and once per shelter.
+fn haversine(lon: f64, lat: f64, cos_home: f64, shelter: &(f64, f64, f64)) -> f64 {
+    let (s_lon, s_lat, cos_shelter) = *shelter;
+    let delta_theta = (s_lat - lat).to_radians();
+    let delta_lambda = (s_lon - lon).to_radians();
+    let a = (delta_theta / 2.0).sin().powi(2)
+        + cos_home * cos_shelter * (delta_lambda / 2.0).sin().powi(2);
+    let c = 2.0 * a.sqrt().asin();
+    Haversine.radius() * c
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::{Distance, Point};
     use proptest::prelude::*;
 
     fn shelter(lon: f64, lat: f64, tsunami: bool) -> ShelterPoint {
@@ -178,10 +311,11 @@ mod tests {
             prop_assert!((got - best).abs() < 1e-6, "{got} vs {best}");
         }
 
-        /// Many at once gives, in input order, what one at a time gives.
+        /// Many at once (runs of homes sharing one search, or one by one when a run's
+        /// candidates are many) gives, in input order, what one at a time gives.
         #[test]
         fn nearest_many_equals_one_at_a_time(
-            shelters in proptest::collection::vec((133.0f64..134.0, 33.0f64..34.0, any::<bool>()), 0..40),
+            shelters in proptest::collection::vec((133.0f64..134.0, 33.0f64..34.0, any::<bool>()), 0..200),
             homes in proptest::collection::vec((133.0f64..134.0, 33.0f64..34.0), 0..2000),
             k in 1usize..4,
         ) {

@@ -66,7 +66,7 @@
       pane: "hazards",
       interactive: false
     });
-    var h = { info: info, group: group, z: null, seq: 0 };
+    var h = { info: info, group: group, z: null, seq: 0, data: null };
     hazards.push(h);
     group.addTo(map);
     control.addOverlay(group, info.name);
@@ -80,6 +80,7 @@
         if (seq !== h.seq) { return; }
         h.group.clearLayers();
         h.group.addData(fc);
+        h.data = fc;
       });
   }
   function refreshHazards() {
@@ -150,7 +151,7 @@
     list.forEach(function (s) {
       var m = new Square([s.lat, s.lon], {
         renderer: pointRenderer, radius: 5, color: "#1a7f37", weight: 2,
-        fillColor: "#ffffff", fillOpacity: 1
+        fillColor: "#ffffff", fillOpacity: 1, bubblingMouseEvents: false
       });
       m.bindPopup(function () { return shelterPopup(s); });
       group.addLayer(m);
@@ -168,7 +169,8 @@
         color: p.difficult ? "#111111" : "#ffffff",
         weight: p.difficult ? 3 : 1,
         fillColor: COLOURS[p.priority] || "#9a9a9a",
-        fillOpacity: 0.9
+        fillOpacity: 0.9,
+        bubblingMouseEvents: false
       });
       m.bindPopup(function () { return personPopup(p); });
       group.addLayer(m);
@@ -203,8 +205,52 @@
     el.dataset.ready = "1";
   });
 
+  // A click on the map (not on a marker) names the hazard zones drawn there: the zones are on
+  // a canvas under the markers', so they are found by the point, in the features as drawn.
+  function inRing(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { inside = !inside; }
+    }
+    return inside;
+  }
+  function inShape(geometry, x, y) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    return polygons.some(function (rings) {
+      return rings.length > 0 && inRing(rings[0], x, y) &&
+        !rings.slice(1).some(function (hole) { return inRing(hole, x, y); });
+    });
+  }
+  function zonesAt(latlng) {
+    var found = [];
+    hazards.forEach(function (h) {
+      if (!h.data || !map.hasLayer(h.group)) { return; }
+      h.data.features.forEach(function (f) {
+        if (f.geometry && inShape(f.geometry, latlng.lng, latlng.lat)) {
+          found.push({ layer: h.info.name, label: (f.properties || {}).label || "" });
+        }
+      });
+    });
+    return found;
+  }
+  function zonePopup(found) {
+    var d = node("div", null, "map-popup zone-popup");
+    d.appendChild(node("strong", "この地点の想定"));
+    var ul = node("ul");
+    found.forEach(function (z) { ul.appendChild(node("li", z.layer + "：" + z.label)); });
+    d.appendChild(ul);
+    return d;
+  }
+
   // Pin mode: a click on the map fills the form and saves the home's position.
   var form = document.getElementById("pin-form");
+  if (!(el.dataset.pin && form)) {
+    map.on("click", function (e) {
+      var found = zonesAt(e.latlng);
+      if (found.length) { L.popup().setLatLng(e.latlng).setContent(zonePopup(found)).openOn(map); }
+    });
+  }
   if (el.dataset.pin && form) {
     el.classList.add("pin-mode");
     var marker = null;

@@ -10,6 +10,7 @@ use tsunagi_gis::layers::{Mapping, Rule, mapping};
 use tsunagi_import::{Encoding, FileError, RowError};
 use tsunagi_store::gis::layers::LayerInfo;
 use tsunagi_store::gis::locations::CoordinateRow;
+use tsunagi_store::gis::shelters::EditsOnImport;
 use tsunagi_store::{AuditContext, Store};
 
 use crate::AppError;
@@ -32,6 +33,8 @@ pub struct GisImportReport {
     pub ignored_columns: Vec<String>,
     /// The layer written; `None` when problems stopped the import.
     pub layer: Option<LayerInfo>,
+    /// What the user should know about an import that went through (e.g. edits kept).
+    pub notes: Vec<String>,
 }
 
 impl GisImportReport {
@@ -43,6 +46,7 @@ impl GisImportReport {
             problems: Vec::new(),
             ignored_columns: Vec::new(),
             layer: None,
+            notes: Vec::new(),
         }
     }
     fn file_problem(mut self, message: String) -> Self {
@@ -221,6 +225,7 @@ pub async fn import_addresses(
         async |tx| {
             tsunagi_store::gis::addresses::import(tx, actor, file.level, file_name, &file.points)
                 .await
+                .map(|layer| (layer, Vec::new()))
         },
     )
     .await
@@ -236,7 +241,7 @@ async fn store_rows(
     ctx: AuditContext,
     write: impl AsyncFnOnce(
         &mut tsunagi_store::AuditedTx,
-    ) -> Result<LayerInfo, tsunagi_store::StoreError>,
+    ) -> Result<(LayerInfo, Vec<String>), tsunagi_store::StoreError>,
 ) -> Result<GisImportReport, AppError> {
     if !errors.is_empty() {
         return Ok(report.row_problems(errors));
@@ -245,22 +250,52 @@ async fn store_rows(
         return Ok(report.file_problem("データの行がありません".into()));
     }
     let mut tx = store.begin(ctx).await.map_err(app)?;
-    let layer = write(&mut tx).await.map_err(app)?;
+    let (layer, notes) = write(&mut tx).await.map_err(app)?;
     tx.commit().await.map_err(app)?;
     Ok(GisImportReport {
         items: rows,
         layer: Some(layer),
+        notes,
         ..report
     })
 }
 
-/// Reads and stores a shelter list (Digital Agency or GSI format, detected).
+/// What happened to the rows edited on screen, in words.
+fn edit_notes(e: &EditsOnImport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !e.kept.is_empty() {
+        notes.push(format!(
+            "画面で編集した {} 件は、一覧の値で上書きせず編集内容のまま残しました: {}",
+            e.kept.len(),
+            e.kept.join("、")
+        ));
+    }
+    if !e.overwritten.is_empty() {
+        notes.push(format!(
+            "画面で編集した {} 件を一覧の値で上書きしました: {}",
+            e.overwritten.len(),
+            e.overwritten.join("、")
+        ));
+    }
+    if !e.unlisted.is_empty() {
+        notes.push(format!(
+            "画面で編集した {} 件は新しい一覧にありませんが、編集内容のまま残しています（指定が解除された施設なら、一覧・編集の画面で削除してください）: {}",
+            e.unlisted.len(),
+            e.unlisted.join("、")
+        ));
+    }
+    notes
+}
+
+/// Reads and stores a shelter list (Digital Agency or GSI format, detected). Rows staff edited
+/// on screen are kept as edited unless `overwrite_edits`.
 pub async fn import_shelters(
     store: &Store,
     actor: &Actor,
     ctx: AuditContext,
     file_name: &str,
     bytes: &[u8],
+    overwrite_edits: bool,
 ) -> Result<GisImportReport, AppError> {
     let report = GisImportReport::new(file_name, "避難場所・避難所の一覧");
     let file = match tsunagi_import::shelters::parse(bytes, Encoding::Auto) {
@@ -279,8 +314,16 @@ pub async fn import_shelters(
         store,
         ctx,
         async |tx| {
-            tsunagi_store::gis::shelters::import(tx, actor, file.format, file_name, &file.rows)
-                .await
+            let (layer, edits) = tsunagi_store::gis::shelters::import(
+                tx,
+                actor,
+                file.format,
+                file_name,
+                &file.rows,
+                overwrite_edits,
+            )
+            .await?;
+            Ok((layer, edit_notes(&edits)))
         },
     )
     .await

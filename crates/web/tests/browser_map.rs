@@ -1,6 +1,7 @@
 //! The map in a real browser (headless Debian chromium through chromedriver, as in
 //! `browser.rs`): with no base tiles (a closed network) the homes are drawn, one marker per
-//! person the user may see, a marker's popup links to the record, and pin mode saves a click.
+//! person the user may see, a click on a hazard zone names it, a marker's popup links to the
+//! record, and pin mode saves a click.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod browser_common;
@@ -102,9 +103,35 @@ db_test!(
         );
         shot(&c, "map").await;
 
-        // A marker's popup names the person and links to the record.
+        // A click beside a home in the flood zone (not on a marker) names the zones there,
+        // both scales of the flood layer.
         let p = &persons[0];
         let id = p["id"].as_str().unwrap();
+        let (lon, lat) = (p["lon"].as_f64().unwrap(), p["lat"].as_f64().unwrap());
+        c.execute(
+            "document.getElementById('map').leafletMap\
+               .setView([arguments[1], arguments[0]], 18, { animate: false });",
+            vec![serde_json::json!(lon), serde_json::json!(lat)],
+        )
+        .await
+        .unwrap();
+        let (x, y) = screen_point(&c, lon, lat).await;
+        click_at(&c, x + 25.0, y).await;
+        let zone = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".leaflet-popup-content .zone-popup"))
+            .await
+            .unwrap();
+        let text = zone.text().await.unwrap();
+        assert!(
+            text.contains("洪水浸水想定区域（想定最大規模）：3m以上5m未満")
+                && text.contains("（計画規模）：0.5m以上3m未満"),
+            "{text}"
+        );
+        shot(&c, "map-zone-popup").await;
+
+        // A marker's popup names the person and links to the record.
         let (x, y) = screen_point(&c, p["lon"].as_f64().unwrap(), p["lat"].as_f64().unwrap()).await;
         click_at(&c, x, y).await;
         let link = c

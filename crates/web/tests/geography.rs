@@ -8,9 +8,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use common::{Client, PASSWORD, app};
+use axum::http::StatusCode;
+use common::{Client, PASSWORD, app, gis_sample as sample, gis_upload as upload};
 use std::collections::HashMap;
 use tsunagi_store::{Store, db_test};
 
@@ -24,32 +23,6 @@ const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住�
 3003,旭　手入,アサヒ テイレ,S7.1.1,1,潮見市旭町3番1号,1,1,\n\
 3004,上野　村男,ウエノ ムラオ,S8.1.1,1,潮見市大字上ノ村123番地,1,,\n\
 3005,不明　住所,フメイ ジュウショ,S9.1.1,1,潮見市存在しない町1番,1,,\n";
-
-fn sample(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../samples/gis/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn upload(c: &Client, file_name: &str, file: &[u8], fields: &[(&str, &str)]) -> Request<Body> {
-    let boundary = "----tsunagi-gis-boundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post(format!("/gis/upload?csrf_token={}", c.csrf))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap()
-}
 
 async fn ids(app: &common::TestApp) -> HashMap<String, String> {
     let t = common::token_for(app, "town-staff").await;

@@ -77,7 +77,7 @@ pub async fn load(store: &Store, staff: &Actor) -> Result<()> {
     }
     for (file, bytes) in SHELTERS {
         check(
-            &gis_import::import_shelters(store, staff, ctx(), file, bytes)
+            &gis_import::import_shelters(store, staff, ctx(), file, bytes, false)
                 .await
                 .map_err(fail)?,
         )?;

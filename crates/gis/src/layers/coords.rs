@@ -19,6 +19,16 @@ pub(super) type Rings = Vec<Vec<Vec<Coord<f64>>>>;
 
 /// The polygons of `raw` (the coordinates of a Polygon, or of a MultiPolygon when `multi`).
 pub(super) fn polygons(raw: &str, multi: bool) -> Option<Rings> {
+    let (out, end) = polygons_prefix(raw, multi)?;
+    raw.as_bytes()[end..]
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        .then_some(out)
+}
+
+/// [`polygons`] of the value at the start of `raw`, which may go on after it: the polygons and
+/// the length of the value.
+pub(super) fn polygons_prefix(raw: &str, multi: bool) -> Option<(Rings, usize)> {
     let mut s = Scanner {
         b: raw.as_bytes(),
         i: 0,
@@ -29,8 +39,7 @@ pub(super) fn polygons(raw: &str, multi: bool) -> Option<Rings> {
     } else {
         vec![s.rings()?]
     };
-    s.ws();
-    (s.i == s.b.len()).then_some(out)
+    Some((out, s.i))
 }
 
 struct Scanner<'a> {

@@ -99,6 +99,39 @@ fn nested_end(b: &[u8], mut i: usize) -> Option<usize> {
     None
 }
 
+/// The end of the object starting at `i` (a `{`), or `None` when the bytes end first. Only
+/// braces and strings are looked at — brackets cannot change where a valid object ends — so
+/// the long runs of coordinates in between are skipped at memchr's speed. A feature that is
+/// not valid JSON may be cut elsewhere than by [`nested_end`], but serde then refuses its
+/// text either way, so the same files are accepted.
+fn object_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        i += memchr::memchr3(b'"', b'{', b'}', b.get(i..)?)?;
+        match b[i] {
+            b'"' => {
+                // Past the closing quote: the next quote not escaped.
+                i += 1;
+                loop {
+                    i += memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+                    if b[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+            }
+            b'{' => depth += 1,
+            _ => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
 /// The end of a scalar (number or literal) starting at `i`, or `None` at the end of bytes.
 fn scalar_end(b: &[u8], mut i: usize) -> Option<usize> {
     while i < b.len() {
@@ -123,6 +156,71 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The coordinates of a feature's geometry read straight from its text, when the feature is
+/// written plainly (`"geometry"` an object whose `"type"`, `"Polygon"` or `"MultiPolygon"`
+/// without escapes, comes before its `"coordinates"` of plain numbers): where the value
+/// starts and ends, and the polygons (by [`super::coords`]). `None` for anything else. The
+/// caller still has serde read the rest of the feature.
+pub(super) fn geometry_coordinates(text: &str) -> Option<(usize, usize, super::coords::Rings)> {
+    let b = text.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    // The feature's members, up to "geometry".
+    loop {
+        let (key, value) = member(b, i)?;
+        if key == b"geometry" && b.get(value) == Some(&b'{') {
+            i = value + 1;
+            break;
+        }
+        i = next_member(b, value_end(b, value)?)?;
+    }
+    // The geometry's members, up to "coordinates".
+    let mut multi = None;
+    loop {
+        let (key, value) = member(b, i)?;
+        match key {
+            b"type" => {
+                let end = string_end(b, value)?;
+                multi = Some(match &b[value..end] {
+                    b"\"Polygon\"" => false,
+                    b"\"MultiPolygon\"" => true,
+                    _ => return None,
+                });
+                i = next_member(b, end)?;
+            }
+            b"coordinates" => {
+                let (rings, len) = super::coords::polygons_prefix(text.get(value..)?, multi?)?;
+                return Some((value, value + len, rings));
+            }
+            _ => i = next_member(b, value_end(b, value)?)?,
+        }
+    }
+}
+
+/// The member of an object at `i` (after `{` or `,`): its key as written and where its value
+/// starts.
+fn member(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let i = skip_ws(b, i);
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(b, i)?;
+    let colon = skip_ws(b, end);
+    if b.get(colon) != Some(&b':') {
+        return None;
+    }
+    Some((&b[i + 1..end - 1], skip_ws(b, colon + 1)))
+}
+
+/// Past the `,` after a member's value ending at `i` (`None` at the object's end).
+fn next_member(b: &[u8], i: usize) -> Option<usize> {
+    let i = skip_ws(b, i);
+    (b.get(i) == Some(&b',')).then_some(i + 1)
 }
 
 /// Where the top level opens its features array: just past the `[`. `Ok(None)`: more bytes
@@ -293,7 +391,7 @@ fn split(
                 if c != b'{' {
                     return Err(not_json("地物がオブジェクトではありません"));
                 }
-                let Some(end) = nested_end(&buf, i) else {
+                let Some(end) = object_end(&buf, i) else {
                     pos = i;
                     break false;
                 };

@@ -28,6 +28,10 @@ pub struct Model {
     pub note: Option<String>,
     pub version: i32,
     pub updated_at: DateTimeUtc,
+    /// When staff last edited an imported row on screen (re-imports keep such rows).
+    pub edited_at: Option<DateTimeUtc>,
+    /// Who did (the login).
+    pub edited_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

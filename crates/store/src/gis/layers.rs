@@ -2,6 +2,7 @@
 //! and identified by its name within the municipality; re-importing replaces it atomically
 //! (the old items go and the new come in one transaction, or nothing changes).
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -148,6 +149,16 @@ async fn delete_items(
                 .await?;
         }
         LayerType::ShelterEmergency | LayerType::ShelterShelter => {
+            // Rows staff edited on screen outlive their list, as entered by hand.
+            shelter::Entity::update_many()
+                .col_expr(
+                    shelter::Column::LayerId,
+                    Expr::value(Option::<uuid::Uuid>::None),
+                )
+                .filter(shelter::Column::LayerId.eq(id))
+                .filter(shelter::Column::EditedAt.is_not_null())
+                .exec(conn)
+                .await?;
             shelter::Entity::delete_many()
                 .filter(shelter::Column::LayerId.eq(id))
                 .exec(conn)

@@ -1,12 +1,14 @@
 //! Shelters (指定緊急避難場所・指定避難所): imported from the lists municipalities publish, or
 //! entered and edited on screen (versioned: a stale edit is refused).
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use tsunagi_domain::access::{AccessBasis, Actor};
 use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::text::fold_for_search;
 use tsunagi_domain::{OrganisationId, ValidationErrors, error::FieldError};
 use tsunagi_gis::{HazardKind, ShelterIndex, ShelterPoint};
 use tsunagi_import::shelters::{ShelterFormat, ShelterRow, ShelterSuits};
@@ -14,7 +16,7 @@ use tsunagi_import::shelters::{ShelterFormat, ShelterRow, ShelterSuits};
 use super::layers::{CHUNK, LayerInfo, LayerType, NewLayer, replace};
 use super::staff_municipality;
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::shelter;
+use crate::entity::{gis_layer, shelter};
 use crate::error::StoreError;
 use crate::now;
 
@@ -52,6 +54,10 @@ pub struct Shelter {
     /// Imported from a list (re-importing that list replaces it) or entered by hand.
     #[serde(default)]
     pub imported: bool,
+    /// For an imported row edited on screen: who edited it last, and when (such rows are kept
+    /// when the list is imported again, unless the import is told to overwrite them).
+    #[serde(default)]
+    pub edited: Option<ShelterEdit>,
     #[serde(default)]
     pub version: i32,
 }
@@ -64,6 +70,33 @@ pub fn suits(s: &ShelterSuits, kind: HazardKind) -> bool {
         HazardKind::Landslide => s.landslide,
         HazardKind::Tsunami => s.tsunami,
         HazardKind::StormSurge => s.storm_surge,
+    }
+}
+
+/// Who last edited an imported shelter on screen, and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShelterEdit {
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What importing a shelter list did with the rows staff had edited on screen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EditsOnImport {
+    /// Edited rows found again in the list and kept as edited (by name).
+    pub kept: Vec<String>,
+    /// Edited rows the list no longer has: kept as edited, for staff to check.
+    pub unlisted: Vec<String>,
+    /// Edited rows replaced by the list's values (the import was told to overwrite edits).
+    pub overwritten: Vec<String>,
+}
+
+/// How an imported row is recognised in the next release of its list: the list's own ID
+/// when it has one, else its name and address (NFKC, case and white space folded).
+fn match_key(external_id: Option<&str>, name: &str, address: &str) -> String {
+    match external_id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => format!("id:{}", fold_for_search(id)),
+        None => format!("na:{}|{}", fold_for_search(name), fold_for_search(address)),
     }
 }
 
@@ -86,6 +119,10 @@ fn of_model(m: shelter::Model) -> Result<Shelter, StoreError> {
         note: m.note,
         external_id: m.external_id,
         imported: m.layer_id.is_some(),
+        edited: match (m.edited_by, m.edited_at) {
+            (Some(by), Some(at)) => Some(ShelterEdit { by, at }),
+            _ => None,
+        },
         version: m.version,
     })
 }
@@ -118,6 +155,7 @@ fn active(
         note: Set(s.note.clone()),
         version: Set(version),
         updated_at: Set(now()),
+        ..Default::default()
     })
 }
 
@@ -141,20 +179,24 @@ impl From<&ShelterRow> for Shelter {
             note: r.note.clone(),
             external_id: r.external_id.clone(),
             imported: true,
+            edited: None,
             version: 1,
         }
     }
 }
 
 /// Imports a shelter list (all rows already valid), replacing the previous import of the
-/// same list. Shelters entered by hand are kept.
+/// same list. Shelters entered by hand are kept, and so are imported rows staff have edited
+/// on screen (matched in the new list by its ID, else by name and address) unless
+/// `overwrite_edits`; an edited row the new list no longer has is kept too, and reported.
 pub async fn import(
     tx: &mut AuditedTx,
     actor: &Actor,
     format: ShelterFormat,
     file_name: &str,
     rows: &[ShelterRow],
-) -> Result<LayerInfo, StoreError> {
+    overwrite_edits: bool,
+) -> Result<(LayerInfo, EditsOnImport), StoreError> {
     let owner = staff_municipality(actor)?;
     let (layer_type, name) = match format {
         ShelterFormat::DigitalAgencyEmergency | ShelterFormat::GsiEmergency => {
@@ -170,6 +212,9 @@ pub async fn import(
         ShelterFormat::GsiEmergency => "gsi-emergency",
         ShelterFormat::GsiShelter => "gsi-shelter",
     };
+    // The edited rows of the list's previous import (replacing the layer detaches them
+    // rather than deleting them).
+    let edited = edited_rows_of(tx.conn(), owner, name).await?;
     let layer = replace(
         tx,
         actor,
@@ -184,14 +229,80 @@ pub async fn import(
         },
     )
     .await?;
-    for chunk in rows.chunks(CHUNK) {
+    let mut report = EditsOnImport::default();
+    let mut edited: std::collections::HashMap<String, shelter::Model> = edited
+        .into_iter()
+        .map(|m| (match_key(m.external_id.as_deref(), &m.name, &m.address), m))
+        .collect();
+    let mut fresh = Vec::with_capacity(rows.len());
+    let mut reattach = Vec::new();
+    for r in rows {
+        let key = match_key(r.external_id.as_deref(), &r.name, &r.address);
+        match edited.remove(&key) {
+            Some(m) if !overwrite_edits => {
+                report.kept.push(m.name);
+                reattach.push(m.id);
+            }
+            Some(m) => {
+                shelter::Entity::delete_by_id(m.id).exec(tx.conn()).await?;
+                report.overwritten.push(m.name);
+                fresh.push(r);
+            }
+            None => fresh.push(r),
+        }
+    }
+    // Edited rows the list no longer has stay with it, as edited, until staff delete them
+    // (a later release that has them again finds them).
+    let mut unlisted: Vec<shelter::Model> = edited.into_values().collect();
+    unlisted.sort_by(|a, b| a.name.cmp(&b.name));
+    for m in unlisted {
+        reattach.push(m.id);
+        report.unlisted.push(m.name);
+    }
+    for ids in reattach.chunks(CHUNK) {
+        shelter::Entity::update_many()
+            .col_expr(shelter::Column::LayerId, Expr::value(layer.id))
+            .filter(shelter::Column::Id.is_in(ids.iter().copied()))
+            .exec(tx.conn())
+            .await?;
+    }
+    for chunk in fresh.chunks(CHUNK) {
         let models = chunk
             .iter()
-            .map(|r| active(uuid::Uuid::now_v7(), owner, Some(layer.id), &r.into(), 1))
+            .map(|r| active(uuid::Uuid::now_v7(), owner, Some(layer.id), &(*r).into(), 1))
             .collect::<Result<Vec<_>, _>>()?;
         shelter::Entity::insert_many(models).exec(tx.conn()).await?;
     }
-    Ok(layer)
+    if report != EditsOnImport::default() {
+        tx.record(
+            Entry::new(AuditAction::ShelterUpdated, "gis_layer", layer.id)
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({"edits_on_import": report})),
+        );
+    }
+    Ok((layer, report))
+}
+
+/// The rows of the municipality's list `name` that staff edited on screen.
+async fn edited_rows_of(
+    conn: &impl ConnectionTrait,
+    owner: OrganisationId,
+    name: &str,
+) -> Result<Vec<shelter::Model>, StoreError> {
+    let Some(layer) = gis_layer::Entity::find()
+        .filter(gis_layer::Column::MunicipalityId.eq(owner.0))
+        .filter(gis_layer::Column::Name.eq(name))
+        .one(conn)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(shelter::Entity::find()
+        .filter(shelter::Column::LayerId.eq(layer.id))
+        .filter(shelter::Column::EditedAt.is_not_null())
+        .all(conn)
+        .await?)
 }
 
 /// The municipality's shelters, by name.
@@ -264,8 +375,13 @@ pub async fn save(tx: &mut AuditedTx, actor: &Actor, s: &Shelter) -> Result<Shel
             let layer = m.layer_id;
             let version = m.version + 1;
             let before = of_model(m)?;
+            let mut row = active(id, owner, layer, s, version)?;
+            if layer.is_some() {
+                row.edited_at = Set(Some(now()));
+                row.edited_by = Set(Some(actor.login.clone()));
+            }
             let n = shelter::Entity::update_many()
-                .set(active(id, owner, layer, s, version)?)
+                .set(row)
                 .filter(shelter::Column::Id.eq(id))
                 .filter(shelter::Column::Version.eq(s.version))
                 .exec(tx.conn())
@@ -293,6 +409,38 @@ pub async fn save(tx: &mut AuditedTx, actor: &Actor, s: &Shelter) -> Result<Shel
         s.version = version;
         s
     })
+}
+
+/// Deletes a shelter (e.g. one no longer designated), naming the version it was read at. A
+/// row of an imported list comes back if a later release of the list still has it.
+pub async fn remove(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: uuid::Uuid,
+    version: i32,
+) -> Result<Shelter, StoreError> {
+    let owner = staff_municipality(actor)?;
+    let before = get(tx.conn(), owner, id).await?;
+    if before.version != version {
+        return Err(StoreError::Conflict {
+            current: before.version,
+        });
+    }
+    let n = shelter::Entity::delete_many()
+        .filter(shelter::Column::Id.eq(id))
+        .filter(shelter::Column::Version.eq(version))
+        .exec(tx.conn())
+        .await?;
+    if n.rows_affected != 1 {
+        return Err(StoreError::Conflict { current: version });
+    }
+    tx.record(
+        Entry::new(AuditAction::ShelterRemoved, "shelter", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({"before": before})),
+    );
+    Ok(before)
 }
 
 /// The shelters as the nearest-search index needs them, with the index.

@@ -12,6 +12,7 @@ mod m20261123_000006_workflows;
 mod m20261123_000007_review;
 mod m20261123_000008_receivers;
 mod m20261123_000009_gis;
+mod m20261123_000010_shelter_edits;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_review::Migration),
             Box::new(m20261123_000008_receivers::Migration),
             Box::new(m20261123_000009_gis::Migration),
+            Box::new(m20261123_000010_shelter_edits::Migration),
         ]
     }
 }

@@ -96,6 +96,7 @@ pub async fn upload(
     let mut file: Option<(String, Vec<u8>)> = None;
     let (mut kind, mut mapping, mut name, mut custom_kind, mut custom_rule) =
         (String::new(), String::new(), String::new(), None, None);
+    let mut overwrite_edits = false;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -115,6 +116,7 @@ pub async fn upload(
             "name" => name = text,
             "custom_kind" => custom_kind = Some(text),
             "custom_rule" => custom_rule = Some(text),
+            "overwrite_edits" => overwrite_edits = text == "on" || text == "1",
             _ => {}
         }
     }
@@ -148,7 +150,10 @@ pub async fn upload(
             }
         }
         "addresses" => gis_import::import_addresses(store, actor, ctx, &file_name, &bytes).await?,
-        "shelters" => gis_import::import_shelters(store, actor, ctx, &file_name, &bytes).await?,
+        "shelters" => {
+            gis_import::import_shelters(store, actor, ctx, &file_name, &bytes, overwrite_edits)
+                .await?
+        }
         "coordinates" => {
             gis_import::import_coordinates(store, actor, ctx, &file_name, &bytes).await?
         }
@@ -381,6 +386,7 @@ pub async fn save_shelter(
             note: None,
             external_id: None,
             imported: false,
+            edited: None,
             version: 0,
         },
     };
@@ -390,7 +396,14 @@ pub async fn save_shelter(
     s.address = f.address.trim().to_owned();
     s.lat = f.lat;
     s.lon = f.lon;
-    s.capacity = f.capacity.as_deref().and_then(|c| c.trim().parse().ok());
+    // A number is the capacity; anything else (「約200」, 「体育館のみ」) is kept as written,
+    // as the imports keep free-text capacities.
+    let capacity = f.capacity.as_deref().map(str::trim).unwrap_or("");
+    (s.capacity, s.capacity_text) = match capacity.parse::<u32>() {
+        Ok(n) => (Some(n), None),
+        Err(_) if capacity.is_empty() => (None, None),
+        Err(_) => (None, Some(capacity.to_owned())),
+    };
     s.phone = f
         .phone
         .map(|p| p.trim().to_owned())
@@ -412,6 +425,32 @@ pub async fn save_shelter(
     Ok(Redirect::to(&format!(
         "/gis/shelters?notice={}",
         urlencode(&format!("「{}」を保存しました", saved.name))
+    ))
+    .into_response())
+}
+
+/// The version a delete was confirmed at.
+#[derive(Deserialize)]
+pub struct RemoveShelterForm {
+    version: i32,
+}
+
+/// Deletes a shelter (e.g. one no longer designated); a stale page gets 409.
+pub async fn remove_shelter(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<RemoveShelterForm>, FormRejection>,
+) -> UiResult<Response> {
+    let Path(raw) = path.map_err(|_| AppError::NotFound)?;
+    let id: uuid::Uuid = raw.parse().map_err(|_| AppError::NotFound)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let mut tx = state.store.begin(user.audit()).await?;
+    let removed = shelters::remove(&mut tx, &user.actor, id, f.version).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/gis/shelters?notice={}",
+        urlencode(&format!("「{}」を削除しました", removed.name))
     ))
     .into_response())
 }

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             "/gis/shelters",
             get(geography::shelters).post(geography::save_shelter),
         )
+        .route("/gis/shelters/{id}/remove", post(geography::remove_shelter))
         .route("/gis/unlocated", get(geography::unlocated))
         .route("/roster/tsunami", get(geography::tsunami))
         .route("/map", get(map::page))

@@ -253,3 +253,36 @@ pub async fn load_roster(app: &TestApp, csv: &str) {
     .expect("import");
     assert!(r.applied, "{:?}", r.errors);
 }
+
+/// A file of the demo town's official-format samples (samples/gis).
+pub fn gis_sample(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../samples/gis/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The `/gis` upload form posted with one file and the given fields.
+pub fn gis_upload(
+    c: &Client,
+    file_name: &str,
+    file: &[u8],
+    fields: &[(&str, &str)],
+) -> Request<Body> {
+    let boundary = "----tsunagi-gis-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(format!("/gis/upload?csrf_token={}", c.csrf))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}

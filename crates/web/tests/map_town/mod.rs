@@ -1,20 +1,13 @@
 //! The demo town's sample geography loaded for the map tests (HTTP and browser).
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::{self, TestApp};
+use crate::common::{self, TestApp, gis_sample as sample};
 use tsunagi_store::AuditContext;
 use tsunagi_web::gis_import;
 
 /// 1001 lives at a 街区 of the sample 位置参照情報 (本町一丁目 5番), in the A31 flood zone's town.
 pub const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水\n\
 1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町一丁目5番3号,1,1,1\n";
-
-fn sample(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../samples/gis")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn ok(r: &gis_import::GisImportReport) {
     assert!(r.problems.is_empty(), "{}: {:?}", r.file_name, r.problems);
@@ -52,6 +45,7 @@ pub async fn load_town(app: &TestApp, roster: &str) -> uuid::Uuid {
         ctx(),
         "shelters-emergency-da.csv",
         &sample("shelters-emergency-da.csv"),
+        false,
     )
     .await
     .unwrap());
