@@ -102,29 +102,29 @@ impl HazardIndex {
         let candidates = self
             .tree
             .locate_in_envelope_intersecting(&AABB::from_point([lon, lat]))
-            .map(|e| e.data);
+            .map(|e| (e.data, self.boxes.get(e.data as usize).copied()));
         self.classify_among(lon, lat, candidates)
     }
 
-    /// [`HazardIndex::classify`] among the given zones (those whose box holds the point count).
+    /// [`HazardIndex::classify`] among the given zones, each with its box (those whose box
+    /// holds the point count).
     fn classify_among(
         &self,
         lon: f64,
         lat: f64,
-        candidates: impl Iterator<Item = u32>,
+        candidates: impl Iterator<Item = (u32, Option<[f64; 4]>)>,
     ) -> HomeClassification {
         let mut out = HomeClassification::default();
         let mut chosen = [u32::MAX; 6];
         let p = Coord { x: lon, y: lat };
-        for id in candidates {
-            let (Some(z), Some(b)) = (self.zones.get(id as usize), self.boxes.get(id as usize))
-            else {
-                continue;
-            };
+        for (id, b) in candidates {
             // NaN boxes fail every comparison: never in.
-            if !(b[0] <= lon && lon <= b[2] && b[1] <= lat && lat <= b[3]) {
+            if !b.is_some_and(|b| b[0] <= lon && lon <= b[2] && b[1] <= lat && lat <= b[3]) {
                 continue;
             }
+            let Some(z) = self.zones.get(id as usize) else {
+                continue;
+            };
             let k = z.class.kind.index();
             if let Some(w) = out.worst[k] {
                 let (have, this) = (w.severity.key(), z.class.severity.key());
@@ -140,7 +140,8 @@ impl HazardIndex {
         out
     }
 
-    /// A run of nearby homes: the zones meeting the run's box are found once.
+    /// A run of nearby homes: the zones meeting the run's box are found once, their boxes
+    /// gathered side by side for the homes' tests.
     fn classify_run<T>(
         &self,
         run: &[(f64, f64)],
@@ -159,13 +160,13 @@ impl HazardIndex {
             x1 = x1.max(*x);
             y1 = y1.max(*y);
         }
-        let mut candidates: Vec<u32> = Vec::new();
+        let mut candidates: Vec<(u32, Option<[f64; 4]>)> = Vec::new();
         if x0 <= x1 && y0 <= y1 {
             for e in self
                 .tree
                 .locate_in_envelope_intersecting(&AABB::from_corners([x0, y0], [x1, y1]))
             {
-                candidates.push(e.data);
+                candidates.push((e.data, self.boxes.get(e.data as usize).copied()));
                 if candidates.len() > RUN_ZONES {
                     break;
                 }

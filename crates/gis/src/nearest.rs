@@ -104,11 +104,15 @@ impl ShelterIndex {
     /// `candidates` (projected squared distance, shelter) → the `k` nearest by great-circle
     /// distance among the `k + SPARE` nearest by projection.
     fn rank(&self, lon: f64, lat: f64, candidates: &mut [(f64, u32)], k: usize) -> Vec<Found> {
-        candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let by_distance = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        let want = k + SPARE;
+        if candidates.len() > want {
+            candidates.select_nth_unstable_by(want, by_distance);
+        }
         let cos_home = lat.to_radians().cos();
         let mut found: Vec<Found> = candidates
             .iter()
-            .take(k + SPARE)
+            .take(want)
             .filter_map(|(_, id)| {
                 let p = self.points.get(*id as usize)?;
                 Some(Found {

@@ -11,109 +11,168 @@ use geo::{Intersects, Line, LineString, Polygon, Validation};
 /// Does the ring cross or touch itself other than at consecutive segments' shared points?
 /// The same predicate as geo's validation, over all pairs whose boxes overlap.
 pub fn ring_self_intersects(ring: &LineString<f64>) -> bool {
-    let lines: Vec<Line<f64>> = ring.lines().collect();
-    overlapping_pairs(&lines, |a, b| {
-        let (la, lb) = (lines[a], lines[b]);
+    let c = &ring.0;
+    let line = |i: usize| Line::new(c[i], c[i + 1]);
+    overlapping_pairs(c.len().saturating_sub(1), line, |a, b| {
+        let (la, lb) = (line(a), line(b));
         // Neighbours share a point and never count: test that first, it is cheap.
         la.start != lb.end && la.end != lb.start && la.intersects(&lb)
     })
 }
 
-/// Calls `hit` once for every pair of segments whose boxes overlap, until it says `true`
-/// (then `true`). The segments are put in a grid of about one cell per segment over their
-/// extent, and a pair is looked at in the first cell both cover, so a ring of n short
-/// segments costs O(n) instead of O(n²). Cells are found by a monotone function of the
-/// coordinates, so two overlapping boxes always share a cell (NaN falls in the first cell).
-fn overlapping_pairs(lines: &[Line<f64>], mut hit: impl FnMut(usize, usize) -> bool) -> bool {
-    let n = lines.len();
-    if n < 2 {
-        return false;
+/// The grid's arrays, kept per thread between rings (reading a layer checks millions).
+#[derive(Default)]
+struct Grid {
+    /// Each segment's box (min x, min y, max x, max y) and cell range (the same order).
+    boxes: Vec<[f64; 4]>,
+    cells: Vec<[usize; 4]>,
+    /// Where each cell's members end in `members` (cells in row-major order).
+    ends: Vec<usize>,
+    members: Vec<u32>,
+}
+
+thread_local! {
+    static GRID: std::cell::RefCell<Grid> = std::cell::RefCell::new(Grid::default());
+}
+
+/// Calls `hit` once for every pair of the `n` segments (`line(i)`) whose boxes overlap, until
+/// it says `true` (then `true`). The segments are put in a grid over their extent, and a pair
+/// is looked at in the first cell both cover, so a ring of n short segments costs O(n)
+/// instead of O(n²). Cells are found by a monotone function of the coordinates, so two
+/// overlapping boxes always share a cell (NaN falls in the first cell).
+fn overlapping_pairs(
+    n: usize,
+    line: impl Fn(usize) -> Line<f64>,
+    hit: impl FnMut(usize, usize) -> bool,
+) -> bool {
+    if n < 2 || u32::try_from(n).is_err() {
+        return n >= 2 && brute_force_pairs(n, &line, hit);
     }
-    let boxes: Vec<[f64; 4]> = lines
-        .iter()
-        .map(|l| {
+    GRID.with(|grid| match grid.try_borrow_mut() {
+        Ok(mut grid) => grid.pairs(n, &line, hit),
+        // Re-entered (never, but not a panic): a fresh grid.
+        Err(_) => Grid::default().pairs(n, &line, hit),
+    })
+}
+
+/// Every pair whose boxes overlap, one by one (for inputs the grid does not take).
+fn brute_force_pairs(
+    n: usize,
+    line: &impl Fn(usize) -> Line<f64>,
+    mut hit: impl FnMut(usize, usize) -> bool,
+) -> bool {
+    (0..n).any(|a| {
+        let la = line(a);
+        (a + 1..n).any(|b| {
+            let lb = line(b);
+            let apart = la.start.x.max(la.end.x) < lb.start.x.min(lb.end.x)
+                || lb.start.x.max(lb.end.x) < la.start.x.min(la.end.x)
+                || la.start.y.max(la.end.y) < lb.start.y.min(lb.end.y)
+                || lb.start.y.max(lb.end.y) < la.start.y.min(la.end.y);
+            !apart && hit(a, b)
+        })
+    })
+}
+
+impl Grid {
+    fn pairs(
+        &mut self,
+        n: usize,
+        line: &impl Fn(usize) -> Line<f64>,
+        mut hit: impl FnMut(usize, usize) -> bool,
+    ) -> bool {
+        self.boxes.clear();
+        self.boxes.extend((0..n).map(|i| {
+            let l = line(i);
             [
                 l.start.x.min(l.end.x),
                 l.start.y.min(l.end.y),
                 l.start.x.max(l.end.x),
                 l.start.y.max(l.end.y),
             ]
-        })
-        .collect();
-    let (mut x0, mut y0, mut x1, mut y1) = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
-    for b in &boxes {
-        x0 = x0.min(b[0]);
-        y0 = y0.min(b[1]);
-        x1 = x1.max(b[2]);
-        y1 = y1.max(b[3]);
-    }
-    let g = (((n / 8) as f64).sqrt().ceil() as usize).clamp(1, 256);
-    let scale = |lo: f64, hi: f64| {
-        let s = g as f64 / (hi - lo);
-        if s.is_finite() && s > 0.0 { s } else { 0.0 }
-    };
-    let (sx, sy) = (scale(x0, x1), scale(y0, y1));
-    // A saturating cast: NaN and negatives → 0.
-    let cell = |v: f64, lo: f64, s: f64| (((v - lo) * s) as usize).min(g - 1);
-    let ranges: Vec<[usize; 4]> = boxes
-        .iter()
-        .map(|b| {
+        }));
+        let (mut x0, mut y0, mut x1, mut y1) = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for b in &self.boxes {
+            x0 = x0.min(b[0]);
+            y0 = y0.min(b[1]);
+            x1 = x1.max(b[2]);
+            y1 = y1.max(b[3]);
+        }
+        // About four segments per cell (measured: finer grids cost more than they save).
+        let g = (((n / 4) as f64).sqrt().ceil() as usize).clamp(1, 256);
+        let scale = |lo: f64, hi: f64| {
+            let s = g as f64 / (hi - lo);
+            if s.is_finite() && s > 0.0 { s } else { 0.0 }
+        };
+        let (sx, sy) = (scale(x0, x1), scale(y0, y1));
+        // A saturating cast: NaN and negatives → 0.
+        let cell = |v: f64, lo: f64, s: f64| (((v - lo) * s) as usize).min(g - 1);
+        self.cells.clear();
+        self.cells.extend(self.boxes.iter().map(|b| {
             [
                 cell(b[0], x0, sx),
                 cell(b[1], y0, sy),
                 cell(b[2], x0, sx),
                 cell(b[3], y0, sy),
             ]
-        })
-        .collect();
-    // The cells' members, one array (counted, then filled).
-    let mut start = vec![0usize; g * g + 1];
-    for r in &ranges {
-        for cy in r[1]..=r[3] {
-            for cx in r[0]..=r[2] {
-                start[cy * g + cx + 1] += 1;
-            }
-        }
-    }
-    for c in 0..g * g {
-        start[c + 1] += start[c];
-    }
-    let mut fill = start.clone();
-    let mut members = vec![0usize; start[g * g]];
-    for (i, r) in ranges.iter().enumerate() {
-        for cy in r[1]..=r[3] {
-            for cx in r[0]..=r[2] {
-                let c = cy * g + cx;
-                members[fill[c]] = i;
-                fill[c] += 1;
-            }
-        }
-    }
-    for c in 0..g * g {
-        let (cx, cy) = (c % g, c / g);
-        let here = &members[start[c]..start[c + 1]];
-        for (k, &a) in here.iter().enumerate() {
-            let (ba, ra) = (boxes[a], ranges[a]);
-            for &b in &here[k + 1..] {
-                let (bb, rb) = (boxes[b], ranges[b]);
-                if ba[2] < bb[0] || bb[2] < ba[0] || ba[3] < bb[1] || bb[3] < ba[1] {
-                    continue;
-                }
-                if ra[0].max(rb[0]) != cx || ra[1].max(rb[1]) != cy {
-                    continue; // looked at in an earlier cell
-                }
-                if hit(a, b) {
-                    return true;
+        }));
+        // Count each cell's members, then place them: `ends[c]` is first where cell c starts
+        // and, once placed, where it ends.
+        self.ends.clear();
+        self.ends.resize(g * g, 0);
+        for r in &self.cells {
+            for cy in r[1]..=r[3] {
+                for cx in r[0]..=r[2] {
+                    self.ends[cy * g + cx] += 1;
                 }
             }
         }
+        let mut total = 0;
+        for e in &mut self.ends {
+            total += *e;
+            *e = total - *e;
+        }
+        self.members.clear();
+        self.members.resize(total, 0);
+        for (i, r) in self.cells.iter().enumerate() {
+            for cy in r[1]..=r[3] {
+                for cx in r[0]..=r[2] {
+                    let c = cy * g + cx;
+                    // `n` fits in u32 (checked by the caller).
+                    self.members[self.ends[c]] = i as u32;
+                    self.ends[c] += 1;
+                }
+            }
+        }
+        let mut begin = 0;
+        for c in 0..g * g {
+            let end = self.ends[c];
+            let (cx, cy) = (c % g, c / g);
+            let here = &self.members[begin..end];
+            begin = end;
+            for (k, &a) in here.iter().enumerate() {
+                let (ba, ra) = (self.boxes[a as usize], self.cells[a as usize]);
+                for &b in &here[k + 1..] {
+                    let (bb, rb) = (self.boxes[b as usize], self.cells[b as usize]);
+                    if ba[2] < bb[0] || bb[2] < ba[0] || ba[3] < bb[1] || bb[3] < ba[1] {
+                        continue;
+                    }
+                    if ra[0].max(rb[0]) != cx || ra[1].max(rb[1]) != cy {
+                        continue; // looked at in an earlier cell
+                    }
+                    if hit(a as usize, b as usize) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
-    false
 }
 
 /// Why a polygon is invalid, in words, or `None` when it is valid (OGC rules as geo checks them).
@@ -185,9 +244,11 @@ fn rings_meet(rings: &[&LineString<f64>]) -> bool {
         .enumerate()
         .flat_map(|(r, ring)| ring.lines().map(move |l| (r, l)))
         .unzip();
-    overlapping_pairs(&lines, |a, b| {
-        ring_of[a] != ring_of[b] && lines[a].intersects(&lines[b])
-    })
+    overlapping_pairs(
+        lines.len(),
+        |i| lines[i],
+        |a, b| ring_of[a] != ring_of[b] && lines[a].intersects(&lines[b]),
+    )
 }
 
 #[cfg(test)]
