@@ -148,18 +148,7 @@ impl HazardIndex {
         keep: &impl Fn(HomeClassification) -> T,
         out: &mut Vec<T>,
     ) {
-        let (mut x0, mut y0, mut x1, mut y1) = (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for (x, y) in run {
-            x0 = x0.min(*x);
-            y0 = y0.min(*y);
-            x1 = x1.max(*x);
-            y1 = y1.max(*y);
-        }
+        let [x0, y0, x1, y1] = extent(run.iter().map(|(x, y)| [*x, *y, *x, *y]));
         let mut candidates: Vec<(u32, Option<[f64; 4]>)> = Vec::new();
         if x0 <= x1 && y0 <= y1 {
             for e in self
@@ -230,6 +219,27 @@ fn touches_or_contains(poly: &Polygon<f64>, p: Coord<f64>) -> bool {
     }
 }
 
+/// The smallest box (min x, min y, max x, max y) holding all the given boxes (a point is a box
+/// of no size); inverted (+∞ … −∞) when there are none. NaN is passed over, as `f64::min` does.
+pub(crate) fn extent(boxes: impl IntoIterator<Item = [f64; 4]>) -> [f64; 4] {
+    boxes.into_iter().fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |e, b| {
+            [
+                e[0].min(b[0]),
+                e[1].min(b[1]),
+                e[2].max(b[2]),
+                e[3].max(b[3]),
+            ]
+        },
+    )
+}
+
 /// All cores (1 when unknown).
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -264,20 +274,12 @@ impl SpatialOrder {
                 position: (0..n).collect(),
             };
         }
-        let (mut x0, mut x1, mut y0, mut y1) = (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
+        let [x0, y0, x1, y1] = extent(
+            points
+                .iter()
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .map(|(x, y)| [*x, *y, *x, *y]),
         );
-        for (x, y) in points {
-            if x.is_finite() && y.is_finite() {
-                x0 = x0.min(*x);
-                x1 = x1.max(*x);
-                y0 = y0.min(*y);
-                y1 = y1.max(*y);
-            }
-        }
         let q = |v: f64, lo: f64, hi: f64| {
             let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
             // NaN becomes 0 in the cast.

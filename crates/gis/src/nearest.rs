@@ -151,18 +151,8 @@ impl ShelterIndex {
             return one_by_one(out);
         };
         let projected: Vec<[f64; 2]> = run.iter().map(|(x, y)| [x * self.cos_lat0, *y]).collect();
-        let (mut x0, mut y0, mut x1, mut y1) = (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for p in &projected {
-            x0 = x0.min(p[0]);
-            y0 = y0.min(p[1]);
-            x1 = x1.max(p[0]);
-            y1 = y1.max(p[1]);
-        }
+        let [x0, y0, x1, y1] =
+            crate::index::extent(projected.iter().map(|p| [p[0], p[1], p[0], p[1]]));
         let centre = [(x0 + x1) / 2.0, (y0 + y1) / 2.0];
         let radius = projected
             .iter()

@@ -91,18 +91,7 @@ impl Grid {
                 l.start.y.max(l.end.y),
             ]
         }));
-        let (mut x0, mut y0, mut x1, mut y1) = (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for b in &self.boxes {
-            x0 = x0.min(b[0]);
-            y0 = y0.min(b[1]);
-            x1 = x1.max(b[2]);
-            y1 = y1.max(b[3]);
-        }
+        let [x0, y0, x1, y1] = crate::index::extent(self.boxes.iter().copied());
         // About four segments per cell (measured: finer grids cost more than they save).
         let g = (((n / 4) as f64).sqrt().ceil() as usize).clamp(1, 256);
         let scale = |lo: f64, hi: f64| {
