@@ -230,15 +230,18 @@ pub async fn import(
     )
     .await?;
     let mut report = EditsOnImport::default();
-    let mut edited: std::collections::HashMap<String, shelter::Model> = edited
-        .into_iter()
-        .map(|m| (match_key(m.external_id.as_deref(), &m.name, &m.address), m))
-        .collect();
+    // By key; rows sharing a key (a list without IDs naming one place twice) are matched in turn.
+    let mut edited_by_key: std::collections::HashMap<String, Vec<shelter::Model>> =
+        std::collections::HashMap::new();
+    for m in edited {
+        let key = match_key(m.external_id.as_deref(), &m.name, &m.address);
+        edited_by_key.entry(key).or_default().push(m);
+    }
     let mut fresh = Vec::with_capacity(rows.len());
     let mut reattach = Vec::new();
     for r in rows {
         let key = match_key(r.external_id.as_deref(), &r.name, &r.address);
-        match edited.remove(&key) {
+        match edited_by_key.get_mut(&key).and_then(Vec::pop) {
             Some(m) if !overwrite_edits => {
                 report.kept.push(m.name);
                 reattach.push(m.id);
@@ -253,7 +256,7 @@ pub async fn import(
     }
     // Edited rows the list no longer has stay with it, as edited, until staff delete them
     // (a later release that has them again finds them).
-    let mut unlisted: Vec<shelter::Model> = edited.into_values().collect();
+    let mut unlisted: Vec<shelter::Model> = edited_by_key.into_values().flatten().collect();
     unlisted.sort_by(|a, b| a.name.cmp(&b.name));
     for m in unlisted {
         reattach.push(m.id);
