@@ -7,9 +7,20 @@ use crate::{Store, now};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use tsunagi_domain::OrganisationId;
+use tsunagi_domain::access::{Actor, Capability, can};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::municipality::MunicipalityCode;
 use tsunagi_domain::organisation::OrganisationKind;
+
+/// The municipality the actor works for as its own staff (who may manage its roster, receivers,
+/// maps and shelters); anyone else is refused.
+pub fn staff_municipality(actor: &Actor) -> Result<OrganisationId, StoreError> {
+    if can(actor, Capability::CreatePerson) {
+        Ok(actor.organisation_id)
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Organisation {

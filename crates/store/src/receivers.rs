@@ -26,7 +26,7 @@ use crate::audit::{AuditedTx, Entry};
 use crate::entity::{evacuation_plan, person, person_share, receiver, roster_entry};
 use crate::error::StoreError;
 use crate::now;
-use crate::organisations::Organisation;
+use crate::organisations::{Organisation, staff_municipality};
 use crate::persons::{PersonSummary, facts, summary};
 use crate::sharing::new_share;
 
@@ -51,14 +51,6 @@ pub struct ApplyReport {
     pub removed: usize,
 }
 
-fn owner_staff(actor: &Actor) -> Result<OrganisationId, StoreError> {
-    if can(actor, Capability::CreatePerson) {
-        Ok(actor.organisation_id)
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
-
 fn definition(m: &receiver::Model) -> Result<Receiver, StoreError> {
     Ok(Receiver {
         district_field: DistrictField::parse(&m.district_field)
@@ -70,7 +62,7 @@ fn definition(m: &receiver::Model) -> Result<Receiver, StoreError> {
 
 /// The municipality's support-party organisations with their definitions.
 pub async fn list(tx: &mut AuditedTx, actor: &Actor) -> Result<Vec<ReceiverLine>, StoreError> {
-    let owner = owner_staff(actor)?;
+    let owner = staff_municipality(actor)?;
     let orgs = crate::organisations::in_municipality(tx.conn(), owner).await?;
     let defs: HashMap<uuid::Uuid, receiver::Model> = receiver::Entity::find()
         .filter(receiver::Column::MunicipalityId.eq(owner.0))
@@ -113,7 +105,7 @@ pub async fn set(
     def: Option<&Receiver>,
     expected_version: i32,
 ) -> Result<ApplyReport, StoreError> {
-    let owner = owner_staff(actor)?;
+    let owner = staff_municipality(actor)?;
     let target = crate::organisations::get(tx.conn(), org)
         .await?
         .filter(|o| o.municipality_id == Some(owner))
@@ -163,7 +155,7 @@ pub async fn set(
 /// Re-applies every definition of the actor's municipality, e.g. after a roster import moved
 /// people between districts.
 pub async fn apply(tx: &mut AuditedTx, actor: &Actor) -> Result<ApplyReport, StoreError> {
-    let owner = owner_staff(actor)?;
+    let owner = staff_municipality(actor)?;
     apply_all(tx, owner).await
 }
 

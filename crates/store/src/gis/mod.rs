@@ -14,18 +14,12 @@ pub mod shelters;
 pub mod views;
 
 use tsunagi_domain::OrganisationId;
-use tsunagi_domain::access::{Actor, Capability, can};
+use tsunagi_domain::access::Actor;
 
 use crate::error::StoreError;
 
 /// The municipality whose geography the actor manages (its own staff only).
-pub fn staff_municipality(actor: &Actor) -> Result<OrganisationId, StoreError> {
-    if can(actor, Capability::CreatePerson) {
-        Ok(actor.organisation_id)
-    } else {
-        Err(StoreError::Forbidden)
-    }
-}
+pub use crate::organisations::staff_municipality;
 
 /// The municipality whose maps and shelters the actor sees (public information: every member
 /// of an organisation working there).
