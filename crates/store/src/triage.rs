@@ -185,7 +185,7 @@ pub(crate) async fn rerun(
     let t = now();
     let mut n = 0;
     for chunk in ids.chunks(500) {
-        let stale: HashSet<uuid::Uuid> = triage_result::Entity::find()
+        let stale: Vec<uuid::Uuid> = triage_result::Entity::find()
             .filter(triage_result::Column::PersonId.is_in(chunk.to_vec()))
             .filter(triage_result::Column::OverrideReason.is_null())
             .all(tx.conn())
@@ -197,13 +197,11 @@ pub(crate) async fn rerun(
             continue;
         }
         let entries = roster_entry::Entity::find()
-            .filter(roster_entry::Column::PersonId.is_in(stale.iter().copied().collect::<Vec<_>>()))
+            .filter(roster_entry::Column::PersonId.is_in(stale.clone()))
             .all(tx.conn())
             .await?;
         triage_result::Entity::delete_many()
-            .filter(
-                triage_result::Column::PersonId.is_in(stale.iter().copied().collect::<Vec<_>>()),
-            )
+            .filter(triage_result::Column::PersonId.is_in(stale))
             .filter(triage_result::Column::OverrideReason.is_null())
             .exec(tx.conn())
             .await?;

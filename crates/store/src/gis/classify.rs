@@ -1,5 +1,5 @@
 //! Classifying homes against the hazard layers: each located home gets the worst zone per
-//! hazard kind (stored), and point 1 of its roster entry (自宅の災害危険性) is filled from
+//! hazard kind (stored, with the flood depth at the planned scale for reference), and point 1 of its roster entry (自宅の災害危険性) is filled from
 //! them unless a manual value wins. A change of point 1 re-runs the triage and marks a
 //! finished plan for review.
 
@@ -13,9 +13,9 @@ use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::roster::RosterEntry;
 use tsunagi_domain::triage::HomeHazards;
 use tsunagi_domain::{OrganisationId, PersonId};
-use tsunagi_gis::{HazardIndex, HazardKind, HomeClassification};
+use tsunagi_gis::{HazardIndex, HazardKind, HomeClassification, ZoneClass};
 
-use super::codec::{kind_code, severity_json};
+use super::codec::{FLOOD_PLANNED, kind_code, severity_json};
 use super::staff_municipality;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, person_hazard, roster_entry};
@@ -71,6 +71,23 @@ pub fn map_note(c: &HomeClassification, on: chrono::NaiveDate) -> String {
     )
 }
 
+fn hazard_row(
+    person: uuid::Uuid,
+    kind: &str,
+    zone: &ZoneClass,
+    layer: uuid::Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<person_hazard::ActiveModel, StoreError> {
+    Ok(person_hazard::ActiveModel {
+        person_id: Set(person),
+        hazard_kind: Set(kind.to_owned()),
+        severity: Set(severity_json(&zone.severity)?),
+        label: Set(zone.severity.label()),
+        layer_id: Set(layer),
+        classified_at: Set(at),
+    })
+}
+
 /// Classifies every located roster home of the actor's municipality. `progress` is called
 /// with (done, total) as homes are processed.
 pub async fn classify_all(
@@ -104,6 +121,10 @@ async fn run(
         ..ClassifyReport::default()
     };
     let index = HazardIndex::new(zones);
+    // Flood depths at the planned scale, stored for reference beside the hazards.
+    let (planned_layers, planned) =
+        super::layers::zones(tx.conn(), owner, super::layers::LayerType::HazardPlanned).await?;
+    let planned = HazardIndex::new(planned);
     let locations = super::locations::all(tx.conn(), owner).await?;
     let in_owner = Query::select()
         .column(person::Column::Id)
@@ -145,15 +166,15 @@ async fn run(
                             .get(z.layer as usize)
                             .map(|l| l.id)
                             .ok_or_else(|| StoreError::Corrupt("zone layer".into()))?;
-                        rows.push(person_hazard::ActiveModel {
-                            person_id: Set(e.person_id),
-                            hazard_kind: Set(kind_code(k).to_owned()),
-                            severity: Set(severity_json(&z.severity)?),
-                            label: Set(z.severity.label()),
-                            layer_id: Set(layer),
-                            classified_at: Set(t),
-                        });
+                        rows.push(hazard_row(e.person_id, kind_code(k), z, layer, t)?);
                     }
+                }
+                if let Some(z) = planned.classify(loc.lon, loc.lat).of(HazardKind::Flood) {
+                    let layer = planned_layers
+                        .get(z.layer as usize)
+                        .map(|l| l.id)
+                        .ok_or_else(|| StoreError::Corrupt("zone layer".into()))?;
+                    rows.push(hazard_row(e.person_id, FLOOD_PLANNED, z, layer, t)?);
                 }
                 entry.apply_map_hazards(home_hazards(&c), map_note(&c, today))
             }

@@ -22,6 +22,10 @@ pub fn kind_code(k: HazardKind) -> &'static str {
     }
 }
 
+/// The stored kind of a home's flood depth at the planned scale (計画規模), kept beside its
+/// hazards for reference (not a hazard kind: point 1 uses the maximum scale).
+pub const FLOOD_PLANNED: &str = "flood_planned";
+
 pub fn kind_of(code: &str) -> Result<HazardKind, StoreError> {
     HazardKind::ALL
         .into_iter()

@@ -36,6 +36,16 @@ pub enum LocationLevel {
     Manual,
 }
 
+/// The geocoder's match level as stored.
+impl From<Level> for LocationLevel {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Block => LocationLevel::Block,
+            Level::Town => LocationLevel::Town,
+        }
+    }
+}
+
 impl LocationLevel {
     pub fn code(self) -> &'static str {
         match self {
@@ -194,16 +204,11 @@ pub async fn geocode_all(tx: &mut AuditedTx, actor: &Actor) -> Result<GeocodeRep
         let version = current.map_or(1, |c| c.version + 1);
         match geocoder.locate(&p.address) {
             Some(found) => {
-                let level = match found.level {
-                    Level::Block => {
-                        report.block += 1;
-                        LocationLevel::Block
-                    }
-                    Level::Town => {
-                        report.town += 1;
-                        LocationLevel::Town
-                    }
-                };
+                let level = LocationLevel::from(found.level);
+                match level {
+                    LocationLevel::Town => report.town += 1,
+                    _ => report.block += 1,
+                }
                 let unchanged = current.is_some_and(|c| {
                     c.lon == found.lon && c.lat == found.lat && c.level == level.code()
                 });
@@ -291,6 +296,34 @@ fn check_point(lon: f64, lat: f64) -> Result<(), StoreError> {
     }
 }
 
+/// The owner of a home staff may pin: the owning municipality's staff only.
+async fn require_pinning(
+    tx: &AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<OrganisationId, StoreError> {
+    let (owner, _) = require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
+    staff_municipality(actor)?;
+    Ok(owner)
+}
+
+/// A home's current location, for the staff about to pin it (audited as a view).
+pub async fn for_pinning(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<Option<Location>, StoreError> {
+    let owner = require_pinning(tx, actor, id).await?;
+    let location = of_person(tx.conn(), id).await?;
+    tx.record(
+        Entry::new(AuditAction::PersonViewed, "person", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({"part": "location"})),
+    );
+    Ok(location)
+}
+
 /// Pins a home by hand (the owning municipality's staff). `expected_version` is the version of
 /// the location the user saw (0 for none); the home is classified again at once.
 pub async fn pin(
@@ -301,7 +334,7 @@ pub async fn pin(
     lat: f64,
     expected_version: i32,
 ) -> Result<Location, StoreError> {
-    let (owner, _) = require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
+    let owner = require_pinning(tx, actor, id).await?;
     check_point(lon, lat)?;
     let current = of_person(tx.conn(), id).await?;
     let version = current.as_ref().map_or(0, |c| c.version);
@@ -349,16 +382,12 @@ pub(crate) async fn relocate(
     let version = current.as_ref().map_or(1, |c| c.version + 1);
     match geocoder.locate(address) {
         Some(found) => {
-            let level = match found.level {
-                Level::Block => LocationLevel::Block,
-                Level::Town => LocationLevel::Town,
-            };
             put(
                 tx.conn(),
                 id.0,
                 found.lon,
                 found.lat,
-                level,
+                found.level.into(),
                 Some(found.matched),
                 version,
             )

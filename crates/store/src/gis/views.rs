@@ -14,7 +14,7 @@ use tsunagi_domain::roster::RosterEntry;
 use tsunagi_domain::{OrganisationId, PersonId};
 use tsunagi_gis::{HazardKind, ShelterIndex};
 
-use super::codec::kind_of;
+use super::codec::{FLOOD_PLANNED, kind_of};
 use super::locations::{Location, of_model};
 use super::shelters::Shelter;
 use crate::audit::{AuditedTx, Entry};
@@ -64,7 +64,8 @@ pub struct HomeGeography {
     pub nearest: Vec<NearestFor>,
     /// The tsunami verdict when the home is in a tsunami zone and an arrival time is set.
     pub tsunami: Option<Reach>,
-    /// The flood depth at the planned scale (計画規模), when a planned-scale layer is kept.
+    /// The flood depth at the planned scale (計画規模), when a planned-scale layer is kept (as
+    /// of the last classification).
     pub flood_planned: Option<String>,
 }
 
@@ -152,6 +153,10 @@ pub async fn of_person(
         .filter(person_hazard::Column::PersonId.eq(id.0))
         .all(tx.conn())
         .await?;
+    let (planned, hazards): (Vec<_>, Vec<_>) = hazards
+        .into_iter()
+        .partition(|h| h.hazard_kind == FLOOD_PLANNED);
+    let flood_planned = planned.into_iter().next().map(|h| h.label);
     let mut hazards: Vec<(HazardKind, String)> = hazards
         .into_iter()
         .map(|h| Ok((kind_of(&h.hazard_kind)?, h.label)))
@@ -162,16 +167,7 @@ pub async fn of_person(
     let speed = ctx.settings.speed(mobility);
     let mut nearest = Vec::new();
     let mut tsunami = None;
-    let mut flood_planned = None;
     if let Some(loc) = &location {
-        let (_, planned) =
-            super::layers::zones(tx.conn(), owner, super::layers::LayerType::HazardPlanned).await?;
-        if !planned.is_empty() {
-            flood_planned = tsunagi_gis::HazardIndex::new(planned)
-                .classify(loc.lon, loc.lat)
-                .of(HazardKind::Flood)
-                .map(|z| z.severity.label());
-        }
         for k in SHOWN {
             nearest.push(NearestFor {
                 hazard: k.label(),

@@ -14,7 +14,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Json, extract::rejection::QueryRejection};
 use serde::{Deserialize, Serialize};
-use tsunagi_domain::access::{Capability, can};
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_store::gis::layers::LayerType;
 use tsunagi_store::gis::{locations, municipality_of, views};
@@ -137,14 +136,8 @@ async fn pin_target(state: &AppState, user: &CurrentUser, raw: &str) -> Result<P
     let normal = DisasterState::normal();
     let mut tx = state.store.begin(user.audit()).await?;
     let record = tsunagi_store::persons::get(&mut tx, &user.actor, &normal, id).await?;
-    if !can(&user.actor, Capability::CreatePerson)
-        || record.municipality_id != user.actor.organisation_id
-    {
-        return Err(UiError(AppError::Forbidden));
-    }
-    let home = views::of_person(&mut tx, &user.actor, &normal, id).await?;
+    let loc = locations::for_pinning(&mut tx, &user.actor, id).await?;
     tx.commit().await?;
-    let loc = home.location;
     Ok(Pin {
         id: id.to_string(),
         name: record.details.name.clone(),
