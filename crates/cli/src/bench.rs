@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::time::Instant;
 use tsunagi_domain::triage::{PriorityPolicy, triage};
 use tsunagi_import::Encoding;
-use tsunagi_store::AuditContext;
 
 #[derive(clap::Subcommand)]
 pub enum BenchCommand {
@@ -72,6 +71,34 @@ fn rate(n: usize, secs: f64) -> String {
     format!("{secs:8.3} s  {:>12.0} people/s", n as f64 / secs.max(1e-9))
 }
 
+/// A municipality with one staff account in an empty database, and the context of a command
+/// run as that staff member.
+pub async fn bench_town(app: &tsunagi_app::App) -> Result<tsunagi_app::Context> {
+    let system = app.system_context("bench").await?;
+    let town = tsunagi_app::organisations::create(
+        app,
+        &system,
+        tsunagi_app::organisations::NewOrganisation {
+            name: "ベンチ市".into(),
+            kind: tsunagi_domain::organisation::OrganisationKind::Municipality,
+            local_gov_code: None,
+            municipality_id: None,
+        },
+    )
+    .await?;
+    tsunagi_app::users::create_with_hash(
+        app,
+        &system,
+        "bench",
+        "ベンチ 職員",
+        String::new(),
+        town.id,
+        tsunagi_domain::role::Role::WelfareStaff,
+    )
+    .await?;
+    crate::import::municipal_context(app, "bench").await
+}
+
 pub async fn run(c: BenchCommand) -> Result<()> {
     let (n, db_run) = match c {
         BenchCommand::Triage { n, db_run } => (n, db_run),
@@ -95,7 +122,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
         &sjis,
         Encoding::Auto,
         &HashMap::new(),
-        tsunagi_web::ui::today(),
+        tsunagi_app::today_jst(),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
@@ -123,56 +150,31 @@ pub async fn run(c: BenchCommand) -> Result<()> {
     if db_run {
         let path = std::env::temp_dir().join(format!("tsunagi-bench-{}.db", uuid::Uuid::new_v4()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
-        let store = crate::ops::open(&url).await?;
-        let mut tx = store.begin(AuditContext::system("bench")).await?;
-        let town = tsunagi_store::organisations::create(
-            &mut tx,
-            tsunagi_store::organisations::NewOrganisation {
-                name: "ベンチ市".into(),
-                kind: tsunagi_domain::organisation::OrganisationKind::Municipality,
-                local_gov_code: None,
-                municipality_id: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        let actor = tsunagi_domain::access::Actor {
-            user_id: tsunagi_domain::UserId::new_v7(),
-            login: "bench".into(),
-            organisation_id: town.id,
-            organisation_kind: town.kind,
-            municipality_id: Some(town.id),
-            role: tsunagi_domain::role::Role::WelfareStaff,
-        };
+        let app = crate::ops::open(&url).await?;
+        let ctx = bench_town(&app).await?;
         let t = Instant::now();
-        let rows: Vec<_> = file
-            .rows
-            .iter()
-            .map(|r| tsunagi_store::roster::ImportRow {
-                line: r.line,
-                person: &r.person,
-                entry: &r.entry,
-            })
-            .collect();
-        let mut tx = store.begin(AuditContext::for_actor(&actor, None)).await?;
-        tsunagi_store::roster::import(&mut tx, &actor, "bench.csv", &rows).await?;
-        tx.commit().await?;
+        let options = tsunagi_app::roster::ImportOptions {
+            encoding: Encoding::Auto,
+            mapping: HashMap::new(),
+            dry_run: false,
+            only_valid: false,
+        };
+        tsunagi_app::roster::import(&app, &ctx, "bench.csv", &sjis, &options)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!(
             "  import into SQLite  {}",
             rate(n, t.elapsed().as_secs_f64())
         );
         let t = Instant::now();
-        let mut tx = store.begin(AuditContext::for_actor(&actor, None)).await?;
-        let s = tsunagi_store::triage::run(&mut tx, &actor).await?;
-        let export = tsunagi_store::triage::export(&mut tx, &actor).await?;
-        tx.commit().await?;
+        let (s, export) = tsunagi_app::triage::run_and_export(&app, &ctx).await?;
         println!(
             "  stored triage+export{}  ({} triaged, {} exported)",
             rate(n, t.elapsed().as_secs_f64()),
             s.triaged,
             export.len()
         );
-        let _ = store.close().await;
+        let _ = app.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }

@@ -5,8 +5,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
-use tsunagi_store::AuditContext;
-use tsunagi_web::gis_import::{self, GisImportReport};
+use tsunagi_app::gis_import::{self, GisImportReport};
 
 #[derive(Subcommand)]
 pub enum GisCommand {
@@ -106,7 +105,7 @@ pub fn print(r: &GisImportReport) -> Result<()> {
 }
 
 pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
-    let store = crate::ops::open(db.unwrap_or(tsunagi_store::db::DEFAULT_DATABASE_URL)).await?;
+    let app = crate::ops::open(db.unwrap_or(tsunagi_app::DEFAULT_DATABASE_URL)).await?;
     let login = match &c {
         GisCommand::ImportHazard { as_login, .. }
         | GisCommand::ImportAddresses { as_login, .. }
@@ -115,9 +114,8 @@ pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
         | GisCommand::Geocode { as_login }
         | GisCommand::Classify { as_login } => as_login.clone(),
     };
-    let (actor, _) = crate::import::municipal_actor(&store, &login).await?;
-    let ctx = || AuditContext::for_actor(&actor, Some("cli".into()));
-    let fail = |e: tsunagi_web::AppError| anyhow!("{e}: {}", e.message());
+    let ctx = crate::import::municipal_context(&app, &login).await?;
+    let fail = crate::ops::explain;
     match c {
         GisCommand::ImportHazard {
             file,
@@ -134,25 +132,17 @@ pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
             };
             let m = gis_import::choose_mapping(&mapping, kind.as_deref(), rule.as_deref(), &label)
                 .map_err(|e| anyhow!(e))?;
-            let r = gis_import::import_hazard(
-                &store,
-                &actor,
-                ctx(),
-                &file_name(&file),
-                &read(&file)?,
-                &m,
-                &name,
-            )
-            .await
-            .map_err(fail)?;
+            let r =
+                gis_import::import_hazard(&app, &ctx, &file_name(&file), &read(&file)?, &m, &name)
+                    .await
+                    .map_err(fail)?;
             print(&r)
         }
         GisCommand::ImportAddresses { files, .. } => {
             for f in files {
-                let r =
-                    gis_import::import_addresses(&store, &actor, ctx(), &file_name(&f), &read(&f)?)
-                        .await
-                        .map_err(fail)?;
+                let r = gis_import::import_addresses(&app, &ctx, &file_name(&f), &read(&f)?)
+                    .await
+                    .map_err(fail)?;
                 print(&r)?;
             }
             Ok(())
@@ -164,9 +154,8 @@ pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
         } => {
             for f in files {
                 let r = gis_import::import_shelters(
-                    &store,
-                    &actor,
-                    ctx(),
+                    &app,
+                    &ctx,
                     &file_name(&f),
                     &read(&f)?,
                     overwrite_edits,
@@ -178,21 +167,15 @@ pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
             Ok(())
         }
         GisCommand::ImportCoordinates { file, .. } => {
-            let r = gis_import::import_coordinates(
-                &store,
-                &actor,
-                ctx(),
-                &file_name(&file),
-                &read(&file)?,
-            )
-            .await
-            .map_err(fail)?;
+            let r = gis_import::import_coordinates(&app, &ctx, &file_name(&file), &read(&file)?)
+                .await
+                .map_err(fail)?;
             print(&r)
         }
         GisCommand::Geocode { .. } => {
-            let mut tx = store.begin(ctx()).await?;
-            let r = tsunagi_store::gis::locations::geocode_all(&mut tx, &actor).await?;
-            tx.commit().await?;
+            let r = tsunagi_app::gis::geocode_all(&app, &ctx)
+                .await
+                .map_err(fail)?;
             println!(
                 "located: {} at 街区 level, {} at 町丁目 level; kept {} pinned/imported; {} not found",
                 r.block,
@@ -211,13 +194,12 @@ pub async fn run(db: Option<&str>, c: GisCommand) -> Result<()> {
                 ProgressStyle::with_template("{bar:40} {pos}/{len} homes ({eta})")
                     .map_err(|e| anyhow!(e))?,
             );
-            let mut tx = store.begin(ctx()).await?;
-            let r = tsunagi_store::gis::classify::classify_all(&mut tx, &actor, |done, total| {
+            let r = tsunagi_app::gis::classify_all(&app, &ctx, |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             })
-            .await?;
-            tx.commit().await?;
+            .await
+            .map_err(fail)?;
             bar.finish_and_clear();
             println!(
                 "{} homes classified against {} zones: {} in some zone; {} without a location",

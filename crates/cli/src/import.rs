@@ -3,8 +3,8 @@
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use std::collections::HashMap;
-use tsunagi_store::AuditContext;
-use tsunagi_web::roster_import::{ImportError, ImportOptions, ImportReport, import_roster};
+use tsunagi_app::roster::{ImportError, ImportOptions, ImportReport, import};
+use tsunagi_app::{App, Context as UseCaseContext, Identity, RequestIds};
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
@@ -62,27 +62,18 @@ fn print(r: &ImportReport) {
     }
 }
 
-/// The actor for a user acting as staff of a municipality (for command-line work).
-pub async fn municipal_actor(
-    store: &tsunagi_store::Store,
-    login: &str,
-) -> Result<(
-    tsunagi_domain::access::Actor,
-    tsunagi_store::users::Membership,
-)> {
-    let account = store
-        .login_account(login)
-        .await?
-        .ok_or_else(|| anyhow!("no user {login:?}"))?;
-    let membership = store
-        .memberships(account.id)
-        .await?
-        .into_iter()
-        .find(|m| {
-            m.organisation.kind == tsunagi_domain::organisation::OrganisationKind::Municipality
-        })
-        .ok_or_else(|| anyhow!("{login} is not staff of a municipality"))?;
-    Ok((membership.actor(&account.login), membership))
+/// The context of a command run as a municipality's staff member (`--as LOGIN`).
+pub async fn municipal_context(app: &App, login: &str) -> Result<UseCaseContext> {
+    let actor = tsunagi_app::users::municipal_actor(app, login)
+        .await
+        .map_err(|e| match e {
+            tsunagi_app::Error::NotFound => anyhow!("no user {login:?}"),
+            tsunagi_app::Error::Forbidden => anyhow!("{login} is not staff of a municipality"),
+            e => anyhow!(e),
+        })?;
+    Ok(app
+        .context(Identity::User(actor), RequestIds::generate(None))
+        .await?)
 }
 
 pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
@@ -94,8 +85,8 @@ pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
         dry_run,
         only_valid,
     } = c;
-    let store = crate::ops::open(db.unwrap_or(tsunagi_store::db::DEFAULT_DATABASE_URL)).await?;
-    let (actor, _) = municipal_actor(&store, &as_login).await?;
+    let app = crate::ops::open(db.unwrap_or(tsunagi_app::DEFAULT_DATABASE_URL)).await?;
+    let ctx = municipal_context(&app, &as_login).await?;
     let mut mapping = HashMap::new();
     for m in map {
         let (from, to) = m
@@ -114,11 +105,10 @@ pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let ctx = AuditContext::for_actor(&actor, Some("cli".into()));
-    let report = match import_roster(&store, &actor, ctx, &name, &bytes, &options).await {
+    let report = match import(&app, &ctx, &name, &bytes, &options).await {
         Ok(r) => r,
         Err(ImportError::File(e)) => bail!("{}: {e}", file.display()),
-        Err(ImportError::App(e)) => bail!("{e}: {}", e.message()),
+        Err(ImportError::App(e)) => return Err(crate::ops::explain(e)),
     };
     print(&report);
     if !report.errors.is_empty() && !only_valid && !dry_run {

@@ -12,7 +12,7 @@ mod triage;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
-use tsunagi_store::db::DEFAULT_DATABASE_URL;
+use tsunagi_app::DEFAULT_DATABASE_URL;
 
 #[derive(Parser)]
 #[command(
@@ -123,8 +123,8 @@ async fn main() -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let url = cli.db.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-            let store = ops::open(&url).await?;
-            ops::serve(store, &args, None).await
+            let app = ops::open(&url).await?;
+            ops::serve(app, &args, None).await
         }
         Command::Demo(args) => demo::run(cli.db, args).await,
         Command::Migrate => {

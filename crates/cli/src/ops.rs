@@ -6,23 +6,23 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Read;
 use std::time::Duration;
+use tsunagi_app::{App, DEFAULT_DATABASE_URL, audit, organisations, redact, users};
 use tsunagi_domain::municipality::MunicipalityCode;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::role::Role;
-use tsunagi_store::db::{DEFAULT_DATABASE_URL, redact};
-use tsunagi_store::{AuditContext, Store, audit, organisations, users};
 use tsunagi_web::WebConfig;
 
 /// Connects and applies pending migrations.
-pub async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url)
+pub async fn open(url: &str) -> Result<App> {
+    let app = App::connect(url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))?;
-    store.migrate().await.context("cannot apply migrations")?;
-    Ok(store)
+    app.migrate().await.context("cannot apply migrations")?;
+    Ok(app)
 }
 
-pub async fn serve(store: Store, args: &ServeArgs, banner: Option<String>) -> Result<()> {
+/// The web server: the only command that needs the web layer.
+pub async fn serve(app: App, args: &ServeArgs, banner: Option<String>) -> Result<()> {
     let secure = match args.cookie_secure {
         CookieSecure::True => true,
         CookieSecure::False => false,
@@ -32,16 +32,16 @@ pub async fn serve(store: Store, args: &ServeArgs, banner: Option<String>) -> Re
         secure_cookies: secure,
         session_idle: Duration::from_secs(args.session_minutes.max(1) * 60),
     };
-    let purge = store.clone();
+    let purge = app.clone();
     tokio::spawn(async move {
         loop {
-            if let Err(e) = purge.sessions_purge_expired().await {
+            if let Err(e) = tsunagi_app::sessions::purge_expired(&purge).await {
                 tracing::warn!(error = %e, "could not purge expired sessions");
             }
             tokio::time::sleep(Duration::from_secs(600)).await;
         }
     });
-    let app = tsunagi_web::app(store, config);
+    let router = tsunagi_web::app(app, config);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -51,7 +51,7 @@ pub async fn serve(store: Store, args: &ServeArgs, banner: Option<String>) -> Re
     }
     println!("tsunagi is running at http://{addr}/  (Ctrl+C to stop)");
     tracing::info!(%addr, secure_cookies = secure, "listening");
-    axum::serve(listener, app)
+    axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -61,11 +61,10 @@ pub async fn serve(store: Store, args: &ServeArgs, banner: Option<String>) -> Re
 }
 
 pub async fn migrate(url: &str) -> Result<()> {
-    let store = Store::connect(url)
+    let app = App::connect(url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))?;
-    let pending = store.pending_migrations().await?;
-    store.migrate().await?;
+    let pending = app.migrate().await?;
     if pending.is_empty() {
         println!("The database is up to date.");
     } else {
@@ -139,12 +138,28 @@ fn read_password() -> Result<String> {
     Ok(s.lines().next().unwrap_or_default().to_owned())
 }
 
+/// A use case's error in words for the terminal (invalid fields listed).
+pub fn explain(e: tsunagi_app::Error) -> anyhow::Error {
+    match e {
+        tsunagi_app::Error::Invalid(v) => anyhow!(
+            "{}",
+            v.0.iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        tsunagi_app::Error::Duplicate(what) => anyhow!("already taken: {what}"),
+        e => anyhow!(e),
+    }
+}
+
 fn db_url(db: Option<&str>) -> String {
     db.unwrap_or(DEFAULT_DATABASE_URL).to_owned()
 }
 
 pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
-    let store = open(&db_url(db)).await?;
+    let app = open(&db_url(db)).await?;
+    let ctx = app.system_context("cli").await?;
     match c {
         UserCommand::Create {
             login,
@@ -153,17 +168,18 @@ pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
             role,
         } => {
             let role: Role = role.parse().map_err(|e: String| anyhow!(e))?;
-            let org = store
-                .organisation_by_name(&org)
+            let org = organisations::by_name(&app, &org)
                 .await?
                 .ok_or_else(|| anyhow!("no organisation named {org:?}: see `tsunagi org list`"))?;
             let password = read_password()?;
-            tsunagi_web::auth::password::check_strength(&password).map_err(|m| anyhow!(m))?;
-            let hash = tsunagi_web::auth::password::hash(password).await?;
-            let mut tx = store.begin(AuditContext::system("cli")).await?;
-            let id = users::create(&mut tx, &login, &name, hash).await?;
-            users::add_membership(&mut tx, id, org.id, role).await?;
-            tx.commit().await?;
+            let new = users::NewUser {
+                login: &login,
+                display_name: &name,
+                password: &password,
+            };
+            let id = users::create(&app, &ctx, new, org.id, role)
+                .await
+                .map_err(explain)?;
             println!(
                 "created user {login} ({}) in {} as {}",
                 id,
@@ -172,16 +188,13 @@ pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
             );
         }
         UserCommand::SetPassword { login } => {
-            let account = store
-                .login_account(&login)
-                .await?
-                .ok_or_else(|| anyhow!("no user {login:?}"))?;
             let password = read_password()?;
-            tsunagi_web::auth::password::check_strength(&password).map_err(|m| anyhow!(m))?;
-            let hash = tsunagi_web::auth::password::hash(password).await?;
-            let mut tx = store.begin(AuditContext::system("cli")).await?;
-            users::set_password_hash(&mut tx, account.id, hash).await?;
-            tx.commit().await?;
+            users::set_password(&app, &ctx, &login, &password)
+                .await
+                .map_err(|e| match e {
+                    tsunagi_app::Error::NotFound => anyhow!("no user {login:?}"),
+                    e => explain(e),
+                })?;
             println!("password set for {login}");
         }
     }
@@ -189,7 +202,7 @@ pub async fn user(db: Option<&str>, c: UserCommand) -> Result<()> {
 }
 
 pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
-    let store = open(&db_url(db)).await?;
+    let app = open(&db_url(db)).await?;
     match c {
         OrgCommand::Create {
             name,
@@ -204,17 +217,17 @@ pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
                 .map_err(|e| anyhow!(e))?;
             let municipality_id = match municipality {
                 Some(m) => Some(
-                    store
-                        .organisation_by_name(&m)
+                    organisations::by_name(&app, &m)
                         .await?
                         .ok_or_else(|| anyhow!("no organisation named {m:?}"))?
                         .id,
                 ),
                 None => None,
             };
-            let mut tx = store.begin(AuditContext::system("cli")).await?;
+            let ctx = app.system_context("cli").await?;
             let o = organisations::create(
-                &mut tx,
+                &app,
+                &ctx,
                 organisations::NewOrganisation {
                     name,
                     kind,
@@ -222,12 +235,12 @@ pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
                     municipality_id,
                 },
             )
-            .await?;
-            tx.commit().await?;
+            .await
+            .map_err(explain)?;
             println!("created {} ({}) {}", o.name, o.kind.label(), o.id);
         }
         OrgCommand::List => {
-            for o in store.organisations().await? {
+            for o in organisations::all(&app).await? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     o.id,
@@ -242,7 +255,7 @@ pub async fn org(db: Option<&str>, c: OrgCommand) -> Result<()> {
 }
 
 pub async fn audit(db: Option<&str>, c: AuditCommand) -> Result<()> {
-    let store = open(&db_url(db)).await?;
+    let app = open(&db_url(db)).await?;
     match c {
         AuditCommand::Verify => {
             let bar = ProgressBar::new(0).with_style(
@@ -250,7 +263,7 @@ pub async fn audit(db: Option<&str>, c: AuditCommand) -> Result<()> {
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.set_message("verifying audit chain");
-            let result = audit::verify(&store, |done, total| {
+            let result = audit::verify(&app, |done, total| {
                 bar.set_length(total);
                 bar.set_position(done);
             })
@@ -271,9 +284,9 @@ pub async fn audit(db: Option<&str>, c: AuditCommand) -> Result<()> {
 
 pub async fn openapi() -> Result<()> {
     // The document does not depend on data: describe it from an in-memory database.
-    let store = Store::connect("sqlite::memory:").await?;
+    let app = App::connect("sqlite::memory:").await?;
     let state = tsunagi_web::AppState {
-        store,
+        app,
         config: std::sync::Arc::new(WebConfig::default()),
     };
     println!(

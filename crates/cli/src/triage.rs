@@ -5,7 +5,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use std::collections::HashMap;
 use std::io::Write;
 use tsunagi_domain::triage::{PriorityPolicy, TriageResult, triage};
-use tsunagi_store::AuditContext;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -82,15 +81,15 @@ fn write(lines: &[Line], format: Format, out: &mut dyn Write) -> Result<()> {
 }
 
 pub async fn run(db: Option<&str>, a: TriageArgs) -> Result<()> {
-    let url = db.unwrap_or(tsunagi_store::db::DEFAULT_DATABASE_URL);
+    let url = db.unwrap_or(tsunagi_app::DEFAULT_DATABASE_URL);
     let mut lines = Vec::new();
     match (&a.file, &a.as_login) {
         (Some(file), login) => {
             let policy = match login {
                 Some(l) => {
-                    let store = crate::ops::open(url).await?;
-                    let (actor, _) = crate::import::municipal_actor(&store, l).await?;
-                    store.triage_policy(actor.organisation_id).await?
+                    let app = crate::ops::open(url).await?;
+                    let ctx = crate::import::municipal_context(&app, l).await?;
+                    tsunagi_app::triage::policy(&app, &ctx).await?
                 }
                 None => PriorityPolicy::default(),
             };
@@ -101,7 +100,7 @@ pub async fn run(db: Option<&str>, a: TriageArgs) -> Result<()> {
                 &bytes,
                 encoding,
                 &HashMap::new(),
-                tsunagi_web::ui::today(),
+                tsunagi_app::today_jst(),
             )
             .map_err(|e| anyhow!("{}: {e}", file.display()))?;
             for e in &parsed.errors {
@@ -125,14 +124,9 @@ pub async fn run(db: Option<&str>, a: TriageArgs) -> Result<()> {
             }
         }
         (None, Some(login)) => {
-            let store = crate::ops::open(url).await?;
-            let (actor, _) = crate::import::municipal_actor(&store, login).await?;
-            let mut tx = store
-                .begin(AuditContext::for_actor(&actor, Some("cli".into())))
-                .await?;
-            let summary = tsunagi_store::triage::run(&mut tx, &actor).await?;
-            let export = tsunagi_store::triage::export(&mut tx, &actor).await?;
-            tx.commit().await?;
+            let app = crate::ops::open(url).await?;
+            let ctx = crate::import::municipal_context(&app, login).await?;
+            let (summary, export) = tsunagi_app::triage::run_and_export(&app, &ctx).await?;
             eprintln!(
                 "triaged {} (kept {} staff overrides) under policy version {}: {:?} {:?}",
                 summary.triaged,

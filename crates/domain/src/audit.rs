@@ -183,7 +183,11 @@ pub struct AuditRecord {
     pub subject_owner_id: Option<String>,
     /// owner / consent / disaster: why the access was allowed.
     pub access_basis: Option<String>,
+    /// The server's id of the request.
     pub request_id: Option<String>,
+    /// The id the client sent (`X-Request-Id`), if any. Hashed only when present, so entries
+    /// written before it existed verify unchanged.
+    pub client_request_id: Option<String>,
     /// JSON text: for writes, what changed; for searches, the query.
     pub detail: String,
 }
@@ -195,7 +199,7 @@ pub fn format_timestamp(at: &DateTime<Utc>) -> String {
 
 /// The hash of `record` chained onto `prev_hash` (hex SHA-256).
 pub fn chain_hash(prev_hash: &str, record: &AuditRecord) -> String {
-    let fields = serde_json::json!([
+    let mut fields = serde_json::json!([
         record.seq,
         format_timestamp(&record.at),
         record.user_id,
@@ -210,6 +214,9 @@ pub fn chain_hash(prev_hash: &str, record: &AuditRecord) -> String {
         record.request_id,
         record.detail,
     ]);
+    if let (Some(client), Some(list)) = (&record.client_request_id, fields.as_array_mut()) {
+        list.push(serde_json::Value::String(client.clone()));
+    }
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
@@ -298,6 +305,7 @@ mod tests {
             subject_owner_id: None,
             access_basis: Some("owner".into()),
             request_id: None,
+            client_request_id: None,
             detail: detail.into(),
         }
     }

@@ -25,7 +25,10 @@ pub struct AuditContext {
     pub user_login: String,
     pub organisation_id: Option<String>,
     pub role: Option<String>,
+    /// The server's id of the request.
     pub request_id: Option<String>,
+    /// The id the client sent, if any: logged beside the server's, never instead of it.
+    pub client_request_id: Option<String>,
 }
 
 impl AuditContext {
@@ -36,6 +39,7 @@ impl AuditContext {
             organisation_id: Some(actor.organisation_id.to_string()),
             role: Some(actor.role.code().to_owned()),
             request_id,
+            client_request_id: None,
         }
     }
 
@@ -160,6 +164,7 @@ impl AuditedTx {
                 subject_owner_id: e.subject_owner_id,
                 access_basis: e.access_basis.map(|b| b.code().to_owned()),
                 request_id: ctx.request_id.clone(),
+                client_request_id: ctx.client_request_id.clone(),
                 detail: e.detail.to_string(),
             };
             let hash = chain_hash(&prev, &record);
@@ -202,6 +207,7 @@ fn row(r: AuditRecord, prev: &str, hash: &str) -> audit_log::ActiveModel {
         subject_owner_id: Set(r.subject_owner_id),
         access_basis: Set(r.access_basis),
         request_id: Set(r.request_id),
+        client_request_id: Set(r.client_request_id),
         detail: Set(r.detail),
         prev_hash: Set(prev.to_owned()),
         hash: Set(hash.to_owned()),
@@ -222,6 +228,7 @@ fn to_record(m: &audit_log::Model) -> AuditRecord {
         subject_owner_id: m.subject_owner_id.clone(),
         access_basis: m.access_basis.clone(),
         request_id: m.request_id.clone(),
+        client_request_id: m.client_request_id.clone(),
         detail: m.detail.clone(),
     }
 }

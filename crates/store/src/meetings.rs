@@ -35,13 +35,13 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 pub async fn record(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org_name: &str,
     id: PersonId,
     meeting: CoordinationMeeting,
     today: NaiveDate,
 ) -> Result<MeetingRecord, StoreError> {
-    let (owner, _) =
-        persons::require(tx, actor, &DisasterState::normal(), id, Need::WritePlan).await?;
+    let (owner, _) = persons::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let meeting = meeting.normalised();
     meeting.validate(today).map_err(StoreError::Invalid)?;
     let row = coordination_meeting::ActiveModel {
@@ -108,10 +108,10 @@ fn of(m: coordination_meeting::Model) -> Result<MeetingRecord, StoreError> {
 pub async fn list(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Vec<MeetingRecord>, StoreError> {
-    let (owner, grant) =
-        persons::require(tx, actor, &DisasterState::normal(), id, Need::Plan).await?;
+    let (owner, grant) = persons::require(tx, actor, disaster, id, Need::Plan).await?;
     let rows = coordination_meeting::Entity::find()
         .filter(coordination_meeting::Column::PersonId.eq(id.0))
         .order_by_desc(coordination_meeting::Column::HeldOn)

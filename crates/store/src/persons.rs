@@ -437,13 +437,14 @@ fn audit_view(d: &PersonDetails) -> serde_json::Value {
 pub async fn create(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     d: PersonDetails,
 ) -> Result<PersonRecord, StoreError> {
     if !can(actor, Capability::CreatePerson) {
         return Err(StoreError::Forbidden);
     }
     let id = insert(tx, actor.organisation_id, &d).await?;
-    get_after_write(tx, actor, id).await
+    get_after_write(tx, actor, disaster, id).await
 }
 
 /// Inserts a person owned by `owner` and records it. The caller has checked the capability.
@@ -504,13 +505,13 @@ pub(crate) fn new_row(
 async fn get_after_write(
     tx: &AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<PersonRecord, StoreError> {
-    let disaster = DisasterState::normal();
-    let (m, _, grant) = load_visible(tx, actor, &disaster, id)
+    let (m, _, grant) = load_visible(tx, actor, disaster, id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    record_of(tx, actor, &disaster, m, grant).await
+    record_of(tx, actor, disaster, m, grant).await
 }
 
 /// Updates a person. `expected_version` is the version the editor started from: if someone

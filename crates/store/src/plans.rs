@@ -62,13 +62,13 @@ pub async fn history(
 pub async fn save(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     organisation_name: &str,
     id: PersonId,
     expected_version: i32,
     plan: EvacuationPlan,
 ) -> Result<PlanVersion, StoreError> {
-    let (owner, grant) =
-        persons::require(tx, actor, &DisasterState::normal(), id, Need::WritePlan).await?;
+    let (owner, grant) = persons::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let plan = plan.normalised();
     plan.validate().map_err(StoreError::Invalid)?;
     let current = evacuation_plan::Entity::find()

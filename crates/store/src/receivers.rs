@@ -354,6 +354,7 @@ pub struct ListLine {
 pub async fn receiver_list(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org: OrganisationId,
 ) -> Result<(Organisation, Vec<ListLine>), StoreError> {
     let target = crate::organisations::get(tx.conn(), org)
@@ -394,7 +395,7 @@ pub async fn receiver_list(
             .await?
         {
             let f = facts(tx.conn(), &m).await?;
-            let Some(grant) = person_access(&as_receiver, &f, &DisasterState::normal()) else {
+            let Some(grant) = person_access(&as_receiver, &f, disaster) else {
                 continue;
             };
             let Some(entry) = roster_entry::Entity::find_by_id(m.id)

@@ -78,10 +78,11 @@ pub async fn get(
 pub async fn set(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     entry: &RosterEntry,
 ) -> Result<bool, StoreError> {
-    let (owner, _) = persons::require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
+    let (owner, _) = persons::require(tx, actor, disaster, id, Need::Own).await?;
     let changed = set_unchecked(tx, owner, id, entry).await?;
     if changed {
         crate::receivers::apply_person(tx, owner, id, entry).await?;

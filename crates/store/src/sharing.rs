@@ -20,11 +20,12 @@ use tsunagi_domain::{OrganisationId, PersonId};
 pub async fn share(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     with: OrganisationId,
     level: AccessLevel,
 ) -> Result<(), StoreError> {
-    share_as(tx, actor, id, with, level, ShareSource::Manual).await
+    share_as(tx, actor, disaster, id, with, level, ShareSource::Manual).await
 }
 
 /// Shares a person's record for a reason (`source`); replaces the organisation's earlier share
@@ -32,12 +33,13 @@ pub async fn share(
 pub async fn share_as(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     with: OrganisationId,
     level: AccessLevel,
     source: ShareSource,
 ) -> Result<(), StoreError> {
-    let Some((m, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+    let Some((m, _, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
@@ -84,10 +86,11 @@ pub(crate) fn new_share(
 pub async fn set_consent(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     c: &ConsentRecord,
 ) -> Result<(), StoreError> {
-    let Some((m, f, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+    let Some((m, f, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
@@ -144,9 +147,10 @@ pub struct ShareLine {
 pub async fn shares_of(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Vec<ShareLine>, StoreError> {
-    let Some((_, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+    let Some((_, _, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     if grant.basis != tsunagi_domain::access::AccessBasis::Owner {
@@ -181,10 +185,11 @@ pub async fn shares_of(
 pub async fn unshare(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     with: OrganisationId,
 ) -> Result<(), StoreError> {
-    let Some((m, _, grant)) = load_visible(tx, actor, &DisasterState::normal(), id).await? else {
+    let Some((m, _, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     if grant.basis != tsunagi_domain::access::AccessBasis::Owner {

@@ -277,17 +277,12 @@ pub(crate) async fn result_of(
 pub async fn override_result(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     o: &Override,
 ) -> Result<TriageResult, StoreError> {
-    let (owner, _) = crate::persons::require(
-        tx,
-        actor,
-        &DisasterState::normal(),
-        id,
-        crate::persons::Need::Own,
-    )
-    .await?;
+    let (owner, _) =
+        crate::persons::require(tx, actor, disaster, id, crate::persons::Need::Own).await?;
     let entry = crate::roster::entry_of(tx.conn(), id)
         .await?
         .ok_or_else(|| {

@@ -155,10 +155,13 @@ pub async fn add_membership(
     Ok(id)
 }
 
-/// Records a failed login; returns the lock time if the account is now locked.
+/// Records a failed login; returns the lock time if the account is now locked. The entry is
+/// written once for each municipality in `owners` (the user's), so that their administrators
+/// find it in the audit trail.
 pub async fn record_login_failure(
     tx: &mut AuditedTx,
     account: &LoginAccount,
+    owners: &[OrganisationId],
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     let failures = account.failed_logins.saturating_add(1);
     let t = now();
@@ -174,10 +177,14 @@ pub async fn record_login_failure(
     } else {
         AuditAction::LoginFailed
     };
-    tx.record(
-        Entry::new(action, "user", account.id)
-            .detail(serde_json::json!({"failures": failures, "locked_until": lock})),
-    );
+    let entry = Entry::new(action, "user", account.id)
+        .detail(serde_json::json!({"failures": failures, "locked_until": lock}));
+    for owner in owners {
+        tx.record(entry.clone().owner(owner));
+    }
+    if owners.is_empty() {
+        tx.record(entry);
+    }
     Ok(lock)
 }
 

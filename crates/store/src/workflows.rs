@@ -92,9 +92,10 @@ async fn load(tx: &AuditedTx, id: PersonId) -> Result<Option<Workflow>, StoreErr
 pub async fn get(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Option<Workflow>, StoreError> {
-    persons::require(tx, actor, &DisasterState::normal(), id, Need::Plan).await?;
+    persons::require(tx, actor, disaster, id, Need::Plan).await?;
     load(tx, id).await
 }
 
@@ -172,9 +173,10 @@ pub(crate) async fn event(
 async fn owner_only(
     tx: &AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<OrganisationId, StoreError> {
-    let (owner, _) = persons::require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
+    let (owner, _) = persons::require(tx, actor, disaster, id, Need::Own).await?;
     Ok(owner)
 }
 
@@ -182,10 +184,11 @@ async fn owner_only(
 pub async fn start(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org_name: &str,
     id: PersonId,
 ) -> Result<Workflow, StoreError> {
-    let owner = owner_only(tx, actor, id).await?;
+    let owner = owner_only(tx, actor, disaster, id).await?;
     if load(tx, id).await?.is_some() {
         return Err(StoreError::Duplicate("workflow"));
     }
@@ -283,6 +286,7 @@ pub struct Advance {
 pub async fn advance(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org_name: &str,
     id: PersonId,
     a: Advance,
@@ -293,8 +297,7 @@ pub async fn advance(
         note,
         today,
     } = a;
-    let (owner, _) =
-        persons::require(tx, actor, &DisasterState::normal(), id, Need::WritePlan).await?;
+    let (owner, _) = persons::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     if w.version != expected_version {
         return Err(StoreError::Conflict { current: w.version });
@@ -339,19 +342,32 @@ pub async fn advance(
     load(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
+/// Who the work is assigned to, by when.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub organisation: OrganisationId,
+    /// The person in that organisation, if named.
+    pub assignee: Option<String>,
+    pub due: Option<NaiveDate>,
+}
+
 /// Assigns the work to an organisation (and person) with a due date; the record is shared with
 /// that organisation for writing as its assignment. A care provider or the 社協 sees it at once
 /// (委託: they obtain consent); other organisations still need the person's consent.
 pub async fn assign(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org_name: &str,
     id: PersonId,
-    org: OrganisationId,
-    assignee: Option<String>,
-    due: Option<NaiveDate>,
+    a: Assignment,
 ) -> Result<Workflow, StoreError> {
-    let owner = owner_only(tx, actor, id).await?;
+    let Assignment {
+        organisation: org,
+        assignee,
+        due,
+    } = a;
+    let owner = owner_only(tx, actor, disaster, id).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     let target = crate::organisations::get(tx.conn(), org)
         .await?
@@ -375,6 +391,7 @@ pub async fn assign(
         crate::sharing::share_as(
             tx,
             actor,
+            disaster,
             id,
             target.id,
             AccessLevel::Write,
@@ -426,12 +443,13 @@ pub async fn assign(
 pub async fn set_obstacle(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org_name: &str,
     id: PersonId,
     obstacle: Option<Obstacle>,
     note: Option<String>,
 ) -> Result<Workflow, StoreError> {
-    let owner = owner_only(tx, actor, id).await?;
+    let owner = owner_only(tx, actor, disaster, id).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     bump(
         tx,
@@ -507,12 +525,13 @@ pub(crate) async fn mark_for_review(
 pub async fn reviewed(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     org_name: &str,
     id: PersonId,
     today: NaiveDate,
     note: Option<String>,
 ) -> Result<Workflow, StoreError> {
-    let owner = owner_only(tx, actor, id).await?;
+    let owner = owner_only(tx, actor, disaster, id).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     if w.step != Step::Done {
         return Err(blocked(Blocked::NotInWorkflow));

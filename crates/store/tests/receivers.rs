@@ -39,6 +39,7 @@ async fn person(store: &Store, f: &Fixture, no: &str, district: &str) -> PersonI
     let p = persons::create(
         &mut tx,
         &f.town_staff,
+        &DisasterState::normal(),
         input.validate(today()).expect("valid"),
     )
     .await
@@ -48,9 +49,15 @@ async fn person(store: &Store, f: &Fixture, no: &str, district: &str) -> PersonI
         community_district: Some(district.into()),
         ..RosterEntry::default()
     };
-    roster::set(&mut tx, &f.town_staff, p.id, &entry)
-        .await
-        .expect("roster");
+    roster::set(
+        &mut tx,
+        &f.town_staff,
+        &DisasterState::normal(),
+        p.id,
+        &entry,
+    )
+    .await
+    .expect("roster");
     tx.commit().await.expect("commit");
     p.id
 }
@@ -65,7 +72,7 @@ async fn consent(store: &Store, f: &Fixture, id: PersonId, status: ConsentStatus
         obtained_by: None,
         note: None,
     };
-    persons::set_consent(&mut tx, &f.town_staff, id, &c)
+    persons::set_consent(&mut tx, &f.town_staff, &DisasterState::normal(), id, &c)
         .await
         .expect("consent");
     tx.commit().await.expect("commit");
@@ -98,7 +105,8 @@ async fn list(
     f: &Fixture,
 ) -> Result<Vec<receivers::ListLine>, StoreError> {
     let mut tx = store.begin(ctx(a)).await?;
-    let (_, lines) = receivers::receiver_list(&mut tx, a, f.community.id).await?;
+    let (_, lines) =
+        receivers::receiver_list(&mut tx, a, &DisasterState::normal(), f.community.id).await?;
     tx.commit().await?;
     Ok(lines)
 }
@@ -188,9 +196,15 @@ db_test!(
             community_district: Some("浜町自治会".into()),
             ..RosterEntry::default()
         };
-        roster::set(&mut tx, &f.town_staff, not_asked, &moved)
-            .await
-            .expect("move");
+        roster::set(
+            &mut tx,
+            &f.town_staff,
+            &DisasterState::normal(),
+            not_asked,
+            &moved,
+        )
+        .await
+        .expect("move");
         tx.commit().await.expect("commit");
         assert_eq!(
             visible(&store, &f.community_leader).await,
@@ -227,6 +241,7 @@ db_test!(
             persons::share_as(
                 &mut tx,
                 &f.town_staff,
+                &DisasterState::normal(),
                 id,
                 org,
                 AccessLevel::Write,

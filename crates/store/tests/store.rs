@@ -57,7 +57,9 @@ fn ctx(a: &Actor) -> AuditContext {
 
 async fn create(store: &Store, a: &Actor, d: PersonDetails) -> persons::PersonRecord {
     let mut tx = store.begin(ctx(a)).await.expect("begin");
-    let p = persons::create(&mut tx, a, d).await.expect("create");
+    let p = persons::create(&mut tx, a, &DisasterState::normal(), d)
+        .await
+        .expect("create");
     tx.commit().await.expect("commit");
     p
 }
@@ -178,7 +180,13 @@ db_test!(
         )
         .await;
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        let r = persons::create(&mut tx, &f.town_staff, details("別人", "ベツジン", "1001")).await;
+        let r = persons::create(
+            &mut tx,
+            &f.town_staff,
+            &DisasterState::normal(),
+            details("別人", "ベツジン", "1001"),
+        )
+        .await;
         assert!(
             matches!(r, Err(StoreError::Duplicate("resident_no"))),
             "{r:?}"
@@ -205,9 +213,16 @@ db_test!(
         }
         // Shared with the fire department, but no consent yet: still nothing.
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::share(&mut tx, &f.town_staff, p.id, f.fire.id, AccessLevel::Read)
-            .await
-            .expect("share");
+        persons::share(
+            &mut tx,
+            &f.town_staff,
+            &DisasterState::normal(),
+            p.id,
+            f.fire.id,
+            AccessLevel::Read,
+        )
+        .await
+        .expect("share");
         tx.commit().await.expect("commit");
         assert!(matches!(
             get(&store, &f.firefighter, p.id).await,
@@ -220,9 +235,15 @@ db_test!(
             scope: BTreeSet::from([OrganisationKind::FireDepartment]),
         };
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::set_consent(&mut tx, &f.town_staff, p.id, &record(&consent))
-            .await
-            .expect("consent");
+        persons::set_consent(
+            &mut tx,
+            &f.town_staff,
+            &DisasterState::normal(),
+            p.id,
+            &record(&consent),
+        )
+        .await
+        .expect("consent");
         tx.commit().await.expect("commit");
         let seen = get(&store, &f.firefighter, p.id).await.expect("visible");
         assert_eq!(seen.grant.basis, AccessBasis::Consent);
@@ -253,9 +274,15 @@ db_test!(
             ..consent
         };
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::set_consent(&mut tx, &f.town_staff, p.id, &record(&withdrawn))
-            .await
-            .expect("withdraw");
+        persons::set_consent(
+            &mut tx,
+            &f.town_staff,
+            &DisasterState::normal(),
+            p.id,
+            &record(&withdrawn),
+        )
+        .await
+        .expect("withdraw");
         tx.commit().await.expect("commit");
         assert!(matches!(
             get(&store, &f.firefighter, p.id).await,
@@ -276,9 +303,16 @@ db_test!(
         )
         .await;
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::share(&mut tx, &f.town_staff, p.id, f.fire.id, AccessLevel::Read)
-            .await
-            .expect("share");
+        persons::share(
+            &mut tx,
+            &f.town_staff,
+            &DisasterState::normal(),
+            p.id,
+            f.fire.id,
+            AccessLevel::Read,
+        )
+        .await
+        .expect("share");
         tx.commit().await.expect("commit");
         let declared = DisasterState {
             declared_in: vec![f.town.id],
@@ -323,6 +357,7 @@ db_test!(
             let p = persons::create(
                 &mut tx,
                 &f.town_staff,
+                &DisasterState::normal(),
                 details("試験　太郎", "シケン タロウ", &format!("{}", 2000 + i)),
             )
             .await
@@ -341,9 +376,17 @@ db_test!(
                     } else {
                         ShareSource::Manual
                     };
-                    persons::share_as(&mut tx, &f.town_staff, p.id, *o, level, source)
-                        .await
-                        .expect("share");
+                    persons::share_as(
+                        &mut tx,
+                        &f.town_staff,
+                        &DisasterState::normal(),
+                        p.id,
+                        *o,
+                        level,
+                        source,
+                    )
+                    .await
+                    .expect("share");
                     shares.push(Share {
                         organisation_id: *o,
                         level,
@@ -361,9 +404,15 @@ db_test!(
                     .map(|(_, k)| *k)
                     .collect(),
             };
-            persons::set_consent(&mut tx, &f.town_staff, p.id, &record(&consent))
-                .await
-                .expect("consent");
+            persons::set_consent(
+                &mut tx,
+                &f.town_staff,
+                &DisasterState::normal(),
+                p.id,
+                &record(&consent),
+            )
+            .await
+            .expect("consent");
             facts.push((
                 p.id,
                 PersonFacts {
@@ -526,6 +575,7 @@ db_test!(
             persons::create(
                 &mut tx,
                 &f.town_staff,
+                &DisasterState::normal(),
                 details("山田　花子", "ヤマダ ハナコ", "1001"),
             )
             .await
@@ -556,6 +606,7 @@ db_test!(
                 persons::create(
                     &mut tx,
                     &a,
+                    &DisasterState::normal(),
                     details("並行　試験", "ヘイコウ シケン", &format!("{}", 5000 + i)),
                 )
                 .await

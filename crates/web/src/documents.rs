@@ -3,13 +3,14 @@
 
 use axum::response::Response;
 use chrono::NaiveDate;
+use tsunagi_app::Context;
+use tsunagi_app::persons::PersonRecord;
+use tsunagi_app::plans::PlanVersion;
 use tsunagi_documents::{FormPackLetter, PersonHeader, PlanSheet};
 use tsunagi_domain::OrganisationId;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::plan::PlanHazard;
 use tsunagi_domain::wareki::format_both;
-use tsunagi_store::persons::PersonRecord;
-use tsunagi_store::plans::PlanVersion;
 
 use crate::{AppError, AppState};
 
@@ -100,7 +101,7 @@ pub async fn consent_receivers(
     state: &AppState,
     municipality: OrganisationId,
 ) -> Result<Vec<String>, AppError> {
-    let orgs = state.store.organisations_in(municipality).await?;
+    let orgs = tsunagi_app::organisations::in_municipality(&state.app, municipality).await?;
     Ok(OrganisationKind::ALL
         .iter()
         .filter(|k| k.is_evacuation_support_party())
@@ -139,19 +140,14 @@ where
 /// The person's plan as a PDF, for anyone who may see the plan (audited as a plan view).
 pub async fn plan_pdf(
     state: &AppState,
-    audit: tsunagi_store::AuditContext,
-    actor: &tsunagi_domain::access::Actor,
+    ctx: &Context,
     id: tsunagi_domain::PersonId,
 ) -> Result<Response, AppError> {
-    use tsunagi_domain::disaster::DisasterState;
-    let mut tx = state.store.begin(audit).await?;
-    let record = tsunagi_store::persons::get(&mut tx, actor, &DisasterState::normal(), id).await?;
-    let history =
-        tsunagi_store::plans::history(&mut tx, actor, &DisasterState::normal(), id).await?;
-    tx.commit().await?;
-    let municipality = state.organisation_name(record.municipality_id).await?;
+    let (record, history) = tsunagi_app::plans::record_and_history(&state.app, ctx, id).await?;
+    let municipality =
+        tsunagi_app::organisations::name_of(&state.app, record.municipality_id).await?;
     let sheet = plan_sheet(&record, &history, &municipality);
-    let today = crate::ui::today();
+    let today = ctx.today();
     let bytes = blocking(move || tsunagi_documents::plan_pdf(&sheet, today)).await?;
     Ok(pdf_response(
         bytes,
@@ -160,40 +156,32 @@ pub async fn plan_pdf(
     ))
 }
 
-/// The approach-ア form pack for the given persons, merged in order (the owning
-/// municipality's staff only: the persons are loaded with the actor's access).
+/// The approach-ア form pack for the given persons' records (read by the use case, which
+/// admits only the owning municipality), merged in order.
 pub async fn form_pack_pdf(
     state: &AppState,
-    audit: tsunagi_store::AuditContext,
-    actor: &tsunagi_domain::access::Actor,
-    sender: &str,
-    ids: &[tsunagi_domain::PersonId],
+    ctx: &Context,
+    records: &[PersonRecord],
     reply_by: Option<NaiveDate>,
 ) -> Result<Response, AppError> {
-    use tsunagi_domain::access::AccessBasis;
-    use tsunagi_domain::disaster::DisasterState;
-    let municipality = state.organisation_name(actor.organisation_id).await?;
-    let mut tx = state.store.begin(audit).await?;
-    let mut letters = Vec::with_capacity(ids.len());
-    for id in ids {
-        let record =
-            tsunagi_store::persons::get(&mut tx, actor, &DisasterState::normal(), *id).await?;
-        if record.grant.basis != AccessBasis::Owner {
-            return Err(AppError::NotFound);
-        }
-        letters.push(form_pack_letter(&record, &municipality));
-    }
-    tx.commit().await?;
+    let actor = ctx.actor()?;
+    let municipality =
+        tsunagi_app::organisations::name_of(&state.app, actor.organisation_id).await?;
+    let sender = municipality.clone();
+    let letters: Vec<_> = records
+        .iter()
+        .map(|r| form_pack_letter(r, &municipality))
+        .collect();
     if letters.is_empty() {
         return Err(AppError::BadRequest(
             "送付する対象者がいません（「同意書と計画様式を送付」の段階の方がいません）".into(),
         ));
     }
     let receivers = consent_receivers(state, actor.organisation_id).await?;
-    let today = crate::ui::today();
+    let today = ctx.today();
     let reply_by = reply_by.unwrap_or_else(|| default_reply_by(today));
-    let sender = sender.to_owned();
     let single = (letters.len() == 1).then(|| letters[0].person.name.clone());
+    let count = letters.len();
     let bytes = blocking(move || {
         tsunagi_documents::form_pack_pdf(
             &municipality,
@@ -207,7 +195,7 @@ pub async fn form_pack_pdf(
     .await?;
     let name = match single {
         Some(n) => format!("同意書・計画様式_{n}.pdf"),
-        None => format!("同意書・計画様式_{}件.pdf", ids.len()),
+        None => format!("同意書・計画様式_{count}件.pdf"),
     };
     Ok(pdf_response(bytes, "form-pack.pdf", &name))
 }

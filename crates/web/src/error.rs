@@ -6,8 +6,8 @@ use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, Quer
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use tsunagi_app::Error as UseCaseError;
 use tsunagi_domain::{FieldError, ValidationErrors};
-use tsunagi_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -123,17 +123,17 @@ impl AppError {
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
+impl From<UseCaseError> for AppError {
+    fn from(e: UseCaseError) -> Self {
         match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Forbidden => AppError::Forbidden,
-            StoreError::Conflict { current } => AppError::Conflict { current },
-            StoreError::Duplicate(what) => AppError::Duplicate(what),
-            StoreError::Invalid(v) => AppError::Invalid(v),
-            StoreError::Unavailable(m) => AppError::Unavailable(m),
-            StoreError::Database(e) => AppError::Internal(e.to_string()),
-            StoreError::Corrupt(m) => AppError::Internal(m),
+            UseCaseError::NotFound => AppError::NotFound,
+            UseCaseError::Unauthenticated => AppError::Unauthenticated,
+            UseCaseError::Forbidden => AppError::Forbidden,
+            UseCaseError::Conflict { current } => AppError::Conflict { current },
+            UseCaseError::Duplicate(what) => AppError::Duplicate(what),
+            UseCaseError::Invalid(v) => AppError::Invalid(v),
+            UseCaseError::Unavailable(m) => AppError::Unavailable(m),
+            UseCaseError::Internal(m) => AppError::Internal(m),
         }
     }
 }

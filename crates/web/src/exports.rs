@@ -2,9 +2,9 @@
 //! municipal PC opens directly) and CSV in UTF-8 with BOM. Shift_JIS cannot hold every
 //! character of a name (𠮷, many 異体字, 外字): such cells are reported, never replaced.
 
+use tsunagi_app::receivers::ListLine;
 use tsunagi_domain::plan::EvacuationPlan;
 use tsunagi_domain::wareki::format_both;
-use tsunagi_store::receivers::ListLine;
 
 /// A table: header names and rows of text.
 pub struct Table {

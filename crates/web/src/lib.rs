@@ -1,6 +1,7 @@
 //! tsunagi's HTTP layer: the JSON API (`/api/v1`, described by OpenAPI) and the Japanese
-//! screens (askama + htmx). Thin: handlers parse input, call the store with the acting user,
-//! and render. They never decide who may see what and never build SQL.
+//! screens (askama + htmx). Thin: handlers parse input, call a use case of `tsunagi-app` with
+//! the request's context, and render. They never open a transaction, never decide who may see
+//! what and never build SQL.
 
 pub mod api;
 mod assets;
@@ -9,9 +10,7 @@ pub mod documents;
 mod download;
 mod error;
 pub mod exports;
-pub mod gis_import;
 mod request_id;
-pub mod roster_import;
 pub mod ui;
 
 pub use error::AppError;
@@ -21,10 +20,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-use tsunagi_store::Store;
+use tsunagi_app::App;
 
 /// Settings of the web layer.
 #[derive(Clone, Debug)]
@@ -47,34 +46,20 @@ impl Default for WebConfig {
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: App,
     pub config: Arc<WebConfig>,
 }
 
-impl AppState {
-    /// An organisation's name for history lines and documents (empty if it was removed).
-    pub async fn organisation_name(
-        &self,
-        id: tsunagi_domain::OrganisationId,
-    ) -> Result<String, AppError> {
-        Ok(self
-            .store
-            .organisation(id)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default())
-    }
-}
-
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
 
 /// The whole application: screens, API, assets, with sessions, request ids and security headers.
-pub fn app(store: Store, config: WebConfig) -> Router {
+pub fn app(app: App, config: WebConfig) -> Router {
     let state = AppState {
-        store: store.clone(),
+        app: app.clone(),
         config: Arc::new(config.clone()),
     };
-    let sessions = auth::session_layer(store, &config);
+    let sessions = auth::session_layer(app, &config);
     Router::new()
         .merge(ui::router(state.clone()))
         .merge(api::router(state.clone()))
@@ -105,5 +90,5 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(request_id::assign))
 }

@@ -6,9 +6,9 @@ mod common;
 
 use common::app;
 use std::collections::HashMap;
+use tsunagi_app::roster::{ImportOptions, import as import_roster};
 use tsunagi_import::Encoding;
 use tsunagi_store::{AuditContext, Store, db_test};
-use tsunagi_web::roster_import::{ImportOptions, import_roster};
 
 const HEADER: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,郵便番号,住所,電話番号,要介護度,身体障害者手帳等級,認知症,独居,高齢者のみ世帯,見守り,備考";
 
@@ -73,21 +73,14 @@ db_test!(
     |store: Store| async move {
         let app = app(store.clone()).await;
         let staff = app.f.town_staff.clone();
-        let ctx = || AuditContext::for_actor(&staff, None);
+        let ctx = app.ctx(&staff).await;
         let bad = [17, 2500, 4001];
         let file = sjis(&extract(5000, &bad));
 
         // Bad rows: every one reported with its line; nothing imported.
-        let r = import_roster(
-            &store,
-            &staff,
-            ctx(),
-            "roster.csv",
-            &file,
-            &options(false, false),
-        )
-        .await
-        .unwrap();
+        let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(false, false))
+            .await
+            .unwrap();
         assert_eq!(r.encoding, "Shift_JIS");
         assert!(!r.applied);
         assert_eq!(
@@ -103,45 +96,24 @@ db_test!(
         assert_eq!(count(&store, &app.f).await, 0);
 
         // A dry run says what would happen and changes nothing.
-        let r = import_roster(
-            &store,
-            &staff,
-            ctx(),
-            "roster.csv",
-            &file,
-            &options(true, true),
-        )
-        .await
-        .unwrap();
+        let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(true, true))
+            .await
+            .unwrap();
         assert_eq!(r.outcome.as_ref().unwrap().created.len(), 4997);
         assert_eq!(count(&store, &app.f).await, 0);
 
         // The user chooses to import the good rows.
-        let r = import_roster(
-            &store,
-            &staff,
-            ctx(),
-            "roster.csv",
-            &file,
-            &options(false, true),
-        )
-        .await
-        .unwrap();
+        let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(false, true))
+            .await
+            .unwrap();
         assert!(r.applied);
         assert_eq!(r.outcome.as_ref().unwrap().created.len(), 4997);
         assert_eq!(count(&store, &app.f).await, 4997);
 
         // Re-importing the same file updates nothing and duplicates nobody.
-        let r = import_roster(
-            &store,
-            &staff,
-            ctx(),
-            "roster.csv",
-            &file,
-            &options(false, true),
-        )
-        .await
-        .unwrap();
+        let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(false, true))
+            .await
+            .unwrap();
         let o = r.outcome.unwrap();
         assert_eq!(
             (o.created.len(), o.updated.len(), o.unchanged),
@@ -156,12 +128,11 @@ db_test!(
     |store: Store| async move {
         let app = app(store.clone()).await;
         let staff = app.f.town_staff.clone();
-        let ctx = || AuditContext::for_actor(&staff, None);
+        let ctx = app.ctx(&staff).await;
         let first = extract(20, &[]);
         import_roster(
-            &store,
-            &staff,
-            ctx(),
+            &app.app,
+            &ctx,
             "a.csv",
             first.as_bytes(),
             &options(false, false),
@@ -175,9 +146,8 @@ db_test!(
         lines.push(twin);
         let second = lines.join("\r\n");
         let r = import_roster(
-            &store,
-            &staff,
-            ctx(),
+            &app.app,
+            &ctx,
             "b.csv",
             second.as_bytes(),
             &options(false, false),
@@ -192,10 +162,10 @@ db_test!(
         assert_eq!(count(&store, &app.f).await, 21, "flagged, not merged");
         // An NPO user cannot import at all.
         let npo = app.f.npo_staff.clone();
+        let npo_ctx = app.ctx(&npo).await;
         let r = import_roster(
-            &store,
-            &npo,
-            AuditContext::for_actor(&npo, None),
+            &app.app,
+            &npo_ctx,
             "c.csv",
             first.as_bytes(),
             &options(false, false),

@@ -220,7 +220,7 @@ db_test!(
         )
         .await;
         assert!(!c.get("/roster/reviews").await.body.contains("西岡"));
-        let due = tsunagi_domain::workflow::review::next_due(tsunagi_web::ui::today(), 6);
+        let due = tsunagi_domain::workflow::review::next_due(tsunagi_app::today_jst(), 6);
         let page = c.get(&plan_url).await;
         assert!(
             page.body.contains(&format!(

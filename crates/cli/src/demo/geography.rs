@@ -3,10 +3,8 @@
 //! classified, and tsunami arrival times set for the coast.
 
 use anyhow::{Result, anyhow};
-use tsunagi_domain::access::Actor;
+use tsunagi_app::{App, Context, gis_import};
 use tsunagi_domain::evacuation_timing::{AreaArrival, TimingSettings};
-use tsunagi_store::{AuditContext, Store};
-use tsunagi_web::gis_import;
 
 macro_rules! sample {
     ($name:literal) => {
@@ -57,32 +55,30 @@ fn check(r: &gis_import::GisImportReport) -> Result<()> {
     }
 }
 
-pub async fn load(store: &Store, staff: &Actor) -> Result<()> {
-    let ctx = || AuditContext::system("demo");
-    let fail = |e: tsunagi_web::AppError| anyhow!("{e}: {}", e.message());
+pub async fn load(app: &App, staff: &Context) -> Result<()> {
+    let fail = crate::ops::explain;
     for (file, bytes, mapping, name) in HAZARDS {
         let m = gis_import::choose_mapping(mapping, None, None, name).map_err(|e| anyhow!(e))?;
         check(
-            &gis_import::import_hazard(store, staff, ctx(), file, bytes, &m, name)
+            &gis_import::import_hazard(app, staff, file, bytes, &m, name)
                 .await
                 .map_err(fail)?,
         )?;
     }
     for (file, bytes) in ADDRESSES {
         check(
-            &gis_import::import_addresses(store, staff, ctx(), file, bytes)
+            &gis_import::import_addresses(app, staff, file, bytes)
                 .await
                 .map_err(fail)?,
         )?;
     }
     for (file, bytes) in SHELTERS {
         check(
-            &gis_import::import_shelters(store, staff, ctx(), file, bytes, false)
+            &gis_import::import_shelters(app, staff, file, bytes, false)
                 .await
                 .map_err(fail)?,
         )?;
     }
-    let mut tx = store.begin(ctx()).await?;
     let arrival = |area: &str, minutes| AreaArrival {
         area: area.into(),
         minutes,
@@ -96,10 +92,9 @@ pub async fn load(store: &Store, staff: &Actor) -> Result<()> {
         ],
         ..TimingSettings::default()
     };
-    tsunagi_store::gis::settings::set(&mut tx, staff, &settings, 0).await?;
-    let located = tsunagi_store::gis::locations::geocode_all(&mut tx, staff).await?;
-    let classified = tsunagi_store::gis::classify::classify_all(&mut tx, staff, |_, _| {}).await?;
-    tx.commit().await?;
+    tsunagi_app::gis::set_settings(app, staff, &settings, 0).await?;
+    let located = tsunagi_app::gis::geocode_all(app, staff).await?;
+    let classified = tsunagi_app::gis::classify_all(app, staff, |_, _| {}).await?;
     println!(
         "Map: {} homes located ({} 街区, {} 町丁目, {} not found); {} in some hazard zone",
         located.block + located.town,

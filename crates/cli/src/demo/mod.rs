@@ -11,13 +11,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use std::collections::BTreeSet;
-use tsunagi_domain::access::Actor;
+use tsunagi_app::organisations::{self, NewOrganisation, Organisation};
+use tsunagi_app::{App, Context as UseCaseContext, Identity, RequestIds, persons, users};
 use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::municipality::MunicipalityCode;
 use tsunagi_domain::organisation::OrganisationKind as K;
 use tsunagi_domain::role::Role;
-use tsunagi_store::organisations::{NewOrganisation, Organisation};
-use tsunagi_store::{AuditContext, Store, organisations, persons, users};
 
 /// The one password of every demo account.
 pub const DEMO_PASSWORD: &str = "tsunagi-demo-2026";
@@ -51,10 +50,10 @@ impl Orgs {
     }
 }
 
-async fn create_orgs(store: &Store) -> Result<Orgs> {
-    let mut tx = store.begin(AuditContext::system("demo")).await?;
+async fn create_orgs(app: &App, system: &UseCaseContext) -> Result<Orgs> {
     let city = organisations::create(
-        &mut tx,
+        app,
+        system,
         NewOrganisation {
             name: names::CITY.into(),
             kind: K::Municipality,
@@ -95,7 +94,8 @@ async fn create_orgs(store: &Store) -> Result<Orgs> {
     for (name, kind, code) in rest {
         all.push(
             organisations::create(
-                &mut tx,
+                app,
+                system,
                 NewOrganisation {
                     name: name.into(),
                     kind,
@@ -106,7 +106,6 @@ async fn create_orgs(store: &Store) -> Result<Orgs> {
             .await?,
         );
     }
-    tx.commit().await?;
     Ok(Orgs { all })
 }
 
@@ -167,30 +166,23 @@ const USERS: &[(&str, &str, &str, Role)] = &[
     ("keisatsu", "警察 官", "潮見警察署", Role::Responder),
 ];
 
-async fn create_users(store: &Store, orgs: &Orgs) -> Result<Actor> {
+/// Creates the demo accounts; returns the context of the welfare staff member (`fukushi`),
+/// who registers the town's residents.
+async fn create_users(app: &App, system: &UseCaseContext, orgs: &Orgs) -> Result<UseCaseContext> {
     let bar = progress(USERS.len() as u64, "利用者を作成");
-    let mut staff = None;
     for (login, name, org, role) in USERS {
         let o = orgs.named(org)?;
-        let hash = tsunagi_web::auth::password::hash(DEMO_PASSWORD.into()).await?;
-        let mut tx = store.begin(AuditContext::system("demo")).await?;
-        let id = users::create(&mut tx, login, name, hash).await?;
-        users::add_membership(&mut tx, id, o.id, *role).await?;
-        tx.commit().await?;
-        if *login == "fukushi" {
-            staff = Some(Actor {
-                user_id: id,
-                login: (*login).into(),
-                organisation_id: o.id,
-                organisation_kind: o.kind,
-                municipality_id: o.municipality_id,
-                role: *role,
-            });
-        }
+        let hash = tsunagi_app::passwords::hash(DEMO_PASSWORD.into()).await?;
+        users::create_with_hash(app, system, login, name, hash, o.id, *role).await?;
         bar.inc(1);
     }
     bar.finish_and_clear();
-    staff.context("demo welfare staff missing")
+    let staff = users::municipal_actor(app, "fukushi")
+        .await
+        .context("demo welfare staff missing")?;
+    Ok(app
+        .context(Identity::User(staff), RequestIds::generate(None))
+        .await?)
 }
 
 fn progress(len: u64, msg: &'static str) -> ProgressBar {
@@ -203,13 +195,13 @@ fn progress(len: u64, msg: &'static str) -> ProgressBar {
 }
 
 async fn create_residents(
-    store: &Store,
+    app: &App,
     orgs: &Orgs,
-    staff: &Actor,
+    staff: &UseCaseContext,
     n: usize,
     seed: u64,
 ) -> Result<usize> {
-    let today = tsunagi_web::ui::today();
+    let today = staff.today();
     let mut rng = StdRng::seed_from_u64(seed);
     let residents = town::residents(&mut rng, n, today);
     let receivers = [
@@ -228,61 +220,54 @@ async fn create_residents(
     let mut roster_rng = StdRng::seed_from_u64(seed.wrapping_add(1));
     let bar = progress(residents.len() as u64, "住民を登録");
     for (i, chunk) in residents.chunks(250).enumerate() {
-        let mut tx = store.begin(AuditContext::system("demo")).await?;
+        let mut batch = Vec::with_capacity(chunk.len());
         for (j, r) in chunk.iter().enumerate() {
             let details = r
                 .input
                 .validate(today)
                 .map_err(|e| anyhow::anyhow!("demo resident invalid: {e}"))?;
-            let p = persons::create(&mut tx, staff, details).await?;
-            if let Some(entry) = town::roster_entry(r, &mut roster_rng) {
-                tsunagi_store::roster::set(&mut tx, staff, p.id, &entry).await?;
-            }
             // Older residents are asked for consent: most give it, some refuse or have not
             // been asked yet. The receivers' districts decide who gets whose entry.
-            if r.age >= 70 {
+            let consent = (r.age >= 70).then(|| {
                 let status = match (i * 250 + j) % 10 {
                     0 => ConsentStatus::Refused,
                     1 | 2 => ConsentStatus::NotAsked,
                     _ => ConsentStatus::Given,
                 };
                 let scope: BTreeSet<K> = receivers.iter().map(|(_, k)| *k).collect();
-                persons::set_consent(
-                    &mut tx,
-                    staff,
-                    p.id,
-                    &ConsentRecord {
-                        status,
-                        scope,
-                        obtained_on: (status != ConsentStatus::NotAsked).then_some(today),
-                        method: (status == ConsentStatus::Given).then_some(ConsentMethod::Written),
-                        obtained_by: Some("福祉 花子（潮見市福祉課）".into()),
-                        note: None,
-                    },
-                )
-                .await?;
-            }
-            bar.inc(1);
+                ConsentRecord {
+                    status,
+                    scope,
+                    obtained_on: (status != ConsentStatus::NotAsked).then_some(today),
+                    method: (status == ConsentStatus::Given).then_some(ConsentMethod::Written),
+                    obtained_by: Some("福祉 花子（潮見市福祉課）".into()),
+                    note: None,
+                }
+            });
+            batch.push(persons::NewResident {
+                details,
+                roster: town::roster_entry(r, &mut roster_rng),
+                consent,
+            });
         }
-        tx.commit().await?;
+        bar.inc(chunk.len() as u64);
+        persons::register_many(app, staff, batch).await?;
     }
     bar.finish_and_clear();
-    define_receivers(store, orgs, staff).await?;
-    geography::load(store, staff).await?;
-    let mut tx = store.begin(AuditContext::system("demo")).await?;
-    let s = tsunagi_store::triage::run(&mut tx, staff).await?;
-    tx.commit().await?;
+    define_receivers(app, orgs, staff).await?;
+    geography::load(app, staff).await?;
+    let s = tsunagi_app::triage::run(app, staff).await?;
     println!(
         "Roster: {} people triaged {:?} {:?}",
         s.triaged, s.by_priority, s.by_approach
     );
-    start_workflows(store, staff).await?;
+    start_workflows(app, staff).await?;
     Ok(residents.len())
 }
 
 /// The receivers (提供先): each 自治会 and 民生委員 district gets its own area with plans; fire
 /// and police get the whole roster without plans; the 社協 everything.
-async fn define_receivers(store: &Store, orgs: &Orgs, staff: &Actor) -> Result<()> {
+async fn define_receivers(app: &App, orgs: &Orgs, staff: &UseCaseContext) -> Result<()> {
     use tsunagi_domain::receiver::{DistrictField, Receiver};
     let defs: [(&str, DistrictField, &[&str], bool); 8] = [
         (
@@ -319,32 +304,28 @@ async fn define_receivers(store: &Store, orgs: &Orgs, staff: &Actor) -> Result<(
         ("潮見警察署", DistrictField::All, &[], false),
         ("潮見市社会福祉協議会", DistrictField::All, &[], true),
     ];
-    let mut tx = store.begin(AuditContext::system("demo")).await?;
     for (name, field, districts, includes_plan) in defs {
         let r = Receiver {
             district_field: field,
             districts: districts.iter().map(|d| (*d).to_owned()).collect(),
             includes_plan,
         };
-        tsunagi_store::receivers::set(&mut tx, staff, orgs.named(name)?.id, Some(&r), 0).await?;
+        tsunagi_app::receivers::set(app, staff, orgs.named(name)?.id, Some(&r), 0).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
 /// Starts plan workflows for the high-priority part of the roster, and writes a first plan for
 /// some of them, so the screens show work in progress.
-async fn start_workflows(store: &Store, staff: &Actor) -> Result<()> {
+async fn start_workflows(app: &App, staff: &UseCaseContext) -> Result<()> {
     use tsunagi_domain::plan::{
         Destination, EmergencyContact, EvacuationPlan, PlanHazard, Supporter,
     };
     use tsunagi_domain::triage::{Approach, Priority};
-    let mut tx = store.begin(AuditContext::system("demo")).await?;
-    let (lines, _) = tsunagi_store::triage::roster_list(
-        &mut tx,
+    let (lines, _) = tsunagi_app::triage::roster_list(
+        app,
         staff,
-        &tsunagi_domain::disaster::DisasterState::normal(),
-        &tsunagi_store::triage::RosterFilter {
+        &tsunagi_app::triage::RosterFilter {
             priority: Some(Priority::High),
             approach: None,
         },
@@ -359,7 +340,7 @@ async fn start_workflows(store: &Store, staff: &Actor) -> Result<()> {
         {
             continue;
         }
-        tsunagi_store::workflows::start(&mut tx, staff, names::CITY, l.person.id).await?;
+        tsunagi_app::workflows::start(app, staff, l.person.id).await?;
         started += 1;
         if i % 4 == 0 {
             let plan = EvacuationPlan {
@@ -382,10 +363,9 @@ async fn start_workflows(store: &Store, staff: &Actor) -> Result<()> {
                 }],
                 ..Default::default()
             };
-            tsunagi_store::plans::save(&mut tx, staff, names::CITY, l.person.id, 0, plan).await?;
+            tsunagi_app::plans::save(app, staff, l.person.id, 0, plan).await?;
         }
     }
-    tx.commit().await?;
     println!("Plans: {started} workflows started for high-priority people");
     Ok(())
 }
@@ -408,17 +388,18 @@ fn demo_url(db: Option<String>) -> Result<String> {
 
 pub async fn run(db: Option<String>, args: DemoArgs) -> Result<()> {
     let url = demo_url(db)?;
-    let store = crate::ops::open(&url).await?;
-    if !store.organisations().await?.is_empty() {
+    let app = crate::ops::open(&url).await?;
+    if !organisations::all(&app).await?.is_empty() {
         anyhow::bail!(
             "the database {} already has data; the demo needs an empty one",
-            tsunagi_store::db::redact(&url)
+            tsunagi_app::redact(&url)
         );
     }
     println!("Creating the demo town {} …", names::CITY);
-    let orgs = create_orgs(&store).await?;
-    let staff = create_users(&store, &orgs).await?;
-    let n = create_residents(&store, &orgs, &staff, args.residents, args.seed).await?;
+    let system = app.system_context("demo").await?;
+    let orgs = create_orgs(&app, &system).await?;
+    let staff = create_users(&app, &system, &orgs).await?;
+    let n = create_residents(&app, &orgs, &staff, args.residents, args.seed).await?;
     let mut banner = format!(
         "\nDemo town {} ready: {} organisations, {} users, {n} residents.\nEvery demo login has the password: {DEMO_PASSWORD}\n",
         names::CITY,
@@ -436,5 +417,5 @@ pub async fn run(db: Option<String>, args: DemoArgs) -> Result<()> {
         println!("{banner}");
         return Ok(());
     }
-    crate::ops::serve(store, &args.serve, Some(banner)).await
+    crate::ops::serve(app, &args.serve, Some(banner)).await
 }

@@ -17,6 +17,8 @@ pub struct Model {
     pub subject_owner_id: Option<String>,
     pub access_basis: Option<String>,
     pub request_id: Option<String>,
+    /// The id the client sent (`X-Request-Id`), kept beside the server's.
+    pub client_request_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub detail: String,
     pub prev_hash: String,

@@ -300,9 +300,10 @@ fn check_point(lon: f64, lat: f64) -> Result<(), StoreError> {
 async fn require_pinning(
     tx: &AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<OrganisationId, StoreError> {
-    let (owner, _) = require(tx, actor, &DisasterState::normal(), id, Need::Own).await?;
+    let (owner, _) = require(tx, actor, disaster, id, Need::Own).await?;
     staff_municipality(actor)?;
     Ok(owner)
 }
@@ -311,9 +312,10 @@ async fn require_pinning(
 pub async fn for_pinning(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Option<Location>, StoreError> {
-    let owner = require_pinning(tx, actor, id).await?;
+    let owner = require_pinning(tx, actor, disaster, id).await?;
     let location = of_person(tx.conn(), id).await?;
     tx.record(
         Entry::new(AuditAction::PersonViewed, "person", id)
@@ -329,12 +331,13 @@ pub async fn for_pinning(
 pub async fn pin(
     tx: &mut AuditedTx,
     actor: &Actor,
+    disaster: &DisasterState,
     id: PersonId,
     lon: f64,
     lat: f64,
     expected_version: i32,
 ) -> Result<Location, StoreError> {
-    let owner = require_pinning(tx, actor, id).await?;
+    let owner = require_pinning(tx, actor, disaster, id).await?;
     check_point(lon, lat)?;
     let current = of_person(tx.conn(), id).await?;
     let version = current.as_ref().map_or(0, |c| c.version);

@@ -13,6 +13,7 @@ mod m20261123_000007_review;
 mod m20261123_000008_receivers;
 mod m20261123_000009_gis;
 mod m20261123_000010_shelter_edits;
+mod m20261204_000011_client_request_id;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_receivers::Migration),
             Box::new(m20261123_000009_gis::Migration),
             Box::new(m20261123_000010_shelter_edits::Migration),
+            Box::new(m20261204_000011_client_request_id::Migration),
         ]
     }
 }

@@ -6,8 +6,8 @@ use crate::ui::audit_filter;
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
+use tsunagi_app::audit;
 use tsunagi_domain::paging::Page;
-use tsunagi_store::audit;
 
 /// The audit trail of the caller's organisation (administrators only). Reading it is recorded.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQueryDto),
@@ -25,9 +25,7 @@ pub async fn list(
         q.until.as_deref(),
     )?;
     let page = Page::new(q.page, Some(100));
-    let mut tx = state.store.begin(user.audit()).await?;
-    let found = audit::list(&mut tx, &user.actor, &filter, page).await?;
-    tx.commit().await?;
+    let found = audit::list(&state.app, &user.ctx, &filter, page).await?;
     Ok(Json(AuditPageDto {
         total: found.total,
         items: found
@@ -44,6 +42,7 @@ pub async fn list(
                 entity_id: r.entity_id,
                 access_basis: r.access_basis,
                 request_id: r.request_id,
+                client_request_id: r.client_request_id,
                 detail: r.detail,
                 hash: None,
             })

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tsunagi_app::persons::{PersonRecord, PersonSummary};
 use tsunagi_domain::access::{AccessBasis, AccessLevel};
 use tsunagi_domain::consent::ConsentStatus;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::person::{PersonInput, Sex};
 use tsunagi_domain::role::Role;
 use tsunagi_domain::wareki::format_wareki;
-use tsunagi_store::persons::{PersonRecord, PersonSummary};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -134,8 +134,8 @@ pub struct OrganisationDto {
     pub municipality_id: Option<Uuid>,
 }
 
-impl From<&tsunagi_store::organisations::Organisation> for OrganisationDto {
-    fn from(o: &tsunagi_store::organisations::Organisation) -> Self {
+impl From<&tsunagi_app::organisations::Organisation> for OrganisationDto {
+    fn from(o: &tsunagi_app::organisations::Organisation) -> Self {
         Self {
             id: o.id.0,
             name: o.name.clone(),
@@ -153,8 +153,8 @@ pub struct MembershipDto {
     pub role: Role,
 }
 
-impl From<&tsunagi_store::users::Membership> for MembershipDto {
-    fn from(m: &tsunagi_store::users::Membership) -> Self {
+impl From<&tsunagi_app::users::Membership> for MembershipDto {
+    fn from(m: &tsunagi_app::users::Membership) -> Self {
         Self {
             id: m.id.0,
             organisation: (&m.organisation).into(),
@@ -200,7 +200,10 @@ pub struct AuditEntryDto {
     pub entity: String,
     pub entity_id: Option<String>,
     pub access_basis: Option<String>,
+    /// The server's id of the request.
     pub request_id: Option<String>,
+    /// The id the client sent in `X-Request-Id`, if any.
+    pub client_request_id: Option<String>,
     /// JSON text: what changed, or the query.
     pub detail: String,
     pub hash: Option<String>,
@@ -234,8 +237,8 @@ pub struct TokenDto {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl From<&tsunagi_store::tokens::ApiToken> for TokenDto {
-    fn from(t: &tsunagi_store::tokens::ApiToken) -> Self {
+impl From<&tsunagi_app::tokens::ApiToken> for TokenDto {
+    fn from(t: &tsunagi_app::tokens::ApiToken) -> Self {
         Self {
             id: t.id,
             name: t.name.clone(),

@@ -13,9 +13,7 @@ pub async fn list(
     _user: ApiUser,
 ) -> Result<Json<Vec<OrganisationDto>>, AppError> {
     Ok(Json(
-        state
-            .store
-            .organisations()
+        tsunagi_app::organisations::all(&state.app)
             .await?
             .iter()
             .map(Into::into)

@@ -2,16 +2,14 @@ use super::dto::{PersonDto, PersonPageDto, PersonQuery, PersonUpdate};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
-use crate::ui::views::today_jst;
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use tsunagi_app::persons;
 use tsunagi_domain::PersonId;
-use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::PersonInput;
-use tsunagi_store::persons;
 use uuid::Uuid;
 
 /// Persons the caller may see, searched by name, reading or 宛名番号.
@@ -23,9 +21,7 @@ pub async fn search(
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Json<PersonPageDto>, AppError> {
     let page = Page::new(q.page, q.per_page);
-    let mut tx = state.store.begin(user.audit()).await?;
-    let found = persons::search(&mut tx, &user.actor, &DisasterState::normal(), &q.q, page).await?;
-    tx.commit().await?;
+    let found = persons::search(&state.app, &user.ctx, &q.q, page).await?;
     Ok(Json(PersonPageDto {
         items: found.items.iter().map(Into::into).collect(),
         total: found.total,
@@ -42,10 +38,10 @@ pub async fn create(
     user: ApiUser,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<(StatusCode, Json<PersonDto>), AppError> {
-    let details = input.validate(today_jst()).map_err(AppError::Invalid)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let p = persons::create(&mut tx, &user.actor, details).await?;
-    tx.commit().await?;
+    let details = input
+        .validate(user.ctx.today())
+        .map_err(AppError::Invalid)?;
+    let p = persons::create(&state.app, &user.ctx, details).await?;
     Ok((StatusCode::CREATED, Json((&p).into())))
 }
 
@@ -57,9 +53,7 @@ pub async fn get(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<PersonDto>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let p = persons::get(&mut tx, &user.actor, &DisasterState::normal(), PersonId(id)).await?;
-    tx.commit().await?;
+    let p = persons::get(&state.app, &user.ctx, PersonId(id)).await?;
     Ok(Json((&p).into()))
 }
 
@@ -75,18 +69,8 @@ pub async fn update(
 ) -> Result<Json<PersonDto>, AppError> {
     let details = body
         .person
-        .validate(today_jst())
+        .validate(user.ctx.today())
         .map_err(AppError::Invalid)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let p = persons::update(
-        &mut tx,
-        &user.actor,
-        &DisasterState::normal(),
-        PersonId(id),
-        body.version,
-        details,
-    )
-    .await?;
-    tx.commit().await?;
+    let p = persons::update(&state.app, &user.ctx, PersonId(id), body.version, details).await?;
     Ok(Json((&p).into()))
 }

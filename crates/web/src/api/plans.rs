@@ -5,10 +5,9 @@ use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use tsunagi_app::plans;
 use tsunagi_domain::PersonId;
-use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::plan::EvacuationPlan;
-use tsunagi_store::plans;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -41,9 +40,7 @@ pub async fn history(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<PlanVersionDto>>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let h = plans::history(&mut tx, &user.actor, &DisasterState::normal(), PersonId(id)).await?;
-    tx.commit().await?;
+    let h = plans::history(&state.app, &user.ctx, PersonId(id)).await?;
     Ok(Json(h.into_iter().map(Into::into).collect()))
 }
 
@@ -63,10 +60,7 @@ pub async fn save(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(w): ApiJson<PlanWrite>,
 ) -> Result<Json<PlanVersionDto>, AppError> {
-    let org = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let v = plans::save(&mut tx, &user.actor, &org, PersonId(id), w.version, w.plan).await?;
-    tx.commit().await?;
+    let v = plans::save(&state.app, &user.ctx, PersonId(id), w.version, w.plan).await?;
     Ok(Json(v.into()))
 }
 
@@ -79,7 +73,7 @@ pub async fn pdf(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::response::Response, AppError> {
-    crate::documents::plan_pdf(&state, user.audit(), &user.actor, PersonId(id)).await
+    crate::documents::plan_pdf(&state, &user.ctx, PersonId(id)).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -98,9 +92,7 @@ pub async fn meetings(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<MeetingDto>>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let list = tsunagi_store::meetings::list(&mut tx, &user.actor, PersonId(id)).await?;
-    tx.commit().await?;
+    let list = tsunagi_app::meetings::list(&state.app, &user.ctx, PersonId(id)).await?;
     Ok(Json(
         list.into_iter()
             .map(|r| MeetingDto {
@@ -124,18 +116,7 @@ pub async fn record_meeting(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(m): ApiJson<tsunagi_domain::meeting::CoordinationMeeting>,
 ) -> Result<(axum::http::StatusCode, Json<MeetingDto>), AppError> {
-    let org = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let r = tsunagi_store::meetings::record(
-        &mut tx,
-        &user.actor,
-        &org,
-        PersonId(id),
-        m,
-        crate::ui::today(),
-    )
-    .await?;
-    tx.commit().await?;
+    let r = tsunagi_app::meetings::record(&state.app, &user.ctx, PersonId(id), m).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(MeetingDto {

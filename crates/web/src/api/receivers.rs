@@ -7,12 +7,12 @@ use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use tsunagi_app::receivers;
 use tsunagi_domain::OrganisationId;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::plan::EvacuationPlan;
 use tsunagi_domain::receiver::Receiver;
 use tsunagi_domain::roster::RosterEntry;
-use tsunagi_store::receivers;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -35,9 +35,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<ReceiverDto>>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let lines = receivers::list(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let lines = receivers::list(&state.app, &user.ctx).await?;
     Ok(Json(
         lines
             .into_iter()
@@ -76,16 +74,14 @@ pub async fn set(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(w): ApiJson<ReceiverWrite>,
 ) -> Result<Json<ApplyDto>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
     let r = receivers::set(
-        &mut tx,
-        &user.actor,
+        &state.app,
+        &user.ctx,
         OrganisationId(id),
         w.receiver.as_ref(),
         w.version,
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(ApplyDto {
         added: r.added,
         removed: r.removed,
@@ -114,9 +110,7 @@ pub async fn receiver_list(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<ListLineDto>>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let (_, lines) = receivers::receiver_list(&mut tx, &user.actor, OrganisationId(id)).await?;
-    tx.commit().await?;
+    let (_, lines) = receivers::receiver_list(&state.app, &user.ctx, OrganisationId(id)).await?;
     Ok(Json(
         lines
             .into_iter()

@@ -6,11 +6,10 @@ use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use tsunagi_app::triage::{self, RosterFilter};
 use tsunagi_domain::PersonId;
-use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::triage::{Approach, Override, Priority, PriorityPolicy, TriageResult};
-use tsunagi_store::triage::{self, RosterFilter};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -30,9 +29,7 @@ pub async fn run(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<TriageRunDto>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let s = triage::run(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let s = triage::run(&state.app, &user.ctx).await?;
     Ok(Json(TriageRunDto {
         triaged: s.triaged,
         kept_overrides: s.kept_overrides,
@@ -77,16 +74,13 @@ pub async fn list(
         priority: q.priority.as_deref().and_then(Priority::parse),
         approach: q.approach.as_deref().and_then(Approach::parse),
     };
-    let mut tx = state.store.begin(user.audit()).await?;
     let (lines, total) = triage::roster_list(
-        &mut tx,
-        &user.actor,
-        &DisasterState::normal(),
+        &state.app,
+        &user.ctx,
         &filter,
         Page::new(q.page, q.per_page),
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(RosterPageDto {
         total,
         items: lines
@@ -109,9 +103,7 @@ pub async fn override_result(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(o): ApiJson<Override>,
 ) -> Result<Json<TriageResult>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let r = triage::override_result(&mut tx, &user.actor, PersonId(id), &o).await?;
-    tx.commit().await?;
+    let r = triage::override_result(&state.app, &user.ctx, PersonId(id), &o).await?;
     Ok(Json(r))
 }
 
@@ -122,8 +114,7 @@ pub async fn get_policy(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<PriorityPolicy>, AppError> {
-    let m = user.actor.municipality_id.ok_or(AppError::Forbidden)?;
-    Ok(Json(state.store.triage_policy(m).await?))
+    Ok(Json(triage::policy(&state.app, &user.ctx).await?))
 }
 
 /// Saves a new version of the policy (the version number is assigned).
@@ -134,8 +125,6 @@ pub async fn set_policy(
     user: ApiUser,
     ApiJson(p): ApiJson<PriorityPolicy>,
 ) -> Result<Json<PriorityPolicy>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let saved = triage::set_policy(&mut tx, &user.actor, p).await?;
-    tx.commit().await?;
+    let saved = triage::set_policy(&state.app, &user.ctx, p).await?;
     Ok(Json(saved))
 }

@@ -7,11 +7,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use tsunagi_app::sharing;
 use tsunagi_domain::access::AccessLevel;
 use tsunagi_domain::consent::ConsentRecord;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::{OrganisationId, PersonId};
-use tsunagi_store::persons;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -25,10 +25,7 @@ pub async fn set_consent(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(c): ApiJson<ConsentRecord>,
 ) -> Result<StatusCode, AppError> {
-    c.validate(crate::ui::today()).map_err(AppError::Invalid)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    persons::set_consent(&mut tx, &user.actor, PersonId(id), &c).await?;
-    tx.commit().await?;
+    sharing::set_consent(&state.app, &user.ctx, PersonId(id), &c).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -48,9 +45,7 @@ pub async fn list_shares(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<ShareDto>>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let shares = persons::shares_of(&mut tx, &user.actor, PersonId(id)).await?;
-    tx.commit().await?;
+    let shares = sharing::shares_of(&state.app, &user.ctx, PersonId(id)).await?;
     Ok(Json(
         shares
             .into_iter()
@@ -79,19 +74,14 @@ pub async fn add_share(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(s): ApiJson<NewShare>,
 ) -> Result<StatusCode, AppError> {
-    let target = state
-        .store
-        .organisation(OrganisationId(s.organisation_id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if target.municipality_id != user.actor.municipality_id
-        || target.id == user.actor.organisation_id
-    {
-        return Err(AppError::NotFound);
-    }
-    let mut tx = state.store.begin(user.audit()).await?;
-    persons::share(&mut tx, &user.actor, PersonId(id), target.id, s.level).await?;
-    tx.commit().await?;
+    sharing::share(
+        &state.app,
+        &user.ctx,
+        PersonId(id),
+        OrganisationId(s.organisation_id),
+        s.level,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,9 +93,7 @@ pub async fn remove_share(
     user: ApiUser,
     ApiPath((id, org)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<StatusCode, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    persons::unshare(&mut tx, &user.actor, PersonId(id), OrganisationId(org)).await?;
-    tx.commit().await?;
+    sharing::unshare(&state.app, &user.ctx, PersonId(id), OrganisationId(org)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -130,14 +118,14 @@ pub async fn import(
     user: ApiUser,
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
-) -> Result<(StatusCode, Json<crate::roster_import::ImportReport>), AppError> {
+) -> Result<(StatusCode, Json<tsunagi_app::roster::ImportReport>), AppError> {
     if !tsunagi_domain::access::can(
         &user.actor,
         tsunagi_domain::access::Capability::CreatePerson,
     ) {
         return Err(AppError::Forbidden);
     }
-    let options = crate::roster_import::ImportOptions {
+    let options = tsunagi_app::roster::ImportOptions {
         encoding: q
             .encoding
             .as_deref()
@@ -149,16 +137,7 @@ pub async fn import(
         only_valid: q.only_valid,
     };
     let name = q.file_name.unwrap_or_else(|| "roster.csv".into());
-    match crate::roster_import::import_roster(
-        &state.store,
-        &user.actor,
-        user.audit(),
-        &name,
-        &body,
-        &options,
-    )
-    .await
-    {
+    match tsunagi_app::roster::import(&state.app, &user.ctx, &name, &body, &options).await {
         Ok(r) => {
             let status = if r.errors.is_empty() {
                 StatusCode::OK
@@ -167,7 +146,7 @@ pub async fn import(
             };
             Ok((status, Json(r)))
         }
-        Err(crate::roster_import::ImportError::File(e)) => Err(AppError::BadRequest(e.to_string())),
-        Err(crate::roster_import::ImportError::App(e)) => Err(e),
+        Err(tsunagi_app::roster::ImportError::File(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(tsunagi_app::roster::ImportError::App(e)) => Err(e.into()),
     }
 }

@@ -1,12 +1,12 @@
 use super::dto::{CreatedToken, NewToken, TokenDto};
 use super::extract::{ApiJson, ApiPath};
-use crate::auth::{ApiUser, token};
+use crate::auth::ApiUser;
 use crate::error::ErrorBody;
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use tsunagi_store::tokens;
+use tsunagi_app::tokens;
 use uuid::Uuid;
 
 /// The caller's own API tokens.
@@ -17,9 +17,7 @@ pub async fn list(
     user: ApiUser,
 ) -> Result<Json<Vec<TokenDto>>, AppError> {
     Ok(Json(
-        state
-            .store
-            .tokens_of(user.actor.user_id)
+        tokens::list(&state.app, &user.ctx)
             .await?
             .iter()
             .map(Into::into)
@@ -35,23 +33,7 @@ pub async fn create(
     user: ApiUser,
     ApiJson(new): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
-    let membership = state
-        .store
-        .membership_of(&user.actor)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let (secret, hash, prefix) = token::generate();
-    let mut tx = state.store.begin(user.audit()).await?;
-    let t = tokens::create(
-        &mut tx,
-        user.actor.user_id,
-        membership.id,
-        &new.name,
-        hash,
-        prefix,
-    )
-    .await?;
-    tx.commit().await?;
+    let (t, secret) = tokens::create(&state.app, &user.ctx, &new.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -69,8 +51,6 @@ pub async fn revoke(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    tokens::revoke(&mut tx, user.actor.user_id, id).await?;
-    tx.commit().await?;
+    tokens::revoke(&state.app, &user.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,23 +1,19 @@
 use super::dto::{MeDto, NewUser, UserDto};
 use super::extract::ApiJson;
-use crate::auth::{ApiUser, password};
+use crate::auth::ApiUser;
 use crate::error::ErrorBody;
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use tsunagi_app::users;
 use tsunagi_domain::OrganisationId;
-use tsunagi_store::users;
 
 /// Who the token belongs to, and the organisation and role it acts for.
 #[utoipa::path(get, path = "/api/v1/me", tag = "users",
     responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, user: ApiUser) -> Result<Json<MeDto>, AppError> {
-    let m = state
-        .store
-        .membership_of(&user.actor)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let m = users::current_membership(&state.app, &user.ctx).await?;
     Ok(Json(MeDto {
         user_id: user.actor.user_id.0,
         login: user.actor.login.clone(),
@@ -33,9 +29,7 @@ pub async fn list(
     user: ApiUser,
 ) -> Result<Json<Vec<UserDto>>, AppError> {
     Ok(Json(
-        state
-            .store
-            .users_for(&user.actor)
+        users::users_for(&state.app, &user.ctx)
             .await?
             .iter()
             .map(|u| UserDto {
@@ -57,25 +51,19 @@ pub async fn create(
     user: ApiUser,
     ApiJson(new): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserDto>), AppError> {
-    if !tsunagi_domain::access::can(&user.actor, tsunagi_domain::access::Capability::ManageUsers) {
-        return Err(AppError::Forbidden);
-    }
-    password::check_strength(&new.password)
-        .map_err(|m| AppError::Invalid(tsunagi_domain::ValidationErrors::single("password", m)))?;
-    let hash = password::hash(new.password.clone()).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
     let id = users::create_member(
-        &mut tx,
-        &user.actor,
-        &new.login,
-        &new.display_name,
-        hash,
+        &state.app,
+        &user.ctx,
+        users::NewUser {
+            login: &new.login,
+            display_name: &new.display_name,
+            password: &new.password,
+        },
         OrganisationId(new.organisation_id),
         new.role,
     )
     .await?;
-    tx.commit().await?;
-    let memberships = state.store.memberships(id).await?;
+    let memberships = users::memberships(&state.app, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(UserDto {

@@ -6,10 +6,10 @@ use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use tsunagi_app::workflows::{self, Workflow};
 use tsunagi_domain::PersonId;
 use tsunagi_domain::triage::Approach;
 use tsunagi_domain::workflow::{Obstacle, Step};
-use tsunagi_store::workflows::{self, Workflow};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -80,11 +80,9 @@ pub async fn get(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let w = workflows::get(&mut tx, &user.actor, PersonId(id))
+    let w = workflows::get(&state.app, &user.ctx, PersonId(id))
         .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
     Ok(Json(w.into()))
 }
 
@@ -96,10 +94,7 @@ pub async fn start(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let w = workflows::start(&mut tx, &user.actor, &name, PersonId(id)).await?;
-    tx.commit().await?;
+    let w = workflows::start(&state.app, &user.ctx, PersonId(id)).await?;
     Ok(Json(w.into()))
 }
 
@@ -121,16 +116,15 @@ pub async fn advance(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(a): ApiJson<AdvanceDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let adv = workflows::Advance {
-        expected_version: a.version,
-        skip: a.skip,
-        note: a.note,
-        today: crate::ui::today(),
-    };
-    let w = workflows::advance(&mut tx, &user.actor, &name, PersonId(id), adv).await?;
-    tx.commit().await?;
+    let w = workflows::advance(
+        &state.app,
+        &user.ctx,
+        PersonId(id),
+        a.version,
+        a.skip,
+        a.note,
+    )
+    .await?;
     Ok(Json(w.into()))
 }
 
@@ -150,19 +144,12 @@ pub async fn assign(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(a): ApiJson<AssignDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let w = workflows::assign(
-        &mut tx,
-        &user.actor,
-        &name,
-        PersonId(id),
-        tsunagi_domain::OrganisationId(a.organisation_id),
-        a.assignee,
-        a.due_date,
-    )
-    .await?;
-    tx.commit().await?;
+    let assignment = workflows::Assignment {
+        organisation: tsunagi_domain::OrganisationId(a.organisation_id),
+        assignee: a.assignee,
+        due: a.due_date,
+    };
+    let w = workflows::assign(&state.app, &user.ctx, PersonId(id), assignment).await?;
     Ok(Json(w.into()))
 }
 
@@ -182,18 +169,8 @@ pub async fn obstacle(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(o): ApiJson<ObstacleDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let w = workflows::set_obstacle(
-        &mut tx,
-        &user.actor,
-        &name,
-        PersonId(id),
-        o.obstacle,
-        o.note,
-    )
-    .await?;
-    tx.commit().await?;
+    let w =
+        workflows::set_obstacle(&state.app, &user.ctx, PersonId(id), o.obstacle, o.note).await?;
     Ok(Json(w.into()))
 }
 
@@ -211,18 +188,7 @@ pub async fn review(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<ReviewDto>,
 ) -> Result<Json<WorkflowDto>, AppError> {
-    let name = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let w = workflows::reviewed(
-        &mut tx,
-        &user.actor,
-        &name,
-        PersonId(id),
-        crate::ui::today(),
-        r.note,
-    )
-    .await?;
-    tx.commit().await?;
+    let w = workflows::reviewed(&state.app, &user.ctx, PersonId(id), r.note).await?;
     Ok(Json(w.into()))
 }
 
@@ -233,10 +199,7 @@ pub async fn progress(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<tsunagi_domain::progress::Summary>, AppError> {
-    let name = state.organisation_name(user.actor.organisation_id).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let rows =
-        tsunagi_store::progress::rows(&mut tx, &user.actor, &name, crate::ui::today()).await?;
-    tx.commit().await?;
-    Ok(Json(tsunagi_domain::progress::summarise(&rows)))
+    Ok(Json(
+        tsunagi_app::progress::summary(&state.app, &user.ctx).await?,
+    ))
 }

@@ -1,16 +1,16 @@
 //! The logged-in user of a screen request, from the server-side session.
 
-use crate::request_id::RequestId;
+use crate::request_id::RequestIdsOf;
 use crate::ui::UiError;
 use crate::{AppError, AppState};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
+use tsunagi_app::users::Membership;
+use tsunagi_app::{Context, Identity};
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::{MembershipId, UserId};
-use tsunagi_store::AuditContext;
-use tsunagi_store::users::Membership;
 
 /// What the session remembers after login.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -21,22 +21,16 @@ pub struct SessionAuth {
 
 pub const AUTH_KEY: &str = "auth";
 
-/// A logged-in user acting through one membership.
+/// A logged-in user acting through one membership, with the request's context.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub actor: Actor,
     pub membership: Membership,
     pub display_name: String,
     pub csrf_token: String,
-    pub request_id: Option<String>,
     pub session: Session,
-}
-
-impl CurrentUser {
-    /// The audit context for this request.
-    pub fn audit(&self) -> AuditContext {
-        AuditContext::for_actor(&self.actor, self.request_id.clone())
-    }
+    /// What every use case of this request is given.
+    pub ctx: Context,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -46,10 +40,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|_| UiError(AppError::Internal("session layer missing".into())))?;
-        let request_id = RequestId::from_request_parts(parts, state)
-            .await
-            .map(|r| r.0)
-            .unwrap_or(None);
+        let Ok(RequestIdsOf(ids)) = RequestIdsOf::from_request_parts(parts, state).await;
         let auth: Option<SessionAuth> = session
             .get(AUTH_KEY)
             .await
@@ -58,19 +49,26 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(UiError(AppError::Unauthenticated));
         };
         let Some((actor, membership, display_name)) =
-            super::load_actor(&state.store, auth.user_id, auth.membership_id).await?
+            tsunagi_app::users::acting_as(&state.app, auth.user_id, auth.membership_id)
+                .await
+                .map_err(AppError::from)?
         else {
             let _ = session.flush().await;
             return Err(UiError(AppError::Unauthenticated));
         };
         let csrf_token = super::ensure_csrf_token(&session).await?;
+        let ctx = state
+            .app
+            .context(Identity::User(actor.clone()), ids)
+            .await
+            .map_err(AppError::from)?;
         Ok(CurrentUser {
             actor,
             membership,
             display_name,
             csrf_token,
-            request_id,
             session,
+            ctx,
         })
     }
 }

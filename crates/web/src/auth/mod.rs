@@ -1,42 +1,16 @@
-//! Authentication: passwords, server-side sessions, CSRF, and the extractors that turn a
-//! request into the acting user. Who may do what is decided by the domain, not here.
+//! Authentication: server-side sessions, CSRF, and the extractors that turn a request into
+//! the acting user and the request's context. Passwords and tokens are checked by the use
+//! cases; who may do what is decided by the domain, not here.
 
 mod api_user;
 mod csrf;
 mod current_user;
-pub mod password;
 mod session_store;
-pub mod token;
 
 pub use api_user::ApiUser;
 pub use csrf::{csrf_guard, ensure_csrf_token, rotate_csrf_token as rotate_csrf};
 pub use current_user::{AUTH_KEY, CurrentUser, SessionAuth};
 pub use session_store::{DbSessionStore, session_layer};
-
-use crate::AppError;
-use tsunagi_domain::access::Actor;
-use tsunagi_domain::{MembershipId, UserId};
-use tsunagi_store::Store;
-use tsunagi_store::users::Membership;
-
-/// Loads the actor for a user acting through one of their memberships. `None` if the user or
-/// the membership is gone or disabled.
-pub(crate) async fn load_actor(
-    store: &Store,
-    user_id: UserId,
-    membership_id: MembershipId,
-) -> Result<Option<(Actor, Membership, String)>, AppError> {
-    let Some((login, display_name)) = store.active_user(user_id).await? else {
-        return Ok(None);
-    };
-    let Some(membership) = store.membership(membership_id).await? else {
-        return Ok(None);
-    };
-    if membership.user_id != user_id {
-        return Ok(None);
-    }
-    Ok(Some((membership.actor(&login), membership, display_name)))
-}
 
 /// Equality that takes the same time wherever the inputs differ.
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -46,7 +20,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Random bytes as URL-safe base64, for session secrets and tokens.
+/// Random bytes as URL-safe base64, for session secrets.
 pub(crate) fn random_token(bytes: usize) -> String {
     use base64::Engine;
     use rand::RngCore;

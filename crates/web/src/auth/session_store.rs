@@ -9,16 +9,16 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
-use tsunagi_store::Store;
+use tsunagi_app::App;
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
-    store: Store,
+    app: App,
 }
 
 impl DbSessionStore {
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    pub fn new(app: App) -> Self {
+        Self { app }
     }
 }
 
@@ -39,7 +39,7 @@ fn encode(r: &Record) -> Result<String> {
     serde_json::to_string(&r.data).map_err(|e| Error::Encode(e.to_string()))
 }
 
-fn backend(e: tsunagi_store::StoreError) -> Error {
+fn backend(e: tsunagi_app::Error) -> Error {
     Error::Backend(e.to_string())
 }
 
@@ -47,15 +47,14 @@ fn backend(e: tsunagi_store::StoreError) -> Error {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         loop {
-            let created = self
-                .store
-                .session_create(
-                    &key(&record.id),
-                    encode(record)?,
-                    to_chrono(record.expiry_date),
-                )
-                .await
-                .map_err(backend)?;
+            let created = tsunagi_app::sessions::create(
+                &self.app,
+                &key(&record.id),
+                encode(record)?,
+                to_chrono(record.expiry_date),
+            )
+            .await
+            .map_err(backend)?;
             if created {
                 return Ok(());
             }
@@ -64,18 +63,20 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        self.store
-            .session_save(
-                &key(&record.id),
-                encode(record)?,
-                to_chrono(record.expiry_date),
-            )
-            .await
-            .map_err(backend)
+        tsunagi_app::sessions::save(
+            &self.app,
+            &key(&record.id),
+            encode(record)?,
+            to_chrono(record.expiry_date),
+        )
+        .await
+        .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some((data, expires)) = self.store.session_load(&key(id)).await.map_err(backend)?
+        let Some((data, expires)) = tsunagi_app::sessions::load(&self.app, &key(id))
+            .await
+            .map_err(backend)?
         else {
             return Ok(None);
         };
@@ -87,15 +88,17 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.store.session_delete(&key(id)).await.map_err(backend)
+        tsunagi_app::sessions::delete(&self.app, &key(id))
+            .await
+            .map_err(backend)
     }
 }
 
 /// The session layer: HttpOnly, SameSite=Lax, Secure as configured, expiring after inactivity.
-pub fn session_layer(store: Store, config: &WebConfig) -> SessionManagerLayer<DbSessionStore> {
+pub fn session_layer(app: App, config: &WebConfig) -> SessionManagerLayer<DbSessionStore> {
     let idle =
         time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(28_800));
-    SessionManagerLayer::new(DbSessionStore::new(store))
+    SessionManagerLayer::new(DbSessionStore::new(app))
         .with_name("tsunagi_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

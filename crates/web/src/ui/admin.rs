@@ -1,7 +1,7 @@
 //! Organisations and users.
 
 use super::{Chrome, UiError, UiResult};
-use crate::auth::{CurrentUser, password};
+use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,11 +12,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
+use tsunagi_app::organisations::Organisation;
+use tsunagi_app::{passwords as password, users};
 use tsunagi_domain::access::{Capability, can, may_manage_users_of};
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::role::Role;
-use tsunagi_store::organisations::Organisation;
-use tsunagi_store::users;
 
 struct OrgRow {
     name: String,
@@ -37,7 +37,7 @@ struct OrganisationsPage {
 }
 
 pub async fn organisations(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let all = state.store.organisations().await?;
+    let all = tsunagi_app::organisations::all(&state.app).await?;
     let names: HashMap<_, _> = all.iter().map(|o| (o.id, o.name.clone())).collect();
     let groups = OrganisationKind::ALL
         .iter()
@@ -109,9 +109,7 @@ async fn manageable_orgs(
     state: &AppState,
     user: &CurrentUser,
 ) -> Result<Vec<Organisation>, AppError> {
-    Ok(state
-        .store
-        .organisations()
+    Ok(tsunagi_app::organisations::all(&state.app)
         .await?
         .into_iter()
         .filter(|o| may_manage_users_of(&user.actor, o.id, o.municipality_id))
@@ -126,10 +124,8 @@ async fn users_page(
     if !can(&user.actor, Capability::ManageUsers) {
         return Err(AppError::Forbidden);
     }
-    let now = tsunagi_store::now();
-    let users = state
-        .store
-        .users_for(&user.actor)
+    let now = chrono::Utc::now();
+    let users = users::users_for(&state.app, &user.ctx)
         .await?
         .into_iter()
         .map(|u| UserRow {
@@ -197,31 +193,30 @@ pub async fn create_user(
     let (Some(org), Some(role), true) = (org, role, page.errors.is_empty()) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let hash = password::hash(f.password.clone()).await?;
-    let mut tx = state.store.begin(user.audit()).await?;
     let result = users::create_member(
-        &mut tx,
-        &user.actor,
-        &f.login,
-        &f.display_name,
-        hash,
+        &state.app,
+        &user.ctx,
+        users::NewUser {
+            login: &f.login,
+            display_name: &f.display_name,
+            password: &f.password,
+        },
         org.id,
         role,
     )
     .await;
     match result {
         Ok(_) => {
-            tx.commit().await?;
             let mut page = users_page(&state, &user, NewUserForm::default()).await?;
             page.created = Some(f.login.trim().to_owned());
             Ok(page.into_response())
         }
-        Err(tsunagi_store::StoreError::Invalid(e)) => {
+        Err(tsunagi_app::Error::Invalid(e)) => {
             page.errors
                 .extend(e.0.into_iter().map(|f| (f.field, f.message)));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(tsunagi_store::StoreError::Duplicate(_)) => {
+        Err(tsunagi_app::Error::Duplicate(_)) => {
             page.errors
                 .insert("login".into(), "このログインIDは既に使われています".into());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

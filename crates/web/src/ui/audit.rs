@@ -11,9 +11,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
+use tsunagi_app::audit::{self, AuditFilter};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::paging::Page;
-use tsunagi_store::audit::{self, AuditFilter};
 
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {
@@ -107,9 +107,7 @@ pub async fn page(
         Some(&q.until),
     )?;
     let page = Page::new(q.page, Some(50));
-    let mut tx = state.store.begin(user.audit()).await?;
-    let found = audit::list(&mut tx, &user.actor, &filter, page).await?;
-    tx.commit().await?;
+    let found = audit::list(&state.app, &user.ctx, &filter, page).await?;
     let rows = found
         .items
         .iter()

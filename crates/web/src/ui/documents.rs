@@ -9,7 +9,6 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tsunagi_domain::workflow::Step;
 
 pub async fn plan_pdf(
     State(state): State<AppState>,
@@ -17,7 +16,7 @@ pub async fn plan_pdf(
     path: Result<Path<String>, PathRejection>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
-    Ok(crate::documents::plan_pdf(&state, user.audit(), &user.actor, id).await?)
+    Ok(crate::documents::plan_pdf(&state, &user.ctx, id).await?)
 }
 
 #[derive(Deserialize)]
@@ -33,16 +32,8 @@ pub async fn person_form_pack(
     Query(q): Query<PackQuery>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
-    let sender = user.membership.organisation.name.clone();
-    Ok(crate::documents::form_pack_pdf(
-        &state,
-        user.audit(),
-        &user.actor,
-        &sender,
-        &[id],
-        q.reply_by,
-    )
-    .await?)
+    let records = tsunagi_app::documents::form_pack_records(&state.app, &user.ctx, &[id]).await?;
+    Ok(crate::documents::form_pack_pdf(&state, &user.ctx, &records, q.reply_by).await?)
 }
 
 pub async fn roster_form_pack(
@@ -50,17 +41,6 @@ pub async fn roster_form_pack(
     user: CurrentUser,
     Query(q): Query<PackQuery>,
 ) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let ids = tsunagi_store::workflows::at_step(&mut tx, &user.actor, Step::SendForms).await?;
-    tx.commit().await?;
-    let sender = user.membership.organisation.name.clone();
-    Ok(crate::documents::form_pack_pdf(
-        &state,
-        user.audit(),
-        &user.actor,
-        &sender,
-        &ids,
-        q.reply_by,
-    )
-    .await?)
+    let records = tsunagi_app::documents::send_forms_records(&state.app, &user.ctx).await?;
+    Ok(crate::documents::form_pack_pdf(&state, &user.ctx, &records, q.reply_by).await?)
 }

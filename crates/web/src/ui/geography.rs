@@ -10,18 +10,14 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tsunagi_app::gis::{self, LayerInfo, ReachList, Shelter, Unmatched, staff_municipality};
+use tsunagi_app::gis_import::{self, GisImportReport};
 use tsunagi_domain::evacuation_timing::{AreaArrival, TimingSettings};
 use tsunagi_gis::layers::MAPPINGS;
 use tsunagi_import::shelters::ShelterSuits;
-use tsunagi_store::gis::layers::LayerInfo;
-use tsunagi_store::gis::locations::Unmatched;
-use tsunagi_store::gis::shelters::Shelter;
-use tsunagi_store::gis::views::ReachList;
-use tsunagi_store::gis::{classify, locations, settings, shelters, staff_municipality};
 
 use super::{Chrome, UiError, UiResult};
 use crate::auth::CurrentUser;
-use crate::gis_import::{self, GisImportReport};
 use crate::{AppError, AppState};
 
 #[derive(Template, WebTemplate)]
@@ -52,11 +48,11 @@ pub struct Notice {
 }
 
 async fn build(state: &AppState, user: &CurrentUser) -> Result<GeographyPage, AppError> {
-    let m = staff_municipality(&user.actor)?;
-    let (settings, settings_version) = state.store.gis_settings(m).await?;
+    let m = staff_municipality(&user.ctx)?;
+    let (settings, settings_version) = gis::settings(&state.app, m).await?;
     Ok(GeographyPage {
         chrome: Chrome::new(user, "gis"),
-        layers: state.store.gis_layers(m).await?,
+        layers: gis::layers(&state.app, m).await?,
         mappings: MAPPINGS
             .iter()
             .map(|m| (m.id.to_string(), m.label.to_string()))
@@ -69,7 +65,7 @@ async fn build(state: &AppState, user: &CurrentUser) -> Result<GeographyPage, Ap
             .map(|a| format!("{},{}", a.area, a.minutes))
             .collect::<Vec<_>>()
             .join("\n"),
-        shelter_count: state.store.shelters(m).await?.len(),
+        shelter_count: gis::shelters(&state.app, m).await?.len(),
         settings,
         settings_version,
     })
@@ -91,7 +87,7 @@ pub async fn upload(
     user: CurrentUser,
     mut multipart: Multipart,
 ) -> UiResult<Response> {
-    staff_municipality(&user.actor)?;
+    staff_municipality(&user.ctx)?;
     let bad = |m: String| UiError(AppError::BadRequest(m));
     let mut file: Option<(String, Vec<u8>)> = None;
     let (mut kind, mut mapping, mut name, mut custom_kind, mut custom_rule) =
@@ -125,7 +121,7 @@ pub async fn upload(
         p.notice = Some("ファイルを選んでください".into());
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     };
-    let (store, actor, ctx) = (&state.store, &user.actor, user.audit());
+    let (app, ctx) = (&state.app, &user.ctx);
     let report = match kind.as_str() {
         "hazard" => {
             let label = if name.trim().is_empty() {
@@ -139,24 +135,18 @@ pub async fn upload(
                 custom_rule.as_deref(),
                 &label,
             ) {
-                Ok(m) => {
-                    gis_import::import_hazard(store, actor, ctx, &file_name, &bytes, &m, &name)
-                        .await?
-                }
+                Ok(m) => gis_import::import_hazard(app, ctx, &file_name, &bytes, &m, &name).await?,
                 Err(e) => {
                     p.notice = Some(e);
                     return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
                 }
             }
         }
-        "addresses" => gis_import::import_addresses(store, actor, ctx, &file_name, &bytes).await?,
+        "addresses" => gis_import::import_addresses(app, ctx, &file_name, &bytes).await?,
         "shelters" => {
-            gis_import::import_shelters(store, actor, ctx, &file_name, &bytes, overwrite_edits)
-                .await?
+            gis_import::import_shelters(app, ctx, &file_name, &bytes, overwrite_edits).await?
         }
-        "coordinates" => {
-            gis_import::import_coordinates(store, actor, ctx, &file_name, &bytes).await?
-        }
+        "coordinates" => gis_import::import_coordinates(app, ctx, &file_name, &bytes).await?,
         _ => return Err(bad("取り込むデータの種類を選んでください".into())),
     };
     let status = if report.problems.is_empty() {
@@ -179,9 +169,7 @@ struct LocatedPage {
 }
 
 pub async fn geocode(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let r = locations::geocode_all(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let r = gis::geocode_all(&state.app, &user.ctx).await?;
     Ok(LocatedPage {
         chrome: Chrome::new(&user, "gis"),
         title: "住所から自宅の位置を特定しました",
@@ -198,9 +186,7 @@ pub async fn geocode(State(state): State<AppState>, user: CurrentUser) -> UiResu
 }
 
 pub async fn unlocated(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let unmatched = locations::unmatched(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let unmatched = gis::unmatched(&state.app, &user.ctx).await?;
     Ok(LocatedPage {
         chrome: Chrome::new(&user, "gis"),
         title: "自宅の位置が未特定の方",
@@ -211,9 +197,7 @@ pub async fn unlocated(State(state): State<AppState>, user: CurrentUser) -> UiRe
 }
 
 pub async fn classify(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let r = classify::classify_all(&mut tx, &user.actor, |_, _| {}).await?;
-    tx.commit().await?;
+    let r = gis::classify_all(&state.app, &user.ctx, |_, _| {}).await?;
     let kinds: Vec<String> = r
         .per_kind
         .iter()
@@ -291,9 +275,7 @@ pub async fn settings(
         default_arrival_minutes,
         tile_url: Some(f.tile_url.trim().to_owned()).filter(|u| !u.is_empty()),
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    settings::set(&mut tx, &user.actor, &s, f.version).await?;
-    tx.commit().await?;
+    gis::set_settings(&state.app, &user.ctx, &s, f.version).await?;
     Ok(back("設定を保存しました"))
 }
 
@@ -304,9 +286,7 @@ pub async fn remove_layer(
 ) -> UiResult<Response> {
     let Path(raw) = path.map_err(|_| AppError::NotFound)?;
     let id: uuid::Uuid = raw.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    tsunagi_store::gis::layers::remove(&mut tx, &user.actor, id).await?;
-    tx.commit().await?;
+    gis::remove_layer(&state.app, &user.ctx, id).await?;
     Ok(back(
         "削除しました。判定結果に反映するには「ハザード判定を実行」してください",
     ))
@@ -325,10 +305,10 @@ pub async fn shelters(
     user: CurrentUser,
     Query(n): Query<Notice>,
 ) -> UiResult<Response> {
-    let m = staff_municipality(&user.actor)?;
+    let m = staff_municipality(&user.ctx)?;
     Ok(SheltersPage {
         chrome: Chrome::new(&user, "gis"),
-        shelters: state.store.shelters(m).await?,
+        shelters: gis::shelters(&state.app, m).await?,
         notice: n.notice,
     }
     .into_response())
@@ -360,14 +340,14 @@ pub async fn save_shelter(
     user: CurrentUser,
     form: Result<Form<ShelterForm>, FormRejection>,
 ) -> UiResult<Response> {
-    let m = staff_municipality(&user.actor)?;
+    let m = staff_municipality(&user.ctx)?;
     let Form(f) = form.map_err(AppError::from)?;
     let id = match f.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Some(raw.parse::<uuid::Uuid>().map_err(|_| AppError::NotFound)?),
         None => None,
     };
     let mut s = match id {
-        Some(id) => state.store.shelter(m, id).await?,
+        Some(id) => gis::shelter(&state.app, m, id).await?,
         None => Shelter {
             id: None,
             name: String::new(),
@@ -419,9 +399,7 @@ pub async fn save_shelter(
         inland_flood: on(&f.inland_flood),
         volcano: on(&f.volcano),
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    let saved = shelters::save(&mut tx, &user.actor, &s).await?;
-    tx.commit().await?;
+    let saved = gis::save_shelter(&state.app, &user.ctx, &s).await?;
     Ok(Redirect::to(&format!(
         "/gis/shelters?notice={}",
         urlencode(&format!("「{}」を保存しました", saved.name))
@@ -445,9 +423,7 @@ pub async fn remove_shelter(
     let Path(raw) = path.map_err(|_| AppError::NotFound)?;
     let id: uuid::Uuid = raw.parse().map_err(|_| AppError::NotFound)?;
     let Form(f) = form.map_err(AppError::from)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let removed = shelters::remove(&mut tx, &user.actor, id, f.version).await?;
-    tx.commit().await?;
+    let removed = gis::remove_shelter(&state.app, &user.ctx, id, f.version).await?;
     Ok(Redirect::to(&format!(
         "/gis/shelters?notice={}",
         urlencode(&format!("「{}」を削除しました", removed.name))
@@ -464,14 +440,11 @@ struct TsunamiPage {
 }
 
 pub async fn tsunami(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let m = staff_municipality(&user.actor)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let list = tsunagi_store::gis::views::reach_list(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let (list, settings) = gis::reach_list(&state.app, &user.ctx).await?;
     Ok(TsunamiPage {
         chrome: Chrome::new(&user, "roster_list"),
         list,
-        settings: state.store.gis_settings(m).await?.0,
+        settings,
     }
     .into_response())
 }

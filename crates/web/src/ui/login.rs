@@ -1,8 +1,8 @@
 //! Login, logout, and choosing which organisation to act for.
 
 use super::{UiError, UiResult};
-use crate::auth::{AUTH_KEY, CurrentUser, SessionAuth, ensure_csrf_token, password, rotate_csrf};
-use crate::request_id::RequestId;
+use crate::auth::{AUTH_KEY, CurrentUser, SessionAuth, ensure_csrf_token, rotate_csrf};
+use crate::request_id::RequestIdsOf;
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,9 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
-use tsunagi_domain::audit::AuditAction;
-use tsunagi_store::audit::Entry;
-use tsunagi_store::{AuditContext, users};
+use tsunagi_app::{Identity, users};
 
 const FAILED: &str = "ログインIDまたはパスワードが正しくないか、失敗が続いたため一時的にログインできません。しばらく待ってからもう一度お試しください。";
 
@@ -60,40 +58,22 @@ pub struct LoginForm {
 pub async fn submit(
     State(state): State<AppState>,
     session: Session,
-    RequestId(request_id): RequestId,
+    RequestIdsOf(ids): RequestIdsOf,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> UiResult<Response> {
     let Form(f) = form.map_err(AppError::from)?;
     let next = safe_next(f.next.as_deref());
     let login = f.login.trim().chars().take(100).collect::<String>();
-    let account = state.store.login_account(&login).await?;
-    let now = tsunagi_store::now();
-    let usable = account
-        .as_ref()
-        .filter(|a| !a.disabled && !tsunagi_domain::login::is_locked(a.locked_until, now));
-    // Always run one Argon2 verification, so unknown, locked and known names take the same time.
-    let ok = password::verify(f.password.clone(), usable.map(|a| a.password_hash.clone())).await?;
-    let ctx = AuditContext {
-        user_login: login.clone(),
-        request_id: request_id.clone(),
-        ..AuditContext::default()
-    };
-    let memberships = match (&account, ok) {
-        (Some(a), true) => state.store.memberships(a.id).await?,
-        _ => Vec::new(),
-    };
-    let (Some(account), true, Some(first)) = (account, ok, memberships.first()) else {
-        let mut tx = state.store.begin(ctx).await?;
-        match state.store.login_account(&login).await? {
-            Some(a) => {
-                users::record_login_failure(&mut tx, &a).await?;
-            }
-            None => tx.record(
-                Entry::new(AuditAction::LoginFailed, "user", "")
-                    .detail(serde_json::json!({"reason": "unknown login"})),
-            ),
-        }
-        tx.commit().await?;
+    let ctx = state
+        .app
+        .context(
+            Identity::Anonymous {
+                login: login.clone(),
+            },
+            ids,
+        )
+        .await?;
+    let Some(logged_in) = users::login(&state.app, &ctx, &login, f.password).await? else {
         let csrf = ensure_csrf_token(&session).await?;
         return Ok((
             axum::http::StatusCode::UNAUTHORIZED,
@@ -106,13 +86,6 @@ pub async fn submit(
         )
             .into_response());
     };
-    let actor = first.actor(&account.login);
-    let mut tx = state
-        .store
-        .begin(AuditContext::for_actor(&actor, request_id))
-        .await?;
-    users::record_login_success(&mut tx, account.id).await?;
-    tx.commit().await?;
     // A new session id and a new CSRF token at login (no session fixation).
     session
         .cycle_id()
@@ -123,22 +96,20 @@ pub async fn submit(
         .insert(
             AUTH_KEY,
             SessionAuth {
-                user_id: account.id,
-                membership_id: first.id,
+                user_id: logged_in.user_id,
+                membership_id: logged_in.membership_id,
             },
         )
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    if memberships.len() > 1 {
+    if logged_in.has_choice {
         return Ok(Redirect::to("/membership").into_response());
     }
     Ok(Redirect::to(&next).into_response())
 }
 
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    tx.record(Entry::new(AuditAction::Logout, "user", user.actor.user_id));
-    tx.commit().await?;
+    users::logout(&state.app, &user.ctx).await?;
     user.session
         .flush()
         .await
@@ -162,7 +133,7 @@ struct MembershipPage {
 }
 
 pub async fn choose(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let memberships = state.store.memberships(user.actor.user_id).await?;
+    let memberships = users::memberships(&state.app, user.actor.user_id).await?;
     Ok(MembershipPage {
         chrome: super::Chrome::new(&user, "membership"),
         choices: memberships
@@ -194,13 +165,7 @@ pub async fn switch(
         .membership_id
         .parse()
         .map_err(|_| UiError(AppError::NotFound))?;
-    let chosen = state
-        .store
-        .memberships(user.actor.user_id)
-        .await?
-        .into_iter()
-        .find(|m| m.id == id)
-        .ok_or(UiError(AppError::NotFound))?;
+    let chosen = users::membership_to_switch_to(&state.app, &user.ctx, id).await?;
     user.session
         .insert(
             AUTH_KEY,

@@ -14,9 +14,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Json, extract::rejection::QueryRejection};
 use serde::{Deserialize, Serialize};
-use tsunagi_domain::disaster::DisasterState;
-use tsunagi_store::gis::layers::LayerType;
-use tsunagi_store::gis::{locations, municipality_of, views};
+use tsunagi_app::gis::{self, LayerType, MapPerson, municipality_of};
 
 /// The attribution the GSI asks for with its tiles.
 const GSI_ATTRIBUTION: &str =
@@ -86,13 +84,11 @@ pub async fn page(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> UiResult<Response> {
     let Query(q) = query.map_err(AppError::from)?;
-    let municipality = municipality_of(&user.actor).ok();
+    let municipality = municipality_of(&user.ctx).ok();
     let (tile_url, layers) = match municipality {
         Some(m) => {
-            let (settings, _) = state.store.gis_settings(m).await?;
-            let layers: Vec<MapLayer> = state
-                .store
-                .gis_layers(m)
+            let (settings, _) = gis::settings(&state.app, m).await?;
+            let layers: Vec<MapLayer> = gis::layers(&state.app, m)
                 .await?
                 .into_iter()
                 .filter(|l| matches!(l.layer_type, LayerType::Hazard | LayerType::HazardPlanned))
@@ -133,11 +129,7 @@ pub async fn page(
 /// The person to pin: staff of the owning municipality only.
 async fn pin_target(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Pin, UiError> {
     let id: tsunagi_domain::PersonId = raw.parse().map_err(|_| UiError(AppError::NotFound))?;
-    let normal = DisasterState::normal();
-    let mut tx = state.store.begin(user.audit()).await?;
-    let record = tsunagi_store::persons::get(&mut tx, &user.actor, &normal, id).await?;
-    let loc = locations::for_pinning(&mut tx, &user.actor, id).await?;
-    tx.commit().await?;
+    let (record, loc) = gis::pin_target(&state.app, &user.ctx, id).await?;
     Ok(Pin {
         id: id.to_string(),
         name: record.details.name.clone(),
@@ -151,10 +143,8 @@ async fn pin_target(state: &AppState, user: &CurrentUser, raw: &str) -> Result<P
 pub async fn persons(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> UiResult<Json<Vec<views::MapPerson>>> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let persons = views::map_persons(&mut tx, &user.actor, &DisasterState::normal()).await?;
-    tx.commit().await?;
+) -> UiResult<Json<Vec<MapPerson>>> {
+    let persons = gis::map_persons(&state.app, &user.ctx).await?;
     Ok(Json(persons))
 }
 
@@ -180,10 +170,8 @@ pub async fn shelters(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> UiResult<Json<Vec<MapShelter>>> {
-    let m = municipality_of(&user.actor)?;
-    let out = state
-        .store
-        .shelters(m)
+    let m = municipality_of(&user.ctx)?;
+    let out = gis::shelters(&state.app, m)
         .await?
         .into_iter()
         .map(|s| MapShelter {
@@ -230,8 +218,8 @@ pub async fn layer(
     let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
     let id: uuid::Uuid = raw.parse().map_err(|_| UiError(AppError::NotFound))?;
     let z = query.ok().and_then(|Query(q)| q.z);
-    let m = municipality_of(&user.actor)?;
-    let features = state.store.layer_features(m, id, tolerance_for(z)).await?;
+    let m = municipality_of(&user.ctx)?;
+    let features = gis::layer_features(&state.app, m, id, tolerance_for(z)).await?;
     Ok(Json(features))
 }
 
@@ -262,9 +250,7 @@ pub async fn pin(
             "経度・緯度を数値で入力してください".into(),
         )));
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    locations::pin(&mut tx, &user.actor, id, lon, lat, f.version).await?;
-    tx.commit().await?;
+    gis::pin(&state.app, &user.ctx, id, lon, lat, f.version).await?;
     Ok(Redirect::to(&format!("/persons/{id}")).into_response())
 }
 

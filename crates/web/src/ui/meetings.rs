@@ -9,9 +9,9 @@ use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
+use tsunagi_app::meetings::{self, MeetingRecord};
 use tsunagi_domain::ValidationErrors;
 use tsunagi_domain::meeting::{Attendee, CoordinationMeeting};
-use tsunagi_store::meetings::{self, MeetingRecord};
 
 pub const ATTENDEE_SLOTS: usize = 6;
 
@@ -84,9 +84,6 @@ pub async fn record(
     let id = person_id(path)?;
     let Form(pairs) = form.map_err(AppError::from)?;
     let meeting = meeting_from_pairs(&pairs)?;
-    let org = user.membership.organisation.name.clone();
-    let mut tx = state.store.begin(user.audit()).await?;
-    meetings::record(&mut tx, &user.actor, &org, id, meeting, super::today()).await?;
-    tx.commit().await?;
+    meetings::record(&state.app, &user.ctx, id, meeting).await?;
     Ok(Redirect::to(&format!("/persons/{id}/plan#meetings")).into_response())
 }

@@ -19,7 +19,6 @@ mod tokens;
 mod triage;
 pub(crate) mod views;
 mod workflow;
-pub use views::today_jst as today;
 
 use crate::auth::{CurrentUser, csrf_guard};
 use crate::{AppError, AppState};
@@ -148,8 +147,8 @@ impl From<AppError> for UiError {
         UiError(e)
     }
 }
-impl From<tsunagi_store::StoreError> for UiError {
-    fn from(e: tsunagi_store::StoreError) -> Self {
+impl From<tsunagi_app::Error> for UiError {
+    fn from(e: tsunagi_app::Error) -> Self {
         UiError(e.into())
     }
 }
@@ -229,13 +228,7 @@ async fn home(
         }
         Err(e) => return Err(e),
     };
-    let visible_persons = state
-        .store
-        .count_visible(
-            &user.actor,
-            &tsunagi_domain::disaster::DisasterState::normal(),
-        )
-        .await?;
+    let visible_persons = tsunagi_app::persons::count_visible(&state.app, &user.ctx).await?;
     Ok(HomePage {
         chrome: Chrome::new(&user, "home"),
         visible_persons,
@@ -244,7 +237,7 @@ async fn home(
 }
 
 async fn healthz(state: axum::extract::State<AppState>) -> Response {
-    match state.store.ping().await {
+    match tsunagi_app::sessions::ping(&state.app).await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => UiError(e.into()).into_response(),
     }

@@ -1,7 +1,7 @@
 //! Person screens: search and list, detail, create and edit.
 
 use super::path_person_id as person_id;
-use super::views::{PersonRow, PersonView, page_numbers, today_jst};
+use super::views::{PersonRow, PersonView, page_numbers};
 use super::{Chrome, UiError, UiResult, is_htmx};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
@@ -14,16 +14,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
-use tsunagi_domain::disaster::DisasterState;
+use tsunagi_app::persons;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::{PersonInput, Sex};
-use tsunagi_store::persons;
-
-/// The disaster state the policy sees. Disaster declarations arrive with the disaster-mode
-/// work; until then every request is in normal times (平常時).
-fn disaster_state() -> DisasterState {
-    DisasterState::normal()
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -63,10 +56,8 @@ pub async fn list(
 ) -> UiResult<Response> {
     let Query(q) = query.map_err(AppError::from)?;
     let page = Page::new(q.page, Some(20));
-    let mut tx = state.store.begin(user.audit()).await?;
-    let found = persons::search(&mut tx, &user.actor, &disaster_state(), &q.q, page).await?;
-    tx.commit().await?;
-    let today = today_jst();
+    let found = persons::search(&state.app, &user.ctx, &q.q, page).await?;
+    let today = user.ctx.today();
     let pages = page.page_count(found.total);
     let results = PersonResults {
         q_encoded: form_urlencoded::byte_serialize(q.q.as_bytes()).collect(),
@@ -103,7 +94,7 @@ struct DetailPage {
     household: Vec<PersonRow>,
     saved: bool,
     /// The home's geography (roster persons): location, hazards, nearest shelters.
-    geo: Option<tsunagi_store::gis::views::HomeGeography>,
+    geo: Option<persons::HomeGeography>,
     /// Where point 1 (自宅の災害危険性) came from.
     hazard_note: Option<String>,
 }
@@ -140,18 +131,14 @@ struct OwnerPanel {
 
 use tsunagi_domain::access::{ShareSource, may_be_entrusted};
 
-async fn owner_panel(
-    state: &AppState,
-    tx: &mut tsunagi_store::AuditedTx,
-    user: &CurrentUser,
+fn owner_panel(
     record: &persons::PersonRecord,
-) -> Result<Option<OwnerPanel>, UiError> {
-    if record.grant.basis != tsunagi_domain::access::AccessBasis::Owner {
-        return Ok(None);
-    }
+    owner: Option<persons::OwnerView>,
+) -> Option<OwnerPanel> {
+    let owner = owner?;
     let c = &record.consent;
-    let shares = persons::shares_of(tx, &user.actor, record.id)
-        .await?
+    let shares = owner
+        .shares
         .into_iter()
         .map(|s| ShareRow {
             org_id: s.organisation_id.to_string(),
@@ -175,12 +162,9 @@ async fn owner_panel(
             },
         })
         .collect();
-    let orgs = state
-        .store
-        .organisations_in(record.municipality_id)
-        .await?
+    let orgs = owner
+        .organisations
         .into_iter()
-        .filter(|o| o.id != record.municipality_id)
         .map(|o| {
             (
                 o.id.to_string(),
@@ -190,7 +174,7 @@ async fn owner_panel(
         .collect();
     use tsunagi_domain::consent::{ConsentMethod, ConsentStatus};
     use tsunagi_domain::organisation::OrganisationKind;
-    Ok(Some(OwnerPanel {
+    Some(OwnerPanel {
         shares,
         orgs,
         kinds: OrganisationKind::ALL
@@ -209,7 +193,7 @@ async fn owner_panel(
         obtained_on: c.obtained_on.map(|d| d.to_string()).unwrap_or_default(),
         obtained_by: c.obtained_by.clone().unwrap_or_default(),
         note: c.note.clone().unwrap_or_default(),
-    }))
+    })
 }
 
 pub async fn detail(
@@ -219,18 +203,11 @@ pub async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let record = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
-    let owner = owner_panel(&state, &mut tx, &user, &record).await?;
-    let geo = match &record.roster {
-        Some(_) => Some(
-            tsunagi_store::gis::views::of_person(&mut tx, &user.actor, &disaster_state(), id)
-                .await?,
-        ),
-        None => None,
-    };
-    tx.commit().await?;
-    let today = today_jst();
+    let data = persons::page(&state.app, &user.ctx, id).await?;
+    let record = data.record;
+    let owner = owner_panel(&record, data.owner);
+    let geo = data.geography;
+    let today = user.ctx.today();
     Ok(DetailPage {
         geo,
         hazard_note: record.roster.as_ref().and_then(|r| r.hazard_note.clone()),
@@ -356,14 +333,13 @@ pub async fn create(
         f.input.clone(),
         String::new(),
     );
-    let details = match f.input.validate(today_jst()) {
+    let details = match f.input.validate(user.ctx.today()) {
         Ok(d) => d,
         Err(e) => return Ok(with_errors(page, &e)),
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    let created = match persons::create(&mut tx, &user.actor, details).await {
+    let created = match persons::create(&state.app, &user.ctx, details).await {
         Ok(p) => p,
-        Err(tsunagi_store::StoreError::Duplicate("resident_no")) => {
+        Err(tsunagi_app::Error::Duplicate("resident_no")) => {
             let e = tsunagi_domain::ValidationErrors::single(
                 "resident_no",
                 "この宛名番号は既に登録されています",
@@ -372,7 +348,6 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/persons/{}?saved=1", created.id)).into_response())
 }
 
@@ -382,9 +357,7 @@ pub async fn edit_form(
     path: Result<Path<String>, PathRejection>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let record = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
-    tx.commit().await?;
+    let record = persons::get(&state.app, &user.ctx, id).await?;
     if record.grant.level != tsunagi_domain::access::AccessLevel::Write {
         return Err(UiError(AppError::Forbidden));
     }
@@ -418,31 +391,15 @@ pub async fn update(
     let Ok(version) = f.version.trim().parse::<i32>() else {
         return Err(UiError(AppError::BadRequest("版番号がありません".into())));
     };
-    let details = match f.input.validate(today_jst()) {
+    let details = match f.input.validate(user.ctx.today()) {
         Ok(d) => d,
         Err(e) => return Ok(with_errors(page, &e)),
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    match persons::update(
-        &mut tx,
-        &user.actor,
-        &disaster_state(),
-        id,
-        version,
-        details,
-    )
-    .await
-    {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
-        }
-        Err(tsunagi_store::StoreError::Conflict { current }) => {
-            drop(tx);
+    match persons::update(&state.app, &user.ctx, id, version, details).await {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response()),
+        Err(tsunagi_app::Error::Conflict { current }) => {
             // Show what the other user saved beside what this user typed; nothing is lost.
-            let mut tx = state.store.begin(user.audit()).await?;
-            let latest = persons::get(&mut tx, &user.actor, &disaster_state(), id).await?;
-            tx.commit().await?;
+            let latest = persons::get(&state.app, &user.ctx, id).await?;
             let theirs = PersonInput::from(&latest.details);
             let mine = serde_json::to_value(&f.input).unwrap_or_default();
             let theirs_v = serde_json::to_value(&theirs).unwrap_or_default();
@@ -472,7 +429,7 @@ pub async fn update(
             page.version = current.to_string();
             Ok((axum::http::StatusCode::CONFLICT, page).into_response())
         }
-        Err(tsunagi_store::StoreError::Duplicate("resident_no")) => {
+        Err(tsunagi_app::Error::Duplicate("resident_no")) => {
             let e = tsunagi_domain::ValidationErrors::single(
                 "resident_no",
                 "この宛名番号は既に登録されています",

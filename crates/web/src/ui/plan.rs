@@ -14,13 +14,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-use tsunagi_domain::PersonId;
+use tsunagi_app::{persons, plans};
 use tsunagi_domain::access::AccessLevel;
-use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::plan::{
     Destination, EmergencyContact, EvacuationPlan, Needs, PlanHazard, Supporter,
 };
-use tsunagi_store::{persons, plans};
 
 pub const SUPPORTER_SLOTS: usize = 3;
 pub const CONTACT_SLOTS: usize = 2;
@@ -237,46 +235,22 @@ pub fn plan_from_pairs(pairs: &[(String, String)]) -> (EvacuationPlan, Option<i3
     (plan.normalised(), get("version").parse().ok())
 }
 
-async fn load(
-    state: &AppState,
-    user: &CurrentUser,
-    id: PersonId,
-) -> Result<(persons::PersonRecord, Vec<plans::PlanVersion>), UiError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let record = persons::get(&mut tx, &user.actor, &DisasterState::normal(), id).await?;
-    let history = plans::history(&mut tx, &user.actor, &DisasterState::normal(), id).await?;
-    tx.commit().await?;
-    Ok((record, history))
-}
-
 /// Adds the workflow panel (and, for the owner, the organisations work can be assigned to).
-async fn with_workflow(
-    state: &AppState,
-    user: &CurrentUser,
-    mut p: PlanPage,
-    id: PersonId,
-    municipality: tsunagi_domain::OrganisationId,
-) -> Result<PlanPage, UiError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let w = tsunagi_store::workflows::get(&mut tx, &user.actor, id).await?;
-    if w.as_ref()
-        .is_some_and(|w| w.approach == tsunagi_domain::triage::Approach::Community)
-    {
-        p.meetings = tsunagi_store::meetings::list(&mut tx, &user.actor, id)
-            .await?
-            .iter()
-            .map(super::meetings::MeetingView::from)
-            .collect();
-    }
-    tx.commit().await?;
-    let orgs = state.store.organisations_in(municipality).await?;
+fn with_workflow(mut p: PlanPage, data: &plans::PlanPageData) -> PlanPage {
+    let orgs = &data.organisations;
     let name = |o: tsunagi_domain::OrganisationId| {
         orgs.iter()
             .find(|x| x.id == o)
             .map(|x| x.name.clone())
             .unwrap_or_default()
     };
-    p.workflow = w
+    p.meetings = data
+        .meetings
+        .iter()
+        .map(super::meetings::MeetingView::from)
+        .collect();
+    p.workflow = data
+        .workflow
         .as_ref()
         .map(|w| super::workflow::WorkflowView::from(w, name));
     if p.is_owner {
@@ -290,7 +264,7 @@ async fn with_workflow(
             })
             .collect();
     }
-    Ok(p)
+    p
 }
 
 fn rows(history: &[plans::PlanVersion]) -> Vec<HistoryRow> {
@@ -306,22 +280,8 @@ fn rows(history: &[plans::PlanVersion]) -> Vec<HistoryRow> {
 }
 
 /// The nearest suitable shelters per hazard, offered when writing the destinations.
-async fn shelter_choices(
-    state: &AppState,
-    user: &CurrentUser,
-    id: tsunagi_domain::PersonId,
-    p: &mut PlanPage,
-) -> Result<(), AppError> {
+fn shelter_choices(geo: &persons::HomeGeography, p: &mut PlanPage) {
     use tsunagi_gis::HazardKind;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let geo = tsunagi_store::gis::views::of_person(
-        &mut tx,
-        &user.actor,
-        &tsunagi_domain::disaster::DisasterState::normal(),
-        id,
-    )
-    .await?;
-    tx.commit().await?;
     for d in &mut p.destinations {
         let kind = match d.hazard {
             PlanHazard::Flood => HazardKind::Flood,
@@ -338,7 +298,6 @@ async fn shelter_choices(
                 .collect();
         }
     }
-    Ok(())
 }
 
 pub async fn show(
@@ -347,17 +306,15 @@ pub async fn show(
     path: Result<Path<String>, PathRejection>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
-    let (record, history) = load(&state, &user, id).await?;
-    let current = history.first();
+    let data = plans::page(&state.app, &user.ctx, id).await?;
+    let current = data.history.first();
     let plan = current.map(|v| v.plan.clone()).unwrap_or_default();
     let version = current.map(|v| v.version).unwrap_or(0);
-    let mut p = page(&user, &record, version, &plan, rows(&history));
-    if record.roster.is_some() {
-        shelter_choices(&state, &user, id, &mut p).await?;
+    let mut p = page(&user, &data.record, version, &plan, rows(&data.history));
+    if let Some(geo) = &data.geography {
+        shelter_choices(geo, &mut p);
     }
-    Ok(with_workflow(&state, &user, p, id, record.municipality_id)
-        .await?
-        .into_response())
+    Ok(with_workflow(p, &data).into_response())
 }
 
 pub async fn save(
@@ -370,16 +327,10 @@ pub async fn save(
     let Form(pairs) = form.map_err(AppError::from)?;
     let (plan, version) = plan_from_pairs(&pairs);
     let version = version.ok_or_else(|| AppError::BadRequest("版番号がありません".into()))?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    let org = user.membership.organisation.name.clone();
-    match plans::save(&mut tx, &user.actor, &org, id, version, plan.clone()).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/persons/{id}/plan")).into_response())
-        }
-        Err(tsunagi_store::StoreError::Conflict { current }) => {
-            drop(tx);
-            let (record, history) = load(&state, &user, id).await?;
+    match plans::save(&state.app, &user.ctx, id, version, plan.clone()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}/plan")).into_response()),
+        Err(tsunagi_app::Error::Conflict { current }) => {
+            let (record, history) = plans::record_and_history(&state.app, &user.ctx, id).await?;
             let mut p = page(&user, &record, current, &plan, rows(&history));
             p.error = Some(format!(
                 "この計画は、あなたが開いた後に他の利用者が保存しました（現在は第{current}版）。あなたの入力は下に残っています。履歴で最新の内容を確かめてから保存してください。"

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::Workbook;
-use tsunagi_domain::progress::{Counts, Summary, summarise};
+use tsunagi_domain::progress::{Counts, Summary};
 
 /// One table row: a label and, per column (total, then each area), a count and percentage.
 struct Line {
@@ -27,11 +27,7 @@ struct ProgressPage {
 }
 
 async fn summary(state: &AppState, user: &CurrentUser) -> Result<Summary, UiError> {
-    let name = user.membership.organisation.name.clone();
-    let mut tx = state.store.begin(user.audit()).await?;
-    let rows = tsunagi_store::progress::rows(&mut tx, &user.actor, &name, super::today()).await?;
-    tx.commit().await?;
-    Ok(summarise(&rows))
+    Ok(tsunagi_app::progress::summary(&state.app, &user.ctx).await?)
 }
 
 /// How to read one measure from an area's counts.

@@ -14,10 +14,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tsunagi_app::receivers;
 use tsunagi_domain::OrganisationId;
 use tsunagi_domain::access::{Capability, can};
 use tsunagi_domain::receiver::{DistrictField, Receiver, parse_districts};
-use tsunagi_store::receivers;
 
 pub struct Row {
     id: String,
@@ -54,9 +54,7 @@ pub async fn page(
 ) -> UiResult<Response> {
     let editable = can(&user.actor, Capability::CreatePerson);
     let rows = if editable {
-        let mut tx = state.store.begin(user.audit()).await?;
-        let lines = receivers::list(&mut tx, &user.actor).await?;
-        tx.commit().await?;
+        let lines = receivers::list(&state.app, &user.ctx).await?;
         lines
             .into_iter()
             .map(|l| {
@@ -145,9 +143,7 @@ pub async fn save(
             includes_plan: f.includes_plan.is_some(),
         })
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    let report = receivers::set(&mut tx, &user.actor, org, def.as_ref(), f.version).await?;
-    tx.commit().await?;
+    let report = receivers::set(&state.app, &user.ctx, org, def.as_ref(), f.version).await?;
     let msg = format!(
         "保存しました（提供対象 {} 人追加、{} 人除外）",
         report.added, report.removed
@@ -156,9 +152,7 @@ pub async fn save(
 }
 
 pub async fn apply(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let report = receivers::apply(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let report = receivers::apply(&state.app, &user.ctx).await?;
     let msg = format!(
         "名簿の地区に合わせて反映しました（{} 人追加、{} 人除外）",
         report.added, report.removed
@@ -177,9 +171,7 @@ async fn table(
     user: &CurrentUser,
     org: OrganisationId,
 ) -> Result<(String, Table), AppError> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let (target, lines) = receivers::receiver_list(&mut tx, &user.actor, org).await?;
-    tx.commit().await?;
+    let (target, lines) = receivers::receiver_list(&state.app, &user.ctx, org).await?;
     let includes_plan = lines.iter().any(|l| l.plan_shared);
     Ok((target.name, exports::receiver_table(&lines, includes_plan)))
 }

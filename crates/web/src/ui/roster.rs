@@ -3,7 +3,6 @@
 
 use super::{Chrome, UiError, UiResult};
 use crate::auth::CurrentUser;
-use crate::roster_import::{ImportError, ImportOptions, ImportReport, import_roster};
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,6 +10,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
+use tsunagi_app::roster::{ImportError, ImportOptions, ImportReport, import};
 use tsunagi_domain::access::{Capability, can};
 use tsunagi_import::roster::{COLUMNS, REQUIRED};
 
@@ -127,16 +127,7 @@ pub async fn upload(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
     };
-    match import_roster(
-        &state.store,
-        &user.actor,
-        user.audit(),
-        &name,
-        &bytes,
-        &options,
-    )
-    .await
-    {
+    match import(&state.app, &user.ctx, &name, &bytes, &options).await {
         Ok(report) => {
             let status = if report.errors.is_empty() {
                 StatusCode::OK
@@ -150,6 +141,6 @@ pub async fn upload(
             p.file_error = Some(format!("{name}: {e}"));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
         }
-        Err(ImportError::App(e)) => Err(UiError(e)),
+        Err(ImportError::App(e)) => Err(UiError(e.into())),
     }
 }

@@ -9,11 +9,11 @@ use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeSet;
+use tsunagi_app::sharing;
 use tsunagi_domain::access::AccessLevel;
 use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::{OrganisationId, PersonId};
-use tsunagi_store::persons;
 
 /// Reads the consent form (`scope` repeats, one per receiver kind).
 pub fn consent_from_pairs(pairs: &[(String, String)]) -> Result<ConsentRecord, AppError> {
@@ -54,7 +54,6 @@ pub fn consent_from_pairs(pairs: &[(String, String)]) -> Result<ConsentRecord, A
         obtained_by: get("obtained_by"),
         note: get("note"),
     };
-    record.validate(super::today()).map_err(AppError::Invalid)?;
     Ok(record)
 }
 
@@ -67,9 +66,7 @@ pub async fn set_consent(
     let id = person_id(path)?;
     let Form(pairs) = form.map_err(AppError::from)?;
     let record = consent_from_pairs(&pairs)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    persons::set_consent(&mut tx, &user.actor, id, &record).await?;
-    tx.commit().await?;
+    sharing::set_consent(&state.app, &user.ctx, id, &record).await?;
     Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
 }
 
@@ -94,21 +91,8 @@ pub async fn add_share(
             "提供先を選んでください",
         ))
     })?;
-    // Only organisations working in the same municipality can be chosen.
-    let target = state
-        .store
-        .organisation(org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if target.municipality_id != user.actor.municipality_id
-        || target.id == user.actor.organisation_id
-    {
-        return Err(UiError(AppError::NotFound));
-    }
     let level = AccessLevel::parse(&f.level).unwrap_or(AccessLevel::Read);
-    let mut tx = state.store.begin(user.audit()).await?;
-    persons::share(&mut tx, &user.actor, id, org, level).await?;
-    tx.commit().await?;
+    sharing::share(&state.app, &user.ctx, id, org, level).await?;
     Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
 }
 
@@ -119,8 +103,6 @@ pub async fn remove_share(
 ) -> UiResult<Response> {
     let id: PersonId = raw.parse().map_err(|_| UiError(AppError::NotFound))?;
     let org: OrganisationId = org.parse().map_err(|_| UiError(AppError::NotFound))?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    persons::unshare(&mut tx, &user.actor, id, org).await?;
-    tx.commit().await?;
+    sharing::unshare(&state.app, &user.ctx, id, org).await?;
     Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
 }

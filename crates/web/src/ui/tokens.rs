@@ -2,7 +2,7 @@
 
 use super::views::jst_minutes;
 use super::{Chrome, UiError, UiResult};
-use crate::auth::{CurrentUser, token};
+use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,7 +11,7 @@ use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tsunagi_store::tokens;
+use tsunagi_app::tokens;
 
 struct TokenRow {
     id: String,
@@ -37,9 +37,7 @@ async fn render(
     secret: Option<String>,
     error: Option<String>,
 ) -> Result<TokensPage, AppError> {
-    let rows = state
-        .store
-        .tokens_of(user.actor.user_id)
+    let rows = tokens::list(&state.app, &user.ctx)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -79,25 +77,11 @@ pub async fn create(
     form: Result<Form<NewToken>, FormRejection>,
 ) -> UiResult<Response> {
     let Form(f) = form.map_err(AppError::from)?;
-    let (secret, hash, prefix) = token::generate();
-    let mut tx = state.store.begin(user.audit()).await?;
-    match tokens::create(
-        &mut tx,
-        user.actor.user_id,
-        user.membership.id,
-        &f.name,
-        hash,
-        prefix,
-    )
-    .await
-    {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(render(&state, &user, Some(secret), None)
-                .await?
-                .into_response())
-        }
-        Err(tsunagi_store::StoreError::Invalid(e)) => {
+    match tokens::create(&state.app, &user.ctx, &f.name).await {
+        Ok((_, secret)) => Ok(render(&state, &user, Some(secret), None)
+            .await?
+            .into_response()),
+        Err(tsunagi_app::Error::Invalid(e)) => {
             let msg = e.0.first().map(|f| f.message.clone());
             Ok((
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -116,8 +100,6 @@ pub async fn revoke(
 ) -> UiResult<Response> {
     let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
     let id = raw.parse().map_err(|_| UiError(AppError::NotFound))?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    tokens::revoke(&mut tx, user.actor.user_id, id).await?;
-    tx.commit().await?;
+    tokens::revoke(&state.app, &user.ctx, id).await?;
     Ok(Redirect::to("/tokens").into_response())
 }

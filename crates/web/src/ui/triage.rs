@@ -1,6 +1,6 @@
 //! The roster list with triage (優先度・進め方), the run button, and staff overrides.
 
-use super::views::{PersonRow, page_numbers, today_jst};
+use super::views::{PersonRow, page_numbers};
 use super::{Chrome, UiError, UiResult};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
@@ -11,12 +11,11 @@ use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tsunagi_app::triage::{self, RosterFilter};
 use tsunagi_domain::PersonId;
 use tsunagi_domain::access::{Capability, can};
-use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::triage::{Approach, Override, Priority};
-use tsunagi_store::triage::{self, RosterFilter};
 
 struct Line {
     person: PersonRow,
@@ -68,21 +67,13 @@ pub async fn list(
         approach: Approach::parse(&q.approach),
     };
     let page = Page::new(q.page, Some(50));
-    let mut tx = state.store.begin(user.audit()).await?;
-    let (rows, total) = triage::roster_list(
-        &mut tx,
-        &user.actor,
-        &DisasterState::normal(),
-        &filter,
-        page,
-    )
-    .await?;
-    tx.commit().await?;
-    let difficult = match user.actor.municipality_id {
-        Some(m) => state.store.tsunami_difficult(m).await?,
-        None => Default::default(),
-    };
-    let today = today_jst();
+    let triage::RosterScreen {
+        lines: rows,
+        total,
+        difficult,
+        policy_version,
+    } = triage::roster_screen(&state.app, &user.ctx, &filter, page).await?;
+    let today = user.ctx.today();
     let lines = rows
         .iter()
         .map(|l| Line {
@@ -115,10 +106,6 @@ pub async fn list(
         })
         .collect();
     let pages = page.page_count(total);
-    let policy_version = match user.actor.municipality_id {
-        Some(m) => state.store.triage_policy(m).await?.version,
-        None => 0,
-    };
     Ok(RosterPage {
         chrome: Chrome::new(&user, "roster_list"),
         lines,
@@ -144,9 +131,7 @@ pub async fn list(
 }
 
 pub async fn run(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let s = triage::run(&mut tx, &user.actor).await?;
-    tx.commit().await?;
+    let s = triage::run(&state.app, &user.ctx).await?;
     let msg = format!(
         "{}人を判定しました（手動変更 {} 人はそのまま）",
         s.triaged, s.kept_overrides
@@ -179,8 +164,6 @@ pub async fn override_result(
         approach: Approach::parse(&f.approach),
         reason: f.reason,
     };
-    let mut tx = state.store.begin(user.audit()).await?;
-    triage::override_result(&mut tx, &user.actor, id, &o).await?;
-    tx.commit().await?;
+    triage::override_result(&state.app, &user.ctx, id, &o).await?;
     Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
 }

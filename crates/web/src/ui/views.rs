@@ -1,14 +1,9 @@
 //! Formatting for screens: dates in both calendars, labels, and the person views.
 
 use chrono::{Duration, NaiveDate, Utc};
+use tsunagi_app::persons::{PersonRecord, PersonSummary};
 use tsunagi_domain::person::format_postal_code;
 use tsunagi_domain::wareki::format_both;
-use tsunagi_store::persons::{PersonRecord, PersonSummary};
-
-/// Today in Japan (JST, UTC+9): ages and the birth-date bound are counted from it.
-pub fn today_jst() -> NaiveDate {
-    (Utc::now() + Duration::hours(9)).date_naive()
-}
 
 /// `2026-11-23 18:04` in JST.
 pub fn jst_minutes(t: &chrono::DateTime<Utc>) -> String {

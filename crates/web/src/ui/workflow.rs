@@ -10,9 +10,9 @@ use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tsunagi_app::workflows::{self, Workflow};
 use tsunagi_domain::PersonId;
 use tsunagi_domain::workflow::{Obstacle, Step, steps};
-use tsunagi_store::workflows::{self, Workflow};
 
 pub struct StepView {
     pub label: &'static str,
@@ -128,9 +128,7 @@ pub async fn start(
     path: Result<Path<String>, PathRejection>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    workflows::start(&mut tx, &user.actor, &user.membership.organisation.name, id).await?;
-    tx.commit().await?;
+    workflows::start(&state.app, &user.ctx, id).await?;
     Ok(back(id))
 }
 
@@ -157,22 +155,7 @@ pub async fn advance(
         .parse()
         .map_err(|_| AppError::BadRequest("版番号がありません".into()))?;
     let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let mut tx = state.store.begin(user.audit()).await?;
-    let a = workflows::Advance {
-        expected_version: version,
-        skip: !f.skip.is_empty(),
-        note,
-        today: super::today(),
-    };
-    workflows::advance(
-        &mut tx,
-        &user.actor,
-        &user.membership.organisation.name,
-        id,
-        a,
-    )
-    .await?;
-    tx.commit().await?;
+    workflows::advance(&state.app, &user.ctx, id, version, !f.skip.is_empty(), note).await?;
     Ok(back(id))
 }
 
@@ -209,18 +192,12 @@ pub async fn assign(
         })?),
     };
     let assignee = Some(f.assignee.trim().to_owned()).filter(|a| !a.is_empty());
-    let mut tx = state.store.begin(user.audit()).await?;
-    workflows::assign(
-        &mut tx,
-        &user.actor,
-        &user.membership.organisation.name,
-        id,
-        org,
+    let a = workflows::Assignment {
+        organisation: org,
         assignee,
         due,
-    )
-    .await?;
-    tx.commit().await?;
+    };
+    workflows::assign(&state.app, &user.ctx, id, a).await?;
     Ok(back(id))
 }
 
@@ -241,17 +218,14 @@ pub async fn obstacle(
     let id = person_id(path)?;
     let Form(f) = form.map_err(AppError::from)?;
     let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let mut tx = state.store.begin(user.audit()).await?;
     workflows::set_obstacle(
-        &mut tx,
-        &user.actor,
-        &user.membership.organisation.name,
+        &state.app,
+        &user.ctx,
         id,
         Obstacle::parse(&f.obstacle),
         note,
     )
     .await?;
-    tx.commit().await?;
     Ok(back(id))
 }
 
@@ -270,17 +244,7 @@ pub async fn reviewed(
     let id = person_id(path)?;
     let Form(f) = form.map_err(AppError::from)?;
     let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let mut tx = state.store.begin(user.audit()).await?;
-    workflows::reviewed(
-        &mut tx,
-        &user.actor,
-        &user.membership.organisation.name,
-        id,
-        super::today(),
-        note,
-    )
-    .await?;
-    tx.commit().await?;
+    workflows::reviewed(&state.app, &user.ctx, id, note).await?;
     Ok(back(id))
 }
 
@@ -302,10 +266,8 @@ struct ReviewsPage {
 }
 
 pub async fn reviews(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let mut tx = state.store.begin(user.audit()).await?;
-    let lines = workflows::reviews(&mut tx, &user.actor, super::today()).await?;
-    tx.commit().await?;
-    let orgs = state.store.organisations().await?;
+    let (lines, interval_months) = workflows::reviews(&state.app, &user.ctx).await?;
+    let orgs = tsunagi_app::organisations::all(&state.app).await?;
     let rows = lines
         .into_iter()
         .map(|l| ReviewRow {
@@ -328,10 +290,6 @@ pub async fn reviews(State(state): State<AppState>, user: CurrentUser) -> UiResu
             reason: l.reason.unwrap_or_default(),
         })
         .collect();
-    let interval_months = state
-        .store
-        .review_interval(user.actor.organisation_id)
-        .await?;
     Ok(ReviewsPage {
         chrome: super::Chrome::new(&user, "roster_list"),
         rows,
@@ -352,8 +310,6 @@ pub async fn set_interval(
     form: Result<Form<IntervalForm>, axum::extract::rejection::FormRejection>,
 ) -> UiResult<Response> {
     let Form(f) = form.map_err(AppError::from)?;
-    let mut tx = state.store.begin(user.audit()).await?;
-    tsunagi_store::organisations::set_review_interval(&mut tx, &user.actor, f.months).await?;
-    tx.commit().await?;
+    workflows::set_review_interval(&state.app, &user.ctx, f.months).await?;
     Ok(Redirect::to("/roster/reviews").into_response())
 }

@@ -7,6 +7,8 @@ use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use std::collections::BTreeMap;
 use tower::ServiceExt;
+use tsunagi_app::{App, Context, Identity, RequestIds};
+use tsunagi_domain::access::Actor;
 use tsunagi_store::Store;
 use tsunagi_store::testing::{Fixture, fixture};
 use tsunagi_web::WebConfig;
@@ -16,11 +18,23 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     pub router: Router,
     pub store: Store,
+    /// The use cases over the same database.
+    pub app: App,
     pub f: Fixture,
 }
 
+impl TestApp {
+    /// The context of a request by `actor`, as the web layer makes it.
+    pub async fn ctx(&self, actor: &Actor) -> Context {
+        self.app
+            .context(Identity::User(actor.clone()), RequestIds::generate(None))
+            .await
+            .expect("context")
+    }
+}
+
 pub async fn app(store: Store) -> TestApp {
-    let hash = tsunagi_web::auth::password::hash(PASSWORD.into())
+    let hash = tsunagi_app::passwords::hash(PASSWORD.into())
         .await
         .expect("hash");
     let f = fixture(&store, &hash).await.expect("fixture");
@@ -28,9 +42,11 @@ pub async fn app(store: Store) -> TestApp {
         secure_cookies: false,
         ..WebConfig::default()
     };
+    let app = App::new(store.clone());
     TestApp {
-        router: tsunagi_web::app(store.clone(), config),
+        router: tsunagi_web::app(app.clone(), config),
         store,
+        app,
         f,
     }
 }
@@ -234,23 +250,16 @@ pub async fn create_person(
 /// Imports a roster CSV (UTF-8) as the town's staff, all or nothing, and checks it applied.
 #[allow(dead_code)]
 pub async fn load_roster(app: &TestApp, csv: &str) {
-    let staff = app.f.town_staff.clone();
-    let opts = tsunagi_web::roster_import::ImportOptions {
+    let ctx = app.ctx(&app.f.town_staff).await;
+    let opts = tsunagi_app::roster::ImportOptions {
         encoding: tsunagi_import::Encoding::Auto,
         mapping: std::collections::HashMap::new(),
         dry_run: false,
         only_valid: false,
     };
-    let r = tsunagi_web::roster_import::import_roster(
-        &app.store,
-        &staff,
-        tsunagi_store::AuditContext::for_actor(&staff, None),
-        "roster.csv",
-        csv.as_bytes(),
-        &opts,
-    )
-    .await
-    .expect("import");
+    let r = tsunagi_app::roster::import(&app.app, &ctx, "roster.csv", csv.as_bytes(), &opts)
+        .await
+        .expect("import");
     assert!(r.applied, "{:?}", r.errors);
 }
 

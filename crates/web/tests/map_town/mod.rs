@@ -2,8 +2,7 @@
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use crate::common::{self, TestApp, gis_sample as sample};
-use tsunagi_store::AuditContext;
-use tsunagi_web::gis_import;
+use tsunagi_app::gis_import;
 
 /// 1001 lives at a 街区 of the sample 位置参照情報 (本町一丁目 5番), in the A31 flood zone's town.
 pub const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水\n\
@@ -16,13 +15,11 @@ fn ok(r: &gis_import::GisImportReport) {
 /// Loads the sample flood layer, addresses and shelters, the roster, then geocodes and
 /// classifies as the town's staff. Returns the flood layer's id.
 pub async fn load_town(app: &TestApp, roster: &str) -> uuid::Uuid {
-    let staff = app.f.town_staff.clone();
-    let ctx = || AuditContext::for_actor(&staff, None);
+    let ctx = app.ctx(&app.f.town_staff).await;
     let mapping = gis_import::choose_mapping("A31-max", None, None, "洪水浸水想定区域").unwrap();
     let r = gis_import::import_hazard(
-        &app.store,
-        &staff,
-        ctx(),
+        &app.app,
+        &ctx,
         "A31-shiomi.geojson",
         &sample("A31-shiomi.geojson"),
         &mapping,
@@ -34,15 +31,14 @@ pub async fn load_town(app: &TestApp, roster: &str) -> uuid::Uuid {
     let layer = r.layer.expect("layer").id;
     for file in ["39_2024_gaiku.csv", "39_2024_oaza.csv"] {
         ok(
-            &gis_import::import_addresses(&app.store, &staff, ctx(), file, &sample(file))
+            &gis_import::import_addresses(&app.app, &ctx, file, &sample(file))
                 .await
                 .unwrap(),
         );
     }
     ok(&gis_import::import_shelters(
-        &app.store,
-        &staff,
-        ctx(),
+        &app.app,
+        &ctx,
         "shelters-emergency-da.csv",
         &sample("shelters-emergency-da.csv"),
         false,
@@ -50,14 +46,10 @@ pub async fn load_town(app: &TestApp, roster: &str) -> uuid::Uuid {
     .await
     .unwrap());
     common::load_roster(app, roster).await;
-    let mut tx = app.store.begin(ctx()).await.unwrap();
-    let located = tsunagi_store::gis::locations::geocode_all(&mut tx, &staff)
-        .await
-        .unwrap();
+    let located = tsunagi_app::gis::geocode_all(&app.app, &ctx).await.unwrap();
     assert!(located.unmatched.is_empty(), "{located:?}");
-    tsunagi_store::gis::classify::classify_all(&mut tx, &staff, |_, _| {})
+    tsunagi_app::gis::classify_all(&app.app, &ctx, |_, _| {})
         .await
         .unwrap();
-    tx.commit().await.unwrap();
     layer
 }

@@ -1,6 +1,6 @@
 //! Argon2id password hashing, off the async threads.
 
-use crate::AppError;
+use crate::Error;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -20,24 +20,24 @@ pub fn check_strength(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn hash_now(password: &str) -> Result<String, AppError> {
+fn hash_now(password: &str) -> Result<String, Error> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
 }
 
 /// Hashes a password with Argon2id and a random salt.
-pub async fn hash(password: String) -> Result<String, AppError> {
+pub async fn hash(password: String) -> Result<String, Error> {
     tokio::task::spawn_blocking(move || hash_now(&password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| Error::Internal(e.to_string()))?
 }
 
 /// A hash of a random password, verified when the login name is unknown so that unknown and
 /// known names take the same time.
 static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_now(&super::random_token(24)).unwrap_or_default());
+    LazyLock::new(|| hash_now(&uuid::Uuid::new_v4().to_string()).unwrap_or_default());
 
 fn verify_now(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
@@ -49,7 +49,7 @@ fn verify_now(password: &str, stored: &str) -> bool {
 }
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is no account.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Error> {
     tokio::task::spawn_blocking(move || match stored {
         Some(s) => verify_now(&password, &s),
         None => {
@@ -58,7 +58,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         }
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))
+    .map_err(|e| Error::Internal(e.to_string()))
 }
 
 #[cfg(test)]

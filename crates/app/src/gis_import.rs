@@ -4,16 +4,14 @@
 //! file with any problem changes nothing. Shared by the screens and `tsunagi gis`.
 
 use serde::Serialize;
-use tsunagi_domain::access::Actor;
 use tsunagi_gis::HazardKind;
 use tsunagi_gis::layers::{Mapping, Rule, mapping};
 use tsunagi_import::{Encoding, FileError, RowError};
 use tsunagi_store::gis::layers::LayerInfo;
 use tsunagi_store::gis::locations::CoordinateRow;
 use tsunagi_store::gis::shelters::EditsOnImport;
-use tsunagi_store::{AuditContext, Store};
 
-use crate::AppError;
+use crate::{App, Context, Error};
 
 /// One problem, with where it is (「12 行目」, 「地物 3」, or the file as a whole).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -97,20 +95,16 @@ pub fn choose_mapping(
     Ok(Mapping::custom(kind, rule, label.to_owned()))
 }
 
-fn app(e: impl Into<AppError>) -> AppError {
-    e.into()
-}
-
 /// Reads and stores a hazard layer (`.geojson`/`.json`, or a `.zip` holding one Shapefile).
 pub async fn import_hazard(
-    store: &Store,
-    actor: &Actor,
-    ctx: AuditContext,
+    app: &App,
+    ctx: &Context,
     file_name: &str,
     bytes: &[u8],
     mapping: &Mapping,
     layer_name: &str,
-) -> Result<GisImportReport, AppError> {
+) -> Result<GisImportReport, Error> {
+    let actor = ctx.actor()?;
     let report = GisImportReport::new(file_name, mapping.label.to_string());
     let lower = file_name.to_lowercase();
     let read = |m: &Mapping| {
@@ -160,9 +154,9 @@ pub async fn import_hazard(
         },
         None => None,
     };
-    let mut tx = store.begin(ctx).await.map_err(app)?;
+    let mut w = app.begin(ctx).await?;
     let layer = tsunagi_store::gis::layers::import_hazard(
-        &mut tx,
+        &mut w.tx,
         actor,
         &name,
         &mapping.id,
@@ -170,9 +164,8 @@ pub async fn import_hazard(
         &zones,
         planned.as_ref().map(|(d, z)| (d.as_str(), z.as_slice())),
     )
-    .await
-    .map_err(app)?;
-    tx.commit().await.map_err(app)?;
+    .await?;
+    w.commit().await?;
     Ok(GisImportReport {
         items: zones.len(),
         layer: Some(layer),
@@ -200,12 +193,12 @@ fn file_error(report: GisImportReport, e: FileError) -> GisImportReport {
 
 /// Reads and stores a 位置参照情報 file (街区 or 大字・町丁目 level, detected).
 pub async fn import_addresses(
-    store: &Store,
-    actor: &Actor,
-    ctx: AuditContext,
+    app: &App,
+    ctx: &Context,
     file_name: &str,
     bytes: &[u8],
-) -> Result<GisImportReport, AppError> {
+) -> Result<GisImportReport, Error> {
+    let actor = ctx.actor()?;
     let report = GisImportReport::new(file_name, "位置参照情報");
     let file = match tsunagi_import::address_points::parse(bytes, Encoding::Auto) {
         Ok(f) => f,
@@ -220,7 +213,7 @@ pub async fn import_addresses(
         report,
         &file.errors,
         file.points.len(),
-        store,
+        app,
         ctx,
         async |tx| {
             tsunagi_store::gis::addresses::import(tx, actor, file.level, file_name, &file.points)
@@ -237,21 +230,21 @@ async fn store_rows(
     report: GisImportReport,
     errors: &[RowError],
     rows: usize,
-    store: &Store,
-    ctx: AuditContext,
+    app: &App,
+    ctx: &Context,
     write: impl AsyncFnOnce(
         &mut tsunagi_store::AuditedTx,
     ) -> Result<(LayerInfo, Vec<String>), tsunagi_store::StoreError>,
-) -> Result<GisImportReport, AppError> {
+) -> Result<GisImportReport, Error> {
     if !errors.is_empty() {
         return Ok(report.row_problems(errors));
     }
     if rows == 0 {
         return Ok(report.file_problem("データの行がありません".into()));
     }
-    let mut tx = store.begin(ctx).await.map_err(app)?;
-    let (layer, notes) = write(&mut tx).await.map_err(app)?;
-    tx.commit().await.map_err(app)?;
+    let mut w = app.begin(ctx).await?;
+    let (layer, notes) = write(&mut w.tx).await?;
+    w.commit().await?;
     Ok(GisImportReport {
         items: rows,
         layer: Some(layer),
@@ -290,13 +283,13 @@ fn edit_notes(e: &EditsOnImport) -> Vec<String> {
 /// Reads and stores a shelter list (Digital Agency or GSI format, detected). Rows staff edited
 /// on screen are kept as edited unless `overwrite_edits`.
 pub async fn import_shelters(
-    store: &Store,
-    actor: &Actor,
-    ctx: AuditContext,
+    app: &App,
+    ctx: &Context,
     file_name: &str,
     bytes: &[u8],
     overwrite_edits: bool,
-) -> Result<GisImportReport, AppError> {
+) -> Result<GisImportReport, Error> {
+    let actor = ctx.actor()?;
     let report = GisImportReport::new(file_name, "避難場所・避難所の一覧");
     let file = match tsunagi_import::shelters::parse(bytes, Encoding::Auto) {
         Ok(f) => f,
@@ -311,7 +304,7 @@ pub async fn import_shelters(
         report,
         &file.errors,
         file.rows.len(),
-        store,
+        app,
         ctx,
         async |tx| {
             let (layer, edits) = tsunagi_store::gis::shelters::import(
@@ -338,12 +331,12 @@ const COORDINATE_COLUMNS: &[(&str, &[&str])] = &[
 /// Reads coordinates by 宛名番号 (columns 宛名番号, 緯度, 経度) and stores them, all or
 /// nothing.
 pub async fn import_coordinates(
-    store: &Store,
-    actor: &Actor,
-    ctx: AuditContext,
+    app: &App,
+    ctx: &Context,
     file_name: &str,
     bytes: &[u8],
-) -> Result<GisImportReport, AppError> {
+) -> Result<GisImportReport, Error> {
+    let actor = ctx.actor()?;
     let report = GisImportReport::new(file_name, "座標（宛名番号・緯度・経度）");
     let parsed = tsunagi_import::decode(bytes, Encoding::Auto).and_then(|(text, _)| {
         tsunagi_import::table::read(
@@ -386,10 +379,10 @@ pub async fn import_coordinates(
     if !errors.is_empty() {
         return Ok(report.row_problems(&errors));
     }
-    let mut tx = store.begin(ctx).await.map_err(app)?;
-    match tsunagi_store::gis::locations::import_coordinates(&mut tx, actor, &rows).await {
+    let mut w = app.begin(ctx).await?;
+    match tsunagi_store::gis::locations::import_coordinates(&mut w.tx, actor, &rows).await {
         Ok(n) => {
-            tx.commit().await.map_err(app)?;
+            w.commit().await?;
             report.items = n;
             Ok(report)
         }

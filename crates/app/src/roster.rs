@@ -1,0 +1,141 @@
+//! The roster (避難行動要支援者名簿): entries set by staff, and the import of municipal
+//! extracts (parse → report every bad row → apply all or nothing, or only the valid rows, or
+//! nothing in a dry run). Shared by the upload screen, the API and `tsunagi import roster`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+use tsunagi_domain::PersonId;
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::roster::RosterEntry;
+use tsunagi_import::{Encoding, FileError, RowError, roster as layout};
+use tsunagi_store::audit::Entry;
+use tsunagi_store::roster::{self, ImportRow};
+
+pub use tsunagi_store::roster::{ImportOutcome, PossibleDuplicate};
+
+use crate::{App, Context, Error};
+
+/// Sets a person's roster entry (the owning municipality's staff); returns whether it changed.
+pub async fn set_entry(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    entry: &RosterEntry,
+) -> Result<bool, Error> {
+    let mut w = app.begin(ctx).await?;
+    let changed = roster::set(&mut w.tx, ctx.actor()?, ctx.disaster(), id, entry).await?;
+    w.commit().await?;
+    Ok(changed)
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    pub encoding: Encoding,
+    /// The file's own header → the layout's column name.
+    pub mapping: HashMap<String, String>,
+    /// Show what would change; change nothing.
+    pub dry_run: bool,
+    /// Apply the valid rows even if some rows are bad.
+    pub only_valid: bool,
+}
+
+/// What happened, for the screen, the API and the command line.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportReport {
+    pub file_name: String,
+    pub encoding: &'static str,
+    pub rows_read: usize,
+    pub errors: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+    /// Whether anything was written.
+    pub applied: bool,
+    pub dry_run: bool,
+    pub outcome: Option<ImportOutcome>,
+}
+
+/// Why an import did not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file as a whole cannot be read (encoding, no header …).
+    #[error("{0}")]
+    File(#[from] FileError),
+    #[error(transparent)]
+    App(#[from] Error),
+}
+
+/// Reads a roster file and applies it as `options` say. Bad rows are all reported; a file with
+/// any bad row changes nothing unless `only_valid`. A dry run is the real import rolled back,
+/// so it cannot disagree with it; that it ran is recorded in a transaction of its own.
+pub async fn import(
+    app: &App,
+    ctx: &Context,
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let actor = ctx.actor()?;
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(Error::Forbidden.into());
+    }
+    let file = layout::parse(bytes, options.encoding, &options.mapping, ctx.today())?;
+    let mut report = ImportReport {
+        file_name: file_name.to_owned(),
+        encoding: match file.encoding {
+            Encoding::ShiftJis => "Shift_JIS",
+            _ => "UTF-8",
+        },
+        rows_read: file.rows.len()
+            + file
+                .errors
+                .iter()
+                .map(|e| e.line)
+                .collect::<BTreeSet<_>>()
+                .len(),
+        errors: file.errors,
+        ignored_columns: file.ignored_columns,
+        applied: false,
+        dry_run: options.dry_run,
+        outcome: None,
+    };
+    let blocked = !report.errors.is_empty() && !options.only_valid;
+    if blocked && !options.dry_run {
+        return Ok(report);
+    }
+    let rows: Vec<ImportRow<'_>> = file
+        .rows
+        .iter()
+        .map(|r| ImportRow {
+            line: r.line,
+            person: &r.person,
+            entry: &r.entry,
+        })
+        .collect();
+    let mut w = app.begin(ctx).await?;
+    let outcome = roster::import(&mut w.tx, actor, file_name, &rows)
+        .await
+        .map_err(Error::from)?;
+    if options.dry_run || blocked {
+        w.settle().await?;
+        drop(w); // roll back: a dry run shows what would change and changes nothing
+        // …but that it was run, by whom, on which file, is itself recorded.
+        let mut w = app.begin(ctx).await?;
+        w.tx.record(
+            Entry::new(AuditAction::RosterImported, "roster", file_name)
+                .owner(actor.organisation_id)
+                .detail(serde_json::json!({
+                    "dry_run": true,
+                    "rows": rows.len(),
+                    "errors": report.errors.len(),
+                    "would_create": outcome.created.len(),
+                    "would_update": outcome.updated.len(),
+                })),
+        );
+        w.commit().await?;
+    } else {
+        w.commit().await?;
+        report.applied = true;
+    }
+    report.outcome = Some(outcome);
+    Ok(report)
+}

@@ -1,0 +1,131 @@
+//! The plan-making workflow per approach: start, advance, assign (委託), obstacles, reviews.
+
+use tsunagi_domain::PersonId;
+use tsunagi_domain::workflow::{Obstacle, Step};
+use tsunagi_store::workflows;
+
+pub use tsunagi_store::workflows::{Assignment, ReviewLine, Workflow, WorkflowEvent};
+
+use crate::{App, Context, Error};
+
+/// The person's workflow, if started (a view, audited).
+pub async fn get(app: &App, ctx: &Context, id: PersonId) -> Result<Option<Workflow>, Error> {
+    let mut w = app.begin(ctx).await?;
+    let wf = workflows::get(&mut w.tx, ctx.actor()?, ctx.disaster(), id).await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// Starts the workflow with the approach of the person's triage.
+pub async fn start(app: &App, ctx: &Context, id: PersonId) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let wf = workflows::start(&mut w.tx, actor, ctx.disaster(), &org, id).await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// Finishes (or skips) the current step, from the version the user saw.
+pub async fn advance(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    expected_version: i32,
+    skip: bool,
+    note: Option<String>,
+) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let a = workflows::Advance {
+        expected_version,
+        skip,
+        note,
+        today: ctx.today(),
+    };
+    let wf = workflows::advance(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// Assigns the work to an organisation (and person) with a due date.
+pub async fn assign(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    a: Assignment,
+) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let wf = workflows::assign(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// Records (or clears) one of the guide's obstacles.
+pub async fn set_obstacle(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    obstacle: Option<Obstacle>,
+    note: Option<String>,
+) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let wf =
+        workflows::set_obstacle(&mut w.tx, actor, ctx.disaster(), &org, id, obstacle, note).await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// Records a review of a finished plan.
+pub async fn reviewed(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    note: Option<String>,
+) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let wf = workflows::reviewed(
+        &mut w.tx,
+        actor,
+        ctx.disaster(),
+        &org,
+        id,
+        ctx.today(),
+        note,
+    )
+    .await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// The review list (見直し) with the municipality's interval.
+pub async fn reviews(app: &App, ctx: &Context) -> Result<(Vec<ReviewLine>, u32), Error> {
+    let actor = ctx.actor()?;
+    let mut w = app.begin(ctx).await?;
+    let lines = workflows::reviews(&mut w.tx, actor, ctx.today()).await?;
+    w.commit().await?;
+    let interval = app.store.review_interval(actor.organisation_id).await?;
+    Ok((lines, interval))
+}
+
+/// Sets the municipality's review interval in months.
+pub async fn set_review_interval(app: &App, ctx: &Context, months: u32) -> Result<(), Error> {
+    let mut w = app.begin(ctx).await?;
+    tsunagi_store::organisations::set_review_interval(&mut w.tx, ctx.actor()?, months).await?;
+    w.commit().await
+}
+
+/// The persons of the actor's municipality at `step`, in 宛名番号 order.
+pub async fn at_step(app: &App, ctx: &Context, step: Step) -> Result<Vec<PersonId>, Error> {
+    let mut w = app.begin(ctx).await?;
+    let ids = workflows::at_step(&mut w.tx, ctx.actor()?, step).await?;
+    w.commit().await?;
+    Ok(ids)
+}
