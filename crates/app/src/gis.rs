@@ -3,7 +3,7 @@
 
 use tsunagi_domain::evacuation_timing::TimingSettings;
 use tsunagi_domain::{OrganisationId, PersonId};
-use tsunagi_store::gis::{self, classify, layers, locations, settings, shelters, views};
+use tsunagi_store::gis::{self, layers, locations, settings, shelters, views};
 
 pub use tsunagi_import::shelters::ShelterSuits;
 pub use tsunagi_store::gis::classify::ClassifyReport;
@@ -118,8 +118,18 @@ pub async fn classify_all(
     ctx: &Context,
     progress: impl FnMut(usize, usize),
 ) -> Result<ClassifyReport, Error> {
+    let owner = staff_municipality(ctx)?;
     let mut w = app.begin(ctx).await?;
-    let r = classify::classify_all(&mut w.tx, ctx.actor()?, progress).await?;
+    let r = crate::consequences::classify(
+        &mut w.tx,
+        ctx,
+        owner,
+        None,
+        &["requested"],
+        &mut w.changes,
+        progress,
+    )
+    .await?;
     w.commit().await?;
     Ok(r)
 }
@@ -165,10 +175,11 @@ pub async fn pin(
     lat: f64,
     expected_version: i32,
 ) -> Result<Location, Error> {
+    let actor = ctx.actor()?;
     let mut w = app.begin(ctx).await?;
     let loc = locations::pin(
         &mut w.tx,
-        ctx.actor()?,
+        actor,
         ctx.disaster(),
         id,
         lon,
@@ -176,6 +187,11 @@ pub async fn pin(
         expected_version,
     )
     .await?;
+    w.changes.located(
+        actor.organisation_id,
+        id,
+        crate::consequences::Cause::HomePinned,
+    );
     w.commit().await?;
     Ok(loc)
 }

@@ -26,7 +26,7 @@ pub async fn record(
     let actor = ctx.actor()?;
     let org = crate::organisations::name_of(app, actor.organisation_id).await?;
     let mut w = app.begin(ctx).await?;
-    let r = meetings::record(
+    let (r, owner) = meetings::record(
         &mut w.tx,
         actor,
         ctx.disaster(),
@@ -36,6 +36,15 @@ pub async fn record(
         ctx.today(),
     )
     .await?;
+    // The workflow's history shows the meeting (its 調整会議 step may now pass).
+    let change = tsunagi_store::workflows::Change {
+        actor,
+        org_name: &org,
+        id,
+        owner,
+    };
+    let note = meetings::history_note(&r.meeting);
+    tsunagi_store::workflows::event(&mut w.tx, change, "meeting", None, None, Some(note)).await?;
     w.commit().await?;
     Ok(r)
 }

@@ -11,6 +11,7 @@ pub use tsunagi_store::gis::views::HomeGeography;
 pub use tsunagi_store::persons::{PersonPage, PersonRecord, PersonSummary};
 pub use tsunagi_store::sharing::ShareLine;
 
+use crate::consequences::Cause;
 use crate::{App, Context, Error};
 
 /// Searches the persons the actor may see (audited with the query).
@@ -110,7 +111,7 @@ pub async fn update(
     d: PersonDetails,
 ) -> Result<PersonRecord, Error> {
     let mut w = app.begin(ctx).await?;
-    let updated = persons::update(
+    let (updated, place) = persons::update(
         &mut w.tx,
         ctx.actor()?,
         ctx.disaster(),
@@ -119,6 +120,14 @@ pub async fn update(
         d,
     )
     .await?;
+    let owner = updated.municipality_id;
+    if place.address {
+        w.changes
+            .address_changed(owner, id, &updated.details.address);
+    }
+    if place.any() {
+        w.changes.review(owner, id, Cause::AddressChanged);
+    }
     w.commit().await?;
     Ok(updated)
 }
@@ -145,6 +154,7 @@ pub async fn register_many(
         let p = persons::create(&mut w.tx, actor, ctx.disaster(), r.details).await?;
         if let Some(entry) = &r.roster {
             tsunagi_store::roster::set(&mut w.tx, actor, ctx.disaster(), p.id, entry).await?;
+            w.changes.roster_changed(p.municipality_id, p.id);
         }
         if let Some(c) = &r.consent {
             c.validate(ctx.today()).map_err(Error::Invalid)?;

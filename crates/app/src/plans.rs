@@ -99,6 +99,13 @@ pub async fn save(
         plan,
     )
     .await?;
+    if saved.supporters_changed {
+        w.changes.review(
+            saved.owner,
+            id,
+            crate::consequences::Cause::SupportersChanged,
+        );
+    }
     w.commit().await?;
-    Ok(saved)
+    Ok(saved.version)
 }

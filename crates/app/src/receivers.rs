@@ -1,14 +1,52 @@
 //! Receivers (提供先): who receives roster and plan data for which districts, and each
 //! receiver's list (名簿).
 
+use std::collections::HashSet;
+
 use tsunagi_domain::OrganisationId;
 use tsunagi_domain::receiver::Receiver;
 use tsunagi_store::receivers;
 
 pub use tsunagi_store::receivers::{ApplyReport, ListLine, ReceiverLine, default_field};
 
+use crate::consequences;
 use crate::organisations::Organisation;
+use crate::work::Work;
 use crate::{App, Context, Error};
+
+/// Brings one receiver's shares to exactly the roster persons its definition covers (none when
+/// the definition was removed).
+async fn apply_one(
+    w: &mut Work<'_>,
+    owner: OrganisationId,
+    org: OrganisationId,
+    def: Option<&Receiver>,
+) -> Result<ApplyReport, Error> {
+    let ids = tsunagi_store::roster::persons_of(&w.tx, owner).await?;
+    let entries = tsunagi_store::roster::entries_of(&w.tx, &ids).await?;
+    let covered: HashSet<uuid::Uuid> = match def {
+        Some(d) => entries
+            .iter()
+            .filter(|(_, e)| d.covers(e))
+            .map(|(id, _)| *id)
+            .collect(),
+        None => HashSet::new(),
+    };
+    let r = tsunagi_store::sharing::sync_receiver_shares(
+        &mut w.tx,
+        owner,
+        org,
+        def.is_some_and(|d| d.includes_plan),
+        &covered,
+        None,
+        &["receiver_defined"],
+    )
+    .await?;
+    Ok(ApplyReport {
+        added: r.added.len(),
+        removed: r.removed.len(),
+    })
+}
 
 /// The municipality's support-party organisations with their definitions.
 pub async fn list(app: &App, ctx: &Context) -> Result<Vec<ReceiverLine>, Error> {
@@ -28,15 +66,17 @@ pub async fn set(
     expected_version: i32,
 ) -> Result<ApplyReport, Error> {
     let mut w = app.begin(ctx).await?;
-    let r = receivers::set(&mut w.tx, ctx.actor()?, org, def, expected_version).await?;
+    let owner = receivers::set(&mut w.tx, ctx.actor()?, org, def, expected_version).await?;
+    let r = apply_one(&mut w, owner, org, def).await?;
     w.commit().await?;
     Ok(r)
 }
 
 /// Re-applies every definition of the actor's municipality.
 pub async fn apply(app: &App, ctx: &Context) -> Result<ApplyReport, Error> {
+    let owner = tsunagi_store::organisations::staff_municipality(ctx.actor()?)?;
     let mut w = app.begin(ctx).await?;
-    let r = receivers::apply(&mut w.tx, ctx.actor()?).await?;
+    let r = consequences::apply_receivers(&mut w.tx, owner, None, &["requested"]).await?;
     w.commit().await?;
     Ok(r)
 }

@@ -1,8 +1,9 @@
 //! The plan-making workflow per approach: start, advance, assign (委託), obstacles, reviews.
 
 use tsunagi_domain::PersonId;
+use tsunagi_domain::access::{AccessLevel, ShareSource};
 use tsunagi_domain::workflow::{Obstacle, Step};
-use tsunagi_store::workflows;
+use tsunagi_store::{sharing, workflows};
 
 pub use tsunagi_store::workflows::{Assignment, ReviewLine, Workflow, WorkflowEvent};
 
@@ -59,9 +60,33 @@ pub async fn assign(
     let actor = ctx.actor()?;
     let org = crate::organisations::name_of(app, actor.organisation_id).await?;
     let mut w = app.begin(ctx).await?;
-    let wf = workflows::assign(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
+    let assigned = workflows::assign(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
+    // The shares follow the assignment: the previous assignee's ends, the new one may write
+    // (a care provider or the 社協 sees the record at once: 委託; others still need consent).
+    if let Some(previous) = assigned.previous {
+        sharing::end_share(
+            &mut w.tx,
+            assigned.owner,
+            id,
+            previous,
+            ShareSource::Assignment,
+        )
+        .await?;
+    }
+    if assigned.assigned != assigned.owner {
+        sharing::share_as(
+            &mut w.tx,
+            actor,
+            ctx.disaster(),
+            id,
+            assigned.assigned,
+            AccessLevel::Write,
+            ShareSource::Assignment,
+        )
+        .await?;
+    }
     w.commit().await?;
-    Ok(wf)
+    Ok(assigned.workflow)
 }
 
 /// Records (or clears) one of the guide's obstacles.

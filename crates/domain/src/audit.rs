@@ -42,10 +42,14 @@ pub enum AuditAction {
     ShelterRemoved,
     HomesLocated,
     HomesClassified,
+    /// Finished plans marked for review because something they rely on changed.
+    ReviewMarked,
+    /// Who can see a person changed: shares given or ended (receivers, assignments).
+    SharesChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -72,6 +76,8 @@ impl AuditAction {
         AuditAction::ShelterRemoved,
         AuditAction::HomesLocated,
         AuditAction::HomesClassified,
+        AuditAction::ReviewMarked,
+        AuditAction::SharesChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,6 +108,8 @@ impl AuditAction {
             AuditAction::ShelterRemoved => "gis.shelter_removed",
             AuditAction::HomesLocated => "gis.homes_located",
             AuditAction::HomesClassified => "gis.homes_classified",
+            AuditAction::ReviewMarked => "plan.review_marked",
+            AuditAction::SharesChanged => "share.changed",
         }
     }
 
@@ -133,6 +141,8 @@ impl AuditAction {
             AuditAction::ShelterRemoved => "避難場所の削除",
             AuditAction::HomesLocated => "自宅位置の特定",
             AuditAction::HomesClassified => "ハザード判定",
+            AuditAction::ReviewMarked => "計画の要見直し",
+            AuditAction::SharesChanged => "提供先（閲覧できる組織）の変更",
         }
     }
 
@@ -159,8 +169,11 @@ impl AuditAction {
                 | AuditAction::LayerImported
                 | AuditAction::LayerRemoved
                 | AuditAction::ShelterUpdated
+                | AuditAction::ShelterRemoved
                 | AuditAction::HomesLocated
                 | AuditAction::HomesClassified
+                | AuditAction::ReviewMarked
+                | AuditAction::SharesChanged
         )
     }
 }

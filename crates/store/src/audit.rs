@@ -78,6 +78,14 @@ impl Entry {
         self.subject_owner_id = Some(owner.to_string());
         self
     }
+    /// A list view's entry belongs to the municipality whose residents the actor works for,
+    /// so that its administrator finds it (a receiver's search, roster or map view).
+    pub fn listed_for(mut self, actor: &Actor) -> Self {
+        if let Some(m) = actor.municipality_id {
+            self.subject_owner_id = Some(m.to_string());
+        }
+        self
+    }
     pub fn basis(mut self, basis: AccessBasis) -> Self {
         self.access_basis = Some(basis);
         self
@@ -319,7 +327,9 @@ pub struct AuditPage {
 }
 
 /// The entries `actor` may read: those made in the actor's organisation and, for a
-/// municipality, those about its residents' records. Reading is itself recorded.
+/// municipality, those about its residents' records and its users' failed logins; and, for
+/// every administrator, failed logins under names no account has (an attack on the system
+/// belongs to no one organisation). Reading is itself recorded.
 pub async fn list(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -330,10 +340,16 @@ pub async fn list(
         return Err(StoreError::Forbidden);
     }
     let org = actor.organisation_id.to_string();
+    let unknown_login = Condition::all()
+        .add(audit_log::Column::Action.eq(AuditAction::LoginFailed.code()))
+        .add(audit_log::Column::EntityId.eq(""))
+        .add(audit_log::Column::OrganisationId.is_null())
+        .add(audit_log::Column::SubjectOwnerId.is_null());
     let mut cond = Condition::all().add(
         Condition::any()
             .add(audit_log::Column::OrganisationId.eq(org.clone()))
-            .add(audit_log::Column::SubjectOwnerId.eq(org)),
+            .add(audit_log::Column::SubjectOwnerId.eq(org))
+            .add(unknown_login),
     );
     if let Some(a) = &filter.action {
         cond = cond.add(audit_log::Column::Action.eq(a.clone()));

@@ -10,6 +10,7 @@
 //!
 //! [`Actor`]: tsunagi_domain::access::Actor
 
+pub mod access;
 pub mod audit;
 pub mod db;
 pub mod entity;

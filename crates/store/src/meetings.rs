@@ -4,17 +4,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use tsunagi_domain::PersonId;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::meeting::{Attendee, CoordinationMeeting};
+use tsunagi_domain::{OrganisationId, PersonId};
 
+use crate::access::Need;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::coordination_meeting;
 use crate::error::StoreError;
-use crate::persons::Need;
-use crate::workflows::{Change, event};
-use crate::{now, persons};
+use crate::now;
 use tsunagi_domain::audit::AuditAction;
 
 /// A stored meeting with who recorded it.
@@ -31,7 +30,8 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 }
 
 /// Records a meeting held for the person. Needs write access to the person (the municipality,
-/// or an assignee with consent or by assignment).
+/// or an assignee with consent or by assignment). Returns the record and the person's
+/// municipality; the workflow shows it as an event (the use case's job).
 pub async fn record(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -40,8 +40,8 @@ pub async fn record(
     id: PersonId,
     meeting: CoordinationMeeting,
     today: NaiveDate,
-) -> Result<MeetingRecord, StoreError> {
-    let (owner, _) = persons::require(tx, actor, disaster, id, Need::WritePlan).await?;
+) -> Result<(MeetingRecord, OrganisationId), StoreError> {
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let meeting = meeting.normalised();
     meeting.validate(today).map_err(StoreError::Invalid)?;
     let row = coordination_meeting::ActiveModel {
@@ -60,31 +60,28 @@ pub async fn record(
     let m = coordination_meeting::Entity::insert(row)
         .exec_with_returning(tx.conn())
         .await?;
-    let who: Vec<String> = meeting
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(owner)
+            .basis(grant.basis)
+            .detail(serde_json::json!({"meeting": m.id.to_string(), "held_on": meeting.held_on})),
+    );
+    Ok((of(m)?, owner))
+}
+
+/// The line the workflow's history shows for a meeting.
+pub fn history_note(m: &CoordinationMeeting) -> String {
+    let who: Vec<String> = m
         .attendees
         .iter()
         .map(|a| format!("{}（{}）", a.name, a.role))
         .collect();
-    event(
-        tx,
-        Change {
-            actor,
-            org_name,
-            id,
-            owner,
-        },
-        "meeting",
-        None,
-        None,
-        Some(format!(
-            "調整会議 {} {} 出席: {}",
-            meeting.held_on,
-            meeting.place,
-            who.join("、")
-        )),
+    format!(
+        "調整会議 {} {} 出席: {}",
+        m.held_on,
+        m.place,
+        who.join("、")
     )
-    .await?;
-    of(m)
 }
 
 fn of(m: coordination_meeting::Model) -> Result<MeetingRecord, StoreError> {
@@ -111,7 +108,7 @@ pub async fn list(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Vec<MeetingRecord>, StoreError> {
-    let (owner, grant) = persons::require(tx, actor, disaster, id, Need::Plan).await?;
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::Plan).await?;
     let rows = coordination_meeting::Entity::find()
         .filter(coordination_meeting::Column::PersonId.eq(id.0))
         .order_by_desc(coordination_meeting::Column::HeldOn)

@@ -1,11 +1,11 @@
 //! Individual evacuation plans: versioned, each version keeping who wrote it and when; read and
 //! written under the same policy as the person record.
 
+use crate::access::Need;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::evacuation_plan;
 use crate::error::StoreError;
-use crate::persons::Need;
-use crate::{now, persons};
+use crate::now;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use tsunagi_domain::PersonId;
@@ -42,7 +42,7 @@ pub async fn history(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Vec<PlanVersion>, StoreError> {
-    let (owner, grant) = persons::require(tx, actor, disaster, id, Need::Plan).await?;
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::Plan).await?;
     let rows = evacuation_plan::Entity::find()
         .filter(evacuation_plan::Column::PersonId.eq(id.0))
         .order_by_desc(evacuation_plan::Column::Version)
@@ -57,6 +57,14 @@ pub async fn history(
     rows.into_iter().map(version_of).collect()
 }
 
+/// A version saved, and whether its supporters (避難支援等実施者) differ from the version before.
+#[derive(Clone, Debug)]
+pub struct Saved {
+    pub version: PlanVersion,
+    pub owner: tsunagi_domain::OrganisationId,
+    pub supporters_changed: bool,
+}
+
 /// Saves a new version. `expected_version` is the version the writer started from (0 for the
 /// first); a stale one is refused with the current version.
 pub async fn save(
@@ -67,8 +75,8 @@ pub async fn save(
     id: PersonId,
     expected_version: i32,
     plan: EvacuationPlan,
-) -> Result<PlanVersion, StoreError> {
-    let (owner, grant) = persons::require(tx, actor, disaster, id, Need::WritePlan).await?;
+) -> Result<Saved, StoreError> {
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let plan = plan.normalised();
     plan.validate().map_err(StoreError::Invalid)?;
     let current = evacuation_plan::Entity::find()
@@ -85,12 +93,9 @@ pub async fn save(
     let before: Option<EvacuationPlan> = current
         .as_ref()
         .and_then(|c| serde_json::from_str(&c.content).ok());
-    if before
+    let supporters_changed = before
         .as_ref()
-        .is_some_and(|b| b.supporters != plan.supporters)
-    {
-        crate::workflows::mark_for_review(tx, id, "避難支援者の変更").await?;
-    }
+        .is_some_and(|b| b.supporters != plan.supporters);
     let t = now();
     let row = evacuation_plan::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
@@ -123,11 +128,15 @@ pub async fn save(
                 ),
             })),
     );
-    Ok(PlanVersion {
-        version: current_version + 1,
-        plan,
-        author: actor.login.clone(),
-        author_organisation: organisation_name.to_owned(),
-        created_at: t,
+    Ok(Saved {
+        version: PlanVersion {
+            version: current_version + 1,
+            plan,
+            author: actor.login.clone(),
+            author_organisation: organisation_name.to_owned(),
+            created_at: t,
+        },
+        owner,
+        supporters_changed,
     })
 }

@@ -5,14 +5,11 @@
 //! themselves: the person's consent is checked at every read (domain `person_access`), so a
 //! consent given or withdrawn changes what the receiver sees at once, with no re-apply.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
-use tsunagi_domain::access::{
-    AccessBasis, AccessLevel, Actor, Capability, ShareSource, can, person_access,
-};
+use tsunagi_domain::access::{AccessBasis, Actor, Capability, ShareSource, can, person_access};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::organisation::OrganisationKind;
@@ -20,15 +17,15 @@ use tsunagi_domain::plan::EvacuationPlan;
 use tsunagi_domain::receiver::{DistrictField, Receiver};
 use tsunagi_domain::role::Role;
 use tsunagi_domain::roster::RosterEntry;
-use tsunagi_domain::{OrganisationId, PersonId, UserId};
+use tsunagi_domain::{OrganisationId, UserId};
 
+use crate::access::facts;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{evacuation_plan, person, person_share, receiver, roster_entry};
 use crate::error::StoreError;
 use crate::now;
 use crate::organisations::{Organisation, staff_municipality};
-use crate::persons::{PersonSummary, facts, summary};
-use crate::sharing::new_share;
+use crate::persons::{PersonSummary, summary};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -95,16 +92,16 @@ pub async fn list(tx: &mut AuditedTx, actor: &Actor) -> Result<Vec<ReceiverLine>
     Ok(out)
 }
 
-/// Sets (or with `None`, removes) an organisation's definition and applies it at once.
-/// `expected_version` is the version the editor started from (0 for none): a stale edit is
-/// refused, never silently overwritten.
+/// Sets (or with `None`, removes) an organisation's definition; the shares follow (the use
+/// case's job). `expected_version` is the version the editor started from (0 for none): a
+/// stale edit is refused, never silently overwritten. Returns the municipality.
 pub async fn set(
     tx: &mut AuditedTx,
     actor: &Actor,
     org: OrganisationId,
     def: Option<&Receiver>,
     expected_version: i32,
-) -> Result<ApplyReport, StoreError> {
+) -> Result<OrganisationId, StoreError> {
     let owner = staff_municipality(actor)?;
     let target = crate::organisations::get(tx.conn(), org)
         .await?
@@ -136,8 +133,6 @@ pub async fn set(
         .exec(tx.conn())
         .await?;
     }
-    let entries = roster_of(tx, owner).await?;
-    let report = apply_one(tx, org, def, &entries).await?;
     tx.record(
         Entry::new(AuditAction::ReceiverUpdated, "organisation", org)
             .owner(owner)
@@ -145,195 +140,23 @@ pub async fn set(
             .detail(serde_json::json!({
                 "before": current.as_ref().map(definition).transpose()?,
                 "after": def,
-                "added": report.added,
-                "removed": report.removed,
             })),
     );
-    Ok(report)
+    Ok(owner)
 }
 
-/// Re-applies every definition of the actor's municipality, e.g. after a roster import moved
-/// people between districts.
-pub async fn apply(tx: &mut AuditedTx, actor: &Actor) -> Result<ApplyReport, StoreError> {
-    let owner = staff_municipality(actor)?;
-    apply_all(tx, owner).await
-}
-
-/// [`apply`] for a municipality the caller has already checked.
-pub(crate) async fn apply_all(
-    tx: &mut AuditedTx,
-    owner: OrganisationId,
-) -> Result<ApplyReport, StoreError> {
-    let defs = receiver::Entity::find()
-        .filter(receiver::Column::MunicipalityId.eq(owner.0))
-        .all(tx.conn())
-        .await?;
-    if defs.is_empty() {
-        return Ok(ApplyReport::default());
-    }
-    let entries = roster_of(tx, owner).await?;
-    let mut total = ApplyReport::default();
-    for m in &defs {
-        let d = definition(m)?;
-        let r = apply_one(tx, OrganisationId(m.organisation_id), Some(&d), &entries).await?;
-        if r != ApplyReport::default() {
-            tx.record(
-                Entry::new(
-                    AuditAction::ReceiverUpdated,
-                    "organisation",
-                    m.organisation_id,
-                )
-                .owner(owner)
-                .basis(AccessBasis::Owner)
-                .detail(serde_json::json!({"applied": r})),
-            );
-        }
-        total.added += r.added;
-        total.removed += r.removed;
-    }
-    Ok(total)
-}
-
-/// Brings one person's receiver shares in line with the definitions (after an edit of the
-/// person's roster entry).
-pub(crate) async fn apply_person(
+/// Every receiver definition of a municipality, by organisation.
+pub async fn definitions(
     tx: &AuditedTx,
     owner: OrganisationId,
-    id: PersonId,
-    entry: &RosterEntry,
-) -> Result<(), StoreError> {
-    for m in receiver::Entity::find()
+) -> Result<Vec<(OrganisationId, Receiver)>, StoreError> {
+    receiver::Entity::find()
         .filter(receiver::Column::MunicipalityId.eq(owner.0))
         .all(tx.conn())
         .await?
-    {
-        let d = definition(&m)?;
-        let has = person_share::Entity::find()
-            .filter(person_share::Column::PersonId.eq(id.0))
-            .filter(person_share::Column::OrganisationId.eq(m.organisation_id))
-            .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
-            .one(tx.conn())
-            .await?
-            .is_some();
-        match (d.covers(entry), has) {
-            (true, false) => {
-                person_share::Entity::insert(new_share(
-                    id,
-                    OrganisationId(m.organisation_id),
-                    AccessLevel::Read,
-                    ShareSource::Receiver,
-                    d.includes_plan,
-                ))
-                .exec(tx.conn())
-                .await?;
-            }
-            (false, true) => {
-                person_share::Entity::delete_many()
-                    .filter(person_share::Column::PersonId.eq(id.0))
-                    .filter(person_share::Column::OrganisationId.eq(m.organisation_id))
-                    .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
-                    .exec(tx.conn())
-                    .await?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-async fn roster_of(
-    tx: &AuditedTx,
-    owner: OrganisationId,
-) -> Result<Vec<(uuid::Uuid, RosterEntry)>, StoreError> {
-    roster_entry::Entity::find()
-        .filter(
-            roster_entry::Column::PersonId.in_subquery(
-                Query::select()
-                    .column(person::Column::Id)
-                    .from(person::Entity)
-                    .and_where(person::Column::MunicipalityId.eq(owner.0))
-                    .to_owned(),
-            ),
-        )
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|m| {
-            Ok((
-                m.person_id,
-                serde_json::from_str(&m.entry).map_err(corrupt)?,
-            ))
-        })
+        .iter()
+        .map(|m| Ok((OrganisationId(m.organisation_id), definition(m)?)))
         .collect()
-}
-
-/// Brings one organisation's receiver shares to exactly the persons its definition covers.
-async fn apply_one(
-    tx: &AuditedTx,
-    org: OrganisationId,
-    def: Option<&Receiver>,
-    entries: &[(uuid::Uuid, RosterEntry)],
-) -> Result<ApplyReport, StoreError> {
-    let existing: HashMap<uuid::Uuid, uuid::Uuid> = person_share::Entity::find()
-        .filter(person_share::Column::OrganisationId.eq(org.0))
-        .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|s| (s.person_id, s.id))
-        .collect();
-    let wanted: HashSet<uuid::Uuid> = match def {
-        Some(d) => entries
-            .iter()
-            .filter(|(_, e)| d.covers(e))
-            .map(|(id, _)| *id)
-            .collect(),
-        None => HashSet::new(),
-    };
-    let stale: Vec<uuid::Uuid> = existing
-        .iter()
-        .filter(|(p, _)| !wanted.contains(p))
-        .map(|(_, share)| *share)
-        .collect();
-    for chunk in stale.chunks(500) {
-        person_share::Entity::delete_many()
-            .filter(person_share::Column::Id.is_in(chunk.to_vec()))
-            .exec(tx.conn())
-            .await?;
-    }
-    let includes_plan = def.is_some_and(|d| d.includes_plan);
-    person_share::Entity::update_many()
-        .col_expr(
-            person_share::Column::IncludesPlan,
-            Expr::value(includes_plan),
-        )
-        .filter(person_share::Column::OrganisationId.eq(org.0))
-        .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()))
-        .exec(tx.conn())
-        .await?;
-    let mut added: Vec<uuid::Uuid> = wanted
-        .iter()
-        .filter(|p| !existing.contains_key(p))
-        .copied()
-        .collect();
-    added.sort();
-    for chunk in added.chunks(500) {
-        person_share::Entity::insert_many(chunk.iter().map(|p| {
-            new_share(
-                PersonId(*p),
-                org,
-                AccessLevel::Read,
-                ShareSource::Receiver,
-                includes_plan,
-            )
-        }))
-        .exec(tx.conn())
-        .await?;
-    }
-    Ok(ApplyReport {
-        added: added.len(),
-        removed: stale.len(),
-    })
 }
 
 /// One line of a receiver's list.

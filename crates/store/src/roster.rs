@@ -1,62 +1,56 @@
-//! The roster: entries attached to person records, and the import that creates or updates
-//! persons and their entries from a municipal extract, matched on 宛名番号.
+//! The roster (避難行動要支援者名簿): one entry per person on it (support reasons, household
+//! facts, community watch, point 1), stored as JSON of `RosterEntry` and versioned. Every write
+//! is audited field by field. What follows from a change (receivers, review marks) is the use
+//! case's business.
 
-use crate::audit::{AuditedTx, Entry};
-use crate::entity::{household, person, roster_entry};
-use crate::error::StoreError;
-use crate::now;
-use crate::persons;
-use crate::persons::Need;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use serde::Serialize;
 use std::collections::HashMap;
-use tsunagi_domain::PersonId;
-use tsunagi_domain::access::{AccessBasis, Actor, Capability, can};
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use tsunagi_domain::access::{AccessBasis, Actor};
 use tsunagi_domain::audit::{AuditAction, diff};
 use tsunagi_domain::disaster::DisasterState;
-use tsunagi_domain::person::PersonDetails;
 use tsunagi_domain::roster::RosterEntry;
+use tsunagi_domain::triage::HomeHazards;
+use tsunagi_domain::{OrganisationId, PersonId};
 
-/// One valid row of an import.
-pub struct ImportRow<'a> {
-    pub line: u64,
-    pub person: &'a PersonDetails,
-    pub entry: &'a RosterEntry,
-}
-
-/// A new person who looks like someone already registered (same name and birth date, other
-/// 宛名番号). Flagged for a person to check, never merged.
-#[derive(Clone, Debug, Serialize)]
-pub struct PossibleDuplicate {
-    pub line: u64,
-    pub new_id: PersonId,
-    pub existing_id: PersonId,
-    pub name: String,
-}
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct ImportOutcome {
-    pub created: Vec<u64>,
-    pub updated: Vec<u64>,
-    pub unchanged: usize,
-    pub possible_duplicates: Vec<PossibleDuplicate>,
-}
+use crate::access::Need;
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{person, roster_entry};
+use crate::error::StoreError;
+use crate::now;
 
 fn encode(e: &RosterEntry) -> Result<String, StoreError> {
     serde_json::to_string(e).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+fn decode(id: uuid::Uuid, text: &str) -> Result<RosterEntry, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("roster entry of {id}: {e}")))
+}
+
+fn json(e: &RosterEntry) -> serde_json::Value {
+    serde_json::to_value(e).unwrap_or_default()
+}
+
+/// What writing an entry did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryChange {
+    Unchanged,
+    /// The person was put on the roster.
+    Registered,
+    /// An existing entry changed.
+    Changed,
+}
+
 /// Reads a person's roster entry. The caller has already checked access to the person.
 pub(crate) async fn entry_of(
-    conn: &impl sea_orm::ConnectionTrait,
+    conn: &impl ConnectionTrait,
     id: PersonId,
 ) -> Result<Option<RosterEntry>, StoreError> {
     match roster_entry::Entity::find_by_id(id.0).one(conn).await? {
-        Some(m) => serde_json::from_str(&m.entry)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(format!("roster entry of {id}: {e}"))),
+        Some(m) => decode(m.person_id, &m.entry).map(Some),
         None => Ok(None),
     }
 }
@@ -69,259 +63,281 @@ pub async fn get(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Option<RosterEntry>, StoreError> {
-    persons::require(tx, actor, disaster, id, Need::See).await?;
+    crate::access::require(tx, actor, disaster, id, Need::See).await?;
     entry_of(tx.conn(), id).await
 }
 
-/// Sets a person's roster entry (the owning municipality's staff only); returns whether it
-/// changed. Changes are audited field by field.
+/// Sets a person's roster entry (the owning municipality's staff only). What the hazard maps
+/// found stays unless a manual value replaces it.
 pub async fn set(
     tx: &mut AuditedTx,
     actor: &Actor,
     disaster: &DisasterState,
     id: PersonId,
     entry: &RosterEntry,
-) -> Result<bool, StoreError> {
-    let (owner, _) = persons::require(tx, actor, disaster, id, Need::Own).await?;
-    let changed = set_unchecked(tx, owner, id, entry).await?;
-    if changed {
-        crate::receivers::apply_person(tx, owner, id, entry).await?;
+) -> Result<(OrganisationId, EntryChange), StoreError> {
+    let (owner, _) = crate::access::require(tx, actor, disaster, id, Need::Own).await?;
+    let stored = roster_entry::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?
+        .map(|m| {
+            Ok::<_, StoreError>(StoredEntry {
+                version: m.version,
+                entry: decode(m.person_id, &m.entry)?,
+            })
+        })
+        .transpose()?;
+    let change = match stored {
+        Some(s) => {
+            if update_many(tx, owner, vec![(id, s, entry.clone())])
+                .await?
+                .is_empty()
+            {
+                EntryChange::Unchanged
+            } else {
+                EntryChange::Changed
+            }
+        }
+        None => {
+            register_many(tx, owner, &[(id, entry)]).await?;
+            EntryChange::Registered
+        }
+    };
+    Ok((owner, change))
+}
+
+/// A stored entry with the version it was read at.
+#[derive(Clone, Debug)]
+pub struct StoredEntry {
+    pub version: i32,
+    pub entry: RosterEntry,
+}
+
+/// Every roster entry of a municipality, by person (what an import is matched against).
+pub async fn entries_of_municipality(
+    tx: &AuditedTx,
+    owner: OrganisationId,
+) -> Result<HashMap<uuid::Uuid, StoredEntry>, StoreError> {
+    roster_entry::Entity::find()
+        .filter(roster_entry::Column::PersonId.in_subquery(in_municipality(owner)))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok((
+                m.person_id,
+                StoredEntry {
+                    version: m.version,
+                    entry: decode(m.person_id, &m.entry)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The entries of some persons (of any municipality the caller has checked).
+pub async fn entries_of(
+    tx: &AuditedTx,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<(uuid::Uuid, RosterEntry)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for m in roster_entry::Entity::find()
+            .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            out.push((m.person_id, decode(m.person_id, &m.entry)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The persons on a municipality's roster.
+pub async fn persons_of(
+    tx: &AuditedTx,
+    owner: OrganisationId,
+) -> Result<Vec<uuid::Uuid>, StoreError> {
+    Ok(roster_entry::Entity::find()
+        .filter(roster_entry::Column::PersonId.in_subquery(in_municipality(owner)))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|m| m.person_id)
+        .collect())
+}
+
+fn in_municipality(owner: OrganisationId) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(person::Column::MunicipalityId.eq(owner.0))
+        .to_owned()
+}
+
+/// Rows per multi-row insert (under SQLite's bound-parameter limit at five columns).
+const CHUNK: usize = 1000;
+
+/// Puts persons of `owner` (already created) on the roster, many per statement; each
+/// registration is audited with its entry.
+pub async fn register_many(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    entries: &[(PersonId, &RosterEntry)],
+) -> Result<(), StoreError> {
+    let t = now();
+    for chunk in entries.chunks(CHUNK) {
+        let rows = chunk
+            .iter()
+            .map(|(id, e)| {
+                Ok(roster_entry::ActiveModel {
+                    person_id: Set(id.0),
+                    entry: Set(encode(e)?),
+                    version: Set(1),
+                    registered_at: Set(t),
+                    updated_at: Set(t),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        roster_entry::Entity::insert_many(rows)
+            .exec(tx.conn())
+            .await?;
+    }
+    for (id, e) in entries {
+        tx.record(
+            Entry::new(AuditAction::RosterUpdated, "person", id)
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "registered": true,
+                    "changes": diff(&serde_json::Value::Null, &json(e)),
+                })),
+        );
+    }
+    Ok(())
+}
+
+/// Writes new entries over stored ones of `owner`'s persons: each incoming entry keeps what
+/// the maps found unless it has a manual value; an entry that comes out equal is left alone.
+/// Each write names the version it read (a concurrent change is a conflict) and is audited
+/// field by field. Returns the persons whose entry changed.
+pub async fn update_many(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    updates: Vec<(PersonId, StoredEntry, RosterEntry)>,
+) -> Result<Vec<PersonId>, StoreError> {
+    let t = now();
+    let mut changed = Vec::new();
+    for (id, stored, mut entry) in updates {
+        entry.keep_map_hazards_from(&stored.entry);
+        if entry == stored.entry {
+            continue;
+        }
+        write(tx, id, stored.version, &entry, t).await?;
+        tx.record(
+            Entry::new(AuditAction::RosterUpdated, "person", id)
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "registered": false,
+                    "changes": diff(&json(&stored.entry), &json(&entry)),
+                })),
+        );
+        changed.push(id);
     }
     Ok(changed)
 }
 
-/// Sets the entry of a person the caller has already established the actor owns.
-async fn set_unchecked(
-    tx: &mut AuditedTx,
-    owner: tsunagi_domain::OrganisationId,
+async fn write(
+    tx: &AuditedTx,
     id: PersonId,
+    version: i32,
     entry: &RosterEntry,
-) -> Result<bool, StoreError> {
-    let before = roster_entry::Entity::find_by_id(id.0)
-        .one(tx.conn())
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let r = roster_entry::Entity::update_many()
+        .col_expr(roster_entry::Column::Entry, Expr::value(encode(entry)?))
+        .col_expr(roster_entry::Column::Version, Expr::value(version + 1))
+        .col_expr(roster_entry::Column::UpdatedAt, Expr::value(t))
+        .filter(roster_entry::Column::PersonId.eq(id.0))
+        .filter(roster_entry::Column::Version.eq(version))
+        .exec(tx.conn())
         .await?;
-    let t = now();
-    let mut entry = entry.clone();
-    let changes = match &before {
-        Some(m) => {
-            let old: RosterEntry = serde_json::from_str(&m.entry).unwrap_or_default();
-            // What the hazard maps found stays unless a manual value replaces it.
-            entry.keep_map_hazards_from(&old);
-            if old == entry {
-                return Ok(false);
-            }
-            crate::workflows::mark_for_review(tx, id, "心身の状況・世帯の変化").await?;
-            roster_entry::Entity::update_many()
-                .col_expr(roster_entry::Column::Entry, Expr::value(encode(&entry)?))
-                .col_expr(roster_entry::Column::Version, Expr::value(m.version + 1))
-                .col_expr(roster_entry::Column::UpdatedAt, Expr::value(t))
-                .filter(roster_entry::Column::PersonId.eq(id.0))
-                .exec(tx.conn())
-                .await?;
-            diff(
-                &serde_json::to_value(&old).unwrap_or_default(),
-                &serde_json::to_value(&entry).unwrap_or_default(),
-            )
-        }
-        None => {
-            roster_entry::Entity::insert(roster_entry::ActiveModel {
-                person_id: Set(id.0),
-                entry: Set(encode(&entry)?),
-                version: Set(1),
-                registered_at: Set(t),
-                updated_at: Set(t),
-            })
-            .exec(tx.conn())
-            .await?;
-            diff(
-                &serde_json::Value::Null,
-                &serde_json::to_value(&entry).unwrap_or_default(),
-            )
-        }
-    };
-    tx.record(
-        Entry::new(AuditAction::RosterUpdated, "person", id)
-            .owner(owner)
-            .basis(AccessBasis::Owner)
-            .detail(serde_json::json!({"registered": before.is_none(), "changes": changes})),
-    );
-    Ok(true)
-}
-
-/// New rows of an import, inserted many at a time (households first, for the foreign keys).
-#[derive(Default)]
-struct Pending {
-    households: Vec<household::ActiveModel>,
-    persons: Vec<person::ActiveModel>,
-    entries: Vec<roster_entry::ActiveModel>,
-}
-
-impl Pending {
-    async fn flush(&mut self, tx: &AuditedTx) -> Result<(), StoreError> {
-        // Chunks keep each statement under SQLite's bound-parameter limit.
-        for chunk in std::mem::take(&mut self.households).chunks(500) {
-            household::Entity::insert_many(chunk.to_vec())
-                .exec(tx.conn())
-                .await?;
-        }
-        for chunk in std::mem::take(&mut self.persons).chunks(500) {
-            person::Entity::insert_many(chunk.to_vec())
-                .exec(tx.conn())
-                .await
-                .map_err(StoreError::duplicate_as("resident_no"))?;
-        }
-        for chunk in std::mem::take(&mut self.entries).chunks(500) {
-            roster_entry::Entity::insert_many(chunk.to_vec())
-                .exec(tx.conn())
-                .await?;
-        }
-        Ok(())
+    if r.rows_affected == 0 {
+        return Err(StoreError::Conflict {
+            current: version + 1,
+        });
     }
+    Ok(())
 }
 
-fn registered_entry(
-    owner: tsunagi_domain::OrganisationId,
-    id: PersonId,
-    entry: &RosterEntry,
-) -> Entry {
-    Entry::new(AuditAction::RosterUpdated, "person", id)
-        .owner(owner)
-        .basis(AccessBasis::Owner)
-        .detail(serde_json::json!({
-            "registered": true,
-            "changes": diff(&serde_json::Value::Null, &serde_json::to_value(entry).unwrap_or_default()),
-        }))
+/// Point 1 as the hazard maps give it for one home, with the reason to write beside it.
+#[derive(Clone, Debug)]
+pub struct MapHazards {
+    pub person: PersonId,
+    pub hazards: HomeHazards,
+    pub note: String,
 }
 
-/// Applies an import in the actor's municipality: persons matched on 宛名番号 are updated when
-/// their details differ, others created; every row's roster entry is set. All in the caller's
-/// transaction: drop it for a dry run, commit it to apply.
-pub async fn import(
+/// What filling point 1 from the maps did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MapHazardsApplied {
+    /// Entries written (point 1 or only its note changed).
+    pub entries_changed: usize,
+    /// Persons whose point 1 itself changed.
+    pub point1_changed: Vec<PersonId>,
+    /// Entries whose manual point 1 was kept.
+    pub manual_kept: usize,
+}
+
+/// Fills point 1 of these persons' entries from the maps unless a manual value wins. One audit
+/// entry names the entries written, whose point 1 changed, and `cause`.
+pub async fn apply_map_hazards(
     tx: &mut AuditedTx,
-    actor: &Actor,
-    source: &str,
-    rows: &[ImportRow<'_>],
-) -> Result<ImportOutcome, StoreError> {
-    if !can(actor, Capability::CreatePerson) {
-        return Err(StoreError::Forbidden);
-    }
-    let owner = actor.organisation_id;
-    let mut out = ImportOutcome::default();
-    // Everything the rows are matched against, read once.
-    let existing = person::Entity::find()
-        .filter(person::Column::MunicipalityId.eq(owner.0))
-        .all(tx.conn())
-        .await?;
-    let households: HashMap<uuid::Uuid, String> = household::Entity::find()
-        .filter(household::Column::MunicipalityId.eq(owner.0))
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h.household_no))
-        .collect();
+    owner: OrganisationId,
+    results: &[MapHazards],
+    cause: &[&str],
+) -> Result<MapHazardsApplied, StoreError> {
     let t = now();
-    let mut household_ids: HashMap<String, uuid::Uuid> = households
-        .iter()
-        .map(|(id, no)| (no.clone(), *id))
-        .collect();
-    let mut pending = Pending::default();
-    let mut twins: HashMap<(chrono::NaiveDate, String), (PersonId, String)> = HashMap::new();
-    let mut by_resident_no: HashMap<String, person::Model> = HashMap::new();
-    for m in existing {
-        twins.insert(
-            (m.birth_date, m.search_key.clone()),
-            (PersonId(m.id), m.name.clone()),
-        );
-        if let Some(r) = m.resident_no.clone() {
-            by_resident_no.insert(r, m);
-        }
-    }
-    for row in rows {
-        let resident_no = row.person.resident_no.clone().ok_or_else(|| {
-            StoreError::Invalid(tsunagi_domain::ValidationErrors::single(
-                "resident_no",
-                "宛名番号がありません",
-            ))
-        })?;
-        let (id, person_changed) = match by_resident_no.get(&resident_no) {
-            Some(m) => {
-                let household_no = m.household_id.and_then(|h| households.get(&h).cloned());
-                let changed = &persons::details(m, household_no)? != row.person;
-                if changed {
-                    pending.flush(tx).await?; // households it may name must exist first
-                    persons::write_update(tx, m, AccessBasis::Owner, m.version, row.person).await?;
-                }
-                (PersonId(m.id), changed)
-            }
-            None => {
-                let id = PersonId::new_v7();
-                let household_id = match row.person.household_no.as_deref() {
-                    None => None,
-                    Some(no) => Some(match household_ids.get(no) {
-                        Some(h) => *h,
-                        None => {
-                            let h = uuid::Uuid::now_v7();
-                            pending.households.push(household::ActiveModel {
-                                id: Set(h),
-                                municipality_id: Set(owner.0),
-                                household_no: Set(no.to_owned()),
-                                created_at: Set(t),
-                            });
-                            household_ids.insert(no.to_owned(), h);
-                            h
-                        }
-                    }),
-                };
-                pending
-                    .persons
-                    .push(persons::new_row(id, owner, row.person, household_id, t));
-                pending.entries.push(roster_entry::ActiveModel {
-                    person_id: Set(id.0),
-                    entry: Set(encode(row.entry)?),
-                    version: Set(1),
-                    registered_at: Set(t),
-                    updated_at: Set(t),
-                });
-                tx.record(persons::created_entry(id, owner, row.person));
-                tx.record(registered_entry(owner, id, row.entry));
-                let key = (row.person.birth_date, row.person.search_key());
-                if let Some((existing_id, name)) = twins.get(&key) {
-                    out.possible_duplicates.push(PossibleDuplicate {
-                        line: row.line,
-                        new_id: id,
-                        existing_id: *existing_id,
-                        name: name.clone(),
-                    });
-                } else {
-                    twins.insert(key, (id, row.person.name.clone()));
-                }
-                out.created.push(row.line);
-                if pending.persons.len() >= 500 {
-                    pending.flush(tx).await?;
-                }
+    let mut out = MapHazardsApplied::default();
+    let ids: Vec<uuid::Uuid> = results.iter().map(|r| r.person.0).collect();
+    let by_person: HashMap<uuid::Uuid, &MapHazards> =
+        results.iter().map(|r| (r.person.0, r)).collect();
+    for chunk in ids.chunks(500) {
+        for m in roster_entry::Entity::find()
+            .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            let Some(r) = by_person.get(&m.person_id) else {
                 continue;
+            };
+            let mut entry = decode(m.person_id, &m.entry)?;
+            let before = entry.home_hazards;
+            let changed = entry.apply_map_hazards(r.hazards, r.note.clone());
+            if entry.has_manual_hazards() {
+                out.manual_kept += 1;
             }
-        };
-        let entry_changed = set_unchecked(tx, owner, id, row.entry).await?;
-        if person_changed || entry_changed {
-            out.updated.push(row.line);
-        } else {
-            out.unchanged += 1;
+            if changed {
+                write(tx, r.person, m.version, &entry, t).await?;
+                out.entries_changed += 1;
+                if before != entry.home_hazards {
+                    out.point1_changed.push(r.person);
+                }
+            }
         }
     }
-    pending.flush(tx).await?;
-    // People may have moved between 自治会 or 民生委員 districts.
-    crate::receivers::apply_all(tx, owner).await?;
-    tx.record(
-        Entry::new(AuditAction::RosterImported, "roster", source)
-            .owner(owner)
-            .detail(serde_json::json!({
-                "rows": rows.len(),
-                "created": out.created.len(),
-                "updated": out.updated.len(),
-                "unchanged": out.unchanged,
-                "possible_duplicates": out.possible_duplicates.len(),
-            })),
-    );
+    if out.entries_changed > 0 {
+        tx.record(
+            Entry::new(AuditAction::RosterUpdated, "roster", owner)
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "cause": cause,
+                    "point1_from_maps": out.entries_changed,
+                    "point1_changed": out.point1_changed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                })),
+        );
+    }
     Ok(out)
 }

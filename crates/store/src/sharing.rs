@@ -1,13 +1,14 @@
 //! Sharing a person's record with organisations, and recording the person's consent: the two
 //! facts the sharing policy reads. Only the owning municipality changes them.
 
+use crate::access::load_visible;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{consent, consent_scope, person_share};
 use crate::error::StoreError;
 use crate::now;
-use crate::persons::load_visible;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use tsunagi_domain::access::{AccessLevel, Actor, ShareSource};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentRecord;
@@ -211,4 +212,142 @@ pub async fn unshare(
             .detail(serde_json::json!({"unshare": with.to_string()})),
     );
     Ok(())
+}
+
+/// Ends an organisation's share of one source (e.g. the previous assignee's, when the work is
+/// assigned to another), audited. No-op when there is none.
+pub async fn end_share(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    id: PersonId,
+    with: OrganisationId,
+    source: ShareSource,
+) -> Result<(), StoreError> {
+    let r = person_share::Entity::delete_many()
+        .filter(person_share::Column::PersonId.eq(id.0))
+        .filter(person_share::Column::OrganisationId.eq(with.0))
+        .filter(person_share::Column::Source.eq(source.code()))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected > 0 {
+        tx.record(
+            Entry::new(AuditAction::SharesChanged, "person", id)
+                .owner(owner)
+                .basis(tsunagi_domain::access::AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "organisation": with.to_string(),
+                    "source": source.code(),
+                    "removed": [id.to_string()],
+                })),
+        );
+    }
+    Ok(())
+}
+
+/// What a synchronisation of receiver shares changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub added: Vec<PersonId>,
+    pub removed: Vec<PersonId>,
+}
+
+/// Brings one receiver's shares (source `receiver`) to exactly `covered` among the persons
+/// considered: all of them with `among: None` (the definition changed), or only `among` (some
+/// roster entries changed). Whether plans are included follows `includes_plan`. One audit entry
+/// names the organisation, every person added and removed, and `cause`.
+pub async fn sync_receiver_shares(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    org: OrganisationId,
+    includes_plan: bool,
+    covered: &HashSet<uuid::Uuid>,
+    among: Option<&HashSet<uuid::Uuid>>,
+    cause: &[&str],
+) -> Result<SyncReport, StoreError> {
+    let mut existing = person_share::Entity::find()
+        .filter(person_share::Column::OrganisationId.eq(org.0))
+        .filter(person_share::Column::Source.eq(ShareSource::Receiver.code()));
+    if let Some(among) = among
+        && among.len() <= 500
+    {
+        existing = existing.filter(
+            person_share::Column::PersonId.is_in(among.iter().copied().collect::<Vec<_>>()),
+        );
+    }
+    let existing: HashMap<uuid::Uuid, (uuid::Uuid, bool)> = existing
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .filter(|s| among.is_none_or(|a| a.contains(&s.person_id)))
+        .map(|s| (s.person_id, (s.id, s.includes_plan)))
+        .collect();
+    let mut stale: Vec<(uuid::Uuid, uuid::Uuid)> = existing
+        .iter()
+        .filter(|(p, _)| !covered.contains(p))
+        .map(|(p, (share, _))| (*p, *share))
+        .collect();
+    stale.sort();
+    for chunk in stale.chunks(500) {
+        person_share::Entity::delete_many()
+            .filter(
+                person_share::Column::Id.is_in(chunk.iter().map(|(_, s)| *s).collect::<Vec<_>>()),
+            )
+            .exec(tx.conn())
+            .await?;
+    }
+    let mut wrong_plan: Vec<uuid::Uuid> = existing
+        .iter()
+        .filter(|(p, (_, plan))| covered.contains(p) && *plan != includes_plan)
+        .map(|(_, (share, _))| *share)
+        .collect();
+    wrong_plan.sort();
+    for chunk in wrong_plan.chunks(500) {
+        person_share::Entity::update_many()
+            .col_expr(
+                person_share::Column::IncludesPlan,
+                sea_orm::sea_query::Expr::value(includes_plan),
+            )
+            .filter(person_share::Column::Id.is_in(chunk.to_vec()))
+            .exec(tx.conn())
+            .await?;
+    }
+    let mut added: Vec<uuid::Uuid> = covered
+        .iter()
+        .filter(|p| !existing.contains_key(p))
+        .copied()
+        .collect();
+    added.sort();
+    for chunk in added.chunks(500) {
+        person_share::Entity::insert_many(chunk.iter().map(|p| {
+            new_share(
+                PersonId(*p),
+                org,
+                AccessLevel::Read,
+                ShareSource::Receiver,
+                includes_plan,
+            )
+        }))
+        .exec(tx.conn())
+        .await?;
+    }
+    let report = SyncReport {
+        added: added.into_iter().map(PersonId).collect(),
+        removed: stale.into_iter().map(|(p, _)| PersonId(p)).collect(),
+    };
+    if !report.added.is_empty() || !report.removed.is_empty() || !wrong_plan.is_empty() {
+        tx.record(
+            Entry::new(AuditAction::SharesChanged, "organisation", org)
+                .owner(owner)
+                .basis(tsunagi_domain::access::AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "cause": cause,
+                    "source": ShareSource::Receiver.code(),
+                    "includes_plan": includes_plan,
+                    "added": report.added.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "removed": report.removed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "plan_changed": wrong_plan.len(),
+                })),
+        );
+    }
+    Ok(report)
 }

@@ -1,10 +1,11 @@
 //! Triage results and policies: the domain's `triage` applied to the roster, stored, listed and
 //! overridden by staff with a reason.
 
+use crate::access::scope_condition;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, roster_entry, triage_policy, triage_result};
 use crate::error::StoreError;
-use crate::persons::{PersonSummary, scope_condition, summary};
+use crate::persons::{PersonSummary, summary};
 use crate::{Store, now};
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -176,10 +177,11 @@ pub async fn run(tx: &mut AuditedTx, actor: &Actor) -> Result<TriageSummary, Sto
 /// Re-triages some persons of a municipality after their point 1 changed (hazard maps, a new
 /// address). Results staff changed by hand are kept; persons never triaged stay untriaged
 /// until the next whole run.
-pub(crate) async fn rerun(
+pub async fn rerun(
     tx: &mut AuditedTx,
     owner: OrganisationId,
     ids: &[uuid::Uuid],
+    cause: &[&str],
 ) -> Result<usize, StoreError> {
     let p = policy(tx.conn(), owner).await?;
     let t = now();
@@ -227,7 +229,9 @@ pub(crate) async fn rerun(
             Entry::new(AuditAction::TriageRecorded, "roster", owner)
                 .owner(owner)
                 .basis(AccessBasis::Owner)
-                .detail(serde_json::json!({"rerun": n, "policy_version": p.version})),
+                .detail(
+                    serde_json::json!({"cause": cause, "rerun": n, "policy_version": p.version}),
+                ),
         );
     }
     Ok(n)
@@ -282,7 +286,7 @@ pub async fn override_result(
     o: &Override,
 ) -> Result<TriageResult, StoreError> {
     let (owner, _) =
-        crate::persons::require(tx, actor, disaster, id, crate::persons::Need::Own).await?;
+        crate::access::require(tx, actor, disaster, id, crate::access::Need::Own).await?;
     let entry = crate::roster::entry_of(tx.conn(), id)
         .await?
         .ok_or_else(|| {
@@ -375,7 +379,7 @@ pub async fn roster_list(
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let mut results: HashMap<uuid::Uuid, StoredTriage> = HashMap::new();
     for m in triage_result::Entity::find()
-        .filter(triage_result::Column::PersonId.is_in(ids))
+        .filter(triage_result::Column::PersonId.is_in(ids.clone()))
         .all(tx.conn())
         .await?
     {
@@ -389,12 +393,15 @@ pub async fn roster_list(
         );
     }
     tx.record(
-        Entry::new(AuditAction::PersonSearched, "roster", "").detail(serde_json::json!({
-            "priority": filter.priority.map(Priority::code),
-            "approach": filter.approach.map(Approach::code),
-            "page": page.number,
-            "total": total,
-        })),
+        Entry::new(AuditAction::PersonSearched, "roster", "")
+            .listed_for(actor)
+            .detail(serde_json::json!({
+                "priority": filter.priority.map(Priority::code),
+                "approach": filter.approach.map(Approach::code),
+                "page": page.number,
+                "total": total,
+                "shown": ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })),
     );
     let lines = rows
         .iter()

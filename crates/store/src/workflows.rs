@@ -1,16 +1,17 @@
 //! Plan workflows: where each person's plan is in its approach's steps, who it is assigned to,
 //! by when, what blocks it, and the history of every change. The transitions are the domain's.
 
+use crate::access::Need;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{evacuation_plan, plan_workflow, plan_workflow_event, triage_result};
 use crate::error::StoreError;
-use crate::persons::Need;
-use crate::{now, persons};
+use crate::now;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use tsunagi_domain::access::{AccessLevel, Actor};
+use std::collections::{BTreeMap, BTreeSet};
+use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentStatus;
 use tsunagi_domain::disaster::DisasterState;
@@ -95,7 +96,7 @@ pub async fn get(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Option<Workflow>, StoreError> {
-    persons::require(tx, actor, disaster, id, Need::Plan).await?;
+    crate::access::require(tx, actor, disaster, id, Need::Plan).await?;
     load(tx, id).await
 }
 
@@ -129,14 +130,17 @@ async fn bump(
 }
 
 /// Who changed which person's workflow.
-pub(crate) struct Change<'a> {
-    pub(crate) actor: &'a Actor,
-    pub(crate) org_name: &'a str,
-    pub(crate) id: PersonId,
-    pub(crate) owner: OrganisationId,
+pub struct Change<'a> {
+    pub actor: &'a Actor,
+    /// The actor's organisation, as the history shows it.
+    pub org_name: &'a str,
+    pub id: PersonId,
+    pub owner: OrganisationId,
 }
 
-pub(crate) async fn event(
+/// Appends an event to the person's workflow history (and the audit trail). Also for things
+/// done outside the workflow that it shows, such as a coordination meeting recorded.
+pub async fn event(
     tx: &mut AuditedTx,
     c: Change<'_>,
     event: &str,
@@ -176,7 +180,7 @@ async fn owner_only(
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<OrganisationId, StoreError> {
-    let (owner, _) = persons::require(tx, actor, disaster, id, Need::Own).await?;
+    let (owner, _) = crate::access::require(tx, actor, disaster, id, Need::Own).await?;
     Ok(owner)
 }
 
@@ -297,7 +301,7 @@ pub async fn advance(
         note,
         today,
     } = a;
-    let (owner, _) = persons::require(tx, actor, disaster, id, Need::WritePlan).await?;
+    let (owner, _) = crate::access::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
     if w.version != expected_version {
         return Err(StoreError::Conflict { current: w.version });
@@ -351,9 +355,19 @@ pub struct Assignment {
     pub due: Option<NaiveDate>,
 }
 
-/// Assigns the work to an organisation (and person) with a due date; the record is shared with
-/// that organisation for writing as its assignment. A care provider or the 社協 sees it at once
-/// (委託: they obtain consent); other organisations still need the person's consent.
+/// What an assignment changed, for the shares that follow it: the organisation whose
+/// assignment ended (if another had it) and the one now assigned.
+#[derive(Clone, Debug)]
+pub struct Assigned {
+    pub workflow: Workflow,
+    pub previous: Option<OrganisationId>,
+    pub assigned: OrganisationId,
+    pub owner: OrganisationId,
+}
+
+/// Assigns the work to an organisation of the person's municipality (and a person in it) with
+/// a due date. The record's shares follow (the use case's job): the new assignee gets it for
+/// writing, the previous one loses it.
 pub async fn assign(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -361,7 +375,7 @@ pub async fn assign(
     org_name: &str,
     id: PersonId,
     a: Assignment,
-) -> Result<Workflow, StoreError> {
+) -> Result<Assigned, StoreError> {
     let Assignment {
         organisation: org,
         assignee,
@@ -374,30 +388,6 @@ pub async fn assign(
         .ok_or(StoreError::NotFound)?;
     if target.municipality_id != Some(owner) {
         return Err(StoreError::NotFound);
-    }
-    // The previous assignee's assignment ends with the reassignment.
-    if let Some(previous) = w.assignee_organisation_id.filter(|p| *p != target.id) {
-        crate::entity::person_share::Entity::delete_many()
-            .filter(crate::entity::person_share::Column::PersonId.eq(id.0))
-            .filter(crate::entity::person_share::Column::OrganisationId.eq(previous.0))
-            .filter(
-                crate::entity::person_share::Column::Source
-                    .eq(tsunagi_domain::access::ShareSource::Assignment.code()),
-            )
-            .exec(tx.conn())
-            .await?;
-    }
-    if target.id != owner {
-        crate::sharing::share_as(
-            tx,
-            actor,
-            disaster,
-            id,
-            target.id,
-            AccessLevel::Write,
-            tsunagi_domain::access::ShareSource::Assignment,
-        )
-        .await?;
     }
     bump(
         tx,
@@ -436,7 +426,12 @@ pub async fn assign(
         Some(note),
     )
     .await?;
-    load(tx, id).await?.ok_or(StoreError::NotFound)
+    Ok(Assigned {
+        workflow: load(tx, id).await?.ok_or(StoreError::NotFound)?,
+        previous: w.assignee_organisation_id.filter(|p| *p != target.id),
+        assigned: target.id,
+        owner,
+    })
 }
 
 /// Records (or clears) one of the guide's obstacles.
@@ -486,38 +481,68 @@ pub async fn set_obstacle(
     load(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
-/// Marks a finished plan for review because something it relies on changed. No-op when the
-/// person has no finished plan.
-pub(crate) async fn mark_for_review(
-    tx: &AuditedTx,
-    id: PersonId,
-    reason: &str,
-) -> Result<(), StoreError> {
-    let Some(w) = plan_workflow::Entity::find_by_id(id.0)
-        .one(tx.conn())
-        .await?
-    else {
-        return Ok(());
-    };
-    if w.step != Step::Done.code() {
-        return Ok(());
+/// Marks finished plans for review because something they rely on changed: `marks` gives
+/// each person's reasons (e.g. 「住所の変更」). Persons without a finished plan are left alone.
+/// One audit entry names everyone marked, the reasons and `cause`. Returns who was marked.
+pub async fn mark_for_review(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    marks: &BTreeMap<PersonId, BTreeSet<&str>>,
+    cause: &[&str],
+) -> Result<Vec<PersonId>, StoreError> {
+    let ids: Vec<uuid::Uuid> = marks.keys().map(|p| p.0).collect();
+    let mut marked = Vec::new();
+    for chunk in ids.chunks(500) {
+        let done = plan_workflow::Entity::find()
+            .filter(plan_workflow::Column::PersonId.is_in(chunk.to_vec()))
+            .filter(plan_workflow::Column::Step.eq(Step::Done.code()))
+            .all(tx.conn())
+            .await?;
+        for w in done {
+            let id = PersonId(w.person_id);
+            let mut reasons: Vec<String> = w
+                .review_reason
+                .map(|r| r.split('、').map(str::to_owned).collect())
+                .unwrap_or_default();
+            let before = reasons.len();
+            for reason in marks.get(&id).into_iter().flatten() {
+                if !reasons.iter().any(|r| r == reason) {
+                    reasons.push((*reason).to_owned());
+                }
+            }
+            if reasons.len() == before {
+                continue;
+            }
+            plan_workflow::Entity::update_many()
+                .col_expr(
+                    plan_workflow::Column::ReviewReason,
+                    Expr::value(Some(reasons.join("、"))),
+                )
+                .filter(plan_workflow::Column::PersonId.eq(w.person_id))
+                .exec(tx.conn())
+                .await?;
+            marked.push(id);
+        }
     }
-    let mut reasons: Vec<String> = w
-        .review_reason
-        .map(|r| r.split('、').map(str::to_owned).collect())
-        .unwrap_or_default();
-    if !reasons.iter().any(|r| r == reason) {
-        reasons.push(reason.to_owned());
+    if !marked.is_empty() {
+        let reasons: BTreeSet<&str> = marked
+            .iter()
+            .filter_map(|id| marks.get(id))
+            .flatten()
+            .copied()
+            .collect();
+        tx.record(
+            Entry::new(AuditAction::ReviewMarked, "roster", owner)
+                .owner(owner)
+                .basis(tsunagi_domain::access::AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "cause": cause,
+                    "reasons": reasons,
+                    "persons": marked.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                })),
+        );
     }
-    plan_workflow::Entity::update_many()
-        .col_expr(
-            plan_workflow::Column::ReviewReason,
-            Expr::value(Some(reasons.join("、"))),
-        )
-        .filter(plan_workflow::Column::PersonId.eq(id.0))
-        .exec(tx.conn())
-        .await?;
-    Ok(())
+    Ok(marked)
 }
 
 /// Records a review of a finished plan: the next review after the municipality's interval,

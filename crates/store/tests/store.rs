@@ -144,7 +144,7 @@ db_test!(stale_edits_are_refused, |store: Store| async move {
     .await
     .expect("first edit");
     tx.commit().await.expect("commit");
-    assert_eq!(updated.version, 2);
+    assert_eq!(updated.0.version, 2);
 
     // A second editor who loaded version 1 saves later: refused, nothing overwritten.
     let mut second = p.details.clone();

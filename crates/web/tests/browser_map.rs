@@ -13,7 +13,20 @@ use common::{PASSWORD, app};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
-use tsunagi_store::{AuditContext, Store, db_test};
+use tsunagi_store::{Store, db_test};
+
+/// An element's text once it is shown: Leaflet fades popups in, and WebDriver reads no text
+/// while the opacity is still 0.
+async fn shown_text(e: &fantoccini::elements::Element) -> String {
+    for _ in 0..50 {
+        let text = e.text().await.unwrap();
+        if !text.is_empty() {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    String::new()
+}
 
 async fn screen_point(c: &Client, lon: f64, lat: f64) -> (f64, f64) {
     let v = c
@@ -55,18 +68,14 @@ db_test!(
         let app = app(store.clone()).await;
         map_town::load_town(&app, ROSTER).await;
         // A closed network: no base tiles at all.
-        let staff = app.f.town_staff.clone();
-        let (mut settings, version) = app.store.gis_settings(app.f.town.id).await.unwrap();
+        let ctx = app.ctx(&app.f.town_staff).await;
+        let (mut settings, version) = tsunagi_app::gis::settings(&app.app, app.f.town.id)
+            .await
+            .unwrap();
         settings.tile_url = None;
-        let mut tx = app
-            .store
-            .begin(AuditContext::for_actor(&staff, None))
+        tsunagi_app::gis::set_settings(&app.app, &ctx, &settings, version)
             .await
             .unwrap();
-        tsunagi_store::gis::settings::set(&mut tx, &staff, &settings, version)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
 
         let mut http = common::Client::new(&app);
         http.login("town-staff", PASSWORD).await;
@@ -123,7 +132,7 @@ db_test!(
             .for_element(Locator::Css(".leaflet-popup-content .zone-popup"))
             .await
             .unwrap();
-        let text = zone.text().await.unwrap();
+        let text = shown_text(&zone).await;
         assert!(
             text.contains("洪水浸水想定区域（想定最大規模）：3m以上5m未満")
                 && text.contains("（計画規模）：0.5m以上3m未満"),
@@ -144,7 +153,7 @@ db_test!(
             link.attr("href").await.unwrap().as_deref(),
             Some(format!("/persons/{id}").as_str())
         );
-        assert_eq!(link.text().await.unwrap(), p["name"].as_str().unwrap());
+        assert_eq!(shown_text(&link).await, p["name"].as_str().unwrap());
         shot(&c, "map-popup").await;
         link.click().await.unwrap();
         c.wait()

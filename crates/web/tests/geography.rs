@@ -253,29 +253,14 @@ db_test!(
 
         // A move to 旭町 (no zone) locates the home again and clears the flood from point 1.
         {
-            use tsunagi_domain::disaster::DisasterState;
-            let staff = app.f.town_staff.clone();
+            let ctx = app.ctx(&app.f.town_staff).await;
             let id: tsunagi_domain::PersonId = ids["本町　一子"].parse().unwrap();
-            let mut tx = store
-                .begin(tsunagi_store::AuditContext::for_actor(&staff, None))
-                .await
-                .unwrap();
-            let record = tsunagi_store::persons::get(&mut tx, &staff, &DisasterState::normal(), id)
-                .await
-                .unwrap();
+            let record = tsunagi_app::persons::get(&app.app, &ctx, id).await.unwrap();
             let mut d = record.details.clone();
             d.address = "潮見市旭町3番1号".into();
-            tsunagi_store::persons::update(
-                &mut tx,
-                &staff,
-                &DisasterState::normal(),
-                id,
-                record.version,
-                d,
-            )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
+            tsunagi_app::persons::update(&app.app, &ctx, id, record.version, d)
+                .await
+                .unwrap();
         }
         let r = c.get(&format!("/persons/{}", ids["本町　一子"])).await;
         assert!(

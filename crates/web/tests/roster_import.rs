@@ -8,7 +8,7 @@ use common::app;
 use std::collections::HashMap;
 use tsunagi_app::roster::{ImportOptions, import as import_roster};
 use tsunagi_import::Encoding;
-use tsunagi_store::{AuditContext, Store, db_test};
+use tsunagi_store::{Store, db_test};
 
 const HEADER: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,郵便番号,住所,電話番号,要介護度,身体障害者手帳等級,認知症,独居,高齢者のみ世帯,見守り,備考";
 
@@ -53,19 +53,12 @@ fn options(dry_run: bool, only_valid: bool) -> ImportOptions {
     }
 }
 
-async fn count(store: &Store, f: &tsunagi_store::testing::Fixture) -> u64 {
-    let mut tx = store.begin(AuditContext::system("t")).await.unwrap();
-    let p = tsunagi_store::persons::search(
-        &mut tx,
-        &f.town_staff,
-        &Default::default(),
-        "",
-        Default::default(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    p.total
+async fn count(app: &common::TestApp) -> u64 {
+    let ctx = app.ctx(&app.f.town_staff).await;
+    tsunagi_app::persons::search(&app.app, &ctx, "", Default::default())
+        .await
+        .unwrap()
+        .total
 }
 
 db_test!(
@@ -93,14 +86,14 @@ db_test!(
                 .all(|e| e.column.as_deref() == Some("生年月日"))
         );
         assert_eq!(r.ignored_columns, vec!["備考"]);
-        assert_eq!(count(&store, &app.f).await, 0);
+        assert_eq!(count(&app).await, 0);
 
         // A dry run says what would happen and changes nothing.
         let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(true, true))
             .await
             .unwrap();
         assert_eq!(r.outcome.as_ref().unwrap().created.len(), 4997);
-        assert_eq!(count(&store, &app.f).await, 0);
+        assert_eq!(count(&app).await, 0);
 
         // The user chooses to import the good rows.
         let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(false, true))
@@ -108,7 +101,7 @@ db_test!(
             .unwrap();
         assert!(r.applied);
         assert_eq!(r.outcome.as_ref().unwrap().created.len(), 4997);
-        assert_eq!(count(&store, &app.f).await, 4997);
+        assert_eq!(count(&app).await, 4997);
 
         // Re-importing the same file updates nothing and duplicates nobody.
         let r = import_roster(&app.app, &ctx, "roster.csv", &file, &options(false, true))
@@ -119,7 +112,7 @@ db_test!(
             (o.created.len(), o.updated.len(), o.unchanged),
             (0, 0, 4997)
         );
-        assert_eq!(count(&store, &app.f).await, 4997);
+        assert_eq!(count(&app).await, 4997);
     }
 );
 
@@ -159,7 +152,7 @@ db_test!(
         assert_eq!(o.created, vec![22]);
         assert_eq!(o.possible_duplicates.len(), 1);
         assert_eq!(o.possible_duplicates[0].line, 22);
-        assert_eq!(count(&store, &app.f).await, 21, "flagged, not merged");
+        assert_eq!(count(&app).await, 21, "flagged, not merged");
         // An NPO user cannot import at all.
         let npo = app.f.npo_staff.clone();
         let npo_ctx = app.ctx(&npo).await;

@@ -1,26 +1,26 @@
 //! Classifying homes against the hazard layers: each located home gets the worst zone per
-//! hazard kind (stored, with the flood depth at the planned scale for reference), and point 1 of its roster entry (自宅の災害危険性) is filled from
-//! them unless a manual value wins. A change of point 1 re-runs the triage and marks a
-//! finished plan for review.
+//! hazard kind (stored, with the flood depth at the planned scale for reference), and point 1
+//! of its roster entry (自宅の災害危険性) as the maps give it, for the roster to fill unless a
+//! manual value wins. What follows a change of point 1 (re-triage, review marks) is the use
+//! case's consequence.
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use tsunagi_domain::access::{AccessBasis, Actor};
+use tsunagi_domain::access::AccessBasis;
 use tsunagi_domain::audit::AuditAction;
-use tsunagi_domain::roster::RosterEntry;
 use tsunagi_domain::triage::HomeHazards;
 use tsunagi_domain::{OrganisationId, PersonId};
 use tsunagi_gis::{HazardIndex, HazardKind, HomeClassification, ZoneClass};
 
 use super::codec::{FLOOD_PLANNED, kind_code, severity_json};
-use super::staff_municipality;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, person_hazard, roster_entry};
 use crate::error::StoreError;
 use crate::now;
+use crate::roster::MapHazards;
 
 /// What a classification run found.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -88,32 +88,19 @@ fn hazard_row(
     })
 }
 
-/// Classifies every located roster home of the actor's municipality. `progress` is called
-/// with (done, total) as homes are processed.
-pub async fn classify_all(
-    tx: &mut AuditedTx,
-    actor: &Actor,
-    progress: impl FnMut(usize, usize),
-) -> Result<ClassifyReport, StoreError> {
-    let owner = staff_municipality(actor)?;
-    run(tx, owner, None, progress).await
-}
-
-/// Classifies some persons (or all with `None`) of a municipality the caller has checked.
-pub(crate) async fn classify_persons(
+/// Classifies the located roster homes of the municipality the caller has checked (only some
+/// persons with `only`): each home's worst zone per kind is stored (its earlier hazards
+/// replaced), and point 1 as the maps give it is returned for the roster to apply. Homes without
+/// a location get an empty point 1 with a note saying so. `today` (JST) dates the notes;
+/// `cause` goes into the audit entry; `progress` gets (done, total).
+pub async fn classify(
     tx: &mut AuditedTx,
     owner: OrganisationId,
     only: Option<&[uuid::Uuid]>,
-) -> Result<ClassifyReport, StoreError> {
-    run(tx, owner, only, |_, _| {}).await
-}
-
-async fn run(
-    tx: &mut AuditedTx,
-    owner: OrganisationId,
-    only: Option<&[uuid::Uuid]>,
+    today: chrono::NaiveDate,
+    cause: &[&str],
     mut progress: impl FnMut(usize, usize),
-) -> Result<ClassifyReport, StoreError> {
+) -> Result<(ClassifyReport, Vec<MapHazards>), StoreError> {
     let (layers, zones) =
         super::layers::zones(tx.conn(), owner, super::layers::LayerType::Hazard).await?;
     let mut report = ClassifyReport {
@@ -139,20 +126,21 @@ async fn run(
         entries = entries.filter(roster_entry::Column::PersonId.is_in(ids.to_vec()));
         old_hazards = old_hazards.filter(person_hazard::Column::PersonId.is_in(ids.to_vec()));
     }
-    let entries = entries.all(tx.conn()).await?;
+    let persons: Vec<uuid::Uuid> = entries
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|e| e.person_id)
+        .collect();
     old_hazards.exec(tx.conn()).await?;
-    let total = entries.len();
-    let today = now().date_naive();
+    let total = persons.len();
     let t = now();
     let mut per_kind: HashMap<HazardKind, usize> = HashMap::new();
     let mut rows = Vec::new();
-    let mut changed_ids = Vec::new();
-    for (done, e) in entries.into_iter().enumerate() {
+    let mut results = Vec::with_capacity(total);
+    for (done, person) in persons.into_iter().enumerate() {
         progress(done, total);
-        let mut entry: RosterEntry =
-            serde_json::from_str(&e.entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let before = entry.home_hazards;
-        let changed = match locations.get(&e.person_id) {
+        let (hazards, note) = match locations.get(&person) {
             Some(loc) => {
                 report.homes += 1;
                 let c = index.classify(loc.lon, loc.lat);
@@ -166,7 +154,7 @@ async fn run(
                             .get(z.layer as usize)
                             .map(|l| l.id)
                             .ok_or_else(|| StoreError::Corrupt("zone layer".into()))?;
-                        rows.push(hazard_row(e.person_id, kind_code(k), z, layer, t)?);
+                        rows.push(hazard_row(person, kind_code(k), z, layer, t)?);
                     }
                 }
                 if let Some(z) = planned.classify(loc.lon, loc.lat).of(HazardKind::Flood) {
@@ -174,47 +162,24 @@ async fn run(
                         .get(z.layer as usize)
                         .map(|l| l.id)
                         .ok_or_else(|| StoreError::Corrupt("zone layer".into()))?;
-                    rows.push(hazard_row(e.person_id, FLOOD_PLANNED, z, layer, t)?);
+                    rows.push(hazard_row(person, FLOOD_PLANNED, z, layer, t)?);
                 }
-                entry.apply_map_hazards(home_hazards(&c), map_note(&c, today))
+                (home_hazards(&c), map_note(&c, today))
             }
             None => {
                 report.unlocated += 1;
-                entry.apply_map_hazards(
+                (
                     HomeHazards::default(),
                     "自宅の位置が特定できていないため、ハザードマップで判定できていません"
                         .to_owned(),
                 )
             }
         };
-        if entry.has_manual_hazards() {
-            report.manual_kept += 1;
-        }
-        if changed {
-            report.point1_changed += 1;
-            roster_entry::Entity::update_many()
-                .col_expr(
-                    roster_entry::Column::Entry,
-                    Expr::value(
-                        serde_json::to_string(&entry)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    ),
-                )
-                .col_expr(roster_entry::Column::Version, Expr::value(e.version + 1))
-                .col_expr(roster_entry::Column::UpdatedAt, Expr::value(t))
-                .filter(roster_entry::Column::PersonId.eq(e.person_id))
-                .exec(tx.conn())
-                .await?;
-            if before != entry.home_hazards {
-                changed_ids.push(e.person_id);
-                crate::workflows::mark_for_review(
-                    tx,
-                    PersonId(e.person_id),
-                    "自宅の災害危険性（ハザードマップ）の変化",
-                )
-                .await?;
-            }
-        }
+        results.push(MapHazards {
+            person: PersonId(person),
+            hazards,
+            note,
+        });
         if rows.len() >= super::layers::CHUNK {
             person_hazard::Entity::insert_many(std::mem::take(&mut rows))
                 .exec(tx.conn())
@@ -235,8 +200,15 @@ async fn run(
         Entry::new(AuditAction::HomesClassified, "roster", owner)
             .owner(owner)
             .basis(AccessBasis::Owner)
-            .detail(serde_json::to_value(&report).unwrap_or_default()),
+            .detail(serde_json::json!({
+                "cause": cause,
+                "persons": only.map(<[uuid::Uuid]>::len),
+                "homes": report.homes,
+                "in_some_zone": report.in_some_zone,
+                "per_kind": report.per_kind,
+                "unlocated": report.unlocated,
+                "zones": report.zones,
+            })),
     );
-    crate::triage::rerun(tx, owner, &changed_ids).await?;
-    Ok(report)
+    Ok((report, results))
 }

@@ -16,11 +16,12 @@ use tsunagi_domain::{OrganisationId, PersonId};
 use tsunagi_gis::geocode::Level;
 
 use super::staff_municipality;
+use crate::access::{Need, require};
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, person_location, roster_entry};
 use crate::error::StoreError;
 use crate::now;
-use crate::persons::{Need, PersonSummary, require, summary};
+use crate::persons::{PersonSummary, summary};
 
 /// How a location was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -362,48 +363,80 @@ pub async fn pin(
                 "location": {"before": current, "after": {"lon": lon, "lat": lat, "level": "manual"}},
             })),
     );
-    super::classify::classify_persons(tx, owner, Some(&[id.0])).await?;
     of_person(tx.conn(), id).await?.ok_or(StoreError::NotFound)
 }
 
-/// Locates a home again after its address changed (a pin or imported point for the old
-/// address no longer holds), and classifies it. Nothing happens while the municipality has no
-/// address tables and the home had no location.
-pub(crate) async fn relocate(
+/// Locates homes again after their address changed (a pin or imported point for the old
+/// address no longer holds), with the municipality's address tables loaded once. A home the
+/// tables do not place loses its location. Nothing happens to a home that had no location
+/// while the municipality has no address tables. Returns the homes whose location was written
+/// or removed (to be classified again); one audit entry names them and `cause`.
+pub async fn locate_again(
     tx: &mut AuditedTx,
     owner: OrganisationId,
-    id: PersonId,
-    address: &str,
-) -> Result<(), StoreError> {
-    let current = person_location::Entity::find_by_id(id.0)
-        .one(tx.conn())
-        .await?;
+    homes: &[(PersonId, String)],
+    cause: &[&str],
+) -> Result<Vec<PersonId>, StoreError> {
     let geocoder = super::addresses::geocoder(tx.conn(), owner).await?;
-    if geocoder.is_empty() && current.is_none() {
-        return Ok(());
+    let ids: Vec<uuid::Uuid> = homes.iter().map(|(p, _)| p.0).collect();
+    let mut current: HashMap<uuid::Uuid, i32> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for m in person_location::Entity::find()
+            .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            current.insert(m.person_id, m.version);
+        }
     }
-    let version = current.as_ref().map_or(1, |c| c.version + 1);
-    match geocoder.locate(address) {
-        Some(found) => {
-            put(
-                tx.conn(),
-                id.0,
-                found.lon,
-                found.lat,
-                found.level.into(),
-                Some(found.matched),
-                version,
-            )
+    let t = now();
+    let mut rows = Vec::new();
+    let mut touched = Vec::new();
+    for (id, address) in homes {
+        let version = current.get(&id.0).copied();
+        if geocoder.is_empty() && version.is_none() {
+            continue;
+        }
+        touched.push(*id);
+        if let Some(found) = geocoder.locate(address) {
+            rows.push(person_location::ActiveModel {
+                person_id: Set(id.0),
+                lon: Set(found.lon),
+                lat: Set(found.lat),
+                level: Set(LocationLevel::from(found.level).code().to_owned()),
+                matched: Set(Some(found.matched)),
+                located_at: Set(t),
+                version: Set(version.map_or(1, |v| v + 1)),
+            });
+        }
+    }
+    let rewritten: Vec<uuid::Uuid> = touched.iter().map(|p| p.0).collect();
+    for chunk in rewritten.chunks(500) {
+        person_location::Entity::delete_many()
+            .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
+            .exec(tx.conn())
             .await?;
-        }
-        None => {
-            person_location::Entity::delete_by_id(id.0)
-                .exec(tx.conn())
-                .await?;
-        }
     }
-    super::classify::classify_persons(tx, owner, Some(&[id.0])).await?;
-    Ok(())
+    let located = rows.len();
+    for chunk in rows.chunks(super::layers::CHUNK) {
+        person_location::Entity::insert_many(chunk.to_vec())
+            .exec(tx.conn())
+            .await?;
+    }
+    if !touched.is_empty() {
+        tx.record(
+            Entry::new(AuditAction::HomesLocated, "roster", owner)
+                .owner(owner)
+                .basis(AccessBasis::Owner)
+                .detail(serde_json::json!({
+                    "cause": cause,
+                    "persons": touched.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "located": located,
+                    "unmatched": touched.len() - located,
+                })),
+        );
+    }
+    Ok(touched)
 }
 
 /// One row of a coordinates file.

@@ -17,10 +17,11 @@ use tsunagi_gis::{HazardKind, ShelterIndex};
 use super::codec::{FLOOD_PLANNED, kind_of};
 use super::locations::{Location, of_model};
 use super::shelters::Shelter;
+use crate::access::{Need, require, scope_condition};
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, person_hazard, roster_entry, triage_result};
 use crate::error::StoreError;
-use crate::persons::{Need, PersonSummary, require, scope_condition, summary};
+use crate::persons::{PersonSummary, summary};
 
 /// The hazard kinds a plan names destinations for, in the order shown.
 pub const SHOWN: [HazardKind; 4] = [
@@ -267,6 +268,7 @@ pub async fn map_persons(
         // Like a search: each person on it is shown on the basis the scope gives, so no single
         // basis is recorded (it was wrongly `Owner` for every user).
         Entry::new(AuditAction::PersonSearched, "person", "")
+            .listed_for(actor)
             .detail(serde_json::json!({"list": "map", "total": out.len()})),
     );
     Ok(out)

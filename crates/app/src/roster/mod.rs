@@ -2,6 +2,8 @@
 //! extracts (parse → report every bad row → apply all or nothing, or only the valid rows, or
 //! nothing in a dry run). Shared by the upload screen, the API and `tsunagi import roster`.
 
+mod import;
+
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -10,10 +12,11 @@ use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::roster::RosterEntry;
 use tsunagi_import::{Encoding, FileError, RowError, roster as layout};
 use tsunagi_store::audit::Entry;
-use tsunagi_store::roster::{self, ImportRow};
+use tsunagi_store::roster::{self, EntryChange};
 
-pub use tsunagi_store::roster::{ImportOutcome, PossibleDuplicate};
+pub use import::{ImportOutcome, PossibleDuplicate};
 
+use crate::consequences::Cause;
 use crate::{App, Context, Error};
 
 /// Sets a person's roster entry (the owning municipality's staff); returns whether it changed.
@@ -24,9 +27,17 @@ pub async fn set_entry(
     entry: &RosterEntry,
 ) -> Result<bool, Error> {
     let mut w = app.begin(ctx).await?;
-    let changed = roster::set(&mut w.tx, ctx.actor()?, ctx.disaster(), id, entry).await?;
+    let (owner, change) = roster::set(&mut w.tx, ctx.actor()?, ctx.disaster(), id, entry).await?;
+    match change {
+        EntryChange::Unchanged => {}
+        EntryChange::Registered => w.changes.roster_changed(owner, id),
+        EntryChange::Changed => {
+            w.changes.roster_changed(owner, id);
+            w.changes.review(owner, id, Cause::RosterChanged);
+        }
+    }
     w.commit().await?;
-    Ok(changed)
+    Ok(change != EntryChange::Unchanged)
 }
 
 #[derive(Clone, Debug)]
@@ -102,19 +113,17 @@ pub async fn import(
     if blocked && !options.dry_run {
         return Ok(report);
     }
-    let rows: Vec<ImportRow<'_>> = file
+    let rows: Vec<import::Row<'_>> = file
         .rows
         .iter()
-        .map(|r| ImportRow {
+        .map(|r| import::Row {
             line: r.line,
             person: &r.person,
             entry: &r.entry,
         })
         .collect();
     let mut w = app.begin(ctx).await?;
-    let outcome = roster::import(&mut w.tx, actor, file_name, &rows)
-        .await
-        .map_err(Error::from)?;
+    let outcome = import::apply(&mut w, actor.organisation_id, file_name, &rows).await?;
     if options.dry_run || blocked {
         w.settle().await?;
         drop(w); // roll back: a dry run shows what would change and changes nothing

@@ -1,26 +1,26 @@
 //! Person records: search, read, create and update, each checked against the domain's sharing
 //! policy and written to the audit trail.
 
+mod residents;
+
+pub use residents::{Resident, insert_many, residents_of, update_resident};
+
+use crate::access::{load_visible, scope_condition};
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{consent, consent_scope, household, person, person_share};
+use crate::entity::{household, person};
 use crate::error::StoreError;
 use crate::now;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
-use std::collections::BTreeSet;
-use tsunagi_domain::access::{
-    AccessLevel, Actor, Capability, Grant, PersonFacts, PersonScope, Share, ShareSource, can,
-    person_access, person_scope,
-};
+use tsunagi_domain::access::{AccessLevel, Actor, Capability, Grant, can, person_scope};
 use tsunagi_domain::audit::{AuditAction, diff};
-use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
+use tsunagi_domain::consent::ConsentRecord;
 use tsunagi_domain::disaster::DisasterState;
-use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::PersonDetails;
 use tsunagi_domain::text::{fold_for_search, search_pattern};
@@ -102,180 +102,6 @@ pub(crate) fn details(
     })
 }
 
-/// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
-pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
-    let shared = person::Column::Id.in_subquery(
-        Query::select()
-            .column(person_share::Column::PersonId)
-            .from(person_share::Entity)
-            .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
-            .to_owned(),
-    );
-    let consented = person::Column::Id.in_subquery(
-        Query::select()
-            .column((consent::Entity, consent::Column::PersonId))
-            .from(consent::Entity)
-            .inner_join(
-                consent_scope::Entity,
-                Expr::col((consent_scope::Entity, consent_scope::Column::PersonId))
-                    .equals((consent::Entity, consent::Column::PersonId)),
-            )
-            .and_where(
-                Expr::col((consent::Entity, consent::Column::Status))
-                    .eq(ConsentStatus::Given.code()),
-            )
-            .and_where(
-                Expr::col((consent_scope::Entity, consent_scope::Column::ReceiverKind))
-                    .eq(scope.kind.code()),
-            )
-            .to_owned(),
-    );
-    let mut basis = Condition::any().add(consented);
-    if !scope.disaster_owners.is_empty() {
-        basis = basis.add(
-            person::Column::MunicipalityId.is_in(
-                scope
-                    .disaster_owners
-                    .iter()
-                    .map(|o| o.0)
-                    .collect::<Vec<_>>(),
-            ),
-        );
-    }
-    let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
-    if scope.entrusted {
-        cond = cond.add(
-            person::Column::Id.in_subquery(
-                Query::select()
-                    .column(person_share::Column::PersonId)
-                    .from(person_share::Entity)
-                    .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
-                    .and_where(person_share::Column::Source.eq(ShareSource::Assignment.code()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(owner) = scope.owned_by {
-        cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
-    }
-    cond
-}
-
-pub(crate) async fn facts(
-    conn: &impl ConnectionTrait,
-    m: &person::Model,
-) -> Result<PersonFacts, StoreError> {
-    let shares = person_share::Entity::find()
-        .filter(person_share::Column::PersonId.eq(m.id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| {
-            Ok(Share {
-                organisation_id: s.organisation_id.into(),
-                level: AccessLevel::parse(&s.level)
-                    .ok_or_else(|| StoreError::Corrupt(format!("share level {}", s.level)))?,
-                plan: s.includes_plan,
-                source: ShareSource::parse(&s.source)
-                    .ok_or_else(|| StoreError::Corrupt(format!("share source {}", s.source)))?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(PersonFacts {
-        owner: m.municipality_id.into(),
-        shares,
-        consent: consent_of(conn, m.id).await?.facts(),
-    })
-}
-
-async fn consent_of(
-    conn: &impl ConnectionTrait,
-    id: uuid::Uuid,
-) -> Result<ConsentRecord, StoreError> {
-    let Some(c) = consent::Entity::find_by_id(id).one(conn).await? else {
-        return Ok(ConsentRecord {
-            status: ConsentStatus::NotAsked,
-            scope: BTreeSet::new(),
-            obtained_on: None,
-            method: None,
-            obtained_by: None,
-            note: None,
-        });
-    };
-    let scope = consent_scope::Entity::find()
-        .filter(consent_scope::Column::PersonId.eq(id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| {
-            s.receiver_kind
-                .parse::<OrganisationKind>()
-                .map_err(StoreError::Corrupt)
-        })
-        .collect::<Result<BTreeSet<_>, _>>()?;
-    Ok(ConsentRecord {
-        status: c.status.parse().map_err(StoreError::Corrupt)?,
-        scope,
-        obtained_on: c.obtained_on,
-        method: c.method.as_deref().and_then(ConsentMethod::parse),
-        obtained_by: c.obtained_by,
-        note: c.note,
-    })
-}
-
-/// What an operation needs of a person's record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Need {
-    /// To see the record.
-    See,
-    /// To see the plan too (a roster-only receiver may not).
-    Plan,
-    /// To write the plan and its workflow.
-    WritePlan,
-    /// To be the owning municipality (consent, shares, roster, triage, workflow control).
-    Own,
-}
-
-/// The owner and the actor's grant for a person when the actor has what `need` asks:
-/// `NotFound` when it may not see it (or its plan), `Forbidden` when it sees but may not act.
-pub(crate) async fn require(
-    tx: &AuditedTx,
-    actor: &Actor,
-    disaster: &DisasterState,
-    id: PersonId,
-    need: Need,
-) -> Result<(OrganisationId, Grant), StoreError> {
-    let (m, _, grant) = load_visible(tx, actor, disaster, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if matches!(need, Need::Plan | Need::WritePlan) && !grant.plan {
-        return Err(StoreError::NotFound);
-    }
-    let allowed = match need {
-        Need::See | Need::Plan => true,
-        Need::WritePlan => grant.level == AccessLevel::Write,
-        Need::Own => grant.basis == tsunagi_domain::access::AccessBasis::Owner,
-    };
-    if !allowed {
-        return Err(StoreError::Forbidden);
-    }
-    Ok((OrganisationId(m.municipality_id), grant))
-}
-
-/// Loads a person and decides access; `None` when absent or not visible (never told apart).
-pub(crate) async fn load_visible(
-    tx: &AuditedTx,
-    actor: &Actor,
-    disaster: &DisasterState,
-    id: PersonId,
-) -> Result<Option<(person::Model, PersonFacts, Grant)>, StoreError> {
-    let Some(m) = person::Entity::find_by_id(id.0).one(tx.conn()).await? else {
-        return Ok(None);
-    };
-    let f = facts(tx.conn(), &m).await?;
-    Ok(person_access(actor, &f, disaster).map(|g| (m, f, g)))
-}
-
 impl crate::Store {
     /// How many persons `actor` may see. A count names nobody, so it is not audited and takes
     /// no lock.
@@ -326,7 +152,13 @@ pub async fn search(
         .await?;
     tx.record(
         Entry::new(AuditAction::PersonSearched, "person", "")
-            .detail(serde_json::json!({"q": query, "page": page.number, "total": total})),
+            .listed_for(actor)
+            .detail(serde_json::json!({
+                "q": query,
+                "page": page.number,
+                "total": total,
+                "shown": rows.iter().map(|m| m.id.to_string()).collect::<Vec<_>>(),
+            })),
     );
     Ok(PersonPage {
         items: rows.iter().map(summary).collect::<Result<_, _>>()?,
@@ -376,7 +208,7 @@ async fn record_of(
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
-        consent: consent_of(tx.conn(), m.id).await?,
+        consent: crate::access::consent_of(tx.conn(), m.id).await?,
         grant,
         household,
         roster: crate::roster::entry_of(tx.conn(), PersonId(m.id)).await?,
@@ -523,18 +355,18 @@ pub async fn update(
     id: PersonId,
     expected_version: i32,
     d: PersonDetails,
-) -> Result<PersonRecord, StoreError> {
+) -> Result<(PersonRecord, PlaceChange), StoreError> {
     let Some((m, _, grant)) = load_visible(tx, actor, disaster, id).await? else {
         return Err(StoreError::NotFound);
     };
     if grant.level != AccessLevel::Write {
         return Err(StoreError::Forbidden);
     }
-    write_update(tx, &m, grant.basis, expected_version, &d).await?;
+    let change = write_update(tx, &m, grant.basis, expected_version, &d).await?;
     let (m, _, grant) = load_visible(tx, actor, disaster, id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    record_of(tx, actor, disaster, m, grant).await
+    Ok((record_of(tx, actor, disaster, m, grant).await?, change))
 }
 
 /// Writes new details over `m` if it is still at `expected_version`, and records the change.
@@ -545,7 +377,7 @@ pub(crate) async fn write_update(
     basis: tsunagi_domain::access::AccessBasis,
     expected_version: i32,
     d: &PersonDetails,
-) -> Result<(), StoreError> {
+) -> Result<PlaceChange, StoreError> {
     if m.version != expected_version {
         return Err(StoreError::Conflict { current: m.version });
     }
@@ -598,18 +430,6 @@ pub(crate) async fn write_update(
             .unwrap_or(expected_version);
         return Err(StoreError::Conflict { current });
     }
-    if before.address != d.address || before.address_extra != d.address_extra {
-        crate::workflows::mark_for_review(tx, PersonId(m.id), "住所の変更").await?;
-    }
-    if before.address != d.address {
-        crate::gis::locations::relocate(
-            tx,
-            OrganisationId(m.municipality_id),
-            PersonId(m.id),
-            &d.address,
-        )
-        .await?;
-    }
     tx.record(
         Entry::new(AuditAction::PersonUpdated, "person", m.id)
             .owner(m.municipality_id)
@@ -619,7 +439,25 @@ pub(crate) async fn write_update(
                 "changes": diff(&audit_view(&before), &audit_view(d)),
             })),
     );
-    Ok(())
+    Ok(PlaceChange {
+        address: before.address != d.address,
+        address_extra: before.address_extra != d.address_extra,
+    })
+}
+
+/// What an update changed of where the person lives (what plans and maps rely on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaceChange {
+    /// The address itself: the home must be located again.
+    pub address: bool,
+    /// 方書 (building, room): the plan's directions may no longer hold.
+    pub address_extra: bool,
+}
+
+impl PlaceChange {
+    pub fn any(self) -> bool {
+        self.address || self.address_extra
+    }
 }
 
 pub use crate::sharing::{ShareLine, set_consent, share, share_as, shares_of, unshare};

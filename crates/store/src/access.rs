@@ -1,0 +1,194 @@
+//! Access checks: the one place that turns the domain's sharing policy into decisions about
+//! stored records. `require` and `load_visible` decide for one record (from its owner, shares
+//! and consent), `scope_condition` is the SQL form of a list scope. Every repository asks here;
+//! nothing else decides who may see whom.
+
+use std::collections::BTreeSet;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use tsunagi_domain::access::{
+    AccessLevel, Actor, Grant, PersonFacts, PersonScope, Share, ShareSource, person_access,
+};
+use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::organisation::OrganisationKind;
+use tsunagi_domain::{OrganisationId, PersonId};
+
+use crate::audit::AuditedTx;
+use crate::entity::{consent, consent_scope, person, person_share};
+use crate::error::StoreError;
+
+/// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
+pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
+    let shared = person::Column::Id.in_subquery(
+        Query::select()
+            .column(person_share::Column::PersonId)
+            .from(person_share::Entity)
+            .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
+            .to_owned(),
+    );
+    let consented = person::Column::Id.in_subquery(
+        Query::select()
+            .column((consent::Entity, consent::Column::PersonId))
+            .from(consent::Entity)
+            .inner_join(
+                consent_scope::Entity,
+                Expr::col((consent_scope::Entity, consent_scope::Column::PersonId))
+                    .equals((consent::Entity, consent::Column::PersonId)),
+            )
+            .and_where(
+                Expr::col((consent::Entity, consent::Column::Status))
+                    .eq(ConsentStatus::Given.code()),
+            )
+            .and_where(
+                Expr::col((consent_scope::Entity, consent_scope::Column::ReceiverKind))
+                    .eq(scope.kind.code()),
+            )
+            .to_owned(),
+    );
+    let mut basis = Condition::any().add(consented);
+    if !scope.disaster_owners.is_empty() {
+        basis = basis.add(
+            person::Column::MunicipalityId.is_in(
+                scope
+                    .disaster_owners
+                    .iter()
+                    .map(|o| o.0)
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
+    if scope.entrusted {
+        cond = cond.add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(person_share::Column::PersonId)
+                    .from(person_share::Entity)
+                    .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
+                    .and_where(person_share::Column::Source.eq(ShareSource::Assignment.code()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(owner) = scope.owned_by {
+        cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
+    }
+    cond
+}
+
+pub(crate) async fn facts(
+    conn: &impl ConnectionTrait,
+    m: &person::Model,
+) -> Result<PersonFacts, StoreError> {
+    let shares = person_share::Entity::find()
+        .filter(person_share::Column::PersonId.eq(m.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| {
+            Ok(Share {
+                organisation_id: s.organisation_id.into(),
+                level: AccessLevel::parse(&s.level)
+                    .ok_or_else(|| StoreError::Corrupt(format!("share level {}", s.level)))?,
+                plan: s.includes_plan,
+                source: ShareSource::parse(&s.source)
+                    .ok_or_else(|| StoreError::Corrupt(format!("share source {}", s.source)))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(PersonFacts {
+        owner: m.municipality_id.into(),
+        shares,
+        consent: consent_of(conn, m.id).await?.facts(),
+    })
+}
+
+pub(crate) async fn consent_of(
+    conn: &impl ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<ConsentRecord, StoreError> {
+    let Some(c) = consent::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(ConsentRecord {
+            status: ConsentStatus::NotAsked,
+            scope: BTreeSet::new(),
+            obtained_on: None,
+            method: None,
+            obtained_by: None,
+            note: None,
+        });
+    };
+    let scope = consent_scope::Entity::find()
+        .filter(consent_scope::Column::PersonId.eq(id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| {
+            s.receiver_kind
+                .parse::<OrganisationKind>()
+                .map_err(StoreError::Corrupt)
+        })
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(ConsentRecord {
+        status: c.status.parse().map_err(StoreError::Corrupt)?,
+        scope,
+        obtained_on: c.obtained_on,
+        method: c.method.as_deref().and_then(ConsentMethod::parse),
+        obtained_by: c.obtained_by,
+        note: c.note,
+    })
+}
+
+/// What an operation needs of a person's record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// To see the record.
+    See,
+    /// To see the plan too (a roster-only receiver may not).
+    Plan,
+    /// To write the plan and its workflow.
+    WritePlan,
+    /// To be the owning municipality (consent, shares, roster, triage, workflow control).
+    Own,
+}
+
+/// The owner and the actor's grant for a person when the actor has what `need` asks:
+/// `NotFound` when it may not see it (or its plan), `Forbidden` when it sees but may not act.
+pub(crate) async fn require(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+    need: Need,
+) -> Result<(OrganisationId, Grant), StoreError> {
+    let (m, _, grant) = load_visible(tx, actor, disaster, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if matches!(need, Need::Plan | Need::WritePlan) && !grant.plan {
+        return Err(StoreError::NotFound);
+    }
+    let allowed = match need {
+        Need::See | Need::Plan => true,
+        Need::WritePlan => grant.level == AccessLevel::Write,
+        Need::Own => grant.basis == tsunagi_domain::access::AccessBasis::Owner,
+    };
+    if !allowed {
+        return Err(StoreError::Forbidden);
+    }
+    Ok((OrganisationId(m.municipality_id), grant))
+}
+
+/// Loads a person and decides access; `None` when absent or not visible (never told apart).
+pub(crate) async fn load_visible(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+) -> Result<Option<(person::Model, PersonFacts, Grant)>, StoreError> {
+    let Some(m) = person::Entity::find_by_id(id.0).one(tx.conn()).await? else {
+        return Ok(None);
+    };
+    let f = facts(tx.conn(), &m).await?;
+    Ok(person_access(actor, &f, disaster).map(|g| (m, f, g)))
+}
