@@ -383,6 +383,39 @@ mod tests {
     }
 
     #[test]
+    fn a_client_request_id_is_hashed_only_when_present() {
+        let r = record(1, "{}");
+        let mut with_client = r.clone();
+        with_client.client_request_id = Some("client-1".into());
+        // Entries written before the field existed verify as they did.
+        let fields = serde_json::json!([
+            r.seq,
+            format_timestamp(&r.at),
+            r.user_id,
+            r.user_login,
+            r.organisation_id,
+            r.role,
+            r.action,
+            r.entity,
+            r.entity_id,
+            r.subject_owner_id,
+            r.access_basis,
+            r.request_id,
+            r.detail,
+        ]);
+        let mut h = Sha256::new();
+        h.update(GENESIS_HASH.as_bytes());
+        h.update(b"\n");
+        h.update(fields.to_string().as_bytes());
+        assert_eq!(chain_hash(GENESIS_HASH, &r), hex::encode(h.finalize()));
+        // And the client's id cannot be changed unnoticed.
+        assert_ne!(
+            chain_hash(GENESIS_HASH, &r),
+            chain_hash(GENESIS_HASH, &with_client)
+        );
+    }
+
+    #[test]
     fn action_codes_round_trip() {
         for a in AuditAction::ALL {
             assert_eq!(AuditAction::from_code(a.code()), Some(a));

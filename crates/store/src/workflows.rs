@@ -89,15 +89,25 @@ async fn load(tx: &AuditedTx, id: PersonId) -> Result<Option<Workflow>, StoreErr
     }))
 }
 
-/// The person's workflow, if started (read with the person's record; the view is audited there).
+/// The person's workflow, if started; the view is audited with its basis (the workflow names
+/// who works on the person and what blocks the plan).
 pub async fn get(
     tx: &mut AuditedTx,
     actor: &Actor,
     disaster: &DisasterState,
     id: PersonId,
 ) -> Result<Option<Workflow>, StoreError> {
-    crate::access::require(tx, actor, disaster, id, Need::Plan).await?;
-    load(tx, id).await
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::Plan).await?;
+    let w = load(tx, id).await?;
+    tx.record(
+        Entry::new(AuditAction::PersonViewed, "person", id)
+            .owner(owner)
+            .basis(grant.basis)
+            .detail(
+                serde_json::json!({"part": "workflow", "step": w.as_ref().map(|w| w.step.code())}),
+            ),
+    );
+    Ok(w)
 }
 
 /// Writes changed columns of a workflow read at `version`, with the next version. The update

@@ -10,7 +10,7 @@ use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::{PersonDetails, PersonInput};
 use tsunagi_store::testing::{Fixture, execute_raw, fixture};
-use tsunagi_store::{AuditContext, Store, StoreError, audit, db_test, persons};
+use tsunagi_store::{AuditContext, Store, StoreError, audit, db_test, persons, sharing};
 
 fn record(c: &ConsentFacts) -> ConsentRecord {
     ConsentRecord {
@@ -213,7 +213,7 @@ db_test!(
         }
         // Shared with the fire department, but no consent yet: still nothing.
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::share(
+        sharing::share(
             &mut tx,
             &f.town_staff,
             &DisasterState::normal(),
@@ -235,7 +235,7 @@ db_test!(
             scope: BTreeSet::from([OrganisationKind::FireDepartment]),
         };
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::set_consent(
+        sharing::set_consent(
             &mut tx,
             &f.town_staff,
             &DisasterState::normal(),
@@ -274,7 +274,7 @@ db_test!(
             ..consent
         };
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::set_consent(
+        sharing::set_consent(
             &mut tx,
             &f.town_staff,
             &DisasterState::normal(),
@@ -303,7 +303,7 @@ db_test!(
         )
         .await;
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
-        persons::share(
+        sharing::share(
             &mut tx,
             &f.town_staff,
             &DisasterState::normal(),
@@ -376,7 +376,7 @@ db_test!(
                     } else {
                         ShareSource::Manual
                     };
-                    persons::share_as(
+                    sharing::share_as(
                         &mut tx,
                         &f.town_staff,
                         &DisasterState::normal(),
@@ -404,7 +404,7 @@ db_test!(
                     .map(|(_, k)| *k)
                     .collect(),
             };
-            persons::set_consent(
+            sharing::set_consent(
                 &mut tx,
                 &f.town_staff,
                 &DisasterState::normal(),

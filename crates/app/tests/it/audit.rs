@@ -136,6 +136,48 @@ db_test!(
             assert!(uuid::Uuid::parse_str(server).is_ok(), "{server}");
             assert_eq!(r.client_request_id.as_deref(), Some("client-7"));
         }
+        // Reading a person's workflow is a view of the person, audited with its basis.
+        let staff = ctx(&app, &f.town_staff).await;
+        let input = tsunagi_domain::person::PersonInput {
+            resident_no: "5001".into(),
+            name: "試験　花".into(),
+            name_kana: "シケン ハナ".into(),
+            birth_date: "S10.1.1".into(),
+            sex: "女".into(),
+            address: "潮見市本町1番".into(),
+            ..Default::default()
+        };
+        let p = persons::create(
+            &app,
+            &staff,
+            input.validate(crate::common::today()).unwrap(),
+        )
+        .await
+        .unwrap();
+        tsunagi_app::workflows::get(&app, &staff, p.id)
+            .await
+            .unwrap();
+        let views = audit::list(
+            &app,
+            &admin,
+            &AuditFilter {
+                action: Some("person.viewed".into()),
+                entity_id: Some(p.id.to_string()),
+                ..Default::default()
+            },
+            Page::default(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            views
+                .items
+                .iter()
+                .any(|r| r.detail.contains("\"part\":\"workflow\"")
+                    && r.access_basis.as_deref() == Some("owner")),
+            "{:?}",
+            views.items
+        );
         assert!(matches!(
             tsunagi_app::audit::verify(&app, |_, _| {}).await,
             Ok(v) if v.entries > 0

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod audit;
+mod boundaries;
 mod common;
 mod consequences;
 mod receivers;

@@ -459,5 +459,3 @@ impl PlaceChange {
         self.address || self.address_extra
     }
 }
-
-pub use crate::sharing::{ShareLine, set_consent, share, share_as, shares_of, unshare};
