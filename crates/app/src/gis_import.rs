@@ -107,22 +107,33 @@ pub async fn import_hazard(
     let actor = ctx.actor()?;
     let report = GisImportReport::new(file_name, mapping.label.to_string());
     let lower = file_name.to_lowercase();
-    let read = |m: &Mapping| {
-        if lower.ends_with(".zip") {
-            Some(tsunagi_gis::shapefile::read_shapefile_zip(bytes, m, 0))
-        } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
-            Some(tsunagi_gis::layers::read_geojson(bytes, m, 0))
-        } else {
-            None
-        }
+    // A flood layer classified by the maximum scale keeps its planned-scale depths beside it:
+    // both scales are read from the file in one pass (layer 0: the mapping's, 1: planned).
+    let planned_mapping = mapping
+        .id
+        .strip_suffix("-max")
+        .and_then(|base| tsunagi_gis::layers::mapping(&format!("{base}-planned")));
+    let mut scales = vec![(mapping, 0)];
+    scales.extend(planned_mapping.map(|m| (m, 1)));
+    let read = if lower.ends_with(".zip") {
+        Some(scales.iter().try_fold(Vec::new(), |mut all, (m, layer)| {
+            all.extend(tsunagi_gis::shapefile::read_shapefile_zip(
+                bytes, m, *layer,
+            )?);
+            Ok(all)
+        }))
+    } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
+        Some(tsunagi_gis::layers::read_geojson_as(bytes, &scales))
+    } else {
+        None
     };
-    let zones = match read(mapping) {
+    let (zones, planned): (Vec<_>, Vec<_>) = match read {
         None => {
             return Ok(report.file_problem(
                 "GeoJSON（.geojson）か、シェープファイル一式の zip（.zip）を選んでください".into(),
             ));
         }
-        Some(Ok(z)) => z,
+        Some(Ok(z)) => z.into_iter().partition(|z| z.class.layer == 0),
         Some(Err(errors)) => {
             let mut report = report;
             report.problems = problems(errors);
@@ -137,23 +148,9 @@ pub async fn import_hazard(
     } else {
         layer_name.trim().to_owned()
     };
-    // A flood layer classified by the maximum scale keeps its planned-scale depths beside it.
-    let planned_mapping = mapping
-        .id
-        .strip_suffix("-max")
-        .and_then(|base| tsunagi_gis::layers::mapping(&format!("{base}-planned")));
-    let planned = match planned_mapping {
-        Some(m) => match read(m) {
-            Some(Ok(z)) if !z.is_empty() => Some((m.id.to_string(), z)),
-            Some(Ok(_)) | None => None,
-            Some(Err(errors)) => {
-                let mut report = report;
-                report.problems = problems(errors);
-                return Ok(report);
-            }
-        },
-        None => None,
-    };
+    let planned = planned_mapping
+        .filter(|_| !planned.is_empty())
+        .map(|m| (m.id.to_string(), planned));
     let mut w = app.begin(ctx).await?;
     let layer = tsunagi_store::gis::layers::import_hazard(
         &mut w.tx,

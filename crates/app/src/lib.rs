@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod consequences;
 mod context;
+pub mod databases;
 mod disaster;
 pub mod documents;
 mod error;

@@ -22,6 +22,9 @@ pub enum BenchCommand {
     },
     /// Hazard classification and nearest shelters for a synthetic prefecture (issue 9)
     Gis(crate::bench_gis::GisArgs),
+    /// The stored path as a user runs it, on SQLite and PostgreSQL: roster import,
+    /// import-hazard, classify, re-imports (issue 15)
+    Stored(crate::bench_stored::StoredArgs),
 }
 
 fn synthetic_csv(n: usize, rng: &mut StdRng) -> String {
@@ -103,6 +106,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
     let (n, db_run) = match c {
         BenchCommand::Triage { n, db_run } => (n, db_run),
         BenchCommand::Gis(a) => return crate::bench_gis::run(a),
+        BenchCommand::Stored(a) => return crate::bench_stored::run(a).await,
     };
     let mut rng = StdRng::seed_from_u64(42);
     let t = Instant::now();

@@ -21,20 +21,20 @@ const M_PER_DEG_LAT: f64 = 111_000.0;
 #[derive(clap::Args)]
 pub struct GisArgs {
     #[arg(long, default_value_t = 1_000_000)]
-    homes: usize,
+    pub(crate) homes: usize,
     #[arg(long, default_value_t = 200_000)]
-    polygons: usize,
+    pub(crate) polygons: usize,
     #[arg(long, default_value_t = 5_000)]
-    shelters: usize,
+    pub(crate) shelters: usize,
     /// Where the generated files go (kept for bench/postgis.sh)
     #[arg(long, default_value = "target/bench-gis")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Threads for classification and shelter search (default: all cores)
     #[arg(long)]
-    threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
 }
 
-fn peak_mb() -> f64 {
+pub(crate) fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -87,13 +87,13 @@ fn ring(rng: &mut StdRng, cx: f64, cy: f64, r_m: f64, n: usize, cos: f64, jitter
     s
 }
 
-struct Generated {
-    zones: PathBuf,
-    homes: Vec<(f64, f64)>,
+pub(crate) struct Generated {
+    pub(crate) zones: PathBuf,
+    pub(crate) homes: Vec<(f64, f64)>,
     shelters: Vec<ShelterPoint>,
 }
 
-fn generate(a: &GisArgs, rng: &mut StdRng) -> Result<Generated> {
+pub(crate) fn generate(a: &GisArgs, rng: &mut StdRng) -> Result<Generated> {
     std::fs::create_dir_all(&a.out).with_context(|| format!("{}", a.out.display()))?;
     let zones = a.out.join("zones.geojson");
     let mut w = BufWriter::new(std::fs::File::create(&zones)?);

@@ -81,9 +81,9 @@ pub(crate) fn zone(
 
 /// Turns every item into a zone (or none) on all cores; all or nothing, with every error.
 /// `convert` gets the item and its 1-based number.
-pub(crate) fn zones_in_parallel<T: Sync>(
+pub(crate) fn zones_in_parallel<T: Sync, Z: IntoIterator<Item = Zone>>(
     items: &[T],
-    convert: impl Fn(&T, usize) -> Result<Option<Zone>, FeatureError> + Sync,
+    convert: impl Fn(&T, usize) -> Result<Z, FeatureError> + Sync,
 ) -> Result<Vec<Zone>, Vec<FeatureError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = items.len().div_ceil(threads).max(1);
@@ -98,8 +98,7 @@ pub(crate) fn zones_in_parallel<T: Sync>(
                     let mut errors = Vec::new();
                     for (i, item) in part.iter().enumerate() {
                         match convert(item, c * chunk + i + 1) {
-                            Ok(Some(z)) => zones.push(z),
-                            Ok(None) => {}
+                            Ok(z) => zones.extend(z),
                             Err(e) => errors.push(e),
                         }
                     }
@@ -232,29 +231,35 @@ struct RawGeometry<'a> {
     coordinates: Option<&'a RawValue>,
 }
 
-/// One feature → a zone (`None`: not a zone of this mapping, e.g. planned scale only).
-fn zone_of(
+/// One feature → a zone for each of the mappings it belongs to (none, e.g. a planned-scale
+/// area read by the maximum scale only). The shape is read and checked once.
+fn zones_of(
     f: &RawFeature<'_>,
-    mapping: &Mapping,
-    layer: u32,
+    mappings: &[(&Mapping, u32)],
     n: usize,
-) -> Result<Option<Zone>, FeatureError> {
-    zone_with(f, None, mapping, layer, n)
+) -> Result<Vec<Zone>, FeatureError> {
+    zones_with(f, None, mappings, n)
 }
 
-/// [`zone_of`], with the coordinates already read (`scanned`) or read here from the feature.
-fn zone_with(
+/// [`zones_of`], with the coordinates already read (`scanned`) or read here from the feature.
+fn zones_with(
     f: &RawFeature<'_>,
     scanned: Option<coords::Rings>,
-    mapping: &Mapping,
-    layer: u32,
+    mappings: &[(&Mapping, u32)],
     n: usize,
-) -> Result<Option<Zone>, FeatureError> {
+) -> Result<Vec<Zone>, FeatureError> {
     let bad = |reason: String| FeatureError { feature: n, reason };
     let props = f.properties.as_ref();
-    let Some(severity) = severity_of(&mapping.rule, |name| json_attr(props, name)).map_err(bad)?
-    else {
-        return Ok(None);
+    let mut classes = Vec::with_capacity(mappings.len());
+    for (mapping, layer) in mappings {
+        if let Some(severity) =
+            severity_of(&mapping.rule, |name| json_attr(props, name)).map_err(bad)?
+        {
+            classes.push((*mapping, severity, *layer));
+        }
+    }
+    let Some(&(mapping, severity, layer)) = classes.first() else {
+        return Ok(Vec::new());
     };
     let g = f
         .geometry
@@ -291,7 +296,20 @@ fn zone_with(
             other => return Err(bad(format!("面ではない図形です（{other}）"))),
         },
     };
-    zone(polys, severity, mapping, layer).map(Some).map_err(bad)
+    let first = zone(polys, severity, mapping, layer).map_err(bad)?;
+    let mut out: Vec<Zone> = classes[1..]
+        .iter()
+        .map(|(m, severity, layer)| Zone {
+            shape: first.shape.clone(),
+            class: ZoneClass {
+                kind: m.kind,
+                severity: *severity,
+                layer: *layer,
+            },
+        })
+        .collect();
+    out.insert(0, first);
+    Ok(out)
 }
 
 const NOT_JSON: &str = "GeoJSON として読めません（途中で切れているか壊れています）";
@@ -306,8 +324,18 @@ pub fn read_geojson(
     mapping: &Mapping,
     layer: u32,
 ) -> Result<Vec<Zone>, Vec<FeatureError>> {
+    read_geojson_as(input, &[(mapping, layer)])
+}
+
+/// [`read_geojson`] under several mappings at once (a flood file's maximum and planned
+/// scales): each feature is parsed and checked once, and gives a zone for every mapping it
+/// belongs to, numbered with that mapping's layer; the zones in file order.
+pub fn read_geojson_as(
+    input: impl Read,
+    mappings: &[(&Mapping, u32)],
+) -> Result<Vec<Zone>, Vec<FeatureError>> {
     let whole = |reason: String| vec![FeatureError { feature: 0, reason }];
-    match stream::read(input, &GeoJson { mapping, layer }) {
+    match stream::read(input, &GeoJson { mappings }) {
         Ok(result) => result,
         Err(stream::Whole::Io(e)) => Err(whole(format!("ファイルを読めません: {e}"))),
         Err(stream::Whole::NotUtf8(e)) => Err(whole(format!("{NOT_UTF8}: {e}"))),
@@ -316,12 +344,11 @@ pub fn read_geojson(
 }
 
 struct GeoJson<'a> {
-    mapping: &'a Mapping,
-    layer: u32,
+    mappings: &'a [(&'a Mapping, u32)],
 }
 
 impl stream::Features for GeoJson<'_> {
-    fn feature(&self, text: &str, n: usize) -> Result<Option<Zone>, Result<FeatureError, String>> {
+    fn feature(&self, text: &str, n: usize) -> Result<Vec<Zone>, Result<FeatureError, String>> {
         // Plainly written coordinates are read once, by the scanner, and serde reads the rest
         // of the feature with `[]` in their place. Serde accepting that text means it accepts
         // the whole (the scanner took a valid array of numbers); otherwise the whole text
@@ -329,11 +356,11 @@ impl stream::Features for GeoJson<'_> {
         if let Some((start, end, rings)) = stream::geometry_coordinates(text) {
             let rest = [&text[..start], "[]", &text[end..]].concat();
             if let Ok(f) = serde_json::from_str::<RawFeature<'_>>(&rest) {
-                return zone_with(&f, Some(rings), self.mapping, self.layer, n).map_err(Ok);
+                return zones_with(&f, Some(rings), self.mappings, n).map_err(Ok);
             }
         }
         let f: RawFeature<'_> = serde_json::from_str(text).map_err(|e| Err(e.to_string()))?;
-        zone_of(&f, self.mapping, self.layer, n).map_err(Ok)
+        zones_of(&f, self.mappings, n).map_err(Ok)
     }
 
     fn skeleton(&self, text: &str) -> Result<(), String> {
@@ -348,9 +375,7 @@ impl stream::Features for GeoJson<'_> {
         let text = std::str::from_utf8(&bytes).map_err(|e| whole(format!("{NOT_UTF8}: {e}")))?;
         let collection: RawCollection<'_> =
             serde_json::from_str(text).map_err(|e| whole(format!("{NOT_JSON}: {e}")))?;
-        zones_in_parallel(&collection.features, |f, n| {
-            zone_of(f, self.mapping, self.layer, n)
-        })
+        zones_in_parallel(&collection.features, |f, n| zones_of(f, self.mappings, n))
     }
 }
 
@@ -388,6 +413,27 @@ mod tests {
         let z =
             read_geojson(flood.as_bytes(), mapping("A31-planned").expect("map"), 1).expect("ok");
         assert_eq!(z.len(), 2);
+        // Both scales in one reading: the same zones as two readings, each with its layer.
+        let (max, planned) = (
+            mapping("A31-max").expect("map"),
+            mapping("A31-planned").expect("map"),
+        );
+        let both = read_geojson_as(flood.as_bytes(), &[(max, 7), (planned, 1)]).expect("ok");
+        let of = |layer| {
+            both.iter()
+                .filter(|z| z.class.layer == layer)
+                .map(|z| format!("{z:?}"))
+                .collect::<Vec<_>>()
+        };
+        let one = |m, layer| {
+            read_geojson(flood.as_bytes(), m, layer)
+                .expect("ok")
+                .iter()
+                .map(|z| format!("{z:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of(7), one(max, 7));
+        assert_eq!(of(1), one(planned, 1));
 
         let slide = collection(&[feature(r#""A33_001":1,"A33_002":4"#, SQUARE)]);
         let z = read_geojson(slide.as_bytes(), mapping("A33").expect("map"), 1).expect("ok");
@@ -537,8 +583,7 @@ mod tests {
             ]),
         ];
         let whole_parse = GeoJson {
-            mapping: m,
-            layer: 3,
+            mappings: &[(m, 3)],
         };
         let shown = |r: &Result<Vec<Zone>, Vec<FeatureError>>| match r {
             Ok(z) => format!("{z:?}"),

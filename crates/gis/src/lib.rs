@@ -9,6 +9,7 @@ pub mod hazard;
 pub mod index;
 pub mod layers;
 pub mod nearest;
+pub mod pack;
 pub mod shapefile;
 pub mod valid;
 

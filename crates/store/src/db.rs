@@ -10,6 +10,47 @@ use std::time::Duration;
 /// The embedded default: a SQLite file next to where tsunagi runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tsunagi.db?mode=rwc";
 
+/// Creates an empty PostgreSQL database `name` through `admin_url` (benchmarks and tests use
+/// a fresh one each).
+pub async fn create_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    use sea_orm::ConnectionTrait;
+    check_name(name)?;
+    let conn = Database::connect(admin_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(admin_url))))?;
+    conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Drops a PostgreSQL database made by [`create_postgres_database`].
+pub async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    use sea_orm::ConnectionTrait;
+    check_name(name)?;
+    let conn = Database::connect(admin_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(admin_url))))?;
+    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Database names are identifiers we make: letters, digits and underscores only.
+fn check_name(name: &str) -> Result<(), StoreError> {
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(
+            tsunagi_domain::ValidationErrors::single(
+                "database",
+                "データベース名は英数字と _ だけです",
+            ),
+        ))
+    }
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -48,9 +48,10 @@ pub(super) enum Whole {
 /// What the caller does with a feature's text (its serde parse and conversion) and with a
 /// whole document when the fast split does not apply.
 pub(super) trait Features: Sync {
-    /// One feature's text → its zone, `None`, or a feature error; `Err(Err(msg))` when the
-    /// text is not a feature that serde reads (the whole file fails).
-    fn feature(&self, text: &str, n: usize) -> Result<Option<Zone>, Result<FeatureError, String>>;
+    /// One feature's text → its zones (none, or one per mapping it belongs to), or a feature
+    /// error; `Err(Err(msg))` when the text is not a feature that serde reads (the whole file
+    /// fails).
+    fn feature(&self, text: &str, n: usize) -> Result<Vec<Zone>, Result<FeatureError, String>>;
     /// The document without its features' contents (`"features":[]`): `Err` when serde does
     /// not read it as a collection.
     fn skeleton(&self, text: &str) -> Result<(), String>;
@@ -466,8 +467,7 @@ fn work(receive: &Mutex<mpsc::Receiver<Batch>>, features: &impl Features) -> Vec
                 }
             };
             match features.feature(text, n) {
-                Ok(Some(z)) => d.zones.push(z),
-                Ok(None) => {}
+                Ok(z) => d.zones.extend(z),
                 Err(Ok(e)) => d.errors.push(e),
                 Err(Err(e)) => {
                     d.not_json.get_or_insert((n, e));

@@ -10,7 +10,7 @@ pub mod coordination_meeting;
 pub mod evacuation_plan;
 pub mod gis_layer;
 pub mod gis_setting;
-pub mod hazard_zone;
+pub mod hazard_zone_pack;
 pub mod household;
 pub mod membership;
 pub mod organisation;

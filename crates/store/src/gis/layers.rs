@@ -10,12 +10,12 @@ use serde::Serialize;
 use tsunagi_domain::OrganisationId;
 use tsunagi_domain::access::{AccessBasis, Actor};
 use tsunagi_domain::audit::AuditAction;
-use tsunagi_gis::{HazardKind, Zone, ZoneClass};
+use tsunagi_gis::{HazardKind, Zone};
 
-use super::codec::{geometry_json, geometry_of, kind_code, kind_of, severity_json, severity_of};
+use super::codec::{kind_code, kind_of};
 use super::staff_municipality;
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{address_point, gis_layer, hazard_zone, shelter};
+use crate::entity::{address_point, gis_layer, hazard_zone_pack, shelter};
 use crate::error::StoreError;
 use crate::now;
 
@@ -137,8 +137,8 @@ async fn delete_items(
 ) -> Result<(), StoreError> {
     match t {
         LayerType::Hazard | LayerType::HazardPlanned => {
-            hazard_zone::Entity::delete_many()
-                .filter(hazard_zone::Column::LayerId.eq(id))
+            hazard_zone_pack::Entity::delete_many()
+                .filter(hazard_zone_pack::Column::LayerId.eq(id))
                 .exec(conn)
                 .await?;
         }
@@ -294,39 +294,50 @@ async fn write_zones(
     zones: &[Zone],
 ) -> Result<LayerInfo, StoreError> {
     let layer = replace(tx, actor, owner, new).await?;
-    for (c, chunk) in zones.chunks(CHUNK).enumerate() {
-        let rows = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, z)| {
-                let (min, max) = bounds(&z.shape);
-                Ok(hazard_zone::ActiveModel {
-                    layer_id: Set(layer.id),
-                    seq: Set(i32::try_from(c * CHUNK + i).unwrap_or(i32::MAX)),
-                    hazard_kind: Set(kind_code(z.class.kind).to_owned()),
-                    severity: Set(severity_json(&z.class.severity)?),
-                    label: Set(z.class.severity.label()),
-                    min_lon: Set(min.0),
-                    min_lat: Set(min.1),
-                    max_lon: Set(max.0),
-                    max_lat: Set(max.1),
-                    geometry: Set(geometry_json(&z.shape)?),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        hazard_zone::Entity::insert_many(rows)
+    let packs = tsunagi_gis::pack::encode_many(
+        zones,
+        ZONES_PER_PACK,
+        tsunagi_gis::index::default_threads(),
+    );
+    let rows: Vec<hazard_zone_pack::ActiveModel> = packs
+        .into_iter()
+        .zip(zones.chunks(ZONES_PER_PACK))
+        .enumerate()
+        .map(|(seq, (data, chunk))| hazard_zone_pack::ActiveModel {
+            layer_id: Set(layer.id),
+            seq: Set(i32::try_from(seq).unwrap_or(i32::MAX)),
+            zones: Set(i32::try_from(chunk.len()).unwrap_or(i32::MAX)),
+            data: Set(data),
+        })
+        .collect();
+    // A few packs per statement: each is a large value.
+    for chunk in rows.chunks(8) {
+        hazard_zone_pack::Entity::insert_many(chunk.to_vec())
             .exec(tx.conn())
             .await?;
     }
     Ok(layer)
 }
 
-fn bounds(shape: &geo::MultiPolygon<f64>) -> ((f64, f64), (f64, f64)) {
-    use geo::BoundingRect;
-    match shape.bounding_rect() {
-        Some(r) => ((r.min().x, r.min().y), (r.max().x, r.max().y)),
-        None => ((0.0, 0.0), (0.0, 0.0)),
-    }
+/// Zones per stored pack.
+pub(crate) use crate::migration::m20261204_000012_zone_packs::ZONES_PER_PACK;
+
+/// One layer's zones, unpacked on all cores, numbered as layer `n`.
+async fn zones_of_layer(
+    conn: &impl ConnectionTrait,
+    layer: uuid::Uuid,
+    n: u32,
+) -> Result<Vec<Zone>, StoreError> {
+    let packs: Vec<Vec<u8>> = hazard_zone_pack::Entity::find()
+        .filter(hazard_zone_pack::Column::LayerId.eq(layer))
+        .order_by_asc(hazard_zone_pack::Column::Seq)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.data)
+        .collect();
+    tsunagi_gis::pack::decode_many(&packs, n, tsunagi_gis::index::default_threads())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Removes a layer and everything it holds.
@@ -368,21 +379,7 @@ pub(crate) async fn zones(
         .collect();
     let mut out = Vec::new();
     for (n, l) in layers.iter().enumerate() {
-        for z in hazard_zone::Entity::find()
-            .filter(hazard_zone::Column::LayerId.eq(l.id))
-            .order_by_asc(hazard_zone::Column::Seq)
-            .all(conn)
-            .await?
-        {
-            out.push(Zone {
-                shape: geometry_of(&z.geometry)?,
-                class: ZoneClass {
-                    kind: kind_of(&z.hazard_kind)?,
-                    severity: severity_of(&z.severity)?,
-                    layer: u32::try_from(n).unwrap_or(u32::MAX),
-                },
-            });
-        }
+        out.extend(zones_of_layer(conn, l.id, u32::try_from(n).unwrap_or(u32::MAX)).await?);
     }
     Ok((layers, out))
 }
@@ -406,25 +403,18 @@ pub async fn layer_features(
         })
         .ok_or(StoreError::NotFound)?;
     let mut features = Vec::new();
-    for z in hazard_zone::Entity::find()
-        .filter(hazard_zone::Column::LayerId.eq(id))
-        .order_by_asc(hazard_zone::Column::Seq)
-        .all(conn)
-        .await?
-    {
-        let shape = geometry_of(&z.geometry)?;
+    for z in zones_of_layer(conn, id, 0).await? {
         let shape = if tolerance > 0.0 {
-            shape.simplify(tolerance)
+            z.shape.simplify(tolerance)
         } else {
-            shape
+            z.shape
         };
-        let severity = severity_of(&z.severity)?;
         features.push(serde_json::json!({
             "type": "Feature",
             "properties": {
-                "kind": z.hazard_kind,
-                "label": z.label,
-                "grade": grade(&severity),
+                "kind": kind_code(z.class.kind),
+                "label": z.class.severity.label(),
+                "grade": grade(&z.class.severity),
             },
             "geometry": {"type": "MultiPolygon", "coordinates": super::codec::rings_of(&shape)},
         }));

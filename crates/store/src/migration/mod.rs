@@ -14,6 +14,7 @@ mod m20261123_000008_receivers;
 mod m20261123_000009_gis;
 mod m20261123_000010_shelter_edits;
 mod m20261204_000011_client_request_id;
+pub(crate) mod m20261204_000012_zone_packs;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_gis::Migration),
             Box::new(m20261123_000010_shelter_edits::Migration),
             Box::new(m20261204_000011_client_request_id::Migration),
+            Box::new(m20261204_000012_zone_packs::Migration),
         ]
     }
 }
