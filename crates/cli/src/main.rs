@@ -10,6 +10,9 @@ mod import;
 mod ops;
 mod triage;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;

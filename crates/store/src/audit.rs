@@ -10,8 +10,8 @@ use crate::{Store, now};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::Value;
 use tsunagi_domain::access::{AccessBasis, Actor};
@@ -61,6 +61,9 @@ pub struct Entry {
     pub subject_owner_id: Option<String>,
     pub access_basis: Option<AccessBasis>,
     pub detail: Value,
+    /// The detail already written as JSON text (bulk work builds it straight from stored
+    /// JSON); takes the place of `detail`.
+    pub detail_text: Option<String>,
 }
 
 impl Entry {
@@ -72,6 +75,7 @@ impl Entry {
             subject_owner_id: None,
             access_basis: None,
             detail: Value::Object(Default::default()),
+            detail_text: None,
         }
     }
     pub fn owner(mut self, owner: impl ToString) -> Self {
@@ -94,6 +98,11 @@ impl Entry {
         self.detail = detail;
         self
     }
+    /// The detail as JSON text the caller has made (it must be a JSON object).
+    pub fn detail_text(mut self, json: String) -> Self {
+        self.detail_text = Some(json);
+        self
+    }
 }
 
 /// A database transaction that carries its audit entries. Dropping it without `commit` rolls
@@ -101,8 +110,11 @@ impl Entry {
 pub struct AuditedTx {
     tx: DatabaseTransaction,
     ctx: AuditContext,
+    /// The chain's last (seq, hash) as written so far in this transaction.
     head: (i64, String),
     entries: Vec<Entry>,
+    /// One time for every entry of the transaction.
+    at: DateTime<Utc>,
 }
 
 impl Store {
@@ -127,6 +139,7 @@ impl Store {
             ctx,
             head: (head.seq, head.hash),
             entries: Vec::new(),
+            at: now(),
         })
     }
 }
@@ -141,85 +154,150 @@ impl AuditedTx {
         &self.ctx
     }
 
-    /// Records an entry, appended at commit.
+    /// Records an entry, appended at the next `flush` or at commit.
     pub fn record(&mut self, entry: Entry) {
         self.entries.push(entry);
     }
 
-    /// Appends the entries to the chain and commits. Returns the last sequence number.
-    pub async fn commit(self) -> Result<i64, StoreError> {
-        let AuditedTx {
-            tx,
-            ctx,
-            head,
-            entries,
-        } = self;
-        let (mut seq, mut prev) = head;
-        let at = now();
-        let mut batch = Vec::with_capacity(entries.len().min(BATCH));
-        for e in entries {
-            seq += 1;
-            let record = AuditRecord {
-                seq,
-                at,
-                user_id: ctx.user_id.clone(),
-                user_login: ctx.user_login.clone(),
-                organisation_id: ctx.organisation_id.clone(),
-                role: ctx.role.clone(),
-                action: e.action.code().to_owned(),
-                entity: e.entity.to_owned(),
-                entity_id: e.entity_id,
-                subject_owner_id: e.subject_owner_id,
-                access_basis: e.access_basis.map(|b| b.code().to_owned()),
-                request_id: ctx.request_id.clone(),
-                client_request_id: ctx.client_request_id.clone(),
-                detail: e.detail.to_string(),
-            };
+    /// Writes the recorded entries when there are many (bulk work calls this as it goes).
+    pub async fn flush_if_many(&mut self) -> Result<(), StoreError> {
+        if self.entries.len() >= FLUSH_AT {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the entries recorded so far to the chain, inside the transaction (the chain's
+    /// lock is held from `begin`, so nobody else appends meanwhile). Bulk work calls this now
+    /// and then to keep memory bounded; `commit` writes the rest.
+    pub async fn flush(&mut self) -> Result<(), StoreError> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        let entries = std::mem::take(&mut self.entries);
+        let n = entries.len();
+        let at = self.at;
+        let (mut seq, mut prev) = std::mem::take(&mut self.head);
+        // The records' texts are built on all cores; the chain is then hashed in order.
+        let records = records_of(&self.ctx, at, seq, entries);
+        let built = started.elapsed();
+        let bytes: usize = records.iter().map(|r| r.detail.len()).sum();
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            seq = record.seq;
             let hash = chain_hash(&prev, &record);
-            batch.push(row(record, &prev, &hash));
+            rows.push(values_of(record, &prev, &hash));
             prev = hash;
-            if batch.len() == BATCH {
-                audit_log::Entity::insert_many(std::mem::take(&mut batch))
-                    .exec(&tx)
-                    .await?;
-            }
         }
-        if !batch.is_empty() {
-            audit_log::Entity::insert_many(batch).exec(&tx).await?;
-        }
+        crate::db::insert_rows(&self.tx, "audit_log", COLUMNS, rows).await?;
+        self.head = (seq, prev);
+        tracing::debug!(entries = n, bytes, ?built, elapsed = ?started.elapsed(), "audit entries written");
+        Ok(())
+    }
+
+    /// Appends the entries to the chain and commits. Returns the last sequence number.
+    pub async fn commit(mut self) -> Result<i64, StoreError> {
+        self.flush().await?;
+        let (seq, prev) = self.head.clone();
         audit_head::Entity::update_many()
             .col_expr(audit_head::Column::Seq, Expr::value(seq))
             .col_expr(audit_head::Column::Hash, Expr::value(prev))
             .filter(audit_head::Column::Id.eq(1))
-            .exec(&tx)
+            .exec(&self.tx)
             .await?;
-        tx.commit().await?;
+        self.tx.commit().await?;
         Ok(seq)
     }
 }
 
-/// Rows per multi-row insert (well under SQLite's 32,766 bound parameters at 15 columns).
-const BATCH: usize = 500;
-
-fn row(r: AuditRecord, prev: &str, hash: &str) -> audit_log::ActiveModel {
-    audit_log::ActiveModel {
-        seq: Set(r.seq),
-        at: Set(r.at),
-        user_id: Set(r.user_id),
-        user_login: Set(r.user_login),
-        organisation_id: Set(r.organisation_id),
-        role: Set(r.role),
-        action: Set(r.action),
-        entity: Set(r.entity),
-        entity_id: Set(r.entity_id),
-        subject_owner_id: Set(r.subject_owner_id),
-        access_basis: Set(r.access_basis),
-        request_id: Set(r.request_id),
-        client_request_id: Set(r.client_request_id),
-        detail: Set(r.detail),
-        prev_hash: Set(prev.to_owned()),
-        hash: Set(hash.to_owned()),
+/// The stored records of entries numbered after `seq`, their JSON built on all cores.
+fn records_of(
+    ctx: &AuditContext,
+    at: DateTime<Utc>,
+    seq: i64,
+    entries: Vec<Entry>,
+) -> Vec<AuditRecord> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let make = |(i, e): (usize, Entry)| AuditRecord {
+        seq: seq + 1 + i as i64,
+        at,
+        user_id: ctx.user_id.clone(),
+        user_login: ctx.user_login.clone(),
+        organisation_id: ctx.organisation_id.clone(),
+        role: ctx.role.clone(),
+        action: e.action.code().to_owned(),
+        entity: e.entity.to_owned(),
+        entity_id: e.entity_id,
+        subject_owner_id: e.subject_owner_id,
+        access_basis: e.access_basis.map(|b| b.code().to_owned()),
+        request_id: ctx.request_id.clone(),
+        client_request_id: ctx.client_request_id.clone(),
+        detail: e.detail_text.unwrap_or_else(|| e.detail.to_string()),
+    };
+    if entries.len() < 2000 || threads < 2 {
+        return entries.into_iter().enumerate().map(make).collect();
     }
+    let per = entries.len().div_ceil(threads);
+    let mut parts: Vec<Vec<(usize, Entry)>> = Vec::new();
+    let mut it = entries.into_iter().enumerate().peekable();
+    while it.peek().is_some() {
+        parts.push(it.by_ref().take(per).collect());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| s.spawn(move || part.into_iter().map(make).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Entries held in memory before bulk work writes them.
+const FLUSH_AT: usize = 10_000;
+
+/// The stored columns, in the order of [`values_of`].
+const COLUMNS: &[&str] = &[
+    "seq",
+    "at",
+    "user_id",
+    "user_login",
+    "organisation_id",
+    "role",
+    "action",
+    "entity",
+    "entity_id",
+    "subject_owner_id",
+    "access_basis",
+    "request_id",
+    "client_request_id",
+    "detail",
+    "prev_hash",
+    "hash",
+];
+
+fn values_of(r: AuditRecord, prev: &str, hash: &str) -> Vec<sea_orm::Value> {
+    vec![
+        r.seq.into(),
+        r.at.into(),
+        r.user_id.into(),
+        r.user_login.into(),
+        r.organisation_id.into(),
+        r.role.into(),
+        r.action.into(),
+        r.entity.into(),
+        r.entity_id.into(),
+        r.subject_owner_id.into(),
+        r.access_basis.into(),
+        r.request_id.into(),
+        r.client_request_id.into(),
+        r.detail.into(),
+        prev.to_owned().into(),
+        hash.to_owned().into(),
+    ]
 }
 
 fn to_record(m: &audit_log::Model) -> AuditRecord {

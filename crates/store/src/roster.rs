@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use tsunagi_domain::access::{AccessBasis, Actor};
@@ -175,9 +175,6 @@ fn in_municipality(owner: OrganisationId) -> sea_orm::sea_query::SelectStatement
         .to_owned()
 }
 
-/// Rows per multi-row insert (under SQLite's bound-parameter limit at five columns).
-const CHUNK: usize = 1000;
-
 /// Puts persons of `owner` (already created) on the roster, many per statement; each
 /// registration is audited with its entry.
 pub async fn register_many(
@@ -186,33 +183,30 @@ pub async fn register_many(
     entries: &[(PersonId, &RosterEntry)],
 ) -> Result<(), StoreError> {
     let t = now();
-    for chunk in entries.chunks(CHUNK) {
-        let rows = chunk
-            .iter()
-            .map(|(id, e)| {
-                Ok(roster_entry::ActiveModel {
-                    person_id: Set(id.0),
-                    entry: Set(encode(e)?),
-                    version: Set(1),
-                    registered_at: Set(t),
-                    updated_at: Set(t),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        roster_entry::Entity::insert_many(rows)
-            .exec(tx.conn())
-            .await?;
-    }
-    for (id, e) in entries {
+    let encoded: Vec<String> = entries
+        .iter()
+        .map(|(_, e)| encode(e))
+        .collect::<Result<_, _>>()?;
+    let rows = entries
+        .iter()
+        .zip(&encoded)
+        .map(|((id, _), text)| roster_entry::ActiveModel {
+            person_id: Set(id.0),
+            entry: Set(text.clone()),
+            version: Set(1),
+            registered_at: Set(t),
+            updated_at: Set(t),
+        })
+        .collect();
+    crate::db::insert_models(tx.conn(), rows).await?;
+    for ((id, _), text) in entries.iter().zip(encoded) {
         tx.record(
             Entry::new(AuditAction::RosterUpdated, "person", id)
                 .owner(owner)
                 .basis(AccessBasis::Owner)
-                .detail(serde_json::json!({
-                    "registered": true,
-                    "changes": diff(&serde_json::Value::Null, &json(e)),
-                })),
+                .detail_text(format!("{{\"registered\":true,\"entry\":{text}}}")),
         );
+        tx.flush_if_many().await?;
     }
     Ok(())
 }
@@ -228,12 +222,17 @@ pub async fn update_many(
 ) -> Result<Vec<PersonId>, StoreError> {
     let t = now();
     let mut changed = Vec::new();
+    let mut writes = Vec::new();
     for (id, stored, mut entry) in updates {
         entry.keep_map_hazards_from(&stored.entry);
         if entry == stored.entry {
             continue;
         }
-        write(tx, id, stored.version, &entry, t).await?;
+        writes.push(crate::db::VersionedText {
+            key: id.0,
+            version: stored.version,
+            text: encode(&entry)?,
+        });
         tx.record(
             Entry::new(AuditAction::RosterUpdated, "person", id)
                 .owner(owner)
@@ -243,32 +242,23 @@ pub async fn update_many(
                     "changes": diff(&json(&stored.entry), &json(&entry)),
                 })),
         );
+        tx.flush_if_many().await?;
         changed.push(id);
     }
-    Ok(changed)
-}
-
-async fn write(
-    tx: &AuditedTx,
-    id: PersonId,
-    version: i32,
-    entry: &RosterEntry,
-    t: chrono::DateTime<chrono::Utc>,
-) -> Result<(), StoreError> {
-    let r = roster_entry::Entity::update_many()
-        .col_expr(roster_entry::Column::Entry, Expr::value(encode(entry)?))
-        .col_expr(roster_entry::Column::Version, Expr::value(version + 1))
-        .col_expr(roster_entry::Column::UpdatedAt, Expr::value(t))
-        .filter(roster_entry::Column::PersonId.eq(id.0))
-        .filter(roster_entry::Column::Version.eq(version))
-        .exec(tx.conn())
-        .await?;
-    if r.rows_affected == 0 {
-        return Err(StoreError::Conflict {
-            current: version + 1,
-        });
+    let written = crate::db::update_versioned_text(
+        tx.conn(),
+        "roster_entries",
+        "person_id",
+        "entry",
+        &writes,
+        t,
+    )
+    .await?;
+    if written != writes.len() as u64 {
+        // Someone changed an entry between our read and our write.
+        return Err(StoreError::Conflict { current: 0 });
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Point 1 as the hazard maps give it for one home, with the reason to write beside it.
@@ -303,7 +293,8 @@ pub async fn apply_map_hazards(
     let ids: Vec<uuid::Uuid> = results.iter().map(|r| r.person.0).collect();
     let by_person: HashMap<uuid::Uuid, &MapHazards> =
         results.iter().map(|r| (r.person.0, r)).collect();
-    for chunk in ids.chunks(500) {
+    let mut writes = Vec::new();
+    for chunk in ids.chunks(1000) {
         for m in roster_entry::Entity::find()
             .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
             .all(tx.conn())
@@ -319,13 +310,30 @@ pub async fn apply_map_hazards(
                 out.manual_kept += 1;
             }
             if changed {
-                write(tx, r.person, m.version, &entry, t).await?;
-                out.entries_changed += 1;
+                writes.push(crate::db::VersionedText {
+                    key: m.person_id,
+                    version: m.version,
+                    text: encode(&entry)?,
+                });
                 if before != entry.home_hazards {
                     out.point1_changed.push(r.person);
                 }
             }
         }
+    }
+    out.entries_changed = writes.len();
+    let written = crate::db::update_versioned_text(
+        tx.conn(),
+        "roster_entries",
+        "person_id",
+        "entry",
+        &writes,
+        t,
+    )
+    .await?;
+    if written != writes.len() as u64 {
+        // Someone changed an entry between our read and our write.
+        return Err(StoreError::Conflict { current: 0 });
     }
     if out.entries_changed > 0 {
         tx.record(

@@ -317,19 +317,22 @@ pub async fn sync_receiver_shares(
         .copied()
         .collect();
     added.sort();
-    for chunk in added.chunks(500) {
-        person_share::Entity::insert_many(chunk.iter().map(|p| {
-            new_share(
-                PersonId(*p),
-                org,
-                AccessLevel::Read,
-                ShareSource::Receiver,
-                includes_plan,
-            )
-        }))
-        .exec(tx.conn())
-        .await?;
-    }
+    crate::db::insert_models(
+        tx.conn(),
+        added
+            .iter()
+            .map(|p| {
+                new_share(
+                    PersonId(*p),
+                    org,
+                    AccessLevel::Read,
+                    ShareSource::Receiver,
+                    includes_plan,
+                )
+            })
+            .collect(),
+    )
+    .await?;
     let report = SyncReport {
         added: added.into_iter().map(PersonId).collect(),
         removed: stale.into_iter().map(|(p, _)| PersonId(p)).collect(),

@@ -154,17 +154,8 @@ pub async fn run(tx: &mut AuditedTx, actor: &Actor) -> Result<TriageSummary, Sto
             .or_default() += 1;
         summary.triaged += 1;
         batch.push(row(e.person_id, &r, t, None)?);
-        if batch.len() == 1000 {
-            triage_result::Entity::insert_many(std::mem::take(&mut batch))
-                .exec(tx.conn())
-                .await?;
-        }
     }
-    if !batch.is_empty() {
-        triage_result::Entity::insert_many(batch)
-            .exec(tx.conn())
-            .await?;
-    }
+    crate::db::insert_models(tx.conn(), batch).await?;
     tx.record(
         Entry::new(AuditAction::TriageRecorded, "roster", owner)
             .owner(owner)
@@ -218,11 +209,7 @@ pub async fn rerun(
             )?);
         }
         n += rows.len();
-        if !rows.is_empty() {
-            triage_result::Entity::insert_many(rows)
-                .exec(tx.conn())
-                .await?;
-        }
+        crate::db::insert_models(tx.conn(), rows).await?;
     }
     if n > 0 {
         tx.record(

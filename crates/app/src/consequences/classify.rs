@@ -23,7 +23,9 @@ pub(crate) async fn classify(
     let (mut report, results) =
         tsunagi_store::gis::classify::classify(tx, owner, only, ctx.today(), cause, progress)
             .await?;
+    let started = std::time::Instant::now();
     let applied = tsunagi_store::roster::apply_map_hazards(tx, owner, &results, cause).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), written = applied.entries_changed, "classify: point 1 applied");
     report.point1_changed = applied.entries_changed;
     report.manual_kept = applied.manual_kept;
     for id in applied.point1_changed {

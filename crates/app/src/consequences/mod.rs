@@ -184,6 +184,7 @@ pub(crate) async fn run(
     changes: &mut Changes,
 ) -> Result<(), Error> {
     for c in ORDER {
+        let started = std::time::Instant::now();
         match c {
             Consequence::Locate => locate(tx, changes).await?,
             Consequence::Classify => {
@@ -237,6 +238,7 @@ pub(crate) async fn run(
                 }
             }
         }
+        tracing::debug!(consequence = ?c, elapsed = ?started.elapsed(), "consequence run");
     }
     Ok(())
 }

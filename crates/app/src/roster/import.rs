@@ -12,7 +12,7 @@ use tsunagi_domain::person::PersonDetails;
 use tsunagi_domain::roster::RosterEntry;
 use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
 use tsunagi_store::audit::Entry;
-use tsunagi_store::persons::{self, Resident};
+use tsunagi_store::persons::{self, NewPerson, Resident};
 use tsunagi_store::roster::{self, StoredEntry};
 
 use crate::Error;
@@ -56,6 +56,11 @@ pub(crate) async fn apply(
     // Everything the rows are matched against, read once.
     let residents = persons::residents_of(&w.tx, owner).await?;
     let mut entries = roster::entries_of_municipality(&w.tx, owner).await?;
+    let t = std::time::Instant::now();
+    tracing::debug!(
+        residents = residents.len(),
+        "roster import: matched against the stored roster"
+    );
     let mut twins: HashMap<(NaiveDate, String), (PersonId, String)> = HashMap::new();
     let mut by_resident_no: HashMap<&str, &Resident> = HashMap::new();
     for r in &residents {
@@ -67,7 +72,7 @@ pub(crate) async fn apply(
             by_resident_no.insert(no, r);
         }
     }
-    let mut created: Vec<(PersonId, &PersonDetails)> = Vec::new();
+    let mut created: Vec<NewPerson<'_>> = Vec::new();
     let mut registered: Vec<(PersonId, &RosterEntry)> = Vec::new();
     let mut person_updates: Vec<(&Resident, &PersonDetails)> = Vec::new();
     let mut entry_updates: Vec<(PersonId, StoredEntry, RosterEntry)> = Vec::new();
@@ -92,9 +97,10 @@ pub(crate) async fn apply(
             }
             None => {
                 let id = PersonId::new_v7();
-                created.push((id, row.person));
+                let new = NewPerson::new(id, row.person);
+                let key = (row.person.birth_date, new.search_key().to_owned());
+                created.push(new);
                 registered.push((id, row.entry));
-                let key = (row.person.birth_date, row.person.search_key());
                 match twins.get(&key) {
                     Some((existing_id, name)) => {
                         out.possible_duplicates.push(PossibleDuplicate {
@@ -112,8 +118,10 @@ pub(crate) async fn apply(
             }
         }
     }
+    tracing::debug!(elapsed = ?t.elapsed(), "roster import: rows matched");
     // New persons first: their households may be named by the updates.
     persons::insert_many(&mut w.tx, owner, &created).await?;
+    tracing::debug!(created = created.len(), elapsed = ?t.elapsed(), "roster import: persons inserted");
     let mut updated: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
     for (r, d) in &person_updates {
         let place = persons::update_resident(&mut w.tx, r, d).await?;
@@ -125,7 +133,9 @@ pub(crate) async fn apply(
         }
         updated.extend(line_of.get(&r.id));
     }
+    tracing::debug!(updated = person_updates.len(), elapsed = ?t.elapsed(), "roster import: persons updated");
     roster::register_many(&mut w.tx, owner, &registered).await?;
+    tracing::debug!(registered = registered.len(), elapsed = ?t.elapsed(), "roster import: entries registered");
     for (id, _) in &registered {
         w.changes.roster_changed(owner, *id);
         if let Some(line) = line_of.get(id) {

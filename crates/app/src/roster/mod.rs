@@ -89,7 +89,9 @@ pub async fn import(
     if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
         return Err(Error::Forbidden.into());
     }
+    let started = std::time::Instant::now();
     let file = layout::parse(bytes, options.encoding, &options.mapping, ctx.today())?;
+    tracing::debug!(rows = file.rows.len(), elapsed = ?started.elapsed(), "roster import: parsed");
     let mut report = ImportReport {
         file_name: file_name.to_owned(),
         encoding: match file.encoding {
@@ -142,7 +144,11 @@ pub async fn import(
         );
         w.commit().await?;
     } else {
+        tracing::debug!(elapsed = ?started.elapsed(), "roster import: applied");
+        w.settle().await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "roster import: consequences");
         w.commit().await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "roster import: committed");
         report.applied = true;
     }
     report.outcome = Some(outcome);

@@ -5,7 +5,7 @@ use tsunagi_domain::OrganisationId;
 use tsunagi_domain::access::Actor;
 use tsunagi_gis::geocode::{AddressPoint, Geocoder, Level};
 
-use super::layers::{CHUNK, LayerInfo, LayerType, NewLayer, list, replace};
+use super::layers::{LayerInfo, LayerType, NewLayer, list, replace};
 use super::staff_municipality;
 use crate::audit::AuditedTx;
 use crate::entity::address_point;
@@ -46,13 +46,13 @@ pub async fn import(
         },
     )
     .await?;
-    for (c, chunk) in points.chunks(CHUNK).enumerate() {
-        let rows: Vec<address_point::ActiveModel> = chunk
+    {
+        let rows: Vec<address_point::ActiveModel> = points
             .iter()
             .enumerate()
             .map(|(i, p)| address_point::ActiveModel {
                 layer_id: Set(layer.id),
-                seq: Set(i32::try_from(c * CHUNK + i).unwrap_or(i32::MAX)),
+                seq: Set(i32::try_from(i).unwrap_or(i32::MAX)),
                 level: Set(level_code(p.level).to_owned()),
                 prefecture: Set(p.prefecture.clone()),
                 city: Set(p.municipality.clone()),
@@ -63,9 +63,7 @@ pub async fn import(
                 lat: Set(p.lat),
             })
             .collect();
-        address_point::Entity::insert_many(rows)
-            .exec(tx.conn())
-            .await?;
+        crate::db::insert_models(tx.conn(), rows).await?;
     }
     Ok(layer)
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use tsunagi_domain::access::AccessBasis;
 use tsunagi_domain::audit::AuditAction;
@@ -71,27 +71,31 @@ pub fn map_note(c: &HomeClassification, on: chrono::NaiveDate) -> String {
     )
 }
 
-fn hazard_row(
-    person: uuid::Uuid,
-    kind: &str,
-    zone: &ZoneClass,
-    layer: uuid::Uuid,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<person_hazard::ActiveModel, StoreError> {
-    Ok(person_hazard::ActiveModel {
-        person_id: Set(person),
-        hazard_kind: Set(kind.to_owned()),
-        severity: Set(severity_json(&zone.severity)?),
-        label: Set(zone.severity.label()),
-        layer_id: Set(layer),
-        classified_at: Set(at),
-    })
+/// One stored hazard of a home: (kind code, severity JSON, label, layer).
+type HazardRow = (String, String, String, uuid::Uuid);
+
+fn hazard_row(kind: &str, zone: &ZoneClass, layer: uuid::Uuid) -> Result<HazardRow, StoreError> {
+    Ok((
+        kind.to_owned(),
+        severity_json(&zone.severity)?,
+        zone.severity.label(),
+        layer,
+    ))
+}
+
+/// The layer id of a zone numbered by `zones()`.
+fn layer_id(layers: &[super::layers::LayerInfo], z: &ZoneClass) -> Result<uuid::Uuid, StoreError> {
+    layers
+        .get(z.layer as usize)
+        .map(|l| l.id)
+        .ok_or_else(|| StoreError::Corrupt("zone layer".into()))
 }
 
 /// Classifies the located roster homes of the municipality the caller has checked (only some
-/// persons with `only`): each home's worst zone per kind is stored (its earlier hazards
-/// replaced), and point 1 as the maps give it is returned for the roster to apply. Homes without
-/// a location get an empty point 1 with a note saying so. `today` (JST) dates the notes;
+/// persons with `only`): each home's worst zone per kind is stored (rows rewritten only for
+/// homes whose hazards changed), and point 1 as the maps give it is returned for the roster to
+/// apply. Homes without a location get an empty point 1 with a note saying so. The zones are
+/// loaded once and the homes classified in Z-order on all cores. `today` (JST) dates the notes;
 /// `cause` goes into the audit entry; `progress` gets (done, total).
 pub async fn classify(
     tx: &mut AuditedTx,
@@ -101,71 +105,100 @@ pub async fn classify(
     cause: &[&str],
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(ClassifyReport, Vec<MapHazards>), StoreError> {
-    let (layers, zones) =
-        super::layers::zones(tx.conn(), owner, super::layers::LayerType::Hazard).await?;
-    let mut report = ClassifyReport {
-        zones: zones.len(),
-        ..ClassifyReport::default()
-    };
-    let index = HazardIndex::new(zones);
-    // Flood depths at the planned scale, stored for reference beside the hazards.
-    let (planned_layers, planned) =
-        super::layers::zones(tx.conn(), owner, super::layers::LayerType::HazardPlanned).await?;
-    let planned = HazardIndex::new(planned);
-    let locations = super::locations::all(tx.conn(), owner).await?;
     let in_owner = Query::select()
         .column(person::Column::Id)
         .from(person::Entity)
         .and_where(person::Column::MunicipalityId.eq(owner.0))
         .to_owned();
-    let mut entries = roster_entry::Entity::find()
-        .filter(roster_entry::Column::PersonId.in_subquery(in_owner.clone()));
-    let mut old_hazards = person_hazard::Entity::delete_many()
-        .filter(person_hazard::Column::PersonId.in_subquery(in_owner));
-    if let Some(ids) = only {
-        entries = entries.filter(roster_entry::Column::PersonId.is_in(ids.to_vec()));
-        old_hazards = old_hazards.filter(person_hazard::Column::PersonId.is_in(ids.to_vec()));
-    }
-    let persons: Vec<uuid::Uuid> = entries
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|e| e.person_id)
-        .collect();
-    old_hazards.exec(tx.conn()).await?;
-    let total = persons.len();
-    let t = now();
-    let mut per_kind: HashMap<HazardKind, usize> = HashMap::new();
-    let mut rows = Vec::new();
-    let mut results = Vec::with_capacity(total);
-    for (done, person) in persons.into_iter().enumerate() {
-        progress(done, total);
-        let (hazards, note) = match locations.get(&person) {
-            Some(loc) => {
-                report.homes += 1;
-                let c = index.classify(loc.lon, loc.lat);
-                if c.any() {
-                    report.in_some_zone += 1;
-                }
-                for k in HazardKind::ALL {
-                    if let Some(z) = c.of(k) {
-                        *per_kind.entry(k).or_default() += 1;
-                        let layer = layers
-                            .get(z.layer as usize)
-                            .map(|l| l.id)
-                            .ok_or_else(|| StoreError::Corrupt("zone layer".into()))?;
-                        rows.push(hazard_row(person, kind_code(k), z, layer, t)?);
-                    }
-                }
-                if let Some(z) = planned.classify(loc.lon, loc.lat).of(HazardKind::Flood) {
-                    let layer = planned_layers
-                        .get(z.layer as usize)
-                        .map(|l| l.id)
-                        .ok_or_else(|| StoreError::Corrupt("zone layer".into()))?;
-                    rows.push(hazard_row(person, FLOOD_PLANNED, z, layer, t)?);
-                }
-                (home_hazards(&c), map_note(&c, today))
+    // The roster persons concerned, and where their homes are.
+    let mut persons: Vec<uuid::Uuid> = match only {
+        Some(ids) => {
+            let mut out = Vec::with_capacity(ids.len());
+            // The caller names persons of `owner` (the consequences record them per owner).
+            for chunk in ids.chunks(1000) {
+                out.extend(
+                    roster_entry::Entity::find()
+                        .select_only()
+                        .column(roster_entry::Column::PersonId)
+                        .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
+                        .into_tuple::<uuid::Uuid>()
+                        .all(tx.conn())
+                        .await?,
+                );
             }
+            out
+        }
+        None => {
+            roster_entry::Entity::find()
+                .select_only()
+                .column(roster_entry::Column::PersonId)
+                .filter(roster_entry::Column::PersonId.in_subquery(in_owner.clone()))
+                .into_tuple::<uuid::Uuid>()
+                .all(tx.conn())
+                .await?
+        }
+    };
+    let started = std::time::Instant::now();
+    persons.sort();
+    let total = persons.len();
+    progress(0, total);
+    let located =
+        super::locations::points_of(tx.conn(), owner, only.map(|_| persons.as_slice())).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), homes = located.len(), "classify: homes read");
+    let (layers, zones) =
+        super::layers::zones(tx.conn(), owner, super::layers::LayerType::Hazard).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), zones = zones.len(), "classify: zones read");
+    let mut report = ClassifyReport {
+        zones: zones.len(),
+        ..ClassifyReport::default()
+    };
+    // Flood depths at the planned scale, stored for reference beside the hazards.
+    let (planned_layers, planned) =
+        super::layers::zones(tx.conn(), owner, super::layers::LayerType::HazardPlanned).await?;
+    let homes: Vec<(uuid::Uuid, (f64, f64))> = persons
+        .iter()
+        .filter_map(|p| located.get(p).map(|pt| (*p, *pt)))
+        .collect();
+    let points: Vec<(f64, f64)> = homes.iter().map(|(_, pt)| *pt).collect();
+    let threads = tsunagi_gis::index::default_threads();
+    let order = tsunagi_gis::index::SpatialOrder::new(&points);
+    let classified = HazardIndex::new(zones).classify_ordered(&order, threads, |c| c);
+    let planned_index = HazardIndex::new(planned);
+    let planned_flood =
+        planned_index.classify_ordered(&order, threads, |c| c.of(HazardKind::Flood).copied());
+    progress(total / 2, total);
+    tracing::debug!(elapsed = ?started.elapsed(), "classify: classified");
+    let mut per_kind: HashMap<HazardKind, usize> = HashMap::new();
+    let mut new_rows: HashMap<uuid::Uuid, Vec<HazardRow>> = HashMap::new();
+    let mut results = Vec::with_capacity(total);
+    let mut by_person: HashMap<uuid::Uuid, HomeClassification> = HashMap::new();
+    for (((person, _), c), planned) in homes.iter().zip(classified).zip(planned_flood) {
+        report.homes += 1;
+        if c.any() {
+            report.in_some_zone += 1;
+        }
+        let mut rows = Vec::new();
+        for k in HazardKind::ALL {
+            if let Some(z) = c.of(k) {
+                *per_kind.entry(k).or_default() += 1;
+                rows.push(hazard_row(kind_code(k), z, layer_id(&layers, z)?)?);
+            }
+        }
+        if let Some(z) = planned {
+            rows.push(hazard_row(
+                FLOOD_PLANNED,
+                &z,
+                layer_id(&planned_layers, &z)?,
+            )?);
+        }
+        if !rows.is_empty() {
+            new_rows.insert(*person, rows);
+        }
+        by_person.insert(*person, c);
+    }
+    for person in &persons {
+        let (hazards, note) = match by_person.get(person) {
+            Some(c) => (home_hazards(c), map_note(c, today)),
             None => {
                 report.unlocated += 1;
                 (
@@ -176,22 +209,91 @@ pub async fn classify(
             }
         };
         results.push(MapHazards {
-            person: PersonId(person),
+            person: PersonId(*person),
             hazards,
             note,
         });
-        if rows.len() >= super::layers::CHUNK {
-            person_hazard::Entity::insert_many(std::mem::take(&mut rows))
+    }
+    tracing::debug!(elapsed = ?started.elapsed(), "classify: results built");
+    // Only the homes whose hazards changed are written again.
+    let mut stored: HashMap<uuid::Uuid, Vec<HazardRow>> = HashMap::new();
+    let existing = match only {
+        None => {
+            person_hazard::Entity::find()
+                .filter(person_hazard::Column::PersonId.in_subquery(in_owner.clone()))
+                .all(tx.conn())
+                .await?
+        }
+        Some(_) => {
+            let mut rows = Vec::new();
+            for chunk in persons.chunks(1000) {
+                rows.extend(
+                    person_hazard::Entity::find()
+                        .filter(person_hazard::Column::PersonId.is_in(chunk.to_vec()))
+                        .all(tx.conn())
+                        .await?,
+                );
+            }
+            rows
+        }
+    };
+    for m in existing {
+        stored.entry(m.person_id).or_default().push((
+            m.hazard_kind,
+            m.severity,
+            m.label,
+            m.layer_id,
+        ));
+    }
+    let same = |a: Option<&Vec<HazardRow>>, b: Option<&Vec<HazardRow>>| {
+        let sorted = |v: Option<&Vec<HazardRow>>| {
+            let mut v = v.cloned().unwrap_or_default();
+            v.sort();
+            v
+        };
+        sorted(a) == sorted(b)
+    };
+    let changed: Vec<uuid::Uuid> = persons
+        .iter()
+        .filter(|p| !same(stored.get(p), new_rows.get(p)))
+        .copied()
+        .collect();
+    if only.is_none() && changed.len() == total {
+        person_hazard::Entity::delete_many()
+            .filter(person_hazard::Column::PersonId.in_subquery(in_owner))
+            .exec(tx.conn())
+            .await?;
+    } else {
+        for chunk in changed.chunks(1000) {
+            person_hazard::Entity::delete_many()
+                .filter(person_hazard::Column::PersonId.is_in(chunk.to_vec()))
                 .exec(tx.conn())
                 .await?;
         }
     }
-    if !rows.is_empty() {
-        person_hazard::Entity::insert_many(rows)
-            .exec(tx.conn())
-            .await?;
-    }
+    let t = now();
+    let rows: Vec<person_hazard::ActiveModel> = changed
+        .iter()
+        .flat_map(|p| {
+            new_rows
+                .get(p)
+                .into_iter()
+                .flatten()
+                .map(
+                    move |(kind, severity, label, layer)| person_hazard::ActiveModel {
+                        person_id: Set(*p),
+                        hazard_kind: Set(kind.clone()),
+                        severity: Set(severity.clone()),
+                        label: Set(label.clone()),
+                        layer_id: Set(*layer),
+                        classified_at: Set(t),
+                    },
+                )
+        })
+        .collect();
+    crate::db::insert_models(tx.conn(), rows).await?;
     progress(total, total);
+    tracing::debug!(elapsed = ?started.elapsed(), rewritten = changed.len(), "classify: hazards written");
     report.per_kind = HazardKind::ALL
         .into_iter()
         .filter_map(|k| per_kind.get(&k).map(|n| (k.label(), *n)))
@@ -208,6 +310,7 @@ pub async fn classify(
                 "per_kind": report.per_kind,
                 "unlocated": report.unlocated,
                 "zones": report.zones,
+                "hazards_rewritten": changed.len(),
             })),
     );
     Ok((report, results))

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use tsunagi_domain::access::{AccessBasis, Actor};
@@ -124,6 +125,55 @@ pub(crate) async fn roster_persons(
         .await?)
 }
 
+/// Where the homes of a municipality's persons are (only of `only`, when given): (lon, lat)
+/// by person, read as plain columns.
+pub(crate) async fn points_of(
+    conn: &impl ConnectionTrait,
+    municipality: OrganisationId,
+    only: Option<&[uuid::Uuid]>,
+) -> Result<HashMap<uuid::Uuid, (f64, f64)>, StoreError> {
+    let in_owner = Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(person::Column::MunicipalityId.eq(municipality.0))
+        .to_owned();
+    let query = || {
+        person_location::Entity::find()
+            .select_only()
+            .column(person_location::Column::PersonId)
+            .column(person_location::Column::Lon)
+            .column(person_location::Column::Lat)
+    };
+    let mut out = HashMap::new();
+    let rows: Vec<(uuid::Uuid, f64, f64)> = match only {
+        None => {
+            query()
+                .filter(person_location::Column::PersonId.in_subquery(in_owner.clone()))
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+        // The caller names persons of the municipality.
+        Some(ids) => {
+            let mut rows = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(1000) {
+                rows.extend(
+                    query()
+                        .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
+                        .into_tuple::<(uuid::Uuid, f64, f64)>()
+                        .all(conn)
+                        .await?,
+                );
+            }
+            rows
+        }
+    };
+    for (p, lon, lat) in rows {
+        out.insert(p, (lon, lat));
+    }
+    Ok(out)
+}
+
 /// Every location of the municipality's persons, by person.
 pub(crate) async fn all(
     conn: &impl ConnectionTrait,
@@ -144,6 +194,47 @@ pub(crate) async fn all(
         .into_iter()
         .map(|m| (m.person_id, m))
         .collect())
+}
+
+fn row(
+    person: uuid::Uuid,
+    lon: f64,
+    lat: f64,
+    level: LocationLevel,
+    matched: Option<String>,
+    version: i32,
+    t: chrono::DateTime<chrono::Utc>,
+) -> person_location::ActiveModel {
+    person_location::ActiveModel {
+        person_id: Set(person),
+        lon: Set(lon),
+        lat: Set(lat),
+        level: Set(level.code().to_owned()),
+        matched: Set(matched),
+        located_at: Set(t),
+        version: Set(version),
+    }
+}
+
+/// Writes many locations (replacing those of the same persons) and removes others, many per
+/// statement.
+async fn put_many(
+    conn: &impl ConnectionTrait,
+    rows: Vec<person_location::ActiveModel>,
+    remove: &[uuid::Uuid],
+) -> Result<(), StoreError> {
+    let mut ids: Vec<uuid::Uuid> = rows
+        .iter()
+        .filter_map(|r| r.person_id.clone().take())
+        .collect();
+    ids.extend_from_slice(remove);
+    for chunk in ids.chunks(1000) {
+        person_location::Entity::delete_many()
+            .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
+            .exec(conn)
+            .await?;
+    }
+    crate::db::insert_models(conn, rows).await
 }
 
 async fn put(
@@ -194,6 +285,9 @@ pub async fn geocode_all(tx: &mut AuditedTx, actor: &Actor) -> Result<GeocodeRep
     let geocoder = super::addresses::geocoder(tx.conn(), owner).await?;
     let existing = all(tx.conn(), owner).await?;
     let mut report = GeocodeReport::default();
+    let t = now();
+    let mut rows = Vec::new();
+    let mut gone = Vec::new();
     for p in roster_persons(tx.conn(), owner).await? {
         let current = existing.get(&p.id);
         if let Some(c) = current
@@ -214,23 +308,20 @@ pub async fn geocode_all(tx: &mut AuditedTx, actor: &Actor) -> Result<GeocodeRep
                     c.lon == found.lon && c.lat == found.lat && c.level == level.code()
                 });
                 if !unchanged {
-                    put(
-                        tx.conn(),
+                    rows.push(row(
                         p.id,
                         found.lon,
                         found.lat,
                         level,
                         Some(found.matched),
                         version,
-                    )
-                    .await?;
+                        t,
+                    ));
                 }
             }
             None => {
                 if current.is_some() {
-                    person_location::Entity::delete_by_id(p.id)
-                        .exec(tx.conn())
-                        .await?;
+                    gone.push(p.id);
                 }
                 report.unmatched.push(Unmatched {
                     person: summary(&p)?,
@@ -238,6 +329,7 @@ pub async fn geocode_all(tx: &mut AuditedTx, actor: &Actor) -> Result<GeocodeRep
             }
         }
     }
+    put_many(tx.conn(), rows, &gone).await?;
     tx.record(
         Entry::new(AuditAction::HomesLocated, "roster", owner)
             .owner(owner)
@@ -399,30 +491,20 @@ pub async fn locate_again(
         }
         touched.push(*id);
         if let Some(found) = geocoder.locate(address) {
-            rows.push(person_location::ActiveModel {
-                person_id: Set(id.0),
-                lon: Set(found.lon),
-                lat: Set(found.lat),
-                level: Set(LocationLevel::from(found.level).code().to_owned()),
-                matched: Set(Some(found.matched)),
-                located_at: Set(t),
-                version: Set(version.map_or(1, |v| v + 1)),
-            });
+            rows.push(row(
+                id.0,
+                found.lon,
+                found.lat,
+                LocationLevel::from(found.level),
+                Some(found.matched),
+                version.map_or(1, |v| v + 1),
+                t,
+            ));
         }
     }
-    let rewritten: Vec<uuid::Uuid> = touched.iter().map(|p| p.0).collect();
-    for chunk in rewritten.chunks(500) {
-        person_location::Entity::delete_many()
-            .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
-            .exec(tx.conn())
-            .await?;
-    }
     let located = rows.len();
-    for chunk in rows.chunks(super::layers::CHUNK) {
-        person_location::Entity::insert_many(chunk.to_vec())
-            .exec(tx.conn())
-            .await?;
-    }
+    let rewritten: Vec<uuid::Uuid> = touched.iter().map(|p| p.0).collect();
+    put_many(tx.conn(), rows, &rewritten).await?;
     if !touched.is_empty() {
         tx.record(
             Entry::new(AuditAction::HomesLocated, "roster", owner)
@@ -484,20 +566,15 @@ pub async fn import_coordinates(
     if !errors.is_empty() {
         return Err(errors);
     }
-    for (id, r) in &found {
-        let version = existing.get(id).map_or(1, |c| c.version + 1);
-        put(
-            tx.conn(),
-            *id,
-            r.lon,
-            r.lat,
-            LocationLevel::Imported,
-            None,
-            version,
-        )
-        .await
-        .map_err(internal)?;
-    }
+    let t = now();
+    let rows = found
+        .iter()
+        .map(|(id, r)| {
+            let version = existing.get(id).map_or(1, |c| c.version + 1);
+            row(*id, r.lon, r.lat, LocationLevel::Imported, None, version, t)
+        })
+        .collect();
+    put_many(tx.conn(), rows, &[]).await.map_err(internal)?;
     tx.record(
         Entry::new(AuditAction::HomesLocated, "roster", owner)
             .owner(owner)

@@ -3,7 +3,7 @@
 
 mod residents;
 
-pub use residents::{Resident, insert_many, residents_of, update_resident};
+pub use residents::{NewPerson, Resident, insert_many, residents_of, update_resident};
 
 use crate::access::{load_visible, scope_condition};
 use crate::audit::{AuditedTx, Entry};
@@ -296,12 +296,12 @@ pub(crate) async fn insert(
     Ok(id)
 }
 
-/// The audit entry of a newly created person.
+/// The audit entry of a newly created person (the details as entered).
 pub(crate) fn created_entry(id: PersonId, owner: OrganisationId, d: &PersonDetails) -> Entry {
     Entry::new(AuditAction::PersonCreated, "person", id)
         .owner(owner)
         .basis(tsunagi_domain::access::AccessBasis::Owner)
-        .detail(audit_view(d))
+        .detail_text(serde_json::to_string(d).unwrap_or_else(|_| "{}".into()))
 }
 
 /// A new person row (version 1).

@@ -54,16 +54,35 @@ pub async fn residents_of(
         .collect()
 }
 
-/// Rows per multi-row insert (well under SQLite's bound-parameter limit at 18 columns).
-const CHUNK: usize = 1000;
+/// A person about to be inserted, with the search key worked out once (an import also
+/// matches look-alikes by it).
+pub struct NewPerson<'a> {
+    pub id: PersonId,
+    pub details: &'a PersonDetails,
+    search_key: String,
+}
 
-/// Inserts new persons of `owner` (ids chosen by the caller), creating the households they
-/// name, many per statement; each creation is audited with the details.
+impl<'a> NewPerson<'a> {
+    pub fn new(id: PersonId, details: &'a PersonDetails) -> Self {
+        NewPerson {
+            id,
+            details,
+            search_key: details.search_key(),
+        }
+    }
+    pub fn search_key(&self) -> &str {
+        &self.search_key
+    }
+}
+
+/// Inserts new persons of `owner`, creating the households they name, many per statement;
+/// each creation is audited with the details.
 pub async fn insert_many(
     tx: &mut AuditedTx,
     owner: OrganisationId,
-    new: &[(PersonId, &PersonDetails)],
+    new: &[NewPerson<'_>],
 ) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
     let t = now();
     let mut households: HashMap<String, uuid::Uuid> = household::Entity::find()
         .filter(household::Column::MunicipalityId.eq(owner.0))
@@ -74,7 +93,8 @@ pub async fn insert_many(
         .collect();
     let mut new_households = Vec::new();
     let mut rows = Vec::with_capacity(new.len());
-    for (id, d) in new {
+    for p in new {
+        let d = p.details;
         let household_id = d
             .household_no
             .as_deref()
@@ -92,24 +112,24 @@ pub async fn insert_many(
                     h
                 }
             });
-        rows.push(new_row(*id, owner, d, household_id, t));
+        let mut row = new_row(p.id, owner, d, household_id, t);
+        row.search_key = sea_orm::ActiveValue::Set(p.search_key.clone());
+        rows.push(row);
     }
-    for chunk in new_households.chunks(CHUNK) {
-        household::Entity::insert_many(chunk.to_vec())
-            .exec(tx.conn())
-            .await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "persons: rows built");
+    crate::db::insert_models(tx.conn(), new_households).await?;
+    crate::db::insert_models(tx.conn(), rows)
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(db) => StoreError::duplicate_as("resident_no")(db),
+            e => e,
+        })?;
+    tracing::debug!(elapsed = ?started.elapsed(), "persons: rows inserted");
+    for p in new {
+        tx.record(created_entry(p.id, owner, p.details));
+        tx.flush_if_many().await?;
     }
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
-        person::Entity::insert_many(chunk)
-            .exec(tx.conn())
-            .await
-            .map_err(StoreError::duplicate_as("resident_no"))?;
-    }
-    for (id, d) in new {
-        tx.record(created_entry(*id, owner, d));
-    }
+    tracing::debug!(elapsed = ?started.elapsed(), "persons: audited");
     Ok(())
 }
 
