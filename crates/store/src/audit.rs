@@ -190,7 +190,7 @@ impl AuditedTx {
             rows.push(values_of(record, &prev, &hash));
             prev = hash;
         }
-        crate::db::insert_rows(&self.tx, "audit_log", COLUMNS, rows).await?;
+        crate::db::bulk::insert_rows(&self.tx, "audit_log", COLUMNS, rows).await?;
         self.head = (seq, prev);
         tracing::debug!(entries = n, bytes, ?built, elapsed = ?started.elapsed(), "audit entries written");
         Ok(())

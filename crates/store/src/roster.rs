@@ -198,7 +198,7 @@ pub async fn register_many(
             updated_at: Set(t),
         })
         .collect();
-    crate::db::insert_models(tx.conn(), rows).await?;
+    crate::db::bulk::insert_models(tx.conn(), rows).await?;
     for ((id, _), text) in entries.iter().zip(encoded) {
         tx.record(
             Entry::new(AuditAction::RosterUpdated, "person", id)
@@ -228,7 +228,7 @@ pub async fn update_many(
         if entry == stored.entry {
             continue;
         }
-        writes.push(crate::db::VersionedText {
+        writes.push(crate::db::bulk::VersionedText {
             key: id.0,
             version: stored.version,
             text: encode(&entry)?,
@@ -245,7 +245,7 @@ pub async fn update_many(
         tx.flush_if_many().await?;
         changed.push(id);
     }
-    let written = crate::db::update_versioned_text(
+    let written = crate::db::bulk::update_versioned_text(
         tx.conn(),
         "roster_entries",
         "person_id",
@@ -310,7 +310,7 @@ pub async fn apply_map_hazards(
                 out.manual_kept += 1;
             }
             if changed {
-                writes.push(crate::db::VersionedText {
+                writes.push(crate::db::bulk::VersionedText {
                     key: m.person_id,
                     version: m.version,
                     text: encode(&entry)?,
@@ -322,7 +322,7 @@ pub async fn apply_map_hazards(
         }
     }
     out.entries_changed = writes.len();
-    let written = crate::db::update_versioned_text(
+    let written = crate::db::bulk::update_versioned_text(
         tx.conn(),
         "roster_entries",
         "person_id",

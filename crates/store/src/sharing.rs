@@ -317,7 +317,7 @@ pub async fn sync_receiver_shares(
         .copied()
         .collect();
     added.sort();
-    crate::db::insert_models(
+    crate::db::bulk::insert_models(
         tx.conn(),
         added
             .iter()

@@ -155,7 +155,7 @@ pub async fn run(tx: &mut AuditedTx, actor: &Actor) -> Result<TriageSummary, Sto
         summary.triaged += 1;
         batch.push(row(e.person_id, &r, t, None)?);
     }
-    crate::db::insert_models(tx.conn(), batch).await?;
+    crate::db::bulk::insert_models(tx.conn(), batch).await?;
     tx.record(
         Entry::new(AuditAction::TriageRecorded, "roster", owner)
             .owner(owner)
@@ -209,7 +209,7 @@ pub async fn rerun(
             )?);
         }
         n += rows.len();
-        crate::db::insert_models(tx.conn(), rows).await?;
+        crate::db::bulk::insert_models(tx.conn(), rows).await?;
     }
     if n > 0 {
         tx.record(

@@ -63,7 +63,7 @@ pub async fn import(
                 lat: Set(p.lat),
             })
             .collect();
-        crate::db::insert_models(tx.conn(), rows).await?;
+        crate::db::bulk::insert_models(tx.conn(), rows).await?;
     }
     Ok(layer)
 }

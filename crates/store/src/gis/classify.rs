@@ -291,7 +291,7 @@ pub async fn classify(
                 )
         })
         .collect();
-    crate::db::insert_models(tx.conn(), rows).await?;
+    crate::db::bulk::insert_models(tx.conn(), rows).await?;
     progress(total, total);
     tracing::debug!(elapsed = ?started.elapsed(), rewritten = changed.len(), "classify: hazards written");
     report.per_kind = HazardKind::ALL

@@ -234,7 +234,7 @@ async fn put_many(
             .exec(conn)
             .await?;
     }
-    crate::db::insert_models(conn, rows).await
+    crate::db::bulk::insert_models(conn, rows).await
 }
 
 async fn put(

@@ -117,8 +117,8 @@ pub async fn insert_many(
         rows.push(row);
     }
     tracing::debug!(elapsed = ?started.elapsed(), "persons: rows built");
-    crate::db::insert_models(tx.conn(), new_households).await?;
-    crate::db::insert_models(tx.conn(), rows)
+    crate::db::bulk::insert_models(tx.conn(), new_households).await?;
+    crate::db::bulk::insert_models(tx.conn(), rows)
         .await
         .map_err(|e| match e {
             StoreError::Database(db) => StoreError::duplicate_as("resident_no")(db),
