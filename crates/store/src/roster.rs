@@ -21,8 +21,15 @@ use crate::entity::{person, roster_entry};
 use crate::error::StoreError;
 use crate::now;
 
+/// The stored form: JSON without the fields that are empty (`null`), which read back as `None`
+/// (about half the size: a roster is read whole by imports and classifications).
 fn encode(e: &RosterEntry) -> Result<String, StoreError> {
-    serde_json::to_string(e).map_err(|e| StoreError::Corrupt(e.to_string()))
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+    let mut v = serde_json::to_value(e).map_err(corrupt)?;
+    if let serde_json::Value::Object(fields) = &mut v {
+        fields.retain(|_, value| !value.is_null());
+    }
+    serde_json::to_string(&v).map_err(corrupt)
 }
 
 fn decode(id: uuid::Uuid, text: &str) -> Result<RosterEntry, StoreError> {
@@ -140,15 +147,27 @@ pub async fn entries_of(
     tx: &AuditedTx,
     ids: &[uuid::Uuid],
 ) -> Result<Vec<(uuid::Uuid, RosterEntry)>, StoreError> {
+    rows_of(tx, ids)
+        .await?
+        .into_iter()
+        .map(|m| Ok((m.person_id, decode(m.person_id, &m.entry)?)))
+        .collect()
+}
+
+/// The stored rows of some persons' entries.
+async fn rows_of(
+    tx: &AuditedTx,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<roster_entry::Model>, StoreError> {
+    let backend = tx.conn().get_database_backend();
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        for m in roster_entry::Entity::find()
-            .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
-            .all(tx.conn())
-            .await?
-        {
-            out.push((m.person_id, decode(m.person_id, &m.entry)?));
-        }
+    for cond in crate::db::bulk::among(backend, "roster_entries", "person_id", ids) {
+        out.extend(
+            roster_entry::Entity::find()
+                .filter(cond)
+                .all(tx.conn())
+                .await?,
+        );
     }
     Ok(out)
 }
@@ -221,6 +240,7 @@ pub async fn update_many(
     updates: Vec<(PersonId, StoredEntry, RosterEntry)>,
 ) -> Result<Vec<PersonId>, StoreError> {
     let t = now();
+    let started = std::time::Instant::now();
     let mut changed = Vec::new();
     let mut writes = Vec::new();
     for (id, stored, mut entry) in updates {
@@ -245,6 +265,7 @@ pub async fn update_many(
         tx.flush_if_many().await?;
         changed.push(id);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), changed = changed.len(), "entries compared");
     let written = crate::db::bulk::update_versioned_text(
         tx.conn(),
         "roster_entries",
@@ -294,12 +315,8 @@ pub async fn apply_map_hazards(
     let by_person: HashMap<uuid::Uuid, &MapHazards> =
         results.iter().map(|r| (r.person.0, r)).collect();
     let mut writes = Vec::new();
-    for chunk in ids.chunks(1000) {
-        for m in roster_entry::Entity::find()
-            .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
-            .all(tx.conn())
-            .await?
-        {
+    {
+        for m in rows_of(tx, &ids).await? {
             let Some(r) = by_person.get(&m.person_id) else {
                 continue;
             };
@@ -322,6 +339,7 @@ pub async fn apply_map_hazards(
         }
     }
     out.entries_changed = writes.len();
+    tracing::debug!(read = ids.len(), "point 1: entries read and filled");
     let written = crate::db::bulk::update_versioned_text(
         tx.conn(),
         "roster_entries",
@@ -348,4 +366,26 @@ pub async fn apply_map_hazards(
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_entries_read_back_as_written() {
+        let full = RosterEntry {
+            care_level: Some(tsunagi_domain::roster::CareLevel::Care3),
+            family_can_help: Some(false),
+            community_watch: None,
+            lives_alone: true,
+            hazard_note: Some("手入力".into()),
+            ..RosterEntry::default()
+        };
+        for e in [RosterEntry::default(), full] {
+            let text = encode(&e).unwrap_or_default();
+            assert!(!text.contains("null"), "{text}");
+            assert_eq!(decode(uuid::Uuid::nil(), &text).ok(), Some(e));
+        }
+    }
 }

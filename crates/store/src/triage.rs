@@ -176,30 +176,27 @@ pub async fn rerun(
 ) -> Result<usize, StoreError> {
     let p = policy(tx.conn(), owner).await?;
     let t = now();
-    let mut n = 0;
-    for chunk in ids.chunks(500) {
-        let stale: Vec<uuid::Uuid> = triage_result::Entity::find()
-            .filter(triage_result::Column::PersonId.is_in(chunk.to_vec()))
-            .filter(triage_result::Column::OverrideReason.is_null())
+    let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
+    let mut stale = Vec::new();
+    for cond in crate::db::bulk::among(backend, "triage_results", "person_id", ids) {
+        stale.extend(
+            triage_result::Entity::find()
+                .select_only()
+                .column(triage_result::Column::PersonId)
+                .filter(cond)
+                .filter(triage_result::Column::OverrideReason.is_null())
+                .into_tuple::<uuid::Uuid>()
+                .all(tx.conn())
+                .await?,
+        );
+    }
+    let mut rows = Vec::with_capacity(stale.len());
+    for cond in crate::db::bulk::among(backend, "roster_entries", "person_id", &stale) {
+        for e in roster_entry::Entity::find()
+            .filter(cond)
             .all(tx.conn())
             .await?
-            .into_iter()
-            .map(|r| r.person_id)
-            .collect();
-        if stale.is_empty() {
-            continue;
-        }
-        let entries = roster_entry::Entity::find()
-            .filter(roster_entry::Column::PersonId.is_in(stale.clone()))
-            .all(tx.conn())
-            .await?;
-        triage_result::Entity::delete_many()
-            .filter(triage_result::Column::PersonId.is_in(stale))
-            .filter(triage_result::Column::OverrideReason.is_null())
-            .exec(tx.conn())
-            .await?;
-        let mut rows = Vec::with_capacity(entries.len());
-        for e in entries {
+        {
             let entry: RosterEntry = serde_json::from_str(&e.entry).map_err(corrupt)?;
             rows.push(row(
                 e.person_id,
@@ -208,9 +205,16 @@ pub async fn rerun(
                 None,
             )?);
         }
-        n += rows.len();
-        crate::db::bulk::insert_models(tx.conn(), rows).await?;
     }
+    for cond in crate::db::bulk::among(backend, "triage_results", "person_id", &stale) {
+        triage_result::Entity::delete_many()
+            .filter(cond)
+            .filter(triage_result::Column::OverrideReason.is_null())
+            .exec(tx.conn())
+            .await?;
+    }
+    let n = rows.len();
+    crate::db::bulk::insert_models(tx.conn(), rows).await?;
     if n > 0 {
         tx.record(
             Entry::new(AuditAction::TriageRecorded, "roster", owner)

@@ -123,8 +123,8 @@ pub(crate) async fn apply(
     persons::insert_many(&mut w.tx, owner, &created).await?;
     tracing::debug!(created = created.len(), elapsed = ?t.elapsed(), "roster import: persons inserted");
     let mut updated: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
-    for (r, d) in &person_updates {
-        let place = persons::update_resident(&mut w.tx, r, d).await?;
+    let places = persons::update_residents(&mut w.tx, owner, &person_updates).await?;
+    for ((r, d), place) in person_updates.iter().zip(places) {
         if place.address {
             w.changes.address_changed(owner, r.id, &d.address);
         }
@@ -147,6 +147,7 @@ pub(crate) async fn apply(
         w.changes.review(owner, id, Cause::RosterChanged);
         updated.extend(line_of.get(&id));
     }
+    tracing::debug!(elapsed = ?t.elapsed(), "roster import: entries updated");
     out.updated = updated.into_iter().collect();
     out.unchanged = rows.len() - out.created.len() - out.updated.len();
     w.tx.record(
@@ -160,5 +161,6 @@ pub(crate) async fn apply(
                 "possible_duplicates": out.possible_duplicates.len(),
             })),
     );
+    tracing::debug!(elapsed = ?t.elapsed(), "roster import: recorded");
     Ok(out)
 }

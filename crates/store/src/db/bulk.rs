@@ -14,10 +14,7 @@ pub(crate) struct VersionedText {
     pub text: String,
 }
 
-/// Writes new text into `column` of many rows of `table` in a few statements (`UPDATE … FROM
-/// (VALUES …)`, as SQLite ≥ 3.33 and PostgreSQL both read it), each row only if still at the
-/// version read: the version goes up by one and `updated_at` is set. Returns how many rows
-/// were written; fewer than given means another writer came first.
+/// Writes new text into `column` of many rows of `table` ([`update_rows`] with one column).
 pub(crate) async fn update_versioned_text(
     conn: &impl sea_orm::ConnectionTrait,
     table: &str,
@@ -26,69 +23,108 @@ pub(crate) async fn update_versioned_text(
     rows: &[VersionedText],
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, StoreError> {
+    let rows = rows
+        .iter()
+        .map(|r| VersionedRow {
+            key: r.key,
+            version: r.version,
+            values: vec![r.text.clone().into()],
+        })
+        .collect();
+    update_rows(conn, table, key, &[column], rows, at).await
+}
+
+/// One row of [`update_rows`]: its key, the version read, the new values of the columns.
+pub(crate) struct VersionedRow {
+    pub key: uuid::Uuid,
+    pub version: i32,
+    pub values: Vec<sea_orm::Value>,
+}
+
+/// Writes new values into `columns` of many rows of `table` in a few statements, each row only
+/// if still at the version read: its `version` goes up by one and `updated_at` is set to `at`.
+/// Returns how many rows were written; fewer than given means another writer came first.
+pub(crate) async fn update_rows(
+    conn: &impl sea_orm::ConnectionTrait,
+    table: &str,
+    key: &str,
+    columns: &[&str],
+    rows: Vec<VersionedRow>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, StoreError> {
     use sea_orm::{Statement, Value};
     let backend = conn.get_database_backend();
     let mut written = 0;
+    let started = std::time::Instant::now();
+    let n = rows.len();
     if backend == DatabaseBackend::Postgres {
-        for chunk in rows.chunks(20_000) {
-            let json = serde_json::to_string(
-                &chunk
-                    .iter()
-                    .map(|r| serde_json::json!({"k": r.key, "ver": r.version, "c": r.text}))
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let sql = format!(
-                "UPDATE {table} AS t SET {column} = v.c, version = t.version + 1, updated_at = $1 \
-                 FROM json_to_recordset($2::json) AS v(k uuid, ver integer, c text) \
-                 WHERE t.{key} = v.k AND t.version = v.ver"
-            );
+        let set: Vec<String> = columns.iter().map(|c| format!("{c} = v.{c}")).collect();
+        let sql = format!(
+            "UPDATE {table} AS t SET {}, version = t.version + 1, updated_at = $1 \
+             FROM json_populate_recordset(NULL::{table}, $2::json) AS v \
+             WHERE t.{key} = v.{key} AND t.version = v.version",
+            set.join(", ")
+        );
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<serde_json::Value> = rows
+                .by_ref()
+                .take(20_000)
+                .map(|r| {
+                    let mut o = serde_json::Map::with_capacity(columns.len() + 2);
+                    o.insert(key.to_owned(), r.key.to_string().into());
+                    o.insert("version".to_owned(), r.version.into());
+                    for (c, v) in columns.iter().zip(r.values) {
+                        o.insert((*c).to_owned(), json_of(v)?);
+                    }
+                    Ok(serde_json::Value::Object(o))
+                })
+                .collect::<Result<_, StoreError>>()?;
+            let json =
+                serde_json::to_string(&chunk).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             written += conn
                 .execute_raw(Statement::from_sql_and_values(
                     backend,
-                    sql,
+                    sql.clone(),
                     [Value::from(at), json.into()],
                 ))
                 .await?
                 .rows_affected();
         }
-        return Ok(written);
-    }
-    // Three values a row, under SQLite's 32,766 bound parameters.
-    for chunk in rows.chunks(1000) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 3 + 1);
-        values.push(at.into());
-        let mut tuples = String::with_capacity(chunk.len() * 24);
-        for (i, r) in chunk.iter().enumerate() {
-            let n = 2 + i * 3;
-            if i > 0 {
-                tuples.push(',');
+    } else {
+        // Under SQLite's 32,766 bound parameters.
+        let width = columns.len() + 2;
+        let per = (30_000 / width).clamp(1, 1000);
+        let set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = v.column{}", i + 3))
+            .collect();
+        let tuple = format!("({})", vec!["?"; width].join(", "));
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<VersionedRow> = rows.by_ref().take(per).collect();
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * width + 1);
+            values.push(at.into());
+            let tuples = vec![tuple.as_str(); chunk.len()].join(",");
+            for r in chunk {
+                values.push(r.key.into());
+                values.push(r.version.into());
+                values.extend(r.values);
             }
-            tuples.push_str(&match backend {
-                DatabaseBackend::Postgres => {
-                    format!("(${n}::uuid, ${}::integer, ${}::text)", n + 1, n + 2)
-                }
-                _ => "(?, ?, ?)".to_owned(),
-            });
-            values.push(r.key.into());
-            values.push(r.version.into());
-            values.push(r.text.clone().into());
+            let sql = format!(
+                "UPDATE {table} SET {}, version = {table}.version + 1, updated_at = ? \
+                 FROM (VALUES {tuples}) AS v \
+                 WHERE {table}.{key} = v.column1 AND {table}.version = v.column2",
+                set.join(", ")
+            );
+            written += conn
+                .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+                .rows_affected();
         }
-        let sql = match backend {
-            DatabaseBackend::Postgres => format!(
-                "UPDATE {table} AS t SET {column} = v.c, version = t.version + 1, updated_at = $1 \
-                 FROM (VALUES {tuples}) AS v(k, ver, c) WHERE t.{key} = v.k AND t.version = v.ver"
-            ),
-            _ => format!(
-                "UPDATE {table} SET {column} = v.column3, version = {table}.version + 1, updated_at = ? \
-                 FROM (VALUES {tuples}) AS v WHERE {table}.{key} = v.column1 AND {table}.version = v.column2"
-            ),
-        };
-        written += conn
-            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
-            .rows_affected();
     }
+    tracing::debug!(table, rows = n, written, elapsed = ?started.elapsed(), "rows updated");
     Ok(written)
 }
 
@@ -228,4 +264,28 @@ where
         rows.push(row);
     }
     insert_rows(conn, entity.table_name(), &names, rows).await
+}
+
+/// Conditions that pick the rows of `table` whose `column` is one of `ids`, one per query to
+/// run: PostgreSQL takes every id at once as a JSON array (planning an `IN` list of thousands
+/// of parameters is slow there); SQLite takes `IN` lists of a thousand.
+pub(crate) fn among(
+    backend: DatabaseBackend,
+    table: &str,
+    column: &str,
+    ids: &[uuid::Uuid],
+) -> Vec<sea_orm::sea_query::SimpleExpr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    if backend == DatabaseBackend::Postgres {
+        let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        return vec![Expr::cust_with_values(
+            format!(
+                "\"{table}\".\"{column}\" IN (SELECT value::uuid FROM json_array_elements_text($1::json))"
+            ),
+            [json],
+        )];
+    }
+    ids.chunks(1000)
+        .map(|chunk| Expr::col((Alias::new(table), Alias::new(column))).is_in(chunk.to_vec()))
+        .collect()
 }

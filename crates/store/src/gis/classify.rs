@@ -105,6 +105,7 @@ pub async fn classify(
     cause: &[&str],
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(ClassifyReport, Vec<MapHazards>), StoreError> {
+    let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
     let in_owner = Query::select()
         .column(person::Column::Id)
         .from(person::Entity)
@@ -115,12 +116,12 @@ pub async fn classify(
         Some(ids) => {
             let mut out = Vec::with_capacity(ids.len());
             // The caller names persons of `owner` (the consequences record them per owner).
-            for chunk in ids.chunks(1000) {
+            for cond in crate::db::bulk::among(backend, "roster_entries", "person_id", ids) {
                 out.extend(
                     roster_entry::Entity::find()
                         .select_only()
                         .column(roster_entry::Column::PersonId)
-                        .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
+                        .filter(cond)
                         .into_tuple::<uuid::Uuid>()
                         .all(tx.conn())
                         .await?,
@@ -226,10 +227,10 @@ pub async fn classify(
         }
         Some(_) => {
             let mut rows = Vec::new();
-            for chunk in persons.chunks(1000) {
+            for cond in crate::db::bulk::among(backend, "person_hazards", "person_id", &persons) {
                 rows.extend(
                     person_hazard::Entity::find()
-                        .filter(person_hazard::Column::PersonId.is_in(chunk.to_vec()))
+                        .filter(cond)
                         .all(tx.conn())
                         .await?,
                 );
@@ -253,24 +254,32 @@ pub async fn classify(
         };
         sorted(a) == sorted(b)
     };
+    tracing::debug!(elapsed = ?started.elapsed(), stored = stored.len(), "classify: stored hazards read");
     let changed: Vec<uuid::Uuid> = persons
         .iter()
         .filter(|p| !same(stored.get(p), new_rows.get(p)))
         .copied()
         .collect();
-    if only.is_none() && changed.len() == total {
+    // Rows go only where there were some.
+    let gone: Vec<uuid::Uuid> = changed
+        .iter()
+        .filter(|p| stored.contains_key(p))
+        .copied()
+        .collect();
+    if only.is_none() && gone.len() == stored.len() && !gone.is_empty() {
         person_hazard::Entity::delete_many()
             .filter(person_hazard::Column::PersonId.in_subquery(in_owner))
             .exec(tx.conn())
             .await?;
     } else {
-        for chunk in changed.chunks(1000) {
+        for cond in crate::db::bulk::among(backend, "person_hazards", "person_id", &gone) {
             person_hazard::Entity::delete_many()
-                .filter(person_hazard::Column::PersonId.is_in(chunk.to_vec()))
+                .filter(cond)
                 .exec(tx.conn())
                 .await?;
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "classify: changed hazards deleted");
     let t = now();
     let rows: Vec<person_hazard::ActiveModel> = changed
         .iter()

@@ -156,10 +156,11 @@ pub(crate) async fn points_of(
         // The caller names persons of the municipality.
         Some(ids) => {
             let mut rows = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(1000) {
+            let backend = conn.get_database_backend();
+            for cond in crate::db::bulk::among(backend, "person_locations", "person_id", ids) {
                 rows.extend(
                     query()
-                        .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
+                        .filter(cond)
                         .into_tuple::<(uuid::Uuid, f64, f64)>()
                         .all(conn)
                         .await?,
@@ -228,9 +229,10 @@ async fn put_many(
         .filter_map(|r| r.person_id.clone().take())
         .collect();
     ids.extend_from_slice(remove);
-    for chunk in ids.chunks(1000) {
+    let backend = conn.get_database_backend();
+    for cond in crate::db::bulk::among(backend, "person_locations", "person_id", &ids) {
         person_location::Entity::delete_many()
-            .filter(person_location::Column::PersonId.is_in(chunk.to_vec()))
+            .filter(cond)
             .exec(conn)
             .await?;
     }

@@ -3,7 +3,7 @@
 
 mod residents;
 
-pub use residents::{NewPerson, Resident, insert_many, residents_of, update_resident};
+pub use residents::{NewPerson, Resident, insert_many, residents_of, update_residents};
 
 use crate::access::{load_visible, scope_condition};
 use crate::audit::{AuditedTx, Entry};
@@ -430,19 +430,36 @@ pub(crate) async fn write_update(
             .unwrap_or(expected_version);
         return Err(StoreError::Conflict { current });
     }
-    tx.record(
-        Entry::new(AuditAction::PersonUpdated, "person", m.id)
-            .owner(m.municipality_id)
-            .basis(basis)
-            .detail(serde_json::json!({
-                "version": expected_version + 1,
-                "changes": diff(&audit_view(&before), &audit_view(d)),
-            })),
-    );
+    tx.record(updated_entry(
+        PersonId(m.id),
+        OrganisationId(m.municipality_id),
+        basis,
+        expected_version + 1,
+        &before,
+        d,
+    ));
     Ok(PlaceChange {
         address: before.address != d.address,
         address_extra: before.address_extra != d.address_extra,
     })
+}
+
+/// The audit entry of an update: the new version and what changed, field by field.
+pub(crate) fn updated_entry(
+    id: PersonId,
+    owner: OrganisationId,
+    basis: tsunagi_domain::access::AccessBasis,
+    version: i32,
+    before: &PersonDetails,
+    after: &PersonDetails,
+) -> Entry {
+    Entry::new(AuditAction::PersonUpdated, "person", id)
+        .owner(owner)
+        .basis(basis)
+        .detail(serde_json::json!({
+            "version": version,
+            "changes": diff(&audit_view(before), &audit_view(after)),
+        }))
 }
 
 /// What an update changed of where the person lives (what plans and maps rely on).

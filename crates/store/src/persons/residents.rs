@@ -9,7 +9,7 @@ use tsunagi_domain::access::AccessBasis;
 use tsunagi_domain::person::PersonDetails;
 use tsunagi_domain::{OrganisationId, PersonId};
 
-use super::{PlaceChange, created_entry, details, new_row, write_update};
+use super::{PlaceChange, created_entry, details, new_row, updated_entry};
 use crate::audit::AuditedTx;
 use crate::entity::{household, person};
 use crate::error::StoreError;
@@ -133,12 +133,113 @@ pub async fn insert_many(
     Ok(())
 }
 
-/// Writes new details over a resident read by [`residents_of`] in this transaction (a change
-/// made in between is a conflict), audited field by field.
-pub async fn update_resident(
+/// Writes new details over residents of `owner` read by [`residents_of`] in this transaction
+/// (a change made in between is a conflict): households resolved (and made)
+/// together, the rows written in a few statements from the versions read, each change audited
+/// field by field. Returns what changed of each one's place, in order.
+pub async fn update_residents(
     tx: &mut AuditedTx,
-    r: &Resident,
-    d: &PersonDetails,
-) -> Result<PlaceChange, StoreError> {
-    write_update(tx, &r.row, AccessBasis::Owner, r.row.version, d).await
+    owner: OrganisationId,
+    updates: &[(&Resident, &PersonDetails)],
+) -> Result<Vec<PlaceChange>, StoreError> {
+    if updates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let t = now();
+    let mut households: HashMap<String, uuid::Uuid> = household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(owner.0))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|h| (h.household_no, h.id))
+        .collect();
+    let mut new_households = Vec::new();
+    let mut rows = Vec::with_capacity(updates.len());
+    for (r, d) in updates {
+        let household_id = d
+            .household_no
+            .as_deref()
+            .map(|no| match households.get(no) {
+                Some(h) => *h,
+                None => {
+                    let h = uuid::Uuid::now_v7();
+                    new_households.push(household::ActiveModel {
+                        id: Set(h),
+                        municipality_id: Set(owner.0),
+                        household_no: Set(no.to_owned()),
+                        created_at: Set(t),
+                    });
+                    households.insert(no.to_owned(), h);
+                    h
+                }
+            });
+        rows.push(crate::db::bulk::VersionedRow {
+            key: r.id.0,
+            version: r.row.version,
+            values: vec![
+                d.resident_no.clone().into(),
+                d.name.clone().into(),
+                d.name_kana.clone().into(),
+                d.birth_date.into(),
+                d.sex.code().to_owned().into(),
+                d.postal_code.clone().into(),
+                d.address.clone().into(),
+                d.address_extra.clone().into(),
+                d.phone.clone().into(),
+                household_id.into(),
+                d.relationship.clone().into(),
+                d.search_key().into(),
+                d.has_gaiji().into(),
+            ],
+        });
+    }
+    crate::db::bulk::insert_models(tx.conn(), new_households).await?;
+    let written = crate::db::bulk::update_rows(
+        tx.conn(),
+        "persons",
+        "id",
+        &[
+            "resident_no",
+            "name",
+            "name_kana",
+            "birth_date",
+            "sex",
+            "postal_code",
+            "address",
+            "address_extra",
+            "phone",
+            "household_id",
+            "relationship",
+            "search_key",
+            "has_gaiji",
+        ],
+        rows,
+        t,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Database(db) => StoreError::duplicate_as("resident_no")(db),
+        e => e,
+    })?;
+    if written != updates.len() as u64 {
+        // Someone saved one of them between our read and our write.
+        return Err(StoreError::Conflict { current: 0 });
+    }
+    let mut out = Vec::with_capacity(updates.len());
+    for (r, d) in updates {
+        tx.record(updated_entry(
+            r.id,
+            owner,
+            AccessBasis::Owner,
+            r.row.version + 1,
+            &r.details,
+            d,
+        ));
+        tx.flush_if_many().await?;
+        out.push(PlaceChange {
+            address: r.details.address != d.address,
+            address_extra: r.details.address_extra != d.address_extra,
+        });
+    }
+    Ok(out)
 }
