@@ -1,11 +1,12 @@
-//! `tsunagi bench stored`: the stored path as a user runs it, on SQLite and PostgreSQL. A fresh
-//! database gets a town with a synthetic roster (100,000 people by default) imported from a
-//! Shift_JIS extract and placed by coordinates, and 位置参照情報 for its addresses; then the
-//! hazard layer file of `bench gis` (200,000 polygons) is imported and the roster classified —
-//! through the same use cases as `tsunagi gis import-hazard` and `tsunagi gis classify` — and
-//! the roster is imported again unchanged and with 10% of the addresses changed. Seconds,
-//! rows/second and peak memory per phase are printed and written for `bench/postgis.sh`, which
-//! runs PostGIS on the same files and prints the ratios.
+//! `tsunagi bench stored`: the stored path as a user runs it, on SQLite and PostgreSQL. Each
+//! step is the real command in its own process (`tsunagi import roster …`, `tsunagi gis
+//! import-hazard …`, `tsunagi gis classify …`), timed from start to exit, with the process's
+//! peak memory. A fresh database gets a town and a staff account; then a synthetic roster
+//! (100,000 people by default, a Shift_JIS extract) is imported and placed by coordinates,
+//! 位置参照情報 for its addresses are loaded, the hazard layer of `bench gis` (200,000 polygons)
+//! is imported and the roster classified, and the roster is imported again unchanged and with
+//! 10% of the addresses changed. The figures are written for `bench/postgis.sh`, which runs
+//! PostGIS on the same files and prints the ratios.
 
 use anyhow::{Context, Result, anyhow};
 use rand::rngs::StdRng;
@@ -14,11 +15,8 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tsunagi_app::roster::ImportOptions;
-use tsunagi_app::{App, Context as UseCaseContext, gis, gis_import};
-use tsunagi_import::Encoding;
 
-use crate::bench_gis::{GisArgs, generate, peak_mb};
+use crate::bench_gis::{GisArgs, generate};
 
 #[derive(clap::Args)]
 pub struct StoredArgs {
@@ -38,23 +36,10 @@ pub struct StoredArgs {
     out: PathBuf,
 }
 
-/// Resets the peak-memory mark, so each phase reports its own peak (Linux `clear_refs`).
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 struct Phase {
     key: &'static str,
     secs: f64,
     peak_mb: f64,
-}
-
-fn timed_line(label: &str, secs: f64, rows: usize) {
-    println!(
-        "  {label:<44} {secs:>8.2} s  {:>10.0} rows/s  peak {:>6.0} MB",
-        rows as f64 / secs.max(1e-9),
-        peak_mb()
-    );
 }
 
 /// 500 towns of 200 blocks: home `i` lives at block `i % 200` of town `i / 200`.
@@ -137,153 +122,133 @@ fn coordinates_csv(homes: &[(f64, f64)]) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn options() -> ImportOptions {
-    ImportOptions {
-        encoding: Encoding::Auto,
-        mapping: HashMap::new(),
-        dry_run: false,
-        only_valid: false,
-    }
-}
-
-fn check(r: &gis_import::GisImportReport) -> Result<()> {
-    match r.problems.first() {
-        None => Ok(()),
-        Some(p) => Err(anyhow!("{}: {} {}", r.file_name, p.at, p.message)),
-    }
-}
-
+/// The generated files, written where the commands read them.
 struct Files {
-    zones: PathBuf,
-    roster: Vec<u8>,
-    roster_moved: Vec<u8>,
-    addresses: Vec<u8>,
-    coordinates: Vec<u8>,
+    dir: PathBuf,
     homes: usize,
     moved: usize,
 }
 
-/// The whole stored path on one database; returns the timed phases.
-async fn run_on(app: &App, f: &Files) -> Result<Vec<Phase>> {
-    let ctx: UseCaseContext = crate::bench::bench_town(app).await?;
-    let mut phases = Vec::new();
-    let mut phase = |key, label: &str, secs: f64, rows: usize| {
-        timed_line(label, secs, rows);
-        phases.push(Phase {
-            key,
-            secs,
-            peak_mb: peak_mb(),
-        });
-    };
-    let fail = crate::ops::explain;
-
-    reset_peak();
+/// One command as a user runs it, in its own process: its seconds and peak memory (the
+/// process's own high-water mark, which it prints when `TSUNAGI_REPORT_PEAK` is set).
+fn command(db: &str, args: &[&str]) -> Result<(f64, f64)> {
+    let exe = std::env::current_exe().context("the tsunagi binary")?;
     let t = Instant::now();
-    let r = tsunagi_app::roster::import(app, &ctx, "roster.csv", &f.roster, &options())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    anyhow::ensure!(
-        r.applied && r.errors.is_empty(),
-        "roster: {:?}",
-        r.errors.first()
-    );
+    let out = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        .args(["--log", "warn"])
+        .args(args)
+        .env("TSUNAGI_REPORT_PEAK", "1")
+        .output()
+        .context("running tsunagi")?;
+    let secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(anyhow!(
+            "tsunagi {} failed: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            stderr
+        ));
+    }
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tsunagi-peak-rss-mb "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    Ok((secs, peak))
+}
+
+/// The whole stored path on one database, each step the real command; returns the phases.
+async fn run_on(db: &str, f: &Files) -> Result<Vec<Phase>> {
+    let app = crate::ops::open(db).await?;
+    crate::bench::bench_town(&app).await?;
+    let _ = app.close().await;
+    let file = |name: &str| f.dir.join(name).display().to_string();
+    let mut phases = Vec::new();
+    let mut phase = |key: &'static str, label: &str, rows: usize, args: &[&str]| -> Result<f64> {
+        let (secs, peak_mb) = command(db, args)?;
+        println!(
+            "  {label:<44} {secs:>8.2} s  {:>10.0} rows/s  peak {peak_mb:>6.0} MB",
+            rows as f64 / secs.max(1e-9)
+        );
+        phases.push(Phase { key, secs, peak_mb });
+        Ok(secs)
+    };
+    let as_bench = ["--as", "bench"];
+    let roster = file("roster.csv");
+    let moved = file("roster-moved.csv");
+    let coordinates = file("coordinates.csv");
+    let addresses = file("gaiku.csv");
+    let zones = file("zones.geojson");
     phase(
         "roster_import",
-        "roster import (new, Shift_JIS)",
-        t.elapsed().as_secs_f64(),
+        "import roster (new, Shift_JIS)",
         f.homes,
-    );
-
-    let t = Instant::now();
-    check(
-        &gis_import::import_coordinates(app, &ctx, "coordinates.csv", &f.coordinates)
-            .await
-            .map_err(fail)?,
+        &["import", "roster", &roster, as_bench[0], as_bench[1]],
     )?;
     phase(
         "coordinates",
-        "placed by coordinates",
-        t.elapsed().as_secs_f64(),
+        "gis import-coordinates",
         f.homes,
-    );
-
-    let t = Instant::now();
-    check(
-        &gis_import::import_addresses(app, &ctx, "gaiku.csv", &f.addresses)
-            .await
-            .map_err(fail)?,
+        &[
+            "gis",
+            "import-coordinates",
+            &coordinates,
+            as_bench[0],
+            as_bench[1],
+        ],
     )?;
     phase(
         "addresses",
-        "位置参照情報 import",
-        t.elapsed().as_secs_f64(),
+        "gis import-addresses (位置参照情報)",
         f.homes,
-    );
-
-    reset_peak();
-    let t = Instant::now();
-    let bytes = std::fs::read(&f.zones).with_context(|| f.zones.display().to_string())?;
-    let mapping =
-        gis_import::choose_mapping("A31-max", None, None, "洪水").map_err(|e| anyhow!(e))?;
-    let r = gis_import::import_hazard(app, &ctx, "zones.geojson", &bytes, &mapping, "洪水")
-        .await
-        .map_err(fail)?;
-    check(&r)?;
-    drop(bytes);
-    let import_s = t.elapsed().as_secs_f64();
-    phase(
+        &[
+            "gis",
+            "import-addresses",
+            &addresses,
+            as_bench[0],
+            as_bench[1],
+        ],
+    )?;
+    let import_s = phase(
         "import_hazard",
-        "import-hazard (read, validate, store)",
-        import_s,
-        r.items,
-    );
-
-    reset_peak();
-    let t = Instant::now();
-    let c = gis::classify_all(app, &ctx, |_, _| {})
-        .await
-        .map_err(fail)?;
-    let classify_s = t.elapsed().as_secs_f64();
-    phase("classify", "classify (stored roster)", classify_s, c.homes);
-    println!(
-        "    → {} homes, {} in a zone, point 1 changed for {}",
-        c.homes, c.in_some_zone, c.point1_changed
-    );
+        "gis import-hazard (read, validate, store)",
+        f.homes,
+        &[
+            "gis",
+            "import-hazard",
+            &zones,
+            "--mapping",
+            "A31-max",
+            "--name",
+            "洪水",
+            as_bench[0],
+            as_bench[1],
+        ],
+    )?;
+    let classify_s = phase(
+        "classify",
+        "gis classify",
+        f.homes,
+        &["gis", "classify", as_bench[0], as_bench[1]],
+    )?;
     println!("  import-hazard + classify: {:.2} s", import_s + classify_s);
-
-    reset_peak();
-    let t = Instant::now();
-    let r = tsunagi_app::roster::import(app, &ctx, "roster.csv", &f.roster, &options())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let same_s = t.elapsed().as_secs_f64();
-    anyhow::ensure!(
-        r.outcome.as_ref().is_some_and(|o| o.unchanged == f.homes),
-        "re-import changed something"
-    );
-    phase(
+    let same_s = phase(
         "reimport_same",
-        "re-import, nothing changed",
-        same_s,
+        "import roster again, nothing changed",
         f.homes,
-    );
-
-    reset_peak();
-    let t = Instant::now();
-    let r = tsunagi_app::roster::import(app, &ctx, "roster.csv", &f.roster_moved, &options())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let moved_s = t.elapsed().as_secs_f64();
-    let updated = r.outcome.as_ref().map_or(0, |o| o.updated.len());
-    anyhow::ensure!(updated == f.moved, "{updated} updated, {} moved", f.moved);
-    phase(
+        &["import", "roster", &roster, as_bench[0], as_bench[1]],
+    )?;
+    let moved_s = phase(
         "reimport_moved",
-        "re-import, addresses changed (located, classified)",
-        moved_s,
+        "import roster again, addresses changed",
         f.homes,
-    );
+        &["import", "roster", &moved, as_bench[0], as_bench[1]],
+    )?;
     println!(
-        "    → {} moved: {:.2}× the time of the unchanged re-import (target < 2×)",
+        "    → {} moved (located, classified, re-triaged): {:.2}× the unchanged re-import (target < 2×)",
         f.moved,
         moved_s / same_s.max(1e-9)
     );
@@ -298,15 +263,15 @@ fn write_figures(dir: &Path, db: &str, phases: &[Phase]) -> Result<()> {
     Ok(())
 }
 
-async fn postgres_app() -> Result<(App, String, String)> {
+/// A fresh PostgreSQL database: (its URL, the admin URL, its name).
+async fn postgres_database() -> Result<(String, String, String)> {
     let admin = std::env::var("TSUNAGI_BENCH_POSTGRES_URL")
         .or_else(|_| std::env::var("TSUNAGI_TEST_POSTGRES_URL"))
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let name = format!("tsunagi_bench_{}", uuid::Uuid::new_v4().simple());
     tsunagi_app::databases::create_postgres(&admin, &name).await?;
     let (base, _) = admin.rsplit_once('/').context("database URL")?;
-    let url = format!("{base}/{name}");
-    Ok((crate::ops::open(&url).await?, admin, name))
+    Ok((format!("{base}/{name}"), admin, name))
 }
 
 pub async fn run(a: StoredArgs) -> Result<()> {
@@ -337,12 +302,15 @@ pub async fn run(a: StoredArgs) -> Result<()> {
             moved.insert(i, j);
         }
     }
+    let write = |name: &str, bytes: Vec<u8>| {
+        std::fs::write(a.out.join(name), bytes).with_context(|| format!("writing {name}"))
+    };
+    write("roster.csv", roster_csv(a.homes, &HashMap::new(), 7))?;
+    write("roster-moved.csv", roster_csv(a.homes, &moved, 7))?;
+    write("gaiku.csv", addresses_csv(&g.homes))?;
+    write("coordinates.csv", coordinates_csv(&g.homes))?;
     let files = Files {
-        zones: g.zones.clone(),
-        roster: roster_csv(a.homes, &HashMap::new(), 7),
-        roster_moved: roster_csv(a.homes, &moved, 7),
-        addresses: addresses_csv(&g.homes),
-        coordinates: coordinates_csv(&g.homes),
+        dir: a.out.clone(),
         homes: a.homes,
         moved: moved.len(),
     };
@@ -362,14 +330,10 @@ pub async fn run(a: StoredArgs) -> Result<()> {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
-            let app = crate::ops::open(&format!("sqlite://{}?mode=rwc", path.display())).await?;
-            let phases = run_on(&app, &files).await;
-            let _ = app.close().await;
-            phases?
+            run_on(&format!("sqlite://{}?mode=rwc", path.display()), &files).await?
         } else {
-            let (app, admin, name) = postgres_app().await?;
-            let phases = run_on(&app, &files).await;
-            let _ = app.close().await;
+            let (url, admin, name) = postgres_database().await?;
+            let phases = run_on(&url, &files).await;
             tsunagi_app::databases::drop_postgres(&admin, &name).await?;
             phases?
         };

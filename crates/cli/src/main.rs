@@ -124,6 +124,15 @@ fn init_logging(filter: &str, format: LogFormat) {
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_logging(&cli.log, cli.log_format);
+    let result = run(cli).await;
+    // `tsunagi bench stored` runs the real commands and reads their peak memory from here.
+    if std::env::var_os("TSUNAGI_REPORT_PEAK").is_some() {
+        eprintln!("tsunagi-peak-rss-mb {:.0}", bench_gis::peak_mb());
+    }
+    result
+}
+
+async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let url = cli.db.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
