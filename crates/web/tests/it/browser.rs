@@ -1,13 +1,9 @@
 //! Real-browser tests: headless Debian chromium driven through chromedriver (WebDriver).
 //! `.ci/run` installs `chromium` and `chromium-driver`; set CHROMEDRIVER / CHROMIUM to use
 //! other binaries.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod browser_common;
-mod common;
-
-use browser_common::{login, serve, shot, start_browser};
-use common::{app, create_person, token_for};
+use crate::browser_common::{login, serve, shot, start_browser};
+use crate::common::{app, create_person, token_for};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tsunagi_store::{Store, db_test};
@@ -153,7 +149,7 @@ db_test!(
     |store: Store| async move {
         let app = app(store.clone()).await;
         let csv = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,家族の支援,洪水\n1004,西岡　清,ニシオカ キヨシ,S7.1.1,1,潮見市港町4,1,1,1\n";
-        common::load_roster(&app, csv).await;
+        crate::common::load_roster(&app, csv).await;
         let base = serve(app.router.clone()).await;
         let (_driver, c) = start_browser().await;
         login(&c, &base, "town-staff").await;

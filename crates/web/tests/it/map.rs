@@ -1,13 +1,9 @@
 //! The map screen and its JSON over the demo town's sample geography, on both databases: who
 //! sees which homes, shelters and hazard layers, simplification by zoom, and pinning a home.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-mod map_town;
-
+use crate::common::{Client, PASSWORD, app};
+use crate::map_town::{ROSTER, load_town};
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, app};
-use map_town::{ROSTER, load_town};
 use tsunagi_store::{Store, db_test};
 
 /// How many positions a GeoJSON value holds.

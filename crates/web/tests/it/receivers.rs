@@ -2,12 +2,9 @@
 //! the 自治会's member sees exactly the consented people, its list downloads as Excel and
 //! Shift_JIS CSV (with characters Shift_JIS cannot hold reported), plans print as PDF, and a
 //! withdrawal removes the person from the view and the list at once. On both databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, app};
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, app};
 use std::collections::HashMap;
 use std::io::Read;
 use tsunagi_store::{Store, db_test};
@@ -18,11 +15,11 @@ const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住�
 2002,𠮷田　茂,ヨシダ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町 自治会,第1地区\n\
 2003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市浜町3,,1,,浜町自治会,第2地区\n";
 
-async fn load(app: &common::TestApp) -> HashMap<String, String> {
-    common::load_roster(app, ROSTER).await;
+async fn load(app: &crate::common::TestApp) -> HashMap<String, String> {
+    crate::common::load_roster(app, ROSTER).await;
     // resident number → person id, from the staff's search.
-    let t = common::token_for(app, "town-staff").await;
-    let page = common::api(
+    let t = crate::common::token_for(app, "town-staff").await;
+    let page = crate::common::api(
         app,
         axum::http::Method::GET,
         "/api/v1/persons?per_page=50",

@@ -1,10 +1,7 @@
 //! Individual evacuation plans through the screens and the API, on both databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, api, app, token_for};
 use axum::http::{Method, StatusCode};
-use common::{Client, PASSWORD, api, app, token_for};
 use tsunagi_store::{Store, db_test};
 
 db_test!(
@@ -12,7 +9,7 @@ db_test!(
     |store: Store| async move {
         let app = app(store.clone()).await;
         let csv = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,洪水,津波\n1,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市港町1,1,1\n";
-        common::load_roster(&app, csv).await;
+        crate::common::load_roster(&app, csv).await;
         let t = token_for(&app, "town-staff").await;
         let id = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
             .await

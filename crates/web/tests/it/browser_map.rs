@@ -2,14 +2,9 @@
 //! `browser.rs`): with no base tiles (a closed network) the homes are drawn, one marker per
 //! person the user may see, a click on a hazard zone names it, a marker's popup links to the
 //! record, and pin mode saves a click.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod browser_common;
-mod common;
-mod map_town;
-
-use browser_common::{login, serve, shot, start_browser};
-use common::{PASSWORD, app};
+use crate::browser_common::{login, serve, shot, start_browser};
+use crate::common::{PASSWORD, app};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
@@ -66,7 +61,7 @@ db_test!(
     the_map_draws_every_visible_home_without_tiles_and_pins_by_click,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        map_town::load_town(&app, ROSTER).await;
+        crate::map_town::load_town(&app, ROSTER).await;
         // A closed network: no base tiles at all.
         let ctx = app.ctx(&app.f.town_staff).await;
         let (mut settings, version) = tsunagi_app::gis::settings(&app.app, app.f.town.id)
@@ -77,7 +72,7 @@ db_test!(
             .await
             .unwrap();
 
-        let mut http = common::Client::new(&app);
+        let mut http = crate::common::Client::new(&app);
         http.login("town-staff", PASSWORD).await;
         let persons = http.get("/map/persons.json").await.json();
         let persons = persons.as_array().unwrap().clone();

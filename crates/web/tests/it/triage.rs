@@ -1,10 +1,7 @@
 //! Triage over the stored roster, through the screens and the API, on both databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, api, app, token_for};
 use axum::http::{Method, StatusCode};
-use common::{Client, PASSWORD, api, app, token_for};
 use std::collections::HashMap;
 use tsunagi_store::{Store, db_test};
 
@@ -21,7 +18,7 @@ db_test!(
     triage_runs_lists_overrides_and_keeps_overrides,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, ROSTER).await;
         let mut c = Client::new(&app);
         c.login("town-staff", PASSWORD).await;
         let r = c.get("/roster").await;

@@ -1,7 +1,6 @@
 //! The demo town's sample geography loaded for the map tests (HTTP and browser).
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
-use crate::common::{self, TestApp, gis_sample as sample};
+use crate::common::{TestApp, gis_sample as sample};
 use tsunagi_app::gis_import;
 
 /// 1001 lives at a 街区 of the sample 位置参照情報 (本町一丁目 5番), in the A31 flood zone's town.
@@ -45,7 +44,7 @@ pub async fn load_town(app: &TestApp, roster: &str) -> uuid::Uuid {
     )
     .await
     .unwrap());
-    common::load_roster(app, roster).await;
+    crate::common::load_roster(app, roster).await;
     let located = tsunagi_app::gis::geocode_all(&app.app, &ctx).await.unwrap();
     assert!(located.unmatched.is_empty(), "{located:?}");
     tsunagi_app::gis::classify_all(&app.app, &ctx, |_, _| {})

@@ -1,9 +1,8 @@
 //! The headless browser for the UI tests: Debian's chromium through chromedriver (installed by
 //! `.ci/run`), a server on a free port, logging in, screenshots. Shared by `browser.rs` and
 //! `browser_map.rs`.
-#![allow(dead_code)]
 
-use super::common::PASSWORD;
+use crate::common::PASSWORD;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -1,11 +1,8 @@
 //! Consent and sharing through the screens: a receiver sees exactly the consented people, and
 //! a withdrawal takes effect at once. On both databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, app, create_person, token_for};
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, app, create_person, token_for};
 use tsunagi_store::{Store, db_test};
 
 db_test!(
@@ -118,8 +115,8 @@ db_test!(
 db_test!(
     consent_sharing_and_import_over_the_api,
     |store: Store| async move {
+        use crate::common::api;
         use axum::http::Method;
-        use common::api;
         let app = app(store).await;
         let t = token_for(&app, "town-staff").await;
         let id = create_person(&app, &t, "山田　ハル", "ヤマダ ハル", "1").await["id"]

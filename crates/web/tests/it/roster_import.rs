@@ -1,10 +1,7 @@
 //! The roster import end to end, on SQLite and PostgreSQL: a Shift_JIS extract of 5,000 people
 //! with a few bad rows.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
-use common::app;
+use crate::common::app;
 use std::collections::HashMap;
 use tsunagi_app::roster::{ImportOptions, import as import_roster};
 use tsunagi_import::Encoding;
@@ -53,7 +50,7 @@ fn options(dry_run: bool, only_valid: bool) -> ImportOptions {
     }
 }
 
-async fn count(app: &common::TestApp) -> u64 {
+async fn count(app: &crate::common::TestApp) -> u64 {
     let ctx = app.ctx(&app.f.town_staff).await;
     tsunagi_app::persons::search(&app.app, &ctx, "", Default::default())
         .await
@@ -187,8 +184,8 @@ db_test!(
     the_upload_screen_reports_bad_rows_then_imports,
     |store: Store| async move {
         let app = app(store).await;
-        let mut c = common::Client::new(&app);
-        c.login("town-staff", common::PASSWORD).await;
+        let mut c = crate::common::Client::new(&app);
+        c.login("town-staff", crate::common::PASSWORD).await;
         assert_eq!(
             c.get("/roster/import").await.status,
             axum::http::StatusCode::OK
@@ -241,8 +238,8 @@ db_test!(
             detail.body
         );
         // Other organisations cannot reach the screen.
-        let mut npo = common::Client::new(&app);
-        npo.login("npo-staff", common::PASSWORD).await;
+        let mut npo = crate::common::Client::new(&app);
+        npo.login("npo-staff", crate::common::PASSWORD).await;
         assert_eq!(
             npo.get("/roster/import").await.status,
             axum::http::StatusCode::FORBIDDEN

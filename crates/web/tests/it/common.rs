@@ -1,6 +1,5 @@
 //! Test harness: the whole app on a fresh database (SQLite or PostgreSQL), driven in-process
 //! with a small cookie jar, or served on a random port for the browser.
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use axum::Router;
 use axum::body::{Body, to_bytes};

@@ -1,11 +1,8 @@
 //! A person walked through approach ア to a shared plan, and イ's consent gate and optional
 //! meeting, through the screens, on both databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, api, app, token_for};
 use axum::http::{Method, StatusCode};
-use common::{Client, PASSWORD, api, app, token_for};
 use tsunagi_store::{Store, db_test};
 
 const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,家族の支援,見守り,洪水,土砂災害\n\
@@ -22,7 +19,7 @@ db_test!(
     approach_a_from_forms_to_shared_plan_and_i_gates,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, ROSTER).await;
         let t = token_for(&app, "town-staff").await;
         api(&app, Method::POST, "/api/v1/roster/triage", Some(&t), None).await;
         let roster = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)
@@ -357,7 +354,7 @@ fn version_in_workflow(body: &str) -> String {
 
 db_test!(the_workflow_over_the_api, |store: Store| async move {
     let app = app(store.clone()).await;
-    common::load_roster(&app, ROSTER).await;
+    crate::common::load_roster(&app, ROSTER).await;
     let t = token_for(&app, "town-staff").await;
     let url = |id: &str, rest: &str| format!("/api/v1/persons/{id}/workflow{rest}");
     let roster = api(&app, Method::GET, "/api/v1/roster", Some(&t), None)

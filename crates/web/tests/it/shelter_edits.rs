@@ -2,12 +2,9 @@
 //! (and said so), an edited row the new list lacks is kept and reported, and an import told to
 //! overwrite edits replaces them. Free-text capacities typed on screen are kept as written, and
 //! a shelter can be deleted (version-checked). On both databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, app, gis_sample, gis_upload};
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, app, gis_sample, gis_upload};
 use tsunagi_store::{Store, db_test};
 
 const LIST: &str = "shelters-emergency-da.csv";

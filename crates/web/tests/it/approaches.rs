@@ -1,12 +1,9 @@
 //! Approaches イ (with the community) and ウ (with a welfare professional) walked to a shared
 //! plan over the API, each step by the party the guide names, on both databases. (ア is walked
 //! through the screens in workflow.rs and in the browser test.)
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{TestApp, api, app, token_for};
 use axum::http::{Method, StatusCode};
-use common::{TestApp, api, app, token_for};
 use serde_json::{Value, json};
 use tsunagi_store::{Store, db_test};
 
@@ -66,7 +63,7 @@ db_test!(
     approaches_i_and_u_reach_a_shared_plan,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, ROSTER).await;
         let town = token_for(&app, "town-staff").await;
         let care = token_for(&app, "care-manager").await;
         let leader = token_for(&app, "community-leader").await;

@@ -1,10 +1,7 @@
 //! HTTP tests of the screens and the API, each on SQLite and on PostgreSQL.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, api, app, create_person, token_for};
 use axum::http::{Method, StatusCode};
-use common::{Client, PASSWORD, api, app, create_person, token_for};
 use tsunagi_store::{Store, db_test};
 
 db_test!(

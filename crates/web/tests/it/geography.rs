@@ -4,12 +4,9 @@
 //! and classify the homes; open a person in a flood zone and see the depth rank and the nearest
 //! flood-suitable shelter; see the tsunami-difficult list. Bad files are refused whole. On both
 //! databases.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
 
-mod common;
-
+use crate::common::{Client, PASSWORD, app, gis_sample as sample, gis_upload as upload};
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, app, gis_sample as sample, gis_upload as upload};
 use std::collections::HashMap;
 use tsunagi_store::{Store, db_test};
 
@@ -24,9 +21,9 @@ const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住�
 3004,上野　村男,ウエノ ムラオ,S8.1.1,1,潮見市大字上ノ村123番地,1,,\n\
 3005,不明　住所,フメイ ジュウショ,S9.1.1,1,潮見市存在しない町1番,1,,\n";
 
-async fn ids(app: &common::TestApp) -> HashMap<String, String> {
-    let t = common::token_for(app, "town-staff").await;
-    let page = common::api(
+async fn ids(app: &crate::common::TestApp) -> HashMap<String, String> {
+    let t = crate::common::token_for(app, "town-staff").await;
+    let page = crate::common::api(
         app,
         axum::http::Method::GET,
         "/api/v1/persons?per_page=50",
@@ -52,7 +49,7 @@ db_test!(
     a_new_user_loads_the_official_files_and_sees_hazards_shelters_and_tsunami_reach,
     |store: Store| async move {
         let app = app(store.clone()).await;
-        common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, ROSTER).await;
         let ids = ids(&app).await;
         let mut c = Client::new(&app);
         c.login("town-staff", PASSWORD).await;

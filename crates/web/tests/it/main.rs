@@ -1,0 +1,21 @@
+//! The web crate's integration tests, one binary (a binary per file cost a link each): HTTP
+//! tests of the screens and the API on SQLite and PostgreSQL, and the headless-chromium tests.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+mod browser_common;
+mod common;
+mod map_town;
+
+mod approaches;
+mod browser;
+mod browser_map;
+mod geography;
+mod http;
+mod map;
+mod plans;
+mod receivers;
+mod roster_import;
+mod sharing;
+mod shelter_edits;
+mod triage;
+mod workflow;
