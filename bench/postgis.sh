@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# PostGIS as the yardstick for `tsunagi bench gis` (issue 9): loads the same generated files
-# (target/bench-gis/zones.geojson and homes.csv), builds geometries and GiST indexes, and runs
+# PostGIS as the yardstick for `tsunagi bench gis` (issue 9) and `tsunagi bench stored` (issue
+# 15): loads the same generated files (zones.geojson and homes.csv in the given folder,
+# target/bench-gis by default; target/bench-stored for the stored path), builds geometries and GiST indexes, and runs
 # the ST_Intersects join that gives each home its worst flood depth rank; prints the seconds of
 # each phase and the ratios against tsunagi's figures for the same files. Run
 # `tsunagi bench gis` first (same --out), on the same machine. Needs PostgreSQL on 127.0.0.1:5432
 # (trust auth, database `test`) and Debian's postgresql-15-postgis-3, which it installs.
 #
 #   ./target/release/tsunagi bench gis && bash bench/postgis.sh
+#   ./target/release/tsunagi bench stored && bash bench/postgis.sh target/bench-stored
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="${1:-target/bench-gis}"
@@ -66,17 +68,28 @@ timed join "join: worst rank per home (ST_Intersects)" \
 echo "  total: $(secs $total) s"
 psql "$DB" -At -c "SELECT count(*) || ' homes in a flood zone' FROM bench_result;"
 
-# The ratios against tsunagi's figures from the same files (written by `tsunagi bench gis`).
+# The ratios against tsunagi's figures from the same files: `tsunagi bench gis` (the in-memory
+# kernel, tsunagi-figures.txt) and `tsunagi bench stored` (the commands a user runs on SQLite and
+# PostgreSQL, tsunagi-figures-{sqlite,postgres}.txt).
+ns() { echo "${took[$1]}"; }
+ratio() { awk -v p="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f", p / 1e9 / t; else print "-" }'; }
+bij=$(( $(ns build) + $(ns index) + $(ns join) ))
 FIG="$DIR/tsunagi-figures.txt"
 if [ -f "$FIG" ]; then
   fig() { awk -v k="$1" '$1 == k { print $2 }' "$FIG"; }
-  ns() { echo "${took[$1]}"; }
-  ratio() { awk -v p="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f", p / 1e9 / t; else print "-" }'; }
-  bij=$(( $(ns build) + $(ns index) + $(ns join) ))
-  echo "Ratios (PostGIS ÷ tsunagi; issue 9 targets: classification ≥ 20, whole run ≥ 10):"
-  printf '  %-52s %6s×\n' "classify vs join ($(fig classify) s vs $(secs "$(ns join)") s)" "$(ratio "$(ns join)" "$(fig classify)")"
-  printf '  %-52s %6s×\n' "whole run vs build + index + join ($(fig whole) s vs $(secs $bij) s)" "$(ratio $bij "$(fig whole)")"
-  printf '  %-52s %6s×\n' "whole run vs load + build + index + join" "$(ratio $total "$(fig whole)")"
+  echo "Ratios, in-memory kernel (PostGIS ÷ tsunagi; issue 9 targets: classification ≥ 20, whole run ≥ 10):"
+  printf '  %-60s %6s×\n' "classify vs join ($(fig classify) s vs $(secs "$(ns join)") s)" "$(ratio "$(ns join)" "$(fig classify)")"
+  printf '  %-60s %6s×\n' "whole run vs build + index + join ($(fig whole) s vs $(secs $bij) s)" "$(ratio $bij "$(fig whole)")"
+  printf '  %-60s %6s×\n' "whole run vs load + build + index + join" "$(ratio $total "$(fig whole)")"
   echo "  nearest flood shelter for every home: $(fig nearest) s (target < 0.5 s)"
 fi
+for db in sqlite postgres; do
+  FIG="$DIR/tsunagi-figures-$db.txt"
+  [ -f "$FIG" ] || continue
+  stored() { awk -v k="$1" '$1 == k { print $2 }' "$FIG"; }
+  both=$(awk -v a="$(stored import_hazard)" -v b="$(stored classify)" 'BEGIN { printf "%.2f", a + b }')
+  echo "Ratios, stored path on $db (PostGIS ÷ tsunagi; issue 15 targets: both ≥ 10):"
+  printf '  %-60s %6s×\n' "import-hazard + classify vs build + index + join ($both s vs $(secs $bij) s)" "$(ratio $bij "$both")"
+  printf '  %-60s %6s×\n' "classify vs join ($(stored classify) s vs $(secs "$(ns join)") s)" "$(ratio "$(ns join)" "$(stored classify)")"
+done
 run "DROP TABLE IF EXISTS bench_zones_raw, bench_zones, bench_homes_raw, bench_homes, bench_result;"
