@@ -6,18 +6,10 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use std::sync::LazyLock;
 
-/// Minimum password length for new accounts.
-pub const MIN_LENGTH: usize = 10;
-
-/// Checks a new password's strength; returns a Japanese message if too weak.
-pub fn check_strength(password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_LENGTH {
-        return Err(format!("パスワードは{MIN_LENGTH}文字以上にしてください"));
-    }
-    if password.chars().count() > 200 {
-        return Err("パスワードは200文字以内にしてください".into());
-    }
-    Ok(())
+/// Checks a new password for the account `login` (the rules: `tsunagi_domain::password`);
+/// a Japanese message if refused.
+pub fn check_strength(password: &str, login: &str) -> Result<(), String> {
+    tsunagi_domain::password::check_new_password(password, login)
 }
 
 fn hash_now(password: &str) -> Result<String, Error> {
@@ -87,7 +79,8 @@ mod tests {
 
     #[test]
     fn weak_passwords_are_refused() {
-        assert!(check_strength("short").is_err());
-        assert!(check_strength("long enough pass").is_ok());
+        assert!(check_strength("short", "someone").is_err());
+        assert!(check_strength("someone-else", "someone-else").is_err());
+        assert!(check_strength("long enough pass", "someone").is_ok());
     }
 }

@@ -151,7 +151,8 @@ pub async fn create_member(
     if !can(actor, Capability::ManageUsers) {
         return Err(Error::Forbidden);
     }
-    passwords::check_strength(new.password).map_err(|m| Error::invalid("password", m))?;
+    passwords::check_strength(new.password, new.login)
+        .map_err(|m| Error::invalid("password", m))?;
     let hash = passwords::hash(new.password.to_owned()).await?;
     let mut w = app.begin(ctx).await?;
     let id = users::create_member(
@@ -183,7 +184,8 @@ pub async fn create(
     organisation: OrganisationId,
     role: Role,
 ) -> Result<UserId, Error> {
-    passwords::check_strength(new.password).map_err(|m| Error::invalid("password", m))?;
+    passwords::check_strength(new.password, new.login)
+        .map_err(|m| Error::invalid("password", m))?;
     let hash = passwords::hash(new.password.to_owned()).await?;
     create_with_hash(
         app,
@@ -235,7 +237,7 @@ pub async fn set_password(
     login: &str,
     password: &str,
 ) -> Result<(), Error> {
-    passwords::check_strength(password).map_err(|m| Error::invalid("password", m))?;
+    passwords::check_strength(password, login).map_err(|m| Error::invalid("password", m))?;
     let account = app
         .store
         .login_account(login)

@@ -62,7 +62,7 @@ fn write(lines: &[Line], format: Format, out: &mut dyn Write) -> Result<()> {
                 "判定基準の版",
             ])?;
             for l in lines {
-                w.write_record([
+                let cells = [
                     l.resident_no.as_str(),
                     l.name.as_str(),
                     l.result.priority.label(),
@@ -72,7 +72,11 @@ fn write(lines: &[Line], format: Format, out: &mut dyn Write) -> Result<()> {
                     &l.result.path.join(" → "),
                     l.override_reason.as_deref().unwrap_or(""),
                     &l.result.policy_version.to_string(),
-                ])?;
+                ];
+                // Names and reasons typed by people must not reach Excel as formulas.
+                w.write_record(
+                    cells.map(|c| tsunagi_domain::text::spreadsheet_safe(c).into_owned()),
+                )?;
             }
             w.flush()?;
         }

@@ -16,6 +16,7 @@ pub mod meeting;
 pub mod municipality;
 pub mod organisation;
 pub mod paging;
+pub mod password;
 pub mod person;
 pub mod plan;
 pub mod progress;

@@ -21,6 +21,30 @@ pub fn lock_after_failure(failures: i32, now: DateTime<Utc>) -> Option<DateTime<
     Some(now + lock)
 }
 
+/// An account's failure count and lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Throttle {
+    pub failures: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl Throttle {
+    /// The throttle after a failed attempt at `now`. An attempt while the account is locked
+    /// (even with the right password) changes nothing: it neither counts nor extends the lock,
+    /// so nobody can keep a fire or police account shut by trying it now and then — the lock
+    /// ends on time and the owner can log in.
+    pub fn after_failure(self, now: DateTime<Utc>) -> Throttle {
+        if is_locked(self.locked_until, now) {
+            return self;
+        }
+        let failures = self.failures.saturating_add(1);
+        Throttle {
+            failures,
+            locked_until: lock_after_failure(failures, now),
+        }
+    }
+}
+
 /// Is the account locked at `now`?
 pub fn is_locked(locked_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     locked_until.is_some_and(|t| t > now)
@@ -47,7 +71,56 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn attempts_during_a_lock_do_not_extend_it() {
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        let mut t = Throttle {
+            failures: 0,
+            locked_until: None,
+        };
+        for _ in 0..FREE_ATTEMPTS {
+            t = t.after_failure(t0);
+        }
+        let lock = t.locked_until.expect("locked");
+        assert_eq!(lock, t0 + FIRST_LOCK);
+        // One attempt every few seconds while locked: the lock stays where it was.
+        for s in 1..50 {
+            let during = t.after_failure(t0 + Duration::seconds(s));
+            assert_eq!(during, t);
+        }
+        // After it ends the owner is free again; a further failure locks anew, longer.
+        assert!(!is_locked(t.locked_until, lock));
+        let next = t.after_failure(lock + Duration::seconds(1));
+        assert_eq!(next.failures, FREE_ATTEMPTS + 1);
+        assert_eq!(
+            next.locked_until,
+            Some(lock + Duration::seconds(1) + FIRST_LOCK * 2)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn a_lock_always_ends_within_the_maximum_of_the_last_counted_failure(
+            attempts in proptest::collection::vec(0i64..7_200, 1..200)
+        ) {
+            // Attempts at increasing times (seconds); however they fall, the account is free
+            // MAX_LOCK after the last attempt that counted.
+            let t0 = DateTime::<Utc>::UNIX_EPOCH;
+            let mut at = t0;
+            let mut t = Throttle { failures: 0, locked_until: None };
+            let mut last_counted = None;
+            for gap in attempts {
+                at += Duration::seconds(gap);
+                let next = t.after_failure(at);
+                if next != t { last_counted = Some(at); }
+                prop_assert!(next.locked_until >= t.locked_until || !is_locked(t.locked_until, at));
+                t = next;
+            }
+            if let Some(c) = last_counted {
+                prop_assert!(!is_locked(t.locked_until, c + MAX_LOCK));
+            }
+        }
+
         #[test]
         fn locks_never_shrink_and_stay_bounded(f in 0i32..10_000) {
             let now = DateTime::<Utc>::UNIX_EPOCH;

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_PAGE_SIZE: u64 = 200;
 /// Page size when none is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
+/// Highest page number: keeps every offset far inside the databases' signed 64-bit range
+/// (a page number near `i64::MAX` once overflowed the offset and dropped the connection).
+pub const MAX_PAGE_NUMBER: u64 = 1_000_000;
 
 /// A validated page request: `page` counts from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,8 +21,18 @@ impl Page {
     /// Clamps what a client sent into a valid page; absent values take defaults.
     pub fn new(number: Option<u64>, size: Option<u64>) -> Self {
         Self {
-            number: number.unwrap_or(1).max(1),
+            number: number.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER),
             size: size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
+        }
+    }
+    /// A page a client asked for: a page number beyond [`MAX_PAGE_NUMBER`] is refused with a
+    /// message for the screen rather than quietly answered with an empty page.
+    pub fn requested(number: Option<u64>, size: Option<u64>) -> Result<Self, String> {
+        match number {
+            Some(n) if n > MAX_PAGE_NUMBER => Err(format!(
+                "ページ番号が大きすぎます（{MAX_PAGE_NUMBER} まで）"
+            )),
+            _ => Ok(Self::new(number, size)),
         }
     }
     pub fn offset(&self) -> u64 {
@@ -64,7 +77,16 @@ mod tests {
             let p = Page::new(n, s);
             prop_assert!(p.number >= 1);
             prop_assert!((1..=MAX_PAGE_SIZE).contains(&p.size));
-            let _ = p.offset();
+            prop_assert!(i64::try_from(p.offset()).is_ok());
+        }
+
+        #[test]
+        fn requested_pages_beyond_the_limit_are_refused(n in any::<u64>(), s in proptest::option::of(any::<u64>())) {
+            let r = Page::requested(Some(n), s);
+            prop_assert_eq!(r.is_err(), n > MAX_PAGE_NUMBER);
+            if let Ok(p) = r {
+                prop_assert!(i64::try_from(p.offset()).is_ok());
+            }
         }
     }
 }

@@ -165,8 +165,10 @@ fn check_len(errors: &mut ValidationErrors, field: &str, value: &str, max: usize
     }
 }
 
+/// Control characters, bidirectional overrides and zero-width characters: a name must show
+/// on every list as it was registered.
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control())
+    crate::text::invisible_or_control(s).is_some()
 }
 
 /// 郵便番号: seven digits, written `780-0850`, `〒7800850`, full-width …
@@ -216,7 +218,10 @@ impl PersonInput {
         ];
         for (field, value) in all {
             if has_control(value) {
-                e.push(field, "使用できない制御文字が含まれています");
+                e.push(
+                    field,
+                    "使用できない文字（制御文字・見えない文字・文字の向きを変える文字）が含まれています",
+                );
             }
         }
 

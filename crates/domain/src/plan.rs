@@ -243,11 +243,13 @@ impl EvacuationPlan {
         for (field, t) in texts {
             if t.chars().count() > 1000 {
                 e.push(field, "1000文字以内で入力してください");
-            } else if t
-                .chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-            {
-                e.push(field, "使用できない制御文字が含まれています");
+            } else if t.chars().any(|c| {
+                crate::text::is_invisible_or_control(c) && c != '\n' && c != '\r' && c != '\t'
+            }) {
+                e.push(
+                    field,
+                    "使用できない文字（制御文字・見えない文字・文字の向きを変える文字）が含まれています",
+                );
             }
         }
         if self.supporters.len() > 10

@@ -124,10 +124,80 @@ pub fn escape_like(s: &str) -> String {
     out
 }
 
+/// The first character that has no place in a name: control characters, bidirectional
+/// controls (a right-to-left override makes 「山田」 display as something else on every list)
+/// and invisible zero-width characters. Ideographic variation selectors (IVS, the 異体字 of a
+/// register) are allowed.
+pub fn invisible_or_control(s: &str) -> Option<char> {
+    s.chars().find(|&c| is_invisible_or_control(c))
+}
+
+/// See [`invisible_or_control`].
+pub fn is_invisible_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{FEFF}'
+        )
+}
+
+/// A cell as a spreadsheet must receive it: text that Excel or LibreOffice would read as a
+/// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width
+/// forms, which Japanese Excel also accepts) gets a leading `'`, as OWASP's "CSV injection"
+/// advice says. The visible text is otherwise kept.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            std::borrow::Cow::Owned(format!("'{cell}"))
+        }
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn formulas_are_neutralised_for_spreadsheets() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx", "＝1", "＋81"] {
+            assert_eq!(spreadsheet_safe(c), format!("'{c}"));
+        }
+        for c in ["山田 ハル", "0889-22-1000", "", "a=b", "高知県 1-2"] {
+            assert_eq!(spreadsheet_safe(c), c);
+        }
+    }
+
+    #[test]
+    fn names_with_invisible_or_bidi_characters_are_found() {
+        assert_eq!(invisible_or_control("山田\u{202E}ルハ"), Some('\u{202E}'));
+        assert_eq!(invisible_or_control("山\u{200B}田"), Some('\u{200B}'));
+        assert_eq!(invisible_or_control("山田\u{2067}"), Some('\u{2067}'));
+        assert_eq!(invisible_or_control("山田\n花子"), Some('\n'));
+        assert_eq!(invisible_or_control("山田　花子"), None);
+        // 葛 with an ideographic variation selector (the register's 異体字) is a name.
+        assert_eq!(invisible_or_control("葛\u{E0100}飾"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn safe_cells_never_start_a_formula(s in ".*") {
+            let safe = spreadsheet_safe(&s);
+            let first = safe.chars().next();
+            prop_assert!(!matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')));
+            prop_assert!(safe.ends_with(s.as_str()));
+        }
+    }
 
     #[test]
     fn half_width_katakana_hiragana_and_katakana_fold_together() {

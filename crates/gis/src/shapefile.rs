@@ -105,10 +105,11 @@ pub fn read_shapefile_zip_entry(
         .get(..shp_name.len().saturating_sub(4))
         .filter(|_| has_ext(shp_name, "shp"))
         .ok_or_else(|| whole(format!("「{shp_name}」は .shp ではありません")))?;
+    let mut inflated = 0u64;
     let mut sibling = |ext: &str| -> Result<Option<Vec<u8>>, String> {
         let want = format!("{stem}.{ext}").to_lowercase();
         match names.iter().find(|n| n.to_lowercase() == want) {
-            Some(name) => read_entry(&mut archive, name).map(Some),
+            Some(name) => read_entry(&mut archive, name, &mut inflated).map(Some),
             None => Ok(None),
         }
     };
@@ -133,8 +134,45 @@ pub fn read_shapefile_zip_entry(
     read_shapefile(parts, mapping, layer)
 }
 
-/// The largest file taken out of a zip (a guard against zip bombs).
-const ENTRY_LIMIT: u64 = 2 << 30;
+/// Guards against zip bombs, checked on the sizes the zip declares before anything is
+/// inflated, and again while inflating (a zip may lie about its sizes):
+/// the largest file taken out of a zip …
+const ENTRY_LIMIT: u64 = 1 << 30;
+/// … the most one layer's files may inflate to together …
+const LAYER_LIMIT: u64 = 3 << 29;
+/// … and the highest compression ratio for an entry larger than [`RATIO_FREE`]. Real
+/// Shapefiles compress 2–30× (coordinates barely, padded attribute tables more); a bomb
+/// compresses thousands of times.
+const RATIO_LIMIT: u64 = 100;
+const RATIO_FREE: u64 = 16 << 20;
+
+/// Refuses an entry whose declared sizes are out of bounds; `so_far` is what the layer's
+/// other files already take.
+fn check_declared(name: &str, size: u64, compressed: u64, so_far: u64) -> Result<(), String> {
+    let mib = |b: u64| b >> 20;
+    if size > ENTRY_LIMIT {
+        return Err(format!(
+            "zip の中の「{name}」は展開すると {} MB になり、大きすぎます（{} MB まで）",
+            mib(size),
+            mib(ENTRY_LIMIT)
+        ));
+    }
+    if size > RATIO_FREE && size / compressed.max(1) > RATIO_LIMIT {
+        return Err(format!(
+            "zip の中の「{name}」は圧縮率が異常です（{} MB が {} KB に圧縮されています）。\
+             正しいデータか確かめてください",
+            mib(size),
+            compressed >> 10
+        ));
+    }
+    if so_far.saturating_add(size) > LAYER_LIMIT {
+        return Err(format!(
+            "zip の中のレイヤーのファイルは、展開すると合わせて {} MB を超えます",
+            mib(LAYER_LIMIT)
+        ));
+    }
+    Ok(())
+}
 
 fn has_ext(name: &str, ext: &str) -> bool {
     name.rsplit_once('.')
@@ -166,17 +204,27 @@ fn zip_names(zip_bytes: &[u8]) -> Result<Vec<String>, String> {
         .collect())
 }
 
-fn read_entry(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Vec<u8>, String> {
+fn read_entry(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    so_far: &mut u64,
+) -> Result<Vec<u8>, String> {
     let file = archive
         .by_name(name)
         .map_err(|e| format!("zip の中の「{name}」を読めません: {e}"))?;
+    let declared = file.size();
+    check_declared(name, declared, file.compressed_size(), *so_far)?;
     let mut out = Vec::new();
-    file.take(ENTRY_LIMIT + 1)
+    // Never more than declared: a zip that lies about a size inflates no further.
+    file.take(declared.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| format!("zip の中の「{name}」を読めません: {e}"))?;
-    if out.len() as u64 > ENTRY_LIMIT {
-        return Err(format!("zip の中の「{name}」が大きすぎます（2GB まで）"));
+    if out.len() as u64 > declared {
+        return Err(format!(
+            "zip の中の「{name}」は、書かれている大きさより大きく展開されます。壊れているか不正な zip です"
+        ));
     }
+    *so_far += declared;
     Ok(out)
 }
 
@@ -521,4 +569,22 @@ fn contains_ring(outer: &Polygon<f64>, hole: &LineString<f64>) -> bool {
         .map(|c| outer.coordinate_position(c))
         .find(|p| *p != CoordPos::OnBoundary)
         .is_none_or(|p| p == CoordPos::Inside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_sizes_are_bounded_before_inflating() {
+        assert!(check_declared("a.shp", 200 << 20, 80 << 20, 0).is_ok());
+        // Small entries may compress as well as they like (a .prj, an empty .dbf).
+        assert!(check_declared("a.prj", 1 << 20, 10, 0).is_ok());
+        let big = check_declared("a.shp", 2 << 30, 1 << 30, 0).expect_err("too big");
+        assert!(big.contains("大きすぎます"), "{big}");
+        let bomb = check_declared("a.shp", 1 << 30, 1 << 20, 0).expect_err("ratio");
+        assert!(bomb.contains("圧縮率"), "{bomb}");
+        let layer = check_declared("a.dbf", 800 << 20, 400 << 20, 800 << 20).expect_err("sum");
+        assert!(layer.contains("合わせて"), "{layer}");
+    }
 }

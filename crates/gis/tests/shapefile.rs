@@ -373,6 +373,44 @@ fn projected_and_tokyo_datum_files_are_refused() {
     assert!(read_shapefile(f.parts(), mapping("A40").expect("A40"), 1).is_ok());
 }
 
+/// A layer whose .shp is `shp` (zeros: a bomb's favourite), with a real .dbf beside it.
+fn bomb_zip(shp: &[u8]) -> Vec<u8> {
+    let recs = [rec(vec![cw(133.0, 33.0, 0.1)], &[("A31_201", V::N(2.0))])];
+    let f = write(&recs, UTF_8, Some("UTF-8"));
+    zip(&[("bomb.shp", shp), ("bomb.dbf", &f.dbf)])
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_inflated() {
+    // 64 MiB of zeros deflate to about 64 KB: a ratio of about 1,000.
+    let zeros = vec![0u8; 64 << 20];
+    let bomb = bomb_zip(&zeros);
+    assert!(bomb.len() < 1 << 20, "the bomb is small: {}", bomb.len());
+    let map = mapping("A31-max").expect("map");
+    let e = read_shapefile_zip(&bomb, map, 1).expect_err("bomb");
+    assert!(e[0].reason.contains("圧縮率が異常"), "{e:?}");
+    assert!(e[0].reason.contains("bomb.shp"), "{e:?}");
+}
+
+#[test]
+fn a_zip_that_lies_about_its_sizes_inflates_no_further_than_it_says() {
+    let zeros = vec![0u8; 8 << 20];
+    let mut z = bomb_zip(&zeros);
+    // Rewrite bomb.shp's uncompressed size to 1,000 bytes in its local and central headers.
+    let patch = |z: &mut Vec<u8>, signature: [u8; 4], at: usize| {
+        let start = z.windows(4).position(|w| w == signature).expect("header");
+        z[start + at..start + at + 4].copy_from_slice(&1000u32.to_le_bytes());
+    };
+    patch(&mut z, [0x50, 0x4b, 0x03, 0x04], 22);
+    patch(&mut z, [0x50, 0x4b, 0x01, 0x02], 24);
+    let map = mapping("A31-max").expect("map");
+    let e = read_shapefile_zip(&z, map, 1).expect_err("liar");
+    assert!(
+        e[0].reason.contains("書かれている大きさより大きく") || e[0].reason.contains("読めません"),
+        "{e:?}"
+    );
+}
+
 #[test]
 fn zips_with_several_layers_or_none() {
     let recs = [rec(vec![cw(133.0, 33.0, 0.1)], &[("A31_201", V::N(2.0))])];

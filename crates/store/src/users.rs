@@ -12,6 +12,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Serialize;
 use tsunagi_domain::access::{Actor, may_manage_users_of};
 use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::login::Throttle;
 use tsunagi_domain::role::Role;
 use tsunagi_domain::{MembershipId, OrganisationId, UserId, ValidationErrors};
 
@@ -163,22 +164,32 @@ pub async fn record_login_failure(
     account: &LoginAccount,
     owners: &[OrganisationId],
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let failures = account.failed_logins.saturating_add(1);
     let t = now();
-    let lock = tsunagi_domain::login::lock_after_failure(failures, t);
-    user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(failures))
-        .col_expr(user::Column::LockedUntil, Expr::value(lock))
-        .filter(user::Column::Id.eq(account.id.0))
-        .exec(tx.conn())
-        .await?;
-    let action = if lock.is_some() {
+    let before = Throttle {
+        failures: account.failed_logins,
+        locked_until: account.locked_until,
+    };
+    let after = before.after_failure(t);
+    let (failures, lock) = (after.failures, after.locked_until);
+    if after != before {
+        user::Entity::update_many()
+            .col_expr(user::Column::FailedLogins, Expr::value(failures))
+            .col_expr(user::Column::LockedUntil, Expr::value(lock))
+            .filter(user::Column::Id.eq(account.id.0))
+            .exec(tx.conn())
+            .await?;
+    }
+    let while_locked = after == before;
+    let action = if lock.is_some() && !while_locked {
         AuditAction::LoginLocked
     } else {
         AuditAction::LoginFailed
     };
-    let entry = Entry::new(action, "user", account.id)
-        .detail(serde_json::json!({"failures": failures, "locked_until": lock}));
+    let entry = Entry::new(action, "user", account.id).detail(serde_json::json!({
+        "failures": failures,
+        "locked_until": lock,
+        "while_locked": while_locked,
+    }));
     for owner in owners {
         tx.record(entry.clone().owner(owner));
     }

@@ -8,6 +8,13 @@
   if (!el || !window.L) { return; }
   var statusEl = document.getElementById("map-status");
   function say(text) { if (statusEl) { statusEl.textContent = text; } }
+  // Leaflet's layer control and attribution insert their labels as HTML: every name that
+  // comes from data (a layer named by whoever imported it) is escaped first.
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
 
   var map = L.map(el, { preferCanvas: true, maxZoom: 19 });
   el.leafletMap = map; // for the browser tests and the console
@@ -21,7 +28,7 @@
   var tileUrl = el.dataset.tiles || "";
   if (tileUrl) {
     var base = L.tileLayer(tileUrl, {
-      attribution: el.dataset.attribution || "",
+      attribution: el.dataset.attribution || "", // a constant of the server (GSI asks for a link)
       maxZoom: 19,
       maxNativeZoom: 18,
       crossOrigin: false
@@ -69,7 +76,7 @@
     var h = { info: info, group: group, z: null, seq: 0, data: null };
     hazards.push(h);
     group.addTo(map);
-    control.addOverlay(group, info.name);
+    control.addOverlay(group, escapeHtml(info.name));
   });
   function loadHazard(h, z) {
     h.seq += 1;

@@ -4,6 +4,7 @@
 
 use tsunagi_app::receivers::ListLine;
 use tsunagi_domain::plan::EvacuationPlan;
+use tsunagi_domain::text::spreadsheet_safe;
 use tsunagi_domain::wareki::format_both;
 
 /// A table: header names and rows of text.
@@ -108,13 +109,15 @@ pub fn xlsx(sheet: &str, t: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
     wb.save_to_buffer()
 }
 
+/// The CSV text; every cell that a spreadsheet would read as a formula is neutralised
+/// ([`spreadsheet_safe`]). The .xlsx needs no such step: its cells are written as text.
 fn csv_text(t: &Table) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(&t.headers)?;
     for row in &t.rows {
-        w.write_record(row)?;
+        w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
     }
     let bytes = w
         .into_inner()
@@ -199,6 +202,31 @@ mod tests {
             text,
             "氏名,電話番号\r\n山田 ハル,0889-22-1000\r\n髙橋 﨑子,\r\n"
         );
+    }
+
+    #[test]
+    fn formulas_reach_neither_csv_as_formulas() {
+        let t = Table {
+            headers: vec!["氏名", "住所"],
+            rows: vec![vec![
+                "=HYPERLINK(\"http://evil.example\",\"山田\")".into(),
+                "+81 高知県".into(),
+            ]],
+        };
+        for bytes in [
+            csv_utf8_bom(&t).expect("csv"),
+            csv_shift_jis(&t).expect("csv").expect("encodable"),
+        ] {
+            let text = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                String::from_utf8_lossy(&bytes[3..]).into_owned()
+            } else {
+                encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned()
+            };
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let row = r.records().next().expect("row").expect("record");
+            assert_eq!(&row[0], "'=HYPERLINK(\"http://evil.example\",\"山田\")");
+            assert_eq!(&row[1], "'+81 高知県");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub async fn list(
         q.from.as_deref(),
         q.until.as_deref(),
     )?;
-    let page = Page::new(q.page, Some(100));
+    let page = Page::requested(q.page, Some(100)).map_err(AppError::BadRequest)?;
     let found = audit::list(&state.app, &user.ctx, &filter, page).await?;
     Ok(Json(AuditPageDto {
         total: found.total,

@@ -20,7 +20,7 @@ pub async fn search(
     user: ApiUser,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> Result<Json<PersonPageDto>, AppError> {
-    let page = Page::new(q.page, q.per_page);
+    let page = Page::requested(q.page, q.per_page).map_err(AppError::BadRequest)?;
     let found = persons::search(&state.app, &user.ctx, &q.q, page).await?;
     Ok(Json(PersonPageDto {
         items: found.items.iter().map(Into::into).collect(),

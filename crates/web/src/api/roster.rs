@@ -71,14 +71,16 @@ pub async fn list(
     ApiQuery(q): ApiQuery<RosterQuery>,
 ) -> Result<Json<RosterPageDto>, AppError> {
     let filter = RosterFilter {
-        priority: q.priority.as_deref().and_then(Priority::parse),
-        approach: q.approach.as_deref().and_then(Approach::parse),
+        priority: Priority::parse_filter(q.priority.as_deref().unwrap_or(""))
+            .map_err(AppError::BadRequest)?,
+        approach: Approach::parse_filter(q.approach.as_deref().unwrap_or(""))
+            .map_err(AppError::BadRequest)?,
     };
     let (lines, total) = triage::roster_list(
         &state.app,
         &user.ctx,
         &filter,
-        Page::new(q.page, q.per_page),
+        Page::requested(q.page, q.per_page).map_err(AppError::BadRequest)?,
     )
     .await?;
     Ok(Json(RosterPageDto {

@@ -2,10 +2,10 @@
 //! token, in the `csrf_token` form field or the `X-CSRF-Token` header (htmx sends the header).
 //! Requests from another origin are refused outright.
 
-use crate::AppError;
 use crate::ui::UiError;
+use crate::{AppError, AppState};
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -42,7 +42,10 @@ pub async fn rotate_csrf_token(session: &Session) -> Result<String, AppError> {
     Ok(t)
 }
 
-fn same_origin(req: &Request) -> bool {
+/// A request's `Origin`, when sent, must be this server's: the same scheme, host and port.
+/// The scheme is `https` when the session cookie is `Secure` (served over TLS or behind a TLS
+/// proxy), `http` otherwise; the host and port are those the client addressed (`Host`).
+fn same_origin(req: &Request, secure: bool) -> bool {
     let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
@@ -50,12 +53,38 @@ fn same_origin(req: &Request) -> bool {
     else {
         return true; // not sent: rely on the token
     };
-    let host = req
+    let Some(host) = req
         .headers()
         .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    match (origin.split_once("://"), host) {
-        (Some((_, origin_host)), Some(host)) => origin_host == host,
+        .and_then(|h| h.to_str().ok())
+    else {
+        return false;
+    };
+    let scheme = if secure { "https" } else { "http" };
+    origin_matches(origin, scheme, host)
+}
+
+/// `origin` (as browsers send it: `scheme://host[:port]`) against the expected scheme and
+/// `Host` header, with default ports made explicit on both sides.
+fn origin_matches(origin: &str, scheme: &str, host: &str) -> bool {
+    let default_port = if scheme == "https" { "443" } else { "80" };
+    let with_port = |authority: &str| -> String {
+        let authority = authority.to_ascii_lowercase();
+        // An IPv6 literal keeps its brackets; the port is after the last ':' outside them.
+        let has_port = match authority.rfind(']') {
+            Some(end) => authority[end..].contains(':'),
+            None => authority.contains(':'),
+        };
+        if has_port {
+            authority
+        } else {
+            format!("{authority}:{default_port}")
+        }
+    };
+    match origin.split_once("://") {
+        Some((s, authority)) if s.eq_ignore_ascii_case(scheme) && !authority.contains('/') => {
+            with_port(authority) == with_port(host)
+        }
         _ => false,
     }
 }
@@ -68,11 +97,16 @@ fn refused() -> Response {
     .into_response()
 }
 
-pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response {
+pub async fn csrf_guard(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    if !same_origin(&req) {
+    if !same_origin(&req, state.config.secure_cookies) {
         return refused();
     }
     let expected = match session.get::<String>(KEY).await {
@@ -126,5 +160,69 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
                 .await
         }
         _ => refused(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_matches;
+
+    #[test]
+    fn scheme_host_and_port_must_all_match() {
+        assert!(origin_matches(
+            "http://127.0.0.1:8080",
+            "http",
+            "127.0.0.1:8080"
+        ));
+        assert!(origin_matches(
+            "https://tsunagi.example.jp",
+            "https",
+            "tsunagi.example.jp"
+        ));
+        assert!(origin_matches(
+            "https://tsunagi.example.jp",
+            "https",
+            "tsunagi.example.jp:443"
+        ));
+        assert!(origin_matches(
+            "HTTP://Town.Example",
+            "http",
+            "town.example"
+        ));
+        assert!(origin_matches("http://[::1]:3000", "http", "[::1]:3000"));
+        // The scheme differs.
+        assert!(!origin_matches(
+            "https://127.0.0.1:8080",
+            "http",
+            "127.0.0.1:8080"
+        ));
+        assert!(!origin_matches(
+            "http://tsunagi.example.jp",
+            "https",
+            "tsunagi.example.jp"
+        ));
+        // The port differs, or is the other scheme's default.
+        assert!(!origin_matches(
+            "http://127.0.0.1:8081",
+            "http",
+            "127.0.0.1:8080"
+        ));
+        assert!(!origin_matches(
+            "http://town.example:443",
+            "http",
+            "town.example"
+        ));
+        // Another host; garbage.
+        assert!(!origin_matches(
+            "http://evil.example",
+            "http",
+            "town.example"
+        ));
+        assert!(!origin_matches("null", "http", "town.example"));
+        assert!(!origin_matches(
+            "http://town.example/x",
+            "http",
+            "town.example"
+        ));
     }
 }

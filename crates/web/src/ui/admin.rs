@@ -179,7 +179,7 @@ pub async fn create_user(
         .into_iter()
         .find(|o| o.id.to_string() == f.organisation_id);
     let role = f.role.parse::<Role>().ok();
-    if let Err(m) = password::check_strength(&f.password) {
+    if let Err(m) = password::check_strength(&f.password, &f.login) {
         page.errors.insert("password".into(), m);
     }
     if org.is_none() {

@@ -106,7 +106,7 @@ pub async fn page(
         Some(&q.from),
         Some(&q.until),
     )?;
-    let page = Page::new(q.page, Some(50));
+    let page = Page::requested(q.page, Some(50)).map_err(AppError::BadRequest)?;
     let found = audit::list(&state.app, &user.ctx, &filter, page).await?;
     let rows = found
         .items

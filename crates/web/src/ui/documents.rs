@@ -3,9 +3,9 @@
 
 use super::UiResult;
 use super::path_person_id as person_id;
-use crate::AppState;
 use crate::auth::CurrentUser;
-use axum::extract::rejection::PathRejection;
+use crate::{AppError, AppState};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -22,25 +22,47 @@ pub async fn plan_pdf(
 #[derive(Deserialize)]
 pub struct PackQuery {
     /// 返送期限 (YYYY-MM-DD); four weeks from today when absent.
-    reply_by: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    reply_by: String,
+}
+
+impl PackQuery {
+    /// The 返送期限 asked for; a date that does not parse is refused with the error page.
+    fn reply_by(&self) -> Result<Option<chrono::NaiveDate>, AppError> {
+        let s = self.reply_by.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                AppError::BadRequest(format!(
+                    "返送期限「{s}」を読み取れません。YYYY-MM-DD（例: 2027-01-31）で指定してください"
+                ))
+            })
+    }
 }
 
 pub async fn person_form_pack(
     State(state): State<AppState>,
     user: CurrentUser,
     path: Result<Path<String>, PathRejection>,
-    Query(q): Query<PackQuery>,
+    query: Result<Query<PackQuery>, QueryRejection>,
 ) -> UiResult<Response> {
     let id = person_id(path)?;
+    let Query(q) = query.map_err(AppError::from)?;
+    let reply_by = q.reply_by()?;
     let records = tsunagi_app::documents::form_pack_records(&state.app, &user.ctx, &[id]).await?;
-    Ok(crate::documents::form_pack_pdf(&state, &user.ctx, &records, q.reply_by).await?)
+    Ok(crate::documents::form_pack_pdf(&state, &user.ctx, &records, reply_by).await?)
 }
 
 pub async fn roster_form_pack(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<PackQuery>,
+    query: Result<Query<PackQuery>, QueryRejection>,
 ) -> UiResult<Response> {
+    let Query(q) = query.map_err(AppError::from)?;
+    let reply_by = q.reply_by()?;
     let records = tsunagi_app::documents::send_forms_records(&state.app, &user.ctx).await?;
-    Ok(crate::documents::form_pack_pdf(&state, &user.ctx, &records, q.reply_by).await?)
+    Ok(crate::documents::form_pack_pdf(&state, &user.ctx, &records, reply_by).await?)
 }

@@ -246,8 +246,8 @@ pub async fn pin(
     let id = path_person_id(path)?;
     let Form(f) = form.map_err(AppError::from)?;
     let (Some(lon), Some(lat)) = (coordinate(&f.lon), coordinate(&f.lat)) else {
-        return Err(UiError(AppError::BadRequest(
-            "経度・緯度を数値で入力してください".into(),
+        return Err(UiError(AppError::Invalid(
+            tsunagi_domain::ValidationErrors::single("lon", "経度・緯度を数値で入力してください"),
         )));
     };
     gis::pin(&state.app, &user.ctx, id, lon, lat, f.version).await?;

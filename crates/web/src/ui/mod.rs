@@ -106,7 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tokens", get(tokens::page).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .fallback(not_found)
-        .layer(middleware::from_fn(csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
         .with_state(state)
 }
 

@@ -55,7 +55,7 @@ pub async fn list(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> UiResult<Response> {
     let Query(q) = query.map_err(AppError::from)?;
-    let page = Page::new(q.page, Some(20));
+    let page = Page::requested(q.page, Some(20)).map_err(AppError::BadRequest)?;
     let found = persons::search(&state.app, &user.ctx, &q.q, page).await?;
     let today = user.ctx.today();
     let pages = page.page_count(found.total);

@@ -63,10 +63,10 @@ pub async fn list(
 ) -> UiResult<Response> {
     let Query(q) = query.map_err(AppError::from)?;
     let filter = RosterFilter {
-        priority: Priority::parse(&q.priority),
-        approach: Approach::parse(&q.approach),
+        priority: Priority::parse_filter(&q.priority).map_err(AppError::BadRequest)?,
+        approach: Approach::parse_filter(&q.approach).map_err(AppError::BadRequest)?,
     };
-    let page = Page::new(q.page, Some(50));
+    let page = Page::requested(q.page, Some(50)).map_err(AppError::BadRequest)?;
     let triage::RosterScreen {
         lines: rows,
         total,

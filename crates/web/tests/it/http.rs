@@ -94,7 +94,7 @@ db_test!(
         let r = c.post_raw("/login", body).await;
         assert_eq!(
             r.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             "login without token refused"
         );
         assert!(c.login("town-staff", PASSWORD).await.status == StatusCode::SEE_OTHER);
@@ -113,7 +113,7 @@ db_test!(
                 ],
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
         c.csrf = good;
         let req = axum::http::Request::post("/logout")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -123,7 +123,7 @@ db_test!(
             .expect("req");
         assert_eq!(
             c.send(req).await.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             "cross-origin refused"
         );
         assert_eq!(c.get("/").await.status, StatusCode::OK, "still logged in");
@@ -341,7 +341,7 @@ db_test!(
             Some("{not json".into()),
         )
         .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert_eq!(r.json()["code"], "bad_request");
         let r = api(&app, Method::POST, "/api/v1/persons", Some(&t), Some(serde_json::json!({"name": "x".repeat(61), "name_kana": "ア", "birth_date": "1950-01-01", "sex": "1", "address": "潮見市"}).to_string())).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -9,6 +9,8 @@ mod map_town;
 mod approaches;
 mod browser;
 mod browser_map;
+mod browser_upload;
+mod defects;
 mod geography;
 mod http;
 mod map;

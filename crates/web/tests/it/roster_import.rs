@@ -200,7 +200,7 @@ db_test!(
         };
         // Without the token: refused.
         let r = c.send(post(vec![], "forged".into())).await;
-        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.status, axum::http::StatusCode::BAD_REQUEST);
         assert!(!r.body.contains("結果"));
         let r = c.send(post(vec![], c.csrf.clone())).await;
         assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
