@@ -45,9 +45,13 @@ pub async fn advance(
         note,
         today: ctx.today(),
     };
-    let wf = workflows::advance(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
+    let done = workflows::advance(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
+    // Finishing 市町村による確認 records which version was checked: receivers see that one.
+    if done.finished == Some(Step::MunicipalCheck) {
+        tsunagi_store::plans::record_check(&mut w.tx, actor, &org, done.owner, id).await?;
+    }
     w.commit().await?;
-    Ok(wf)
+    Ok(done.workflow)
 }
 
 /// Assigns the work to an organisation (and person) with a due date.
@@ -106,7 +110,8 @@ pub async fn set_obstacle(
     Ok(wf)
 }
 
-/// Records a review of a finished plan.
+/// Records a review of a finished plan. The review is the municipality's check of the newest
+/// version too: a plan revised after 作成完了 reaches receivers once it has been reviewed.
 pub async fn reviewed(
     app: &App,
     ctx: &Context,
@@ -126,6 +131,8 @@ pub async fn reviewed(
         note,
     )
     .await?;
+    // Only the owning municipality's staff get here (the store refused anyone else).
+    tsunagi_store::plans::record_check(&mut w.tx, actor, &org, actor.organisation_id, id).await?;
     w.commit().await?;
     Ok(wf)
 }

@@ -283,6 +283,15 @@ pub enum Capability {
     ManageUsers,
 }
 
+/// Whether a grant shows the plan's versions that have not passed 市町村による確認 (drafts).
+/// Only those who may write the plan (the municipality, an organisation the work is assigned
+/// to or shared with for writing) see drafts; receivers — in normal times and in a disaster —
+/// see the newest checked version, so what reaches the community is what the municipality
+/// checked.
+pub fn sees_plan_drafts(grant: &Grant) -> bool {
+    grant.level == AccessLevel::Write
+}
+
 pub fn can(actor: &Actor, capability: Capability) -> bool {
     match capability {
         Capability::CreatePerson => {

@@ -184,6 +184,8 @@ pub enum Blocked {
     Finished,
     #[error("この進め方にない手順です")]
     NotInWorkflow,
+    #[error("この手順は市町村の職員が行います")]
+    MunicipalityOnly,
 }
 
 /// The guide's known blockers, recorded as reasons on a workflow.
@@ -278,6 +280,32 @@ pub fn advance(
     order.get(i + 1).copied().ok_or(Blocked::Finished)
 }
 
+/// May the actor finish or skip `step`? The guide gives sending the forms, the briefing of the
+/// community and of professionals, 市町村による確認 and 提供 to the municipality: only its own
+/// staff (`by_municipality`) carry them out, whoever else may write the plan. The other steps
+/// (confirming consent, the coordination meeting, visiting, writing) may be recorded by those
+/// who do them — the assigned professional or community — and by the municipality on their
+/// behalf (a form returned by post).
+pub fn may_carry_out(step: Step, by_municipality: bool) -> Result<(), Blocked> {
+    if municipality_only(step) && !by_municipality {
+        return Err(Blocked::MunicipalityOnly);
+    }
+    Ok(())
+}
+
+/// The steps only the municipality's staff carry out.
+pub fn municipality_only(step: Step) -> bool {
+    matches!(
+        step,
+        Step::SendForms
+            | Step::ExplainToCommunity
+            | Step::BriefProfessional
+            | Step::MunicipalCheck
+            | Step::Share
+            | Step::Done
+    )
+}
+
 /// The first step of an approach (`None` for self-preparedness).
 pub fn first_step(approach: Approach) -> Option<Step> {
     steps(approach).first().copied()
@@ -344,6 +372,39 @@ mod tests {
             );
         }
         assert_eq!(first_step(Approach::SelfPreparedness), None);
+    }
+
+    #[test]
+    fn only_the_municipality_carries_out_its_own_steps() {
+        for step in Step::ALL {
+            assert_eq!(may_carry_out(step, true), Ok(()), "{step:?}");
+            let by_others = may_carry_out(step, false);
+            match step {
+                Step::SendForms
+                | Step::ExplainToCommunity
+                | Step::BriefProfessional
+                | Step::MunicipalCheck
+                | Step::Share
+                | Step::Done => assert_eq!(by_others, Err(Blocked::MunicipalityOnly), "{step:?}"),
+                _ => assert_eq!(by_others, Ok(()), "{step:?}"),
+            }
+            // Every step the guide gives to someone else is open to them.
+            if step.actor() != StepActor::Municipality {
+                assert_eq!(by_others, Ok(()), "{step:?}");
+            }
+        }
+        // 確認 and 提供 in particular, on every approach.
+        for approach in [
+            Approach::PersonOrFamily,
+            Approach::Community,
+            Approach::WelfareProfessional,
+        ] {
+            for step in steps(approach) {
+                if matches!(step, Step::MunicipalCheck | Step::Share) {
+                    assert!(may_carry_out(*step, false).is_err());
+                }
+            }
+        }
     }
 
     #[test]

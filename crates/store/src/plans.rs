@@ -3,13 +3,13 @@
 
 use crate::access::Need;
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::evacuation_plan;
+use crate::entity::{evacuation_plan, evacuation_plan_check};
 use crate::error::StoreError;
 use crate::now;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use tsunagi_domain::PersonId;
-use tsunagi_domain::access::Actor;
+use tsunagi_domain::access::{Actor, sees_plan_drafts};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::plan::EvacuationPlan;
@@ -22,20 +22,83 @@ pub struct PlanVersion {
     pub author: String,
     pub author_organisation: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// 市町村による確認 of this version, if it passed it.
+    pub checked: Option<PlanCheck>,
 }
 
-fn version_of(m: evacuation_plan::Model) -> Result<PlanVersion, StoreError> {
+/// Who checked a version (市町村による確認), when.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanCheck {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub organisation: String,
+}
+
+fn version_of(
+    m: evacuation_plan::Model,
+    checked: Option<PlanCheck>,
+) -> Result<PlanVersion, StoreError> {
     Ok(PlanVersion {
         version: m.version,
         plan: serde_json::from_str(&m.content).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         author: m.author,
         author_organisation: m.author_organisation,
         created_at: m.created_at,
+        checked,
     })
 }
 
-/// Every version of the person's plan, newest first (empty if none). Audited as a view. A
-/// receiver given the roster entry only gets 404, as for a record it may not see.
+/// The checks of a person's plan versions, by version.
+async fn checks(
+    conn: &impl sea_orm::ConnectionTrait,
+    id: PersonId,
+) -> Result<std::collections::HashMap<i32, PlanCheck>, StoreError> {
+    Ok(evacuation_plan_check::Entity::find()
+        .filter(evacuation_plan_check::Column::PersonId.eq(id.0))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                c.version,
+                PlanCheck {
+                    at: c.checked_at,
+                    by: c.checked_by,
+                    organisation: c.checked_by_organisation,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The newest version of the person's plan that passed 市町村による確認: what receivers get
+/// (lists, documents). Reads without a policy check: the caller has decided access.
+pub(crate) async fn newest_checked(
+    conn: &impl sea_orm::ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<Option<EvacuationPlan>, StoreError> {
+    let Some(check) = evacuation_plan_check::Entity::find()
+        .filter(evacuation_plan_check::Column::PersonId.eq(id))
+        .order_by_desc(evacuation_plan_check::Column::Version)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    evacuation_plan::Entity::find()
+        .filter(evacuation_plan::Column::PersonId.eq(id))
+        .filter(evacuation_plan::Column::Version.eq(check.version))
+        .one(conn)
+        .await?
+        .map(|m| serde_json::from_str(&m.content).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()
+}
+
+/// Every version of the person's plan the actor may see, newest first (empty if none).
+/// Those who may write the plan see every version; receivers (read only, in normal times and in
+/// a disaster) see only versions that passed 市町村による確認, so a later draft stays with its
+/// writers until it is checked. Audited as a view. A receiver given the roster entry only gets
+/// 404, as for a record it may not see.
 pub async fn history(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -43,18 +106,69 @@ pub async fn history(
     id: PersonId,
 ) -> Result<Vec<PlanVersion>, StoreError> {
     let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::Plan).await?;
-    let rows = evacuation_plan::Entity::find()
+    let mut checked = checks(tx.conn(), id).await?;
+    let drafts = sees_plan_drafts(&grant);
+    let rows: Vec<evacuation_plan::Model> = evacuation_plan::Entity::find()
         .filter(evacuation_plan::Column::PersonId.eq(id.0))
         .order_by_desc(evacuation_plan::Column::Version)
         .all(tx.conn())
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|r| drafts || checked.contains_key(&r.version))
+        .collect();
     tx.record(
         Entry::new(AuditAction::PersonViewed, "person", id)
             .owner(owner)
             .basis(grant.basis)
             .detail(serde_json::json!({"plan": rows.first().map(|r| r.version)})),
     );
-    rows.into_iter().map(version_of).collect()
+    rows.into_iter()
+        .map(|r| {
+            let c = checked.remove(&r.version);
+            version_of(r, c)
+        })
+        .collect()
+}
+
+/// Records 市町村による確認 of the newest version (when the check step is finished); returns
+/// the version checked, or `None` when there is no plan. Checking a version twice keeps the
+/// first record. The caller has checked that the actor is the owning municipality's staff.
+pub async fn record_check(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    organisation_name: &str,
+    owner: tsunagi_domain::OrganisationId,
+    id: PersonId,
+) -> Result<Option<i32>, StoreError> {
+    let Some(latest) = evacuation_plan::Entity::find()
+        .filter(evacuation_plan::Column::PersonId.eq(id.0))
+        .order_by_desc(evacuation_plan::Column::Version)
+        .one(tx.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let exists = evacuation_plan_check::Entity::find_by_id((id.0, latest.version))
+        .one(tx.conn())
+        .await?
+        .is_some();
+    if !exists {
+        evacuation_plan_check::Entity::insert(evacuation_plan_check::ActiveModel {
+            person_id: Set(id.0),
+            version: Set(latest.version),
+            checked_at: Set(now()),
+            checked_by: Set(actor.login.clone()),
+            checked_by_organisation: Set(organisation_name.to_owned()),
+        })
+        .exec(tx.conn())
+        .await?;
+        tx.record(
+            Entry::new(AuditAction::PersonUpdated, "person", id)
+                .owner(owner)
+                .detail(serde_json::json!({"plan_checked_version": latest.version})),
+        );
+    }
+    Ok(Some(latest.version))
 }
 
 /// A version saved, and whether its supporters (避難支援等実施者) differ from the version before.
@@ -135,6 +249,7 @@ pub async fn save(
             author: actor.login.clone(),
             author_organisation: organisation_name.to_owned(),
             created_at: t,
+            checked: None,
         },
         owner,
         supporters_changed,

@@ -21,7 +21,7 @@ use tsunagi_domain::{OrganisationId, UserId};
 
 use crate::access::facts;
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{evacuation_plan, person, person_share, receiver, roster_entry};
+use crate::entity::{person, person_share, receiver, roster_entry};
 use crate::error::StoreError;
 use crate::now;
 use crate::organisations::{Organisation, staff_municipality};
@@ -227,15 +227,9 @@ pub async fn receiver_list(
             else {
                 continue;
             };
+            // Receivers get the newest version that passed 市町村による確認, never a draft.
             let plan = if grant.plan {
-                evacuation_plan::Entity::find()
-                    .filter(evacuation_plan::Column::PersonId.eq(m.id))
-                    .all(tx.conn())
-                    .await?
-                    .into_iter()
-                    .max_by_key(|p| p.version)
-                    .map(|p| serde_json::from_str::<EvacuationPlan>(&p.content).map_err(corrupt))
-                    .transpose()?
+                crate::plans::newest_checked(tx.conn(), m.id).await?
             } else {
                 None
             };

@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use tsunagi_domain::access::Actor;
+use tsunagi_domain::access::{AccessBasis, Actor};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentStatus;
 use tsunagi_domain::disaster::DisasterState;
@@ -294,9 +294,17 @@ pub struct Advance {
     pub today: NaiveDate,
 }
 
+/// A step finished: the workflow after it, the step finished (not skipped: `None`) and the
+/// owning municipality.
+pub struct Advanced {
+    pub workflow: Workflow,
+    pub finished: Option<Step>,
+    pub owner: OrganisationId,
+}
+
 /// Finishes the current step (or skips an optional one). The owning municipality, or an
-/// organisation that may write the record, records it; `expected_version` guards against two
-/// people moving the same workflow.
+/// organisation that may write the record, records it — the municipality's own steps only its
+/// staff; `expected_version` guards against two people moving the same workflow.
 pub async fn advance(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -304,15 +312,18 @@ pub async fn advance(
     org_name: &str,
     id: PersonId,
     a: Advance,
-) -> Result<Workflow, StoreError> {
+) -> Result<Advanced, StoreError> {
     let Advance {
         expected_version,
         skip,
         note,
         today,
     } = a;
-    let (owner, _) = crate::access::require(tx, actor, disaster, id, Need::WritePlan).await?;
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::WritePlan).await?;
     let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    // The municipality's own steps (確認, 提供 …) are its staff's, whoever else may write.
+    workflow::may_carry_out(w.step, grant.basis == AccessBasis::Owner)
+        .map_err(|_| StoreError::Forbidden)?;
     if w.version != expected_version {
         return Err(StoreError::Conflict { current: w.version });
     }
@@ -353,7 +364,12 @@ pub async fn advance(
         note,
     )
     .await?;
-    load(tx, id).await?.ok_or(StoreError::NotFound)
+    let workflow = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    Ok(Advanced {
+        workflow,
+        finished: (!skip).then_some(w.step),
+        owner,
+    })
 }
 
 /// Who the work is assigned to, by when.

@@ -23,7 +23,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("sharing", &["person_share", "consent", "consent_scope"]),
     ("roster", &["roster_entry"]),
     ("triage", &["triage_result", "triage_policy"]),
-    ("plans", &["evacuation_plan"]),
+    ("plans", &["evacuation_plan", "evacuation_plan_check"]),
     ("workflows", &["plan_workflow", "plan_workflow_event"]),
     ("meetings", &["coordination_meeting"]),
     ("receivers", &["receiver"]),

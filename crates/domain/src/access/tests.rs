@@ -322,6 +322,21 @@ proptest! {
         }
     }
 
+    /// Drafts (plan versions not yet checked by the municipality) reach only those who may
+    /// write: the owner always, a read-only receiver or responder never, in any disaster state.
+    #[test]
+    fn only_writers_see_unchecked_drafts(a in any_actor(), p in any_person(), d in any_disaster()) {
+        if let Some(g) = person_access(&a, &p, &d) {
+            prop_assert_eq!(sees_plan_drafts(&g), g.level == AccessLevel::Write);
+            if g.basis == AccessBasis::Owner {
+                prop_assert!(sees_plan_drafts(&g));
+            }
+            if a.role == Role::Responder || g.basis == AccessBasis::Disaster {
+                prop_assert!(!sees_plan_drafts(&g));
+            }
+        }
+    }
+
     /// Withdrawing consent removes every consent-based access at once.
     #[test]
     fn withdrawal_removes_consent_access(a in any_actor(), mut p in any_person()) {

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod consent_scope;
 pub mod coordination_meeting;
 pub mod evacuation_plan;
+pub mod evacuation_plan_check;
 pub mod gis_layer;
 pub mod gis_setting;
 pub mod hazard_zone_pack;

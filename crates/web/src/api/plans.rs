@@ -18,6 +18,16 @@ pub struct PlanVersionDto {
     pub author: String,
     pub author_organisation: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// 市町村による確認 of this version: when, by whom (absent while a draft). Receivers are
+    /// only ever given checked versions.
+    pub checked: Option<PlanCheckDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanCheckDto {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub organisation: String,
 }
 
 impl From<plans::PlanVersion> for PlanVersionDto {
@@ -28,11 +38,17 @@ impl From<plans::PlanVersion> for PlanVersionDto {
             author: v.author,
             author_organisation: v.author_organisation,
             created_at: v.created_at,
+            checked: v.checked.map(|c| PlanCheckDto {
+                at: c.at,
+                by: c.by,
+                organisation: c.organisation,
+            }),
         }
     }
 }
 
-/// Every version of the person's individual evacuation plan, newest first.
+/// Every version of the person's individual evacuation plan the caller may see, newest first:
+/// writers see every version, receivers only those that passed 市町村による確認.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/plan", tag = "plans", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<PlanVersionDto>), (status = 404, body = ErrorBody)))]
 pub async fn history(

@@ -44,6 +44,8 @@ struct HistoryRow {
     author: String,
     organisation: String,
     at: String,
+    /// 市町村による確認: when and by whom, empty while a draft.
+    checked: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -275,6 +277,11 @@ fn rows(history: &[plans::PlanVersion]) -> Vec<HistoryRow> {
             author: v.author.clone(),
             organisation: v.author_organisation.clone(),
             at: jst_minutes(&v.created_at),
+            checked: v
+                .checked
+                .as_ref()
+                .map(|c| format!("{} {}", jst_minutes(&c.at), c.by))
+                .unwrap_or_default(),
         })
         .collect()
 }

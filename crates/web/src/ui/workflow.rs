@@ -31,6 +31,8 @@ pub struct WorkflowView {
     pub approach: &'static str,
     pub current: &'static str,
     pub current_actor: &'static str,
+    /// The current step is the municipality's own (確認, 提供 …): only its staff are offered it.
+    pub municipal_step: bool,
     pub optional: bool,
     pub done: bool,
     pub version: i32,
@@ -53,6 +55,7 @@ impl WorkflowView {
             approach: w.approach.label(),
             current: w.step.label(),
             current_actor: w.step.actor().label(),
+            municipal_step: tsunagi_domain::workflow::municipality_only(w.step),
             optional: w.step.optional(),
             done: w.step == Step::Done,
             community: w.approach == tsunagi_domain::triage::Approach::Community,

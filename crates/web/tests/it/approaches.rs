@@ -149,6 +149,30 @@ db_test!(
         )
         .await;
         assert_eq!(advance(&app, &u, &care).await, "municipal_check");
+        // 市町村による確認 is the municipality's: the care manager, who may write the plan, may
+        // not check it (and cannot skip it either).
+        let w = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{u}/workflow"),
+            &care,
+            None,
+        )
+        .await;
+        for body in [
+            json!({"version": w["version"]}),
+            json!({"version": w["version"], "skip": true}),
+        ] {
+            let r = api(
+                &app,
+                Method::POST,
+                &format!("/api/v1/persons/{u}/workflow/advance"),
+                Some(&care),
+                Some(body.to_string()),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        }
         assert_eq!(advance(&app, &u, &town).await, "share");
         assert_eq!(advance(&app, &u, &town).await, "done");
 
@@ -253,5 +277,92 @@ db_test!(
         .await;
         assert_eq!(pdf.status, StatusCode::OK);
         assert!(pdf.bytes.starts_with(b"%PDF-"));
+
+        // ── Only checked plans are shared: the care manager revises ウ's plan after 作成完了.
+        let mut revised = plan("flood");
+        revised["version"] = json!(1);
+        revised["plan"]["destinations"][0]["place"] = json!("未確認の新しい避難先");
+        call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/persons/{u}/plan"),
+            &care,
+            Some(revised),
+        )
+        .await;
+        // The writers see the draft on top, marked unchecked …
+        let h = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{u}/plan"),
+            &care,
+            None,
+        )
+        .await;
+        assert_eq!(h[0]["version"], 2);
+        assert!(h[0]["checked"].is_null(), "{h}");
+        assert_eq!(h[1]["checked"]["by"], "town-staff", "{h}");
+        // … the 自治会 still gets version 1, in its list and through the plan itself.
+        let shown = |list: &Value| -> Vec<String> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    l["plan"]["destinations"][0]["place"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .collect()
+        };
+        let list = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/receivers/{}/list", app.f.community.id.0),
+            &leader,
+            None,
+        )
+        .await;
+        assert!(shown(&list).iter().all(|p| p == "潮見小学校"), "{list}");
+        let h = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{u}/plan"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(h.as_array().unwrap().len(), 1, "{h}");
+        assert_eq!(h[0]["version"], 1, "{h}");
+        // The municipality's review checks the newest version: now it reaches the 自治会.
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/persons/{u}/workflow/review"),
+            &town,
+            Some(json!({"note": "避難先の変更を確認"})),
+        )
+        .await;
+        let list = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/receivers/{}/list", app.f.community.id.0),
+            &leader,
+            None,
+        )
+        .await;
+        assert!(
+            shown(&list).iter().any(|p| p == "未確認の新しい避難先"),
+            "{list}"
+        );
+        let h = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{u}/plan"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(h[0]["version"], 2, "{h}");
     }
 );
