@@ -18,6 +18,7 @@ pub mod documents;
 mod error;
 pub mod gis;
 pub mod gis_import;
+pub mod legal_basis;
 pub mod meetings;
 pub mod organisations;
 pub mod passwords;

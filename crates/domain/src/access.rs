@@ -4,9 +4,10 @@
 //! Architecture invariant: a user who may not see a person gets the same answer as for a person
 //! who does not exist (`None` here, 404 on the wire), so the policy never leaks existence.
 
-use crate::consent::ConsentFacts;
+use crate::consent::{ConsentFacts, ConsentStatus};
 use crate::disaster::DisasterState;
 use crate::ids::{OrganisationId, UserId};
+use crate::legal_basis::{Provision, ProvisionBasis, RosterBases};
 use crate::organisation::OrganisationKind;
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,9 @@ pub enum AccessBasis {
     Owner,
     /// Shared with the actor's organisation, and the person's consent covers it (平常時).
     Consent,
+    /// Shared with the actor's organisation under the municipality's ordinance (平常時, 条例:
+    /// unless the person refused, or without consent).
+    Ordinance,
     /// Shared with the actor's organisation during a declared disaster, without consent (発災時).
     Disaster,
     /// The municipality entrusted (委託) the plan work for this person to the actor's
@@ -70,6 +74,7 @@ impl AccessBasis {
         match self {
             AccessBasis::Owner => "owner",
             AccessBasis::Consent => "consent",
+            AccessBasis::Ordinance => "ordinance",
             AccessBasis::Disaster => "disaster",
             AccessBasis::Assignment => "assignment",
         }
@@ -149,6 +154,8 @@ pub struct PersonFacts {
     pub owner: OrganisationId,
     pub shares: Vec<Share>,
     pub consent: ConsentFacts,
+    /// The owner's legal bases in force for normal-time provision.
+    pub provision: Provision,
 }
 
 /// Roles of a municipality that work on its residents' records directly.
@@ -197,11 +204,20 @@ pub fn person_access(
             plan: true,
         });
     }
-    if person.consent.covers(actor.organisation_kind) {
+    let kind = actor.organisation_kind;
+    if person.provision.roster.provides(&person.consent, kind) {
+        // The plan follows the plans' own basis (49-15(2)), on top of the roster's.
+        let plan =
+            mine.iter().any(|s| s.plan) && person.provision.plans.provides(&person.consent, kind);
+        let basis = if person.consent.covers(kind) {
+            AccessBasis::Consent
+        } else {
+            AccessBasis::Ordinance
+        };
         return Some(Grant {
             level: cap(level),
-            basis: AccessBasis::Consent,
-            plan: mine.iter().any(|s| s.plan),
+            basis,
+            plan,
         });
     }
     if disaster.is_declared_in(person.owner)
@@ -228,6 +244,11 @@ pub struct PersonScope {
     pub shared_with: OrganisationId,
     /// … whose consent covers this kind of receiver, …
     pub kind: OrganisationKind,
+    /// … or, under an opt-out ordinance, those owned by these municipalities who did not
+    /// refuse; …
+    pub opt_out_owners: Vec<OrganisationId>,
+    /// … or, under an ordinance without consent, those owned by these municipalities; …
+    pub without_consent_owners: Vec<OrganisationId>,
     /// … or, without consent, those owned by these municipalities (declared disaster);
     pub disaster_owners: Vec<OrganisationId>,
     /// … or, without consent, those whose plan work is assigned to this organisation
@@ -235,7 +256,8 @@ pub struct PersonScope {
     pub entrusted: bool,
 }
 
-pub fn person_scope(actor: &Actor, disaster: &DisasterState) -> PersonScope {
+/// The list scope of `actor`; `bases` are the municipalities' roster bases in force.
+pub fn person_scope(actor: &Actor, disaster: &DisasterState, bases: &RosterBases) -> PersonScope {
     let owned_by = (actor.organisation_kind == OrganisationKind::Municipality
         && is_municipal_staff(actor.role))
     .then_some(actor.organisation_id);
@@ -244,10 +266,23 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState) -> PersonScope {
     } else {
         Vec::new()
     };
+    let owners_under = |basis: ProvisionBasis| -> Vec<OrganisationId> {
+        if !actor.organisation_kind.is_evacuation_support_party() {
+            return Vec::new();
+        }
+        bases
+            .0
+            .iter()
+            .filter(|(_, b)| **b == basis)
+            .map(|(o, _)| *o)
+            .collect()
+    };
     PersonScope {
         owned_by,
         shared_with: actor.organisation_id,
         kind: actor.organisation_kind,
+        opt_out_owners: owners_under(ProvisionBasis::OrdinanceOptOut),
+        without_consent_owners: owners_under(ProvisionBasis::OrdinanceWithoutConsent),
         disaster_owners,
         entrusted: may_be_entrusted(actor.organisation_kind),
     }
@@ -267,6 +302,12 @@ impl PersonScope {
                 .iter()
                 .any(|s| s.organisation_id == self.shared_with)
                 && (person.consent.covers(self.kind)
+                    || (self.opt_out_owners.contains(&person.owner)
+                        && !matches!(
+                            person.consent.status,
+                            ConsentStatus::Refused | ConsentStatus::Withdrawn
+                        ))
+                    || self.without_consent_owners.contains(&person.owner)
                     || self.disaster_owners.contains(&person.owner)))
     }
 }

@@ -11,6 +11,7 @@ pub mod disaster;
 pub mod error;
 pub mod evacuation_timing;
 pub mod ids;
+pub mod legal_basis;
 pub mod login;
 pub mod meeting;
 pub mod municipality;

@@ -9,6 +9,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use tsunagi_domain::access::{
     AccessLevel, Actor, Grant, PersonFacts, PersonScope, Share, ShareSource, person_access,
+    person_scope,
 };
 use tsunagi_domain::consent::{ConsentMethod, ConsentRecord, ConsentStatus};
 use tsunagi_domain::disaster::DisasterState;
@@ -48,6 +49,28 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
             .to_owned(),
     );
     let mut basis = Condition::any().add(consented);
+    let ids = |owners: &[OrganisationId]| owners.iter().map(|o| o.0).collect::<Vec<_>>();
+    if !scope.opt_out_owners.is_empty() {
+        // Under an opt-out ordinance: everyone but those who refused or withdrew.
+        let refused = person::Column::Id.in_subquery(
+            Query::select()
+                .column(consent::Column::PersonId)
+                .from(consent::Entity)
+                .and_where(consent::Column::Status.is_in([
+                    ConsentStatus::Refused.code(),
+                    ConsentStatus::Withdrawn.code(),
+                ]))
+                .to_owned(),
+        );
+        basis = basis.add(
+            Condition::all()
+                .add(person::Column::MunicipalityId.is_in(ids(&scope.opt_out_owners)))
+                .add(Condition::not(Condition::all().add(refused))),
+        );
+    }
+    if !scope.without_consent_owners.is_empty() {
+        basis = basis.add(person::Column::MunicipalityId.is_in(ids(&scope.without_consent_owners)));
+    }
     if !scope.disaster_owners.is_empty() {
         basis = basis.add(
             person::Column::MunicipalityId.is_in(
@@ -102,7 +125,18 @@ pub(crate) async fn facts(
         owner: m.municipality_id.into(),
         shares,
         consent: consent_of(conn, m.id).await?.facts(),
+        provision: crate::legal_bases::provision_of(conn, m.municipality_id).await?,
     })
+}
+
+/// The list scope of `actor`, with the municipalities' legal bases in force.
+pub(crate) async fn scope(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    disaster: &DisasterState,
+) -> Result<PersonScope, StoreError> {
+    let bases = crate::legal_bases::roster_bases(conn).await?;
+    Ok(person_scope(actor, disaster, &bases))
 }
 
 pub(crate) async fn consent_of(

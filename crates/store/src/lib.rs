@@ -16,6 +16,7 @@ pub mod db;
 pub mod entity;
 mod error;
 pub mod gis;
+pub mod legal_bases;
 pub mod meetings;
 pub mod migration;
 pub mod organisations;

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use tsunagi_domain::access::{AccessBasis, Actor, Capability, can, person_scope};
+use tsunagi_domain::access::{AccessBasis, Actor, Capability, can};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::paging::Page;
@@ -336,7 +336,7 @@ pub async fn roster_list(
     filter: &RosterFilter,
     page: Page,
 ) -> Result<(Vec<RosterLine>, u64), StoreError> {
-    let scope = person_scope(actor, disaster);
+    let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
     let mut cond = Condition::all().add(scope_condition(&scope)).add(
         person::Column::Id.in_subquery(
             Query::select()

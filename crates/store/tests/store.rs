@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use tsunagi_domain::access::{AccessBasis, AccessLevel, Actor, PersonFacts, Share, ShareSource};
 use tsunagi_domain::consent::{ConsentFacts, ConsentRecord, ConsentStatus};
 use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::legal_basis::{LegalBasis, Provision, ProvisionBasis};
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::person::{PersonDetails, PersonInput};
@@ -419,6 +420,7 @@ db_test!(
                     owner: f.town.id,
                     shares,
                     consent,
+                    provision: Provision::default(),
                 },
             ));
         }
@@ -429,27 +431,59 @@ db_test!(
                 declared_in: vec![f.town.id],
             },
         ];
-        for a in [
-            &f.town_staff,
-            &f.other_staff,
-            &f.firefighter,
-            &f.npo_staff,
-            &f.care_manager,
-            &f.community_leader,
+        // Under each legal basis the town may choose (同意方式 first: none recorded), the SQL
+        // scope returns exactly what the record check admits.
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        for (version, roster) in [
+            (0, ProvisionBasis::Consent),
+            (1, ProvisionBasis::OrdinanceOptOut),
+            (2, ProvisionBasis::OrdinanceWithoutConsent),
+            (3, ProvisionBasis::SelfRegistration),
         ] {
-            for d in &disasters {
-                let mut tx = store.begin(ctx(a)).await.expect("begin");
-                let page = persons::search(&mut tx, a, d, "", Page::new(Some(1), Some(200)))
+            if version > 0 {
+                let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
+                let basis = LegalBasis {
+                    provision: Provision {
+                        roster,
+                        plans: ProvisionBasis::Consent,
+                    },
+                    ordinance: Some("潮見市避難行動要支援者名簿条例 第5条".into()),
+                    effective_from: today,
+                };
+                tsunagi_store::legal_bases::record(&mut tx, &f.town_admin, version - 1, basis)
                     .await
-                    .expect("search");
+                    .expect("basis");
                 tx.commit().await.expect("commit");
-                let got: BTreeSet<_> = page.items.iter().map(|p| p.id).collect();
-                let want: BTreeSet<_> = facts
-                    .iter()
-                    .filter(|(_, pf)| tsunagi_domain::access::person_access(a, pf, d).is_some())
-                    .map(|(id, _)| *id)
-                    .collect();
-                assert_eq!(got, want, "actor {} disaster {:?}", a.login, d.declared_in);
+            }
+            for (_, pf) in facts.iter_mut() {
+                pf.provision.roster = roster;
+            }
+            for a in [
+                &f.town_staff,
+                &f.other_staff,
+                &f.firefighter,
+                &f.npo_staff,
+                &f.care_manager,
+                &f.community_leader,
+            ] {
+                for d in &disasters {
+                    let mut tx = store.begin(ctx(a)).await.expect("begin");
+                    let page = persons::search(&mut tx, a, d, "", Page::new(Some(1), Some(200)))
+                        .await
+                        .expect("search");
+                    tx.commit().await.expect("commit");
+                    let got: BTreeSet<_> = page.items.iter().map(|p| p.id).collect();
+                    let want: BTreeSet<_> = facts
+                        .iter()
+                        .filter(|(_, pf)| tsunagi_domain::access::person_access(a, pf, d).is_some())
+                        .map(|(id, _)| *id)
+                        .collect();
+                    assert_eq!(
+                        got, want,
+                        "actor {} disaster {:?} basis {roster:?}",
+                        a.login, d.declared_in
+                    );
+                }
             }
         }
     }

@@ -28,6 +28,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("meetings", &["coordination_meeting"]),
     ("receivers", &["receiver"]),
     ("organisations", &["organisation"]),
+    ("legal_bases", &["legal_basis"]),
     ("users", &["user", "membership"]),
     ("tokens", &["api_token"]),
     ("sessions", &["session"]),

@@ -1,5 +1,6 @@
 use super::*;
 use crate::consent::ConsentStatus;
+use crate::legal_basis::{Provision, ProvisionBasis, RosterBases};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -32,6 +33,7 @@ fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) ->
             })
             .collect(),
         consent,
+        provision: Provision::default(),
     }
 }
 
@@ -230,6 +232,10 @@ prop_compose! {
     }
 }
 
+fn basis_strategy() -> impl Strategy<Value = ProvisionBasis> {
+    proptest::sample::select(ProvisionBasis::ALL.to_vec())
+}
+
 fn source_strategy() -> impl Strategy<Value = ShareSource> {
     proptest::sample::select(ShareSource::ALL.to_vec())
 }
@@ -261,7 +267,61 @@ proptest! {
     /// opened, and whatever can be opened is found by a search.
     #[test]
     fn scope_agrees_with_record_access(a in any_actor(), p in any_person(), d in any_disaster()) {
-        prop_assert_eq!(person_scope(&a, &d).admits(&p), person_access(&a, &p, &d).is_some());
+        prop_assert_eq!(
+            person_scope(&a, &d, &RosterBases::default()).admits(&p),
+            person_access(&a, &p, &d).is_some()
+        );
+    }
+
+    /// The same under every legal basis each municipality may choose, for the roster and for
+    /// plans separately.
+    #[test]
+    fn scope_agrees_with_record_access_under_every_basis(
+        a in any_actor(), mut p in any_person(), d in any_disaster(),
+        bases in proptest::collection::btree_map(1u128..3, basis_strategy(), 0..3),
+        plans in basis_strategy(),
+    ) {
+        let bases = RosterBases(bases.into_iter().map(|(o, b)| (org(o), b)).collect());
+        p.provision = Provision { roster: bases.of(p.owner), plans };
+        prop_assert_eq!(person_scope(&a, &d, &bases).admits(&p), person_access(&a, &p, &d).is_some());
+    }
+
+    /// In normal times a person who refused (or withdrew) is seen by nobody but the owner and
+    /// an entrusted assignee — unless the ordinance provides without consent.
+    #[test]
+    fn a_refusal_holds_unless_the_ordinance_needs_no_consent(
+        a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
+        withdrawn in any::<bool>(),
+    ) {
+        p.consent.status = if withdrawn { ConsentStatus::Withdrawn } else { ConsentStatus::Refused };
+        p.provision = Provision { roster, plans };
+        if let Some(g) = person_access(&a, &p, &DisasterState::normal()) {
+            prop_assert!(
+                matches!(g.basis, AccessBasis::Owner | AccessBasis::Assignment)
+                    || (roster == ProvisionBasis::OrdinanceWithoutConsent
+                        && g.basis == AccessBasis::Ordinance
+                        && a.organisation_kind.is_evacuation_support_party())
+            );
+        }
+    }
+
+    /// Ordinances reach only 避難支援等関係者 with a share, and the plan only where the plans'
+    /// basis provides it too.
+    #[test]
+    fn ordinance_grants_need_a_share_a_support_party_and_the_plans_basis(
+        a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
+    ) {
+        p.provision = Provision { roster, plans };
+        if let Some(g) = person_access(&a, &p, &DisasterState::normal())
+            && g.basis == AccessBasis::Ordinance
+        {
+            prop_assert!(roster.needs_ordinance());
+            prop_assert!(a.organisation_kind.is_evacuation_support_party());
+            prop_assert!(p.shares.iter().any(|s| s.organisation_id == a.organisation_id));
+            if g.plan {
+                prop_assert!(plans.provides(&p.consent, a.organisation_kind));
+            }
+        }
     }
 
     /// Without a share, only the owning municipality's staff see a person.

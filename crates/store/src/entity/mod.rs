@@ -13,6 +13,7 @@ pub mod gis_layer;
 pub mod gis_setting;
 pub mod hazard_zone_pack;
 pub mod household;
+pub mod legal_basis;
 pub mod membership;
 pub mod organisation;
 pub mod person;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use tsunagi_domain::access::{AccessBasis, Actor, person_scope};
+use tsunagi_domain::access::{AccessBasis, Actor};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_domain::evacuation_timing::{Mobility, Reach, TimingSettings};
@@ -220,7 +220,7 @@ pub async fn map_persons(
     actor: &Actor,
     disaster: &DisasterState,
 ) -> Result<Vec<MapPerson>, StoreError> {
-    let scope = person_scope(actor, disaster);
+    let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
     let persons = person::Entity::find()
         .filter(scope_condition(&scope))
         .order_by_asc(person::Column::Id)

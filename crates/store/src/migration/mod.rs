@@ -16,6 +16,7 @@ mod m20261123_000010_shelter_edits;
 mod m20261204_000011_client_request_id;
 pub(crate) mod m20261204_000012_zone_packs;
 mod m20261205_000013_plan_checks;
+mod m20261205_000014_legal_bases;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_client_request_id::Migration),
             Box::new(m20261204_000012_zone_packs::Migration),
             Box::new(m20261205_000013_plan_checks::Migration),
+            Box::new(m20261205_000014_legal_bases::Migration),
         ]
     }
 }

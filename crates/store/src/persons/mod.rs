@@ -17,7 +17,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
-use tsunagi_domain::access::{AccessLevel, Actor, Capability, Grant, can, person_scope};
+use tsunagi_domain::access::{AccessLevel, Actor, Capability, Grant, can};
 use tsunagi_domain::audit::{AuditAction, diff};
 use tsunagi_domain::consent::ConsentRecord;
 use tsunagi_domain::disaster::DisasterState;
@@ -110,7 +110,7 @@ impl crate::Store {
         actor: &Actor,
         disaster: &DisasterState,
     ) -> Result<u64, StoreError> {
-        let scope = person_scope(actor, disaster);
+        let scope = crate::access::scope(self.conn(), actor, disaster).await?;
         Ok(person::Entity::find()
             .filter(scope_condition(&scope))
             .count(self.conn())
@@ -127,7 +127,7 @@ pub async fn search(
     query: &str,
     page: Page,
 ) -> Result<PersonPage, StoreError> {
-    let scope = person_scope(actor, disaster);
+    let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
     let mut cond = Condition::all().add(scope_condition(&scope));
     if let Some(pattern) = search_pattern(query) {
         let folded = fold_for_search(query);
@@ -189,7 +189,7 @@ async fn record_of(
 ) -> Result<PersonRecord, StoreError> {
     let mut household = Vec::new();
     if let Some(h) = m.household_id {
-        let scope = person_scope(actor, disaster);
+        let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
         let members = person::Entity::find()
             .filter(person::Column::HouseholdId.eq(h))
             .filter(person::Column::Id.ne(m.id))

@@ -5,6 +5,7 @@
 mod audit;
 mod dto;
 mod extract;
+mod legal_basis;
 mod organisations;
 mod persons;
 mod plans;
@@ -65,6 +66,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::override_result))
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))
+        .routes(routes!(legal_basis::get, legal_basis::set))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod documents;
 mod geography;
+mod legal_basis;
 mod map;
 pub(crate) use audit::audit_filter;
 mod login;
@@ -101,6 +102,10 @@ pub fn router(state: AppState) -> Router {
         .route("/map/layers/{id}", get(map::layer))
         .route("/persons/{id}/location", post(map::pin))
         .route("/organisations", get(admin::organisations))
+        .route(
+            "/legal-basis",
+            get(legal_basis::show).post(legal_basis::record),
+        )
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))
         .route("/tokens", get(tokens::page).post(tokens::create))

@@ -131,6 +131,9 @@ impl PersonView {
             basis: match p.grant.basis {
                 tsunagi_domain::access::AccessBasis::Owner => "所管の市町村として",
                 tsunagi_domain::access::AccessBasis::Consent => "本人の同意に基づく提供",
+                tsunagi_domain::access::AccessBasis::Ordinance => {
+                    "条例に基づく提供（平常時・同意によらない）"
+                }
                 tsunagi_domain::access::AccessBasis::Disaster => "災害時の提供（同意なし）",
                 tsunagi_domain::access::AccessBasis::Assignment => {
                     "計画作成の担当（市町村からの委託）"

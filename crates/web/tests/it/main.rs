@@ -13,6 +13,7 @@ mod browser_upload;
 mod defects;
 mod geography;
 mod http;
+mod legal_basis;
 mod map;
 mod plans;
 mod receivers;
