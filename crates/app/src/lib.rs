@@ -13,6 +13,7 @@ pub mod audit;
 pub mod consequences;
 mod context;
 pub mod databases;
+pub mod declarations;
 mod disaster;
 pub mod documents;
 mod error;

@@ -46,10 +46,16 @@ pub enum AuditAction {
     ReviewMarked,
     /// Who can see a person changed: shares given or ended (receivers, assignments).
     SharesChanged,
+    /// A disaster declared (災害の宣言): disaster-time provision starts.
+    DisasterDeclared,
+    /// A declared disaster's stage changed.
+    DisasterStageChanged,
+    /// A declared disaster closed: disaster-time provision ends.
+    DisasterClosed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -78,6 +84,9 @@ impl AuditAction {
         AuditAction::HomesClassified,
         AuditAction::ReviewMarked,
         AuditAction::SharesChanged,
+        AuditAction::DisasterDeclared,
+        AuditAction::DisasterStageChanged,
+        AuditAction::DisasterClosed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -110,6 +119,9 @@ impl AuditAction {
             AuditAction::HomesClassified => "gis.homes_classified",
             AuditAction::ReviewMarked => "plan.review_marked",
             AuditAction::SharesChanged => "share.changed",
+            AuditAction::DisasterDeclared => "disaster.declared",
+            AuditAction::DisasterStageChanged => "disaster.stage_changed",
+            AuditAction::DisasterClosed => "disaster.closed",
         }
     }
 
@@ -143,6 +155,9 @@ impl AuditAction {
             AuditAction::HomesClassified => "ハザード判定",
             AuditAction::ReviewMarked => "計画の要見直し",
             AuditAction::SharesChanged => "提供先（閲覧できる組織）の変更",
+            AuditAction::DisasterDeclared => "災害の宣言",
+            AuditAction::DisasterStageChanged => "災害の段階の変更",
+            AuditAction::DisasterClosed => "災害の終了",
         }
     }
 

@@ -197,6 +197,18 @@ impl HazardIndex {
     ) -> Vec<T> {
         order.map_runs(threads, RUN, |run, out| self.classify_run(run, &keep, out))
     }
+
+    /// The worst severity key of `kind` for every point in `order` (`None` outside every zone
+    /// of that kind). Not generic, so it is compiled — and measured by `bench gis` — here, at
+    /// this crate's optimisation level, whatever the caller's.
+    pub fn worst_keys(
+        &self,
+        order: &SpatialOrder,
+        threads: usize,
+        kind: HazardKind,
+    ) -> Vec<Option<f64>> {
+        self.classify_ordered(order, threads, |c| c.of(kind).map(|z| z.severity.key().0))
+    }
 }
 
 /// Does the polygon contain the point or touch it (its boundary counts)? The same answer as

@@ -239,6 +239,17 @@ impl ShelterIndex {
             self.nearest_run(kind, run, k, &keep, out)
         })
     }
+
+    /// The straight-line distance (m) to the nearest shelter suitable for `kind`, for every
+    /// point in `order`. Not generic: compiled (and measured by `bench gis`) in this crate.
+    pub fn nearest_metres(
+        &self,
+        kind: HazardKind,
+        order: &crate::index::SpatialOrder,
+        threads: usize,
+    ) -> Vec<Option<f64>> {
+        self.nearest_ordered(kind, order, 1, threads, |f| f.first().map(|f| f.metres))
+    }
 }
 
 fn distance_2(a: &[f64; 2], b: &[f64; 2]) -> f64 {

@@ -13,6 +13,7 @@
 pub mod access;
 pub mod audit;
 pub mod db;
+pub mod declarations;
 pub mod entity;
 mod error;
 pub mod gis;

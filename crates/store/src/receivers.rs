@@ -210,6 +210,9 @@ pub async fn receiver_list(
         .into_iter()
         .collect();
     let mut lines = Vec::new();
+    // Who got which person on which basis (同意, 条例, 災害時), for the audit entry.
+    let mut by_basis: std::collections::BTreeMap<&'static str, Vec<String>> =
+        std::collections::BTreeMap::new();
     for chunk in shared.chunks(500) {
         for m in person::Entity::find()
             .filter(person::Column::Id.is_in(chunk.to_vec()))
@@ -227,6 +230,10 @@ pub async fn receiver_list(
             else {
                 continue;
             };
+            by_basis
+                .entry(grant.basis.code())
+                .or_default()
+                .push(m.id.to_string());
             // Receivers get the newest version that passed 市町村による確認, never a draft.
             let plan = if grant.plan {
                 crate::plans::newest_checked(tx.conn(), m.id).await?
@@ -251,14 +258,21 @@ pub async fn receiver_list(
     tx.record(
         Entry::new(AuditAction::RosterExported, "organisation", org)
             .owner(owner)
+            // The widest basis any line was given on: a list that carries anyone without
+            // consent is recorded as such (災害時 before 条例 before 同意).
             .basis(if is_owner_staff {
                 AccessBasis::Owner
+            } else if by_basis.contains_key(AccessBasis::Disaster.code()) {
+                AccessBasis::Disaster
+            } else if by_basis.contains_key(AccessBasis::Ordinance.code()) {
+                AccessBasis::Ordinance
             } else {
                 AccessBasis::Consent
             })
             .detail(serde_json::json!({
                 "receiver": target.name,
                 "persons": lines.iter().map(|l| l.person.id.to_string()).collect::<Vec<_>>(),
+                "by_basis": by_basis,
             })),
     );
     Ok((target, lines))

@@ -29,6 +29,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("receivers", &["receiver"]),
     ("organisations", &["organisation"]),
     ("legal_bases", &["legal_basis"]),
+    ("declarations", &["disaster_declaration"]),
     ("users", &["user", "membership"]),
     ("tokens", &["api_token"]),
     ("sessions", &["session"]),

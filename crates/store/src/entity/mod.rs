@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod consent;
 pub mod consent_scope;
 pub mod coordination_meeting;
+pub mod disaster_declaration;
 pub mod evacuation_plan;
 pub mod evacuation_plan_check;
 pub mod gis_layer;

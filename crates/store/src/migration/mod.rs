@@ -17,6 +17,7 @@ mod m20261204_000011_client_request_id;
 pub(crate) mod m20261204_000012_zone_packs;
 mod m20261205_000013_plan_checks;
 mod m20261205_000014_legal_bases;
+mod m20261205_000015_disaster_declarations;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_zone_packs::Migration),
             Box::new(m20261205_000013_plan_checks::Migration),
             Box::new(m20261205_000014_legal_bases::Migration),
+            Box::new(m20261205_000015_disaster_declarations::Migration),
         ]
     }
 }

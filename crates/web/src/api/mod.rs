@@ -3,6 +3,7 @@
 //! the OpenAPI document at `/api/openapi.json`; a test checks that no route escapes it.
 
 mod audit;
+mod disasters;
 mod dto;
 mod extract;
 mod legal_basis;
@@ -67,6 +68,9 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))
         .routes(routes!(legal_basis::get, legal_basis::set))
+        .routes(routes!(disasters::list, disasters::declare))
+        .routes(routes!(disasters::stage))
+        .routes(routes!(disasters::close))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod disasters;
 mod documents;
 mod geography;
 mod legal_basis;
@@ -106,6 +107,9 @@ pub fn router(state: AppState) -> Router {
             "/legal-basis",
             get(legal_basis::show).post(legal_basis::record),
         )
+        .route("/disasters", get(disasters::page).post(disasters::declare))
+        .route("/disasters/{id}/stage", post(disasters::stage))
+        .route("/disasters/{id}/close", post(disasters::close))
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))
         .route("/tokens", get(tokens::page).post(tokens::create))
@@ -124,6 +128,8 @@ pub struct Chrome {
     pub csrf: String,
     pub is_admin: bool,
     pub can_create_person: bool,
+    /// A disaster is declared in the user's municipality (災害時): every screen says so.
+    pub disaster_declared: bool,
     /// Which menu item is current.
     pub current: &'static str,
 }
@@ -138,6 +144,10 @@ impl Chrome {
             csrf: u.csrf_token.clone(),
             is_admin: can(&u.actor, Capability::ReadAudit),
             can_create_person: can(&u.actor, Capability::CreatePerson),
+            disaster_declared: u
+                .ctx
+                .disaster()
+                .is_declared_in(u.actor.municipality_id.unwrap_or(u.actor.organisation_id)),
             current,
         }
     }
@@ -199,6 +209,14 @@ pub type UiResult<T> = Result<T, UiError>;
 pub(crate) fn path_person_id(
     path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<tsunagi_domain::PersonId, UiError> {
+    let axum::extract::Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    raw.parse().map_err(|_| UiError(AppError::NotFound))
+}
+
+/// A record id from the path; anything else names no record (404).
+pub(crate) fn path_uuid(
+    path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<uuid::Uuid, UiError> {
     let axum::extract::Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
     raw.parse().map_err(|_| UiError(AppError::NotFound))
 }

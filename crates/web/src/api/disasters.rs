@@ -1,0 +1,108 @@
+//! Disaster declarations (災害の宣言): while one is open, the municipality's 避難支援等関係者
+//! with a share see the roster and plans without consent, read-only (basis 災害時).
+
+use super::extract::{ApiJson, ApiPath};
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tsunagi_app::declarations::{self, Declaration};
+use tsunagi_domain::declaration::{AffectedArea, DisasterKind, NewDeclaration, Stage};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct DisasterDto {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: DisasterKind,
+    pub stage: Stage,
+    pub area: AffectedArea,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Absent while open.
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub open: bool,
+    pub declared_by: String,
+    pub version: i32,
+}
+
+impl From<Declaration> for DisasterDto {
+    fn from(d: Declaration) -> Self {
+        Self {
+            id: d.id,
+            open: d.closed_at.is_none(),
+            name: d.name,
+            kind: d.kind,
+            stage: d.stage,
+            area: d.area,
+            started_at: d.started_at,
+            closed_at: d.closed_at,
+            declared_by: d.declared_by,
+            version: d.version,
+        }
+    }
+}
+
+/// The declarations of the caller's municipality, open first.
+#[utoipa::path(get, path = "/api/v1/disasters", tag = "disasters",
+    responses((status = 200, body = Vec<DisasterDto>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<DisasterDto>>, AppError> {
+    let l = declarations::list(&state.app, &user.ctx).await?;
+    Ok(Json(l.into_iter().map(Into::into).collect()))
+}
+
+/// Declares a disaster (disaster-management staff, administrators). Disaster-time provision
+/// starts at once.
+#[utoipa::path(post, path = "/api/v1/disasters", tag = "disasters", request_body = NewDeclaration,
+    responses((status = 201, body = DisasterDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn declare(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(d): ApiJson<NewDeclaration>,
+) -> Result<(StatusCode, Json<DisasterDto>), AppError> {
+    let d = declarations::declare(&state.app, &user.ctx, d).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StageChange {
+    pub version: i32,
+    pub stage: Stage,
+}
+
+/// Moves an open declaration to another stage (raised or lowered).
+#[utoipa::path(post, path = "/api/v1/disasters/{id}/stage", tag = "disasters", params(("id" = Uuid, Path)), request_body = StageChange,
+    responses((status = 200, body = DisasterDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn stage(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(c): ApiJson<StageChange>,
+) -> Result<Json<DisasterDto>, AppError> {
+    let d = declarations::change_stage(&state.app, &user.ctx, id, c.version, c.stage).await?;
+    Ok(Json(d.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Close {
+    pub version: i32,
+}
+
+/// Closes a declaration now: disaster-time provision ends at once.
+#[utoipa::path(post, path = "/api/v1/disasters/{id}/close", tag = "disasters", params(("id" = Uuid, Path)), request_body = Close,
+    responses((status = 200, body = DisasterDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn close(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(c): ApiJson<Close>,
+) -> Result<Json<DisasterDto>, AppError> {
+    let d = declarations::close(&state.app, &user.ctx, id, c.version).await?;
+    Ok(Json(d.into()))
+}

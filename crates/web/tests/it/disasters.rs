@@ -1,0 +1,219 @@
+//! Declaring a disaster opens disaster-time provision (arts. 49-11(3), 49-15(3)) at once, for
+//! 避難支援等関係者 with a share, read-only and audited as 災害時; closing ends it at once
+//! (issue 18, item 1 and the core of item 2).
+
+use crate::common::{Client, PASSWORD, TestApp, api, app, token_for};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tsunagi_store::{Store, db_test};
+
+const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会\n\
+1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会\n\
+1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会\n";
+
+async fn send(
+    app: &TestApp,
+    m: Method,
+    path: &str,
+    t: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let r = api(app, m, path, Some(t), body.map(|b| b.to_string())).await;
+    let v = if r.body.is_empty() {
+        Value::Null
+    } else {
+        r.json()
+    };
+    (r.status, v)
+}
+
+async fn list_names(app: &TestApp, t: &str) -> usize {
+    let (s, v) = send(
+        app,
+        Method::GET,
+        &format!("/api/v1/receivers/{}/list", app.f.community.id.0),
+        t,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array().unwrap().len()
+}
+
+db_test!(
+    a_declaration_opens_and_closing_ends_disaster_time_provision,
+    |store: Store| async move {
+        let app = app(store).await;
+        crate::common::load_roster(&app, ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        let leader = token_for(&app, "community-leader").await;
+        let npo = token_for(&app, "npo-staff").await;
+        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/receivers/{}", app.f.community.id.0), &staff,
+        Some(json!({"version": 0, "receiver": {"district_field": "community", "districts": ["本町自治会"], "includes_plan": true}}))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+
+        // 平常時, nobody consented: the 自治会 sees nobody.
+        assert_eq!(list_names(&app, &leader).await, 0);
+        let (_, persons) = send(&app, Method::GET, "/api/v1/persons", &staff, None).await;
+        let id = persons["items"][0]["id"].as_str().unwrap().to_owned();
+        let (s, _) = send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{id}"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Welfare staff may not declare; a declaration needs a name.
+        let decl = json!({"name": "令和8年台風第10号", "kind": "flood", "stage": "evacuation_order",
+        "area": {"type": "whole_municipality"}, "started_at": null});
+        let (s, _) = send(
+            &app,
+            Method::POST,
+            "/api/v1/disasters",
+            &staff,
+            Some(decl.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = send(
+            &app,
+            Method::POST,
+            "/api/v1/disasters",
+            &admin,
+            Some(json!({"name": " ", "kind": "flood",
+        "stage": "evacuation_order", "area": {"type": "whole_municipality"}, "started_at": null})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+
+        // Declared: at once the 自治会 sees both, read-only, audited as 災害時.
+        let (s, d) = send(&app, Method::POST, "/api/v1/disasters", &admin, Some(decl)).await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        assert_eq!(d["open"], true);
+        let did = d["id"].as_str().unwrap().to_owned();
+        assert_eq!(list_names(&app, &leader).await, 2);
+        let (s, rec) = send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{id}"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{rec}");
+        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/persons/{id}"), &leader,
+            Some(json!({"version": rec["version"], "resident_no": rec["resident_no"],
+                "name": "書き換え　太郎", "name_kana": "カキカエ タロウ", "birth_date": "1930-01-01",
+                "sex": "女", "address": "潮見市本町1-1"}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "read-only: {v}");
+        // An NPO is no 避難支援等関係者 and has no share: still nothing.
+        let (_, v) = send(&app, Method::GET, "/api/v1/persons", &npo, None).await;
+        assert_eq!(v["total"], 0, "{v}");
+        let (_, audit) = send(&app, Method::GET, "/api/v1/audit", &admin, None).await;
+        let text = audit.to_string();
+        assert!(text.contains("disaster.declared"), "{text}");
+        assert!(text.contains("\"access_basis\":\"disaster\""), "{text}");
+        // The list export during the disaster is recorded as 災害時, with each person's basis.
+        let export = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["action"] == "roster.exported"
+                    && e["detail"].as_str().unwrap_or("").contains("disaster")
+            })
+            .unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(export["access_basis"], "disaster", "{export}");
+
+        // Every screen says so.
+        let mut c = Client::new(&app);
+        c.login("community-leader", PASSWORD).await;
+        let home = c.get("/").await;
+        assert!(home.body.contains("disaster-banner"), "{}", home.body);
+
+        // Stages rise and fall from the version seen; a stale version or the same stage is refused.
+        let (s, v) = send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/disasters/{did}/stage"),
+            &admin,
+            Some(json!({"version": 1, "stage": "emergency_safety"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["version"], 2);
+        let (s, _) = send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/disasters/{did}/stage"),
+            &admin,
+            Some(json!({"version": 1, "stage": "occurred"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, _) = send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/disasters/{did}/stage"),
+            &admin,
+            Some(json!({"version": 2, "stage": "emergency_safety"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Closed: provision ends at once; a closed declaration cannot be closed again.
+        let (s, v) = send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/disasters/{did}/close"),
+            &admin,
+            Some(json!({"version": 2})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["open"], false);
+        assert_eq!(list_names(&app, &leader).await, 0);
+        let (s, _) = send(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{id}"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = send(
+            &app,
+            Method::POST,
+            &format!("/api/v1/disasters/{did}/close"),
+            &admin,
+            Some(json!({"version": 3})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let home = c.get("/").await;
+        assert!(!home.body.contains("disaster-banner"));
+
+        // The screen lists it; the administrator declares from the form.
+        let mut a = Client::new(&app);
+        a.login("town-admin", PASSWORD).await;
+        let page = a.get("/disasters").await;
+        assert!(page.body.contains("令和8年台風第10号"), "{}", page.body);
+        let r = a
+            .post(
+                "/disasters",
+                &[
+                    ("name", "令和8年豪雨"),
+                    ("kind", "flood"),
+                    ("stage", "elderly_evacuation"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(list_names(&app, &leader).await, 2);
+    }
+);
