@@ -54,6 +54,33 @@ pub async fn advance(
     Ok(done.workflow)
 }
 
+/// Changes the approach mid-way with a reason (the owning municipality); the history is kept.
+pub async fn change_approach(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    expected_version: i32,
+    to: tsunagi_domain::triage::Approach,
+    reason: &str,
+) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let wf = workflows::change_approach(
+        &mut w.tx,
+        actor,
+        ctx.disaster(),
+        &org,
+        id,
+        expected_version,
+        to,
+        reason,
+    )
+    .await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
 /// Assigns the work to an organisation (and person) with a due date.
 pub async fn assign(
     app: &App,

@@ -186,6 +186,12 @@ pub enum Blocked {
     NotInWorkflow,
     #[error("この手順は市町村の職員が行います")]
     MunicipalityOnly,
+    #[error("いまと同じ進め方です")]
+    SameApproach,
+    #[error("進め方を変える理由を入力してください（例: 書面では同意が得られないため）")]
+    NoReason,
+    #[error("「自主的な備えを促す」には手順がありません。計画を作る進め方を選んでください")]
+    NoWorkflowForApproach,
 }
 
 /// The guide's known blockers, recorded as reasons on a workflow.
@@ -306,6 +312,29 @@ pub fn municipality_only(step: Step) -> bool {
     )
 }
 
+/// Changes the approach of a workflow under way (the guide's answer to 同意が得られない: explain
+/// another way, Q2). Returns the step the new approach starts at ([`restart`]: a written plan
+/// goes to the municipal check). A finished plan is not changed (review it instead); the reason
+/// is required and kept in the history with the work done so far.
+pub fn change_approach(
+    from: Approach,
+    at: Step,
+    to: Approach,
+    progress: Progress,
+    reason: &str,
+) -> Result<Step, Blocked> {
+    if at == Step::Done {
+        return Err(Blocked::Finished);
+    }
+    if from == to {
+        return Err(Blocked::SameApproach);
+    }
+    if reason.trim().is_empty() {
+        return Err(Blocked::NoReason);
+    }
+    restart(to, progress).ok_or(Blocked::NoWorkflowForApproach)
+}
+
 /// The first step of an approach (`None` for self-preparedness).
 pub fn first_step(approach: Approach) -> Option<Step> {
     steps(approach).first().copied()
@@ -372,6 +401,49 @@ mod tests {
             );
         }
         assert_eq!(first_step(Approach::SelfPreparedness), None);
+    }
+
+    #[test]
+    fn the_approach_changes_mid_way_with_a_reason() {
+        use Approach::*;
+        let none = Progress::default();
+        assert_eq!(
+            change_approach(
+                PersonOrFamily,
+                Step::PersonWritesPlan,
+                WelfareProfessional,
+                none,
+                "返送がない"
+            ),
+            Ok(Step::BriefProfessional)
+        );
+        // A written plan keeps its place: straight to the municipal check.
+        assert_eq!(
+            change_approach(
+                PersonOrFamily,
+                Step::PersonWritesPlan,
+                Community,
+                ALL_DONE,
+                "地域で支える"
+            ),
+            Ok(Step::MunicipalCheck)
+        );
+        assert_eq!(
+            change_approach(PersonOrFamily, Step::SendForms, PersonOrFamily, none, "x"),
+            Err(Blocked::SameApproach)
+        );
+        assert_eq!(
+            change_approach(PersonOrFamily, Step::SendForms, Community, none, "  "),
+            Err(Blocked::NoReason)
+        );
+        assert_eq!(
+            change_approach(PersonOrFamily, Step::SendForms, SelfPreparedness, none, "x"),
+            Err(Blocked::NoWorkflowForApproach)
+        );
+        assert_eq!(
+            change_approach(Community, Step::Done, PersonOrFamily, ALL_DONE, "x"),
+            Err(Blocked::Finished)
+        );
     }
 
     #[test]

@@ -255,6 +255,61 @@ pub async fn start(
     load(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
+/// Changes the approach of a workflow under way (the owning municipality), with a reason; the
+/// steps restart for the new approach ([`workflow::change_approach`]) and everything done so
+/// far — history, plan versions, meetings, the assignment — is kept.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_approach(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    org_name: &str,
+    id: PersonId,
+    expected_version: i32,
+    to: Approach,
+    reason: &str,
+) -> Result<Workflow, StoreError> {
+    let owner = owner_only(tx, actor, disaster, id).await?;
+    let w = load(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if w.version != expected_version {
+        return Err(StoreError::Conflict { current: w.version });
+    }
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(StoreError::Invalid(ValidationErrors::single(
+            "reason",
+            "理由は500文字以内で入力してください",
+        )));
+    }
+    let next = workflow::change_approach(w.approach, w.step, to, progress(tx, id).await?, reason)
+        .map_err(blocked)?;
+    bump(
+        tx,
+        id,
+        w.version,
+        vec![
+            (plan_workflow::Column::Approach, Expr::value(to.code())),
+            (plan_workflow::Column::Step, Expr::value(next.code())),
+        ],
+    )
+    .await?;
+    event(
+        tx,
+        Change {
+            actor,
+            org_name,
+            id,
+            owner,
+        },
+        "approach_changed",
+        Some(w.step),
+        Some(next),
+        Some(format!("{} → {}: {reason}", w.approach.label(), to.label())),
+    )
+    .await?;
+    load(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
 /// What the transitions need: consent, and whether the latest plan is written and complete.
 async fn progress(tx: &AuditedTx, id: PersonId) -> Result<Progress, StoreError> {
     let consent_given = crate::entity::consent::Entity::find_by_id(id.0)

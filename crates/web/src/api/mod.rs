@@ -80,6 +80,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(workflow::get, workflow::start))
         .routes(routes!(workflow::advance))
         .routes(routes!(workflow::assign))
+        .routes(routes!(workflow::approach))
         .routes(routes!(workflow::obstacle))
         .routes(routes!(workflow::review))
         .routes(routes!(workflow::progress))

@@ -154,6 +154,38 @@ pub async fn assign(
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct ApproachChangeDto {
+    /// The workflow version the change is based on.
+    pub version: i32,
+    pub approach: tsunagi_domain::triage::Approach,
+    /// Why (kept in the history), e.g. 「書面では同意が得られないため」.
+    pub reason: String,
+}
+
+/// Changes the approach mid-way with a reason (the owning municipality): the steps restart for
+/// the new approach (a written plan goes to 市町村による確認); the history and the work done are
+/// kept.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/workflow/approach", tag = "plans", params(("id" = Uuid, Path)), request_body = ApproachChangeDto,
+    responses((status = 200, body = WorkflowDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn approach(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(c): ApiJson<ApproachChangeDto>,
+) -> Result<Json<WorkflowDto>, AppError> {
+    let w = workflows::change_approach(
+        &state.app,
+        &user.ctx,
+        PersonId(id),
+        c.version,
+        c.approach,
+        &c.reason,
+    )
+    .await?;
+    Ok(Json(w.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct ObstacleDto {
     /// `null` clears it
     pub obstacle: Option<Obstacle>,

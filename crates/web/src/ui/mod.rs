@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/workflow/start", post(workflow::start))
         .route("/persons/{id}/workflow/advance", post(workflow::advance))
         .route("/persons/{id}/workflow/assign", post(workflow::assign))
+        .route(
+            "/persons/{id}/workflow/approach",
+            post(workflow::change_approach),
+        )
         .route("/persons/{id}/workflow/obstacle", post(workflow::obstacle))
         .route("/persons/{id}/workflow/reviewed", post(workflow::reviewed))
         .route("/roster/reviews", get(workflow::reviews))

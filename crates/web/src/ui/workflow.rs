@@ -109,6 +109,9 @@ impl WorkflowView {
                         ("skipped", Some(f), Some(t)) => {
                             format!("{} を省略 → {}", f.label(), t.label())
                         }
+                        ("approach_changed", _, Some(t)) => {
+                            format!("進め方の変更 → {}", t.label())
+                        }
                         ("assigned", _, _) => "担当の割当".to_owned(),
                         ("obstacle", _, _) => "課題".to_owned(),
                         ("reviewed", _, _) => "見直し".to_owned(),
@@ -159,6 +162,35 @@ pub async fn advance(
         .map_err(|_| AppError::BadRequest("版番号がありません".into()))?;
     let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
     workflows::advance(&state.app, &user.ctx, id, version, !f.skip.is_empty(), note).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct ApproachForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    approach: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Changes the approach with a reason (the owning municipality).
+pub async fn change_approach(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<ApproachForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let version = f
+        .version
+        .parse()
+        .map_err(|_| AppError::BadRequest("版番号がありません".into()))?;
+    let to = tsunagi_domain::triage::Approach::parse(&f.approach)
+        .ok_or_else(|| AppError::BadRequest("進め方を選んでください".into()))?;
+    workflows::change_approach(&state.app, &user.ctx, id, version, to, &f.reason).await?;
     Ok(back(id))
 }
 

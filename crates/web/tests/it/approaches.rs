@@ -366,3 +366,119 @@ db_test!(
         assert_eq!(h[0]["version"], 2, "{h}");
     }
 );
+
+db_test!(
+    a_stalled_plan_changes_approach_and_keeps_its_history,
+    |store: Store| async move {
+        let app = app(store.clone()).await;
+        crate::common::load_roster(&app, ROSTER).await;
+        let town = token_for(&app, "town-staff").await;
+        let care = token_for(&app, "care-manager").await;
+        call(&app, Method::POST, "/api/v1/roster/triage", &town, None).await;
+        let roster = call(&app, Method::GET, "/api/v1/roster", &town, None).await;
+        let i = roster["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["person"]["name"] == "岡林　千代")
+            .unwrap()["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let w = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/persons/{i}/workflow"),
+            &town,
+            None,
+        )
+        .await;
+        assert_eq!(w["step"], "confirm_consent");
+        // The community cannot get consent: the municipality hands it to a professional (ウ).
+        let path = format!("/api/v1/persons/{i}/workflow/approach");
+        let change = |version: &Value, approach: &str, reason: &str| {
+            json!({"version": version, "approach": approach, "reason": reason}).to_string()
+        };
+        let r = api(
+            &app,
+            Method::POST,
+            &path,
+            Some(&town),
+            Some(change(&w["version"], "welfare_professional", " ")),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a reason is required: {}",
+            r.body
+        );
+        let r = api(
+            &app,
+            Method::POST,
+            &path,
+            Some(&town),
+            Some(change(&w["version"], "community", "x")),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "same approach: {}",
+            r.body
+        );
+        let r = api(
+            &app,
+            Method::POST,
+            &path,
+            Some(&care),
+            Some(change(&w["version"], "welfare_professional", "x")),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "only the municipality: {}",
+            r.body
+        );
+        let r = api(
+            &app,
+            Method::POST,
+            &path,
+            Some(&town),
+            Some(change(
+                &w["version"],
+                "welfare_professional",
+                "書面と地域の説明では同意が得られないため",
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let w2 = r.json();
+        assert_eq!(w2["approach"], "welfare_professional");
+        assert_eq!(w2["step"], "brief_professional");
+        let events = w2["events"].as_array().unwrap();
+        assert!(events.iter().any(|e| e["event"] == "started"), "{w2}");
+        let changed = events
+            .iter()
+            .find(|e| e["event"] == "approach_changed")
+            .expect("kept in the history");
+        assert!(
+            changed["note"]
+                .as_str()
+                .unwrap()
+                .contains("同意が得られない"),
+            "{changed}"
+        );
+        // The version moved on: the old one is stale.
+        let r = api(
+            &app,
+            Method::POST,
+            &path,
+            Some(&town),
+            Some(change(&w["version"], "person_or_family", "x")),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+    }
+);
