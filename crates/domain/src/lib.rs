@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod consent;
 pub mod declaration;
+pub mod departure;
 pub mod disaster;
 pub mod error;
 pub mod evacuation_timing;

@@ -389,3 +389,113 @@ mod tests {
         }
     }
 }
+
+/// A departure as the municipality reads it back.
+#[derive(Clone, Debug, Serialize)]
+pub struct DepartureRecord {
+    pub person: crate::persons::PersonSummary,
+    pub departure: tsunagi_domain::departure::Departure,
+    pub recorded_by: String,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Takes a person off the roster (the owning municipality's staff): the entry is deleted and
+/// kept in the departure record with the reason and the day. `NotFound` for a person the actor
+/// may not see; invalid when the person is not on the roster.
+pub async fn leave(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    id: PersonId,
+    d: &tsunagi_domain::departure::Departure,
+) -> Result<OrganisationId, StoreError> {
+    let (owner, _) = crate::access::require(tx, actor, disaster, id, Need::Own).await?;
+    let Some(entry) = roster_entry::Entity::find_by_id(id.0)
+        .one(tx.conn())
+        .await?
+    else {
+        return Err(StoreError::Invalid(
+            tsunagi_domain::ValidationErrors::single("roster", "この方は名簿に登載されていません"),
+        ));
+    };
+    roster_entry::Entity::delete_by_id(id.0)
+        .exec(tx.conn())
+        .await?;
+    crate::entity::roster_departure::Entity::insert(crate::entity::roster_departure::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        person_id: Set(id.0),
+        reason: Set(d.reason.code().to_owned()),
+        left_on: Set(d.left_on),
+        note: Set(d.note.clone()),
+        entry: Set(entry.entry.clone()),
+        recorded_by: Set(actor.login.clone()),
+        recorded_at: Set(now()),
+    })
+    .exec(tx.conn())
+    .await?;
+    tx.record(
+        Entry::new(AuditAction::RosterUpdated, "person", id)
+            .owner(owner)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({
+                "left": {"reason": d.reason.code(), "left_on": d.left_on, "note": d.note},
+            })),
+    );
+    Ok(owner)
+}
+
+/// The departures of the actor's municipality (its staff), newest first.
+pub async fn departures(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+) -> Result<Vec<DepartureRecord>, StoreError> {
+    use tsunagi_domain::access::{Capability, can};
+    use tsunagi_domain::departure::{Departure, LeaveReason};
+    if !can(actor, Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    use crate::entity::roster_departure;
+    use sea_orm::QueryOrder;
+    let rows = roster_departure::Entity::find()
+        .filter(
+            roster_departure::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(person::Column::Id)
+                    .from(person::Entity)
+                    .and_where(person::Column::MunicipalityId.eq(actor.organisation_id.0))
+                    .to_owned(),
+            ),
+        )
+        .order_by_desc(roster_departure::Column::RecordedAt)
+        .all(tx.conn())
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(p) = person::Entity::find_by_id(r.person_id)
+            .one(tx.conn())
+            .await?
+        else {
+            continue;
+        };
+        out.push(DepartureRecord {
+            person: crate::persons::summary(&p)?,
+            departure: Departure {
+                reason: LeaveReason::parse(&r.reason)
+                    .ok_or_else(|| StoreError::Corrupt(format!("departure reason {}", r.reason)))?,
+                left_on: r.left_on,
+                note: r.note,
+            },
+            recorded_by: r.recorded_by,
+            recorded_at: r.recorded_at,
+        });
+    }
+    tx.record(
+        Entry::new(AuditAction::PersonSearched, "person", "")
+            .owner(actor.organisation_id)
+            .basis(AccessBasis::Owner)
+            .detail(serde_json::json!({
+                "departures": out.iter().map(|d| d.person.id.to_string()).collect::<Vec<_>>(),
+            })),
+    );
+    Ok(out)
+}

@@ -36,6 +36,8 @@ pub enum Cause {
     HomePinned,
     /// A roster entry was created or changed (condition, household, district …).
     RosterChanged,
+    /// A person left the roster (death, moving out …).
+    RosterLeft,
     /// The supporters (避難支援等実施者) of a plan changed.
     SupportersChanged,
     /// Classification against the hazard maps changed a home's point 1.
@@ -48,6 +50,7 @@ impl Cause {
             Cause::AddressChanged => "address_changed",
             Cause::HomePinned => "home_pinned",
             Cause::RosterChanged => "roster_changed",
+            Cause::RosterLeft => "roster_left",
             Cause::SupportersChanged => "supporters_changed",
             Cause::HazardsChanged => "hazards_changed",
         }
@@ -60,7 +63,7 @@ impl Cause {
             Cause::RosterChanged => Some("心身の状況・世帯の変化"),
             Cause::SupportersChanged => Some("避難支援者の変更"),
             Cause::HazardsChanged => Some("自宅の災害危険性（ハザードマップ）の変化"),
-            Cause::HomePinned => None,
+            Cause::HomePinned | Cause::RosterLeft => None,
         }
     }
 }
@@ -137,6 +140,11 @@ impl Changes {
     /// A roster entry was created or changed: the receivers are applied to the person again.
     pub(crate) fn roster_changed(&mut self, owner: OrganisationId, id: PersonId) {
         self.roster.add(owner, id, Cause::RosterChanged);
+    }
+
+    /// A person left the roster: the receivers' shares of them go.
+    pub(crate) fn roster_left(&mut self, owner: OrganisationId, id: PersonId) {
+        self.roster.add(owner, id, Cause::RosterLeft);
     }
 
     /// Something a finished plan relies on changed: it is marked for review.

@@ -40,6 +40,33 @@ pub async fn set_entry(
     Ok(change != EntryChange::Unchanged)
 }
 
+/// Takes a person off the roster with the reason and the day (the owning municipality's
+/// staff). Every receiver's share of the person as a roster entry goes at once (the receivers
+/// consequence), audited with the cause.
+pub async fn leave(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    d: tsunagi_domain::departure::Departure,
+) -> Result<(), Error> {
+    let d = d.validate(ctx.today()).map_err(Error::Invalid)?;
+    let mut w = app.begin(ctx).await?;
+    let owner = roster::leave(&mut w.tx, ctx.actor()?, ctx.disaster(), id, &d).await?;
+    w.changes.roster_left(owner, id);
+    w.commit().await
+}
+
+/// The departures of the actor's municipality, newest first (a search, audited).
+pub async fn departures(
+    app: &App,
+    ctx: &Context,
+) -> Result<Vec<tsunagi_store::roster::DepartureRecord>, Error> {
+    let mut w = app.begin(ctx).await?;
+    let d = roster::departures(&mut w.tx, ctx.actor()?).await?;
+    w.commit().await?;
+    Ok(d)
+}
+
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
     pub encoding: Encoding,

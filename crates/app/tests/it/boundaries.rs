@@ -21,7 +21,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("audit", &["audit_log", "audit_head"]),
     ("persons", &["person", "household"]),
     ("sharing", &["person_share", "consent", "consent_scope"]),
-    ("roster", &["roster_entry"]),
+    ("roster", &["roster_entry", "roster_departure"]),
     ("triage", &["triage_result", "triage_policy"]),
     ("plans", &["evacuation_plan", "evacuation_plan_check"]),
     ("workflows", &["plan_workflow", "plan_workflow_event"]),

@@ -24,6 +24,7 @@ pub mod person_share;
 pub mod plan_workflow;
 pub mod plan_workflow_event;
 pub mod receiver;
+pub mod roster_departure;
 pub mod roster_entry;
 pub mod session;
 pub mod shelter;

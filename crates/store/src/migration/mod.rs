@@ -18,6 +18,7 @@ pub(crate) mod m20261204_000012_zone_packs;
 mod m20261205_000013_plan_checks;
 mod m20261205_000014_legal_bases;
 mod m20261205_000015_disaster_declarations;
+mod m20261205_000016_roster_departures;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_plan_checks::Migration),
             Box::new(m20261205_000014_legal_bases::Migration),
             Box::new(m20261205_000015_disaster_declarations::Migration),
+            Box::new(m20261205_000016_roster_departures::Migration),
         ]
     }
 }

@@ -130,3 +130,46 @@ pub async fn set_policy(
     let saved = triage::set_policy(&state.app, &user.ctx, p).await?;
     Ok(Json(saved))
 }
+
+/// Takes a person off the roster with the reason and the day (the owning municipality): the
+/// entry goes from every list, export and receiver at once; the person record stays.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/roster/leave", tag = "roster", params(("id" = uuid::Uuid, Path)),
+    request_body = tsunagi_domain::departure::Departure,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn leave(
+    State(state): State<AppState>,
+    user: ApiUser,
+    super::extract::ApiPath(id): super::extract::ApiPath<uuid::Uuid>,
+    super::extract::ApiJson(d): super::extract::ApiJson<tsunagi_domain::departure::Departure>,
+) -> Result<axum::http::StatusCode, AppError> {
+    tsunagi_app::roster::leave(&state.app, &user.ctx, tsunagi_domain::PersonId(id), d).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DepartureDto {
+    pub person: super::dto::PersonSummaryDto,
+    pub departure: tsunagi_domain::departure::Departure,
+    pub recorded_by: String,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The municipality's departures from the roster, newest first.
+#[utoipa::path(get, path = "/api/v1/roster/departures", tag = "roster",
+    responses((status = 200, body = Vec<DepartureDto>), (status = 403, body = ErrorBody)))]
+pub async fn departures(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<DepartureDto>>, AppError> {
+    let d = tsunagi_app::roster::departures(&state.app, &user.ctx).await?;
+    Ok(Json(
+        d.into_iter()
+            .map(|r| DepartureDto {
+                person: (&r.person).into(),
+                departure: r.departure,
+                recorded_by: r.recorded_by,
+                recorded_at: r.recorded_at,
+            })
+            .collect(),
+    ))
+}

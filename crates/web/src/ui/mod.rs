@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/receivers/{org}", post(receivers::save))
         .route("/receivers/{org}/list.xlsx", get(receivers::list_xlsx))
         .route("/receivers/{org}/list.csv", get(receivers::list_csv))
+        .route("/persons/{id}/roster/leave", post(persons::leave_roster))
         .route("/persons/{id}/workflow/start", post(workflow::start))
         .route("/persons/{id}/workflow/advance", post(workflow::advance))
         .route("/persons/{id}/workflow/assign", post(workflow::assign))

@@ -88,6 +88,7 @@ struct DetailPage {
     chrome: Chrome,
     p: PersonView,
     priorities: Vec<(&'static str, &'static str)>,
+    leave_reasons: Vec<(&'static str, &'static str)>,
     approaches: Vec<(&'static str, &'static str)>,
     /// For the owning municipality: who the record is shared with, and the choices.
     owner: Option<OwnerPanel>,
@@ -221,6 +222,10 @@ pub async fn detail(
         approaches: tsunagi_domain::triage::Approach::ALL
             .iter()
             .map(|a| (a.code(), a.label()))
+            .collect(),
+        leave_reasons: tsunagi_domain::departure::LeaveReason::ALL
+            .iter()
+            .map(|r| (r.code(), r.label()))
             .collect(),
         household: record
             .household
@@ -438,4 +443,38 @@ pub async fn update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct LeaveForm {
+    reason: String,
+    left_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Takes the person off the roster (名簿からの削除), then shows the record.
+pub async fn leave_roster(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<LeaveForm>, FormRejection>,
+) -> UiResult<Response> {
+    let id = super::path_person_id(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let reason = tsunagi_domain::departure::LeaveReason::parse(&f.reason)
+        .ok_or_else(|| AppError::BadRequest("削除の理由を選んでください".into()))?;
+    let left_on = tsunagi_domain::wareki::parse_date(&f.left_on).map_err(|e| {
+        AppError::Invalid(tsunagi_domain::ValidationErrors::single(
+            "left_on",
+            e.to_string(),
+        ))
+    })?;
+    let d = tsunagi_domain::departure::Departure {
+        reason,
+        left_on,
+        note: Some(f.note),
+    };
+    tsunagi_app::roster::leave(&state.app, &user.ctx, id, d).await?;
+    Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
 }

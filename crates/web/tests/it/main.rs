@@ -11,6 +11,7 @@ mod browser;
 mod browser_map;
 mod browser_upload;
 mod defects;
+mod departures;
 mod disasters;
 mod geography;
 mod http;
