@@ -23,6 +23,9 @@ pub async fn declare(app: &App, ctx: &Context, d: NewDeclaration) -> Result<Decl
     let d = d.validate(tsunagi_store::now()).map_err(Error::Invalid)?;
     let mut w = app.begin(ctx).await?;
     let decl = declarations::declare(&mut w.tx, actor, d).await?;
+    // Declaring opens the safety-check sweep over the whole roster (the area is the whole
+    // municipality: the only area accepted yet).
+    tsunagi_store::safety::open_sweep(&mut w.tx, decl.id, decl.municipality_id).await?;
     w.commit().await?;
     Ok(decl)
 }

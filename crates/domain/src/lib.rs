@@ -26,6 +26,7 @@ pub mod progress;
 pub mod receiver;
 pub mod role;
 pub mod roster;
+pub mod safety;
 pub mod text;
 pub mod triage;
 pub mod wareki;

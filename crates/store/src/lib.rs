@@ -26,6 +26,7 @@ pub mod plans;
 pub mod progress;
 pub mod receivers;
 pub mod roster;
+pub mod safety;
 pub mod sessions;
 pub mod sharing;
 pub mod testing;

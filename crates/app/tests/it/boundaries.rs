@@ -30,6 +30,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("organisations", &["organisation"]),
     ("legal_bases", &["legal_basis"]),
     ("declarations", &["disaster_declaration"]),
+    ("safety", &["safety_check", "safety_attempt"]),
     ("users", &["user", "membership"]),
     ("tokens", &["api_token"]),
     ("sessions", &["session"]),

@@ -26,6 +26,8 @@ pub mod plan_workflow_event;
 pub mod receiver;
 pub mod roster_departure;
 pub mod roster_entry;
+pub mod safety_attempt;
+pub mod safety_check;
 pub mod session;
 pub mod shelter;
 pub mod triage_policy;

@@ -19,6 +19,7 @@ mod m20261205_000013_plan_checks;
 mod m20261205_000014_legal_bases;
 mod m20261205_000015_disaster_declarations;
 mod m20261205_000016_roster_departures;
+mod m20261205_000017_safety_checks;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_legal_bases::Migration),
             Box::new(m20261205_000015_disaster_declarations::Migration),
             Box::new(m20261205_000016_roster_departures::Migration),
+            Box::new(m20261205_000017_safety_checks::Migration),
         ]
     }
 }

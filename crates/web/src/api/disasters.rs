@@ -106,3 +106,64 @@ pub async fn close(
     let d = declarations::close(&state.app, &user.ctx, id, c.version).await?;
     Ok(Json(d.into()))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct SweepLineDto {
+    pub person: super::dto::PersonSummaryDto,
+    pub status: tsunagi_domain::safety::SafetyStatus,
+    pub priority: Option<tsunagi_domain::triage::Priority>,
+    pub attempts: i32,
+    pub last_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_by: Option<String>,
+}
+
+/// The safety-check sweep of a declaration as the caller may see it: nobody-reached first,
+/// then by priority.
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/sweep", tag = "disasters", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<SweepLineDto>), (status = 404, body = ErrorBody)))]
+pub async fn sweep(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<SweepLineDto>>, AppError> {
+    let l = tsunagi_app::safety::sweep(&state.app, &user.ctx, id).await?;
+    Ok(Json(
+        l.into_iter()
+            .map(|l| SweepLineDto {
+                person: (&l.person).into(),
+                status: l.status,
+                priority: l.priority,
+                attempts: l.attempts,
+                last_at: l.last_at,
+                last_by: l.last_by,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordedDto {
+    pub status: tsunagi_domain::safety::SafetyStatus,
+}
+
+/// Records one safety-check attempt on a person (anyone who may see the person now). The same
+/// `key` twice records once.
+#[utoipa::path(post, path = "/api/v1/disasters/{id}/sweep/{person_id}", tag = "disasters",
+    params(("id" = Uuid, Path), ("person_id" = Uuid, Path)), request_body = tsunagi_domain::safety::CheckAttempt,
+    responses((status = 200, body = RecordedDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_check(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, person)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(a): ApiJson<tsunagi_domain::safety::CheckAttempt>,
+) -> Result<Json<RecordedDto>, AppError> {
+    let status = tsunagi_app::safety::record(
+        &state.app,
+        &user.ctx,
+        id,
+        tsunagi_domain::PersonId(person),
+        a,
+    )
+    .await?;
+    Ok(Json(RecordedDto { status }))
+}

@@ -73,6 +73,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(disasters::list, disasters::declare))
         .routes(routes!(disasters::stage))
         .routes(routes!(disasters::close))
+        .routes(routes!(disasters::sweep))
+        .routes(routes!(disasters::record_check))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))

@@ -161,3 +161,107 @@ pub async fn close(
     declarations::close(&state.app, &user.ctx, id, f.version).await?;
     Ok(Redirect::to("/disasters").into_response())
 }
+
+struct SweepRow {
+    id: String,
+    name: String,
+    address: String,
+    status: &'static str,
+    confirmed: bool,
+    priority: &'static str,
+    attempts: i32,
+    last: String,
+    /// A fresh key per form: a resubmitted form records once.
+    key: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sweep.html")]
+struct SweepPage {
+    chrome: Chrome,
+    declaration: String,
+    rows: Vec<SweepRow>,
+    unreached: usize,
+    statuses: Vec<(&'static str, &'static str)>,
+    methods: Vec<(&'static str, &'static str)>,
+}
+
+/// A checker's list: their people, nobody-reached first, one form per person.
+pub async fn sweep(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    use tsunagi_domain::safety::{ContactMethod, SafetyStatus};
+    let id = path_uuid(path)?;
+    let lines = tsunagi_app::safety::sweep(&state.app, &user.ctx, id).await?;
+    let rows: Vec<SweepRow> = lines
+        .iter()
+        .map(|l| SweepRow {
+            id: l.person.id.to_string(),
+            name: l.person.name.clone(),
+            address: l.person.address.clone(),
+            status: l.status.label(),
+            confirmed: l.status.is_confirmed(),
+            priority: l.priority.map(|p| p.label()).unwrap_or("—"),
+            attempts: l.attempts,
+            last: match (&l.last_at, &l.last_by) {
+                (Some(at), Some(by)) => format!("{} {by}", jst_minutes(at)),
+                _ => String::new(),
+            },
+            key: uuid::Uuid::new_v4().simple().to_string(),
+        })
+        .collect();
+    Ok(SweepPage {
+        chrome: Chrome::new(&user, "disasters"),
+        declaration: id.to_string(),
+        unreached: rows.iter().filter(|r| !r.confirmed).count(),
+        rows,
+        statuses: SafetyStatus::ALL
+            .into_iter()
+            .filter(|s| *s != SafetyStatus::Unchecked)
+            .map(|s| (s.code(), s.label()))
+            .collect(),
+        methods: ContactMethod::ALL
+            .into_iter()
+            .map(|m| (m.code(), m.label()))
+            .collect(),
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CheckForm {
+    status: String,
+    method: String,
+    #[serde(default)]
+    note: String,
+    key: String,
+}
+
+pub async fn record_check(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<CheckForm>, FormRejection>,
+) -> UiResult<Response> {
+    use tsunagi_domain::safety::{CheckAttempt, ContactMethod, SafetyStatus};
+    let Path((decl, person)) = path.map_err(|_| AppError::NotFound)?;
+    let decl: uuid::Uuid = decl.parse().map_err(|_| AppError::NotFound)?;
+    let person: tsunagi_domain::PersonId = person.parse().map_err(|_| AppError::NotFound)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let (Some(status), Some(method)) = (
+        SafetyStatus::parse(&f.status),
+        ContactMethod::parse(&f.method),
+    ) else {
+        return Err(AppError::BadRequest("確認の結果と方法を選んでください".into()).into());
+    };
+    let attempt = CheckAttempt {
+        status,
+        method,
+        note: Some(f.note),
+        key: f.key,
+    };
+    tsunagi_app::safety::record(&state.app, &user.ctx, decl, person, attempt).await?;
+    Ok(Redirect::to(&format!("/disasters/{decl}/sweep")).into_response())
+}

@@ -115,6 +115,11 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters", get(disasters::page).post(disasters::declare))
         .route("/disasters/{id}/stage", post(disasters::stage))
         .route("/disasters/{id}/close", post(disasters::close))
+        .route("/disasters/{id}/sweep", get(disasters::sweep))
+        .route(
+            "/disasters/{id}/sweep/{person}",
+            post(disasters::record_check),
+        )
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))
         .route("/tokens", get(tokens::page).post(tokens::create))

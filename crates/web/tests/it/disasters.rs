@@ -217,3 +217,146 @@ db_test!(
         assert_eq!(list_names(&app, &leader).await, 2);
     }
 );
+
+db_test!(
+    the_sweep_puts_the_unreached_first_and_records_each_check_once,
+    |store: Store| async move {
+        let app = app(store).await;
+        crate::common::load_roster(&app, ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        let leader = token_for(&app, "community-leader").await;
+        let npo = token_for(&app, "npo-staff").await;
+        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/receivers/{}", app.f.community.id.0), &staff,
+        Some(json!({"version": 0, "receiver": {"district_field": "community", "districts": ["本町自治会"], "includes_plan": true}}))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        send(&app, Method::POST, "/api/v1/roster/triage", &staff, None).await;
+        let (s, d) = send(
+            &app,
+            Method::POST,
+            "/api/v1/disasters",
+            &admin,
+            Some(json!({"name": "令和8年地震", "kind": "earthquake",
+        "stage": "occurred", "area": {"type": "whole_municipality"}, "started_at": null})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let did = d["id"].as_str().unwrap().to_owned();
+        let sweep = format!("/api/v1/disasters/{did}/sweep");
+
+        // Everyone on the roster is in the sweep, unchecked; the 自治会 (disaster-time provision)
+        // sees them too; an NPO sees nobody.
+        let (_, all) = send(&app, Method::GET, &sweep, &staff, None).await;
+        assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+        assert!(
+            all.as_array()
+                .unwrap()
+                .iter()
+                .all(|l| l["status"] == "unchecked")
+        );
+        let (_, seen) = send(&app, Method::GET, &sweep, &leader, None).await;
+        assert_eq!(seen.as_array().unwrap().len(), 2, "{seen}");
+        let (_, none) = send(&app, Method::GET, &sweep, &npo, None).await;
+        assert_eq!(none.as_array().unwrap().len(), 0, "{none}");
+
+        // The 自治会 leader finds 佐藤 safe at home, submitting the same form twice.
+        let sato = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["person"]["name"] == "佐藤　茂")
+            .unwrap()["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let check = json!({"status": "safe_at_home", "method": "visit", "note": null, "key": "form-0001-abcdef"});
+        for _ in 0..2 {
+            let (s, v) = send(
+                &app,
+                Method::POST,
+                &format!("{sweep}/{sato}"),
+                &leader,
+                Some(check.clone()),
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+        let (_, after) = send(&app, Method::GET, &sweep, &staff, None).await;
+        let lines = after.as_array().unwrap();
+        // 山田, still unchecked, is first; 佐藤 is checked once, by the leader.
+        assert_eq!(lines[0]["person"]["name"], "山田　ハル", "{after}");
+        assert_eq!(lines[1]["status"], "safe_at_home", "{after}");
+        assert_eq!(
+            lines[1]["attempts"], 1,
+            "a resubmitted form records once: {after}"
+        );
+        assert!(
+            lines[1]["last_by"]
+                .as_str()
+                .unwrap()
+                .contains("community-leader"),
+            "{after}"
+        );
+
+        // 避難済み needs where; an NPO cannot record; a key reused for another person conflicts.
+        let yamada = lines[0]["person"]["id"].as_str().unwrap().to_owned();
+        let (s, _) = send(&app, Method::POST, &format!("{sweep}/{yamada}"), &leader,
+        Some(json!({"status": "evacuated", "method": "phone", "note": " ", "key": "form-0002-abcdef"}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, _) = send(&app, Method::POST, &format!("{sweep}/{yamada}"), &npo,
+        Some(json!({"status": "safe_at_home", "method": "phone", "note": null, "key": "form-0003-abcdef"}))).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = send(
+            &app,
+            Method::POST,
+            &format!("{sweep}/{yamada}"),
+            &leader,
+            Some(check.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+
+        // From the phone screen, without JavaScript: the form carries its own key.
+        let mut c = Client::new(&app);
+        c.login("community-leader", PASSWORD).await;
+        let page = c.get(&format!("/disasters/{did}/sweep")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("山田　ハル") && page.body.contains("name=\"key\""),
+            "{}",
+            page.body
+        );
+        let key_at = page.body.find(&format!("/sweep/{yamada}\"")).unwrap();
+        let key = page.body[key_at..]
+            .split("name=\"key\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        for _ in 0..2 {
+            let r = c
+                .post(
+                    &format!("/disasters/{did}/sweep/{yamada}"),
+                    &[
+                        ("status", "evacuated"),
+                        ("method", "at_shelter"),
+                        ("note", "潮見小学校"),
+                        ("key", &key),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let (_, done) = send(&app, Method::GET, &sweep, &staff, None).await;
+        let y = done
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["person"]["id"] == yamada.as_str())
+            .unwrap();
+        assert_eq!(y["status"], "evacuated");
+        assert_eq!(y["attempts"], 1);
+    }
+);

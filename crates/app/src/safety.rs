@@ -1,0 +1,49 @@
+//! The safety-check sweep (安否確認) of a declared disaster: the queue as the actor may see it,
+//! and recording an attempt (idempotent per client key).
+
+use tsunagi_domain::PersonId;
+use tsunagi_domain::safety::{CheckAttempt, SafetyStatus};
+use tsunagi_store::safety;
+
+pub use tsunagi_store::safety::SweepLine;
+
+use crate::{App, Context, Error};
+
+/// The people of a declaration's sweep the actor may see, nobody-reached and highest priority
+/// first (a search, audited).
+pub async fn sweep(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<Vec<SweepLine>, Error> {
+    let mut w = app.begin(ctx).await?;
+    let l = safety::sweep(&mut w.tx, ctx.actor()?, ctx.disaster(), declaration).await?;
+    w.commit().await?;
+    Ok(l)
+}
+
+/// Records one attempt on one person; the same key twice records once.
+pub async fn record(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    id: PersonId,
+    attempt: CheckAttempt,
+) -> Result<SafetyStatus, Error> {
+    let actor = ctx.actor()?;
+    let attempt = attempt.validate().map_err(Error::Invalid)?;
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let s = safety::record(
+        &mut w.tx,
+        actor,
+        &org,
+        ctx.disaster(),
+        declaration,
+        id,
+        &attempt,
+    )
+    .await?;
+    w.commit().await?;
+    Ok(s)
+}

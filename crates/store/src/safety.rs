@@ -1,0 +1,246 @@
+//! The safety-check sweep (安否確認) of a declared disaster: opened over everyone on the
+//! municipality's roster when the disaster is declared; each attempt is kept; the latest
+//! status per person drives the queue (`tsunagi_domain::safety::queue_key`). Checkers are
+//! whoever may see the person at that moment — during a declaration that includes the
+//! 避難支援等関係者 with a share, without consent.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+use serde::Serialize;
+use tsunagi_domain::access::Actor;
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::safety::{CheckAttempt, SafetyStatus, queue_key};
+use tsunagi_domain::triage::Priority;
+use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
+
+use crate::access::{Need, scope_condition};
+use crate::audit::{AuditedTx, Entry};
+use crate::entity::{disaster_declaration, person, safety_attempt, safety_check, triage_result};
+use crate::error::StoreError;
+use crate::now;
+
+/// One person in a sweep, as the queue shows them.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepLine {
+    pub person: crate::persons::PersonSummary,
+    pub status: SafetyStatus,
+    pub priority: Option<Priority>,
+    pub attempts: i32,
+    pub last_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_by: Option<String>,
+}
+
+/// Opens the sweep of a new declaration over everyone on the owner's roster (all 未確認).
+pub async fn open_sweep(
+    tx: &mut AuditedTx,
+    declaration: uuid::Uuid,
+    owner: OrganisationId,
+) -> Result<usize, StoreError> {
+    let persons = crate::roster::persons_of(tx, owner).await?;
+    let n = persons.len();
+    crate::db::bulk::insert_models(
+        tx.conn(),
+        persons
+            .into_iter()
+            .map(|p| safety_check::ActiveModel {
+                declaration_id: Set(declaration),
+                person_id: Set(p),
+                status: Set(SafetyStatus::Unchecked.code().to_owned()),
+                attempts: Set(0),
+                last_at: Set(None),
+                last_by: Set(None),
+                last_seq: Set(None),
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(n)
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("safety {what}"))
+}
+
+/// The declaration, if it is the actor's municipality's (`NotFound` otherwise).
+async fn declaration_of(
+    tx: &AuditedTx,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> Result<disaster_declaration::Model, StoreError> {
+    let d = disaster_declaration::Entity::find_by_id(id)
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let municipality = actor.municipality_id.unwrap_or(actor.organisation_id);
+    if d.municipality_id != municipality.0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(d)
+}
+
+/// The sweep as the actor may see it, in queue order: nobody reached first, highest priority
+/// first. Audited as a search naming who was shown.
+pub async fn sweep(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    declaration: uuid::Uuid,
+) -> Result<Vec<SweepLine>, StoreError> {
+    let d = declaration_of(tx, actor, declaration).await?;
+    let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
+    let persons = person::Entity::find()
+        .filter(
+            Condition::all().add(scope_condition(&scope)).add(
+                person::Column::Id.in_subquery(
+                    Query::select()
+                        .column(safety_check::Column::PersonId)
+                        .from(safety_check::Entity)
+                        .and_where(safety_check::Column::DeclarationId.eq(declaration))
+                        .to_owned(),
+                ),
+            ),
+        )
+        .all(tx.conn())
+        .await?;
+    let ids: Vec<uuid::Uuid> = persons.iter().map(|p| p.id).collect();
+    let mut checks: HashMap<uuid::Uuid, safety_check::Model> = HashMap::new();
+    let mut priorities: HashMap<uuid::Uuid, Priority> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for c in safety_check::Entity::find()
+            .filter(safety_check::Column::DeclarationId.eq(declaration))
+            .filter(safety_check::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            checks.insert(c.person_id, c);
+        }
+        for t in triage_result::Entity::find()
+            .filter(triage_result::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            if let Some(p) = Priority::parse(&t.priority) {
+                priorities.insert(t.person_id, p);
+            }
+        }
+    }
+    let mut lines = Vec::with_capacity(persons.len());
+    for p in &persons {
+        let Some(c) = checks.remove(&p.id) else {
+            continue;
+        };
+        lines.push((
+            c.last_seq,
+            SweepLine {
+                person: crate::persons::summary(p)?,
+                status: SafetyStatus::parse(&c.status).ok_or_else(|| corrupt("status"))?,
+                priority: priorities.get(&p.id).copied(),
+                attempts: c.attempts,
+                last_at: c.last_at,
+                last_by: c.last_by,
+            },
+        ));
+    }
+    lines.sort_by(|(sa, a), (sb, b)| {
+        queue_key(a.status, a.priority, *sa)
+            .cmp(&queue_key(b.status, b.priority, *sb))
+            .then(a.person.name_kana.cmp(&b.person.name_kana))
+    });
+    let lines: Vec<SweepLine> = lines.into_iter().map(|(_, l)| l).collect();
+    tx.record(
+        Entry::new(AuditAction::PersonSearched, "disaster", declaration)
+            .owner(OrganisationId(d.municipality_id))
+            .detail(serde_json::json!({
+                "sweep": declaration,
+                "shown": lines.iter().map(|l| l.person.id.to_string()).collect::<Vec<_>>(),
+            })),
+    );
+    Ok(lines)
+}
+
+/// Records one attempt on one person of an open declaration's sweep, by anyone who may see
+/// the person now. The same client key twice records once (the second returns the line as it
+/// is). `NotFound` for a person the actor may not see or who is not in the sweep.
+pub async fn record(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    organisation_name: &str,
+    disaster: &DisasterState,
+    declaration: uuid::Uuid,
+    id: PersonId,
+    a: &CheckAttempt,
+) -> Result<SafetyStatus, StoreError> {
+    let d = declaration_of(tx, actor, declaration).await?;
+    let (owner, grant) = crate::access::require(tx, actor, disaster, id, Need::See).await?;
+    let current = safety_check::Entity::find_by_id((declaration, id.0))
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if let Some(done) = safety_attempt::Entity::find()
+        .filter(safety_attempt::Column::ClientKey.eq(a.key.as_str()))
+        .one(tx.conn())
+        .await?
+    {
+        // A resubmitted form: recorded already (or the key belongs to another check).
+        if done.person_id != id.0 || done.declaration_id != declaration {
+            return Err(StoreError::Conflict { current: 0 });
+        }
+        return SafetyStatus::parse(&current.status).ok_or_else(|| corrupt("status"));
+    }
+    if d.closed_at.is_some() {
+        return Err(StoreError::Invalid(ValidationErrors::single(
+            "declaration",
+            "この災害は終了しています。安否確認は記録できません",
+        )));
+    }
+    let t = now();
+    let by = format!("{}（{organisation_name}）", actor.login);
+    safety_attempt::Entity::insert(safety_attempt::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        declaration_id: Set(declaration),
+        person_id: Set(id.0),
+        status: Set(a.status.code().to_owned()),
+        method: Set(a.method.code().to_owned()),
+        note: Set(a.note.clone()),
+        by_login: Set(actor.login.clone()),
+        by_organisation: Set(organisation_name.to_owned()),
+        at: Set(t),
+        client_key: Set(a.key.clone()),
+    })
+    .exec(tx.conn())
+    .await
+    .map_err(|e| match StoreError::duplicate_as("safety_attempt")(e) {
+        // Two submits of one form at the same moment: the other one recorded it.
+        StoreError::Duplicate(_) => StoreError::Conflict { current: 0 },
+        other => other,
+    })?;
+    safety_check::Entity::update_many()
+        .col_expr(safety_check::Column::Status, Expr::value(a.status.code()))
+        .col_expr(
+            safety_check::Column::Attempts,
+            Expr::value(current.attempts + 1),
+        )
+        .col_expr(safety_check::Column::LastAt, Expr::value(Some(t)))
+        .col_expr(safety_check::Column::LastBy, Expr::value(Some(by)))
+        .col_expr(
+            safety_check::Column::LastSeq,
+            Expr::value(Some(t.timestamp_micros())),
+        )
+        .filter(safety_check::Column::DeclarationId.eq(declaration))
+        .filter(safety_check::Column::PersonId.eq(id.0))
+        .exec(tx.conn())
+        .await?;
+    tx.record(
+        Entry::new(AuditAction::PersonUpdated, "person", id)
+            .owner(owner)
+            .basis(grant.basis)
+            .detail(serde_json::json!({
+                "safety": {"declaration": declaration, "status": a.status.code(),
+                           "method": a.method.code(), "note": a.note},
+            })),
+    );
+    Ok(a.status)
+}
