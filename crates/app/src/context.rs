@@ -58,6 +58,9 @@ pub fn today_jst() -> NaiveDate {
 pub struct Context {
     identity: Identity,
     disaster: DisasterState,
+    /// The open declarations behind `disaster` (municipality, id): named in every audit entry
+    /// made on the basis 災害時.
+    declarations: Vec<(tsunagi_domain::OrganisationId, uuid::Uuid)>,
     today: NaiveDate,
     ids: RequestIds,
 }
@@ -68,9 +71,18 @@ impl Context {
         Context {
             identity,
             disaster,
+            declarations: Vec::new(),
             today: today_jst(),
             ids,
         }
+    }
+
+    pub(crate) fn with_declarations(
+        mut self,
+        declarations: Vec<(tsunagi_domain::OrganisationId, uuid::Uuid)>,
+    ) -> Self {
+        self.declarations = declarations;
+        self
     }
 
     pub fn identity(&self) -> &Identity {
@@ -120,6 +132,11 @@ impl Context {
         };
         a.request_id = Some(self.ids.server.clone());
         a.client_request_id = self.ids.client.clone();
+        a.declarations = self
+            .declarations
+            .iter()
+            .map(|(m, id)| (m.to_string(), id.to_string()))
+            .collect();
         a
     }
 }

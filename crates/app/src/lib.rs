@@ -64,8 +64,8 @@ impl App {
 
     /// The context of a request by `identity`: the disaster state is loaded here, once.
     pub async fn context(&self, identity: Identity, ids: RequestIds) -> Result<Context, Error> {
-        let disaster = disaster::current(&self.store, &identity).await?;
-        Ok(Context::new(identity, disaster, ids))
+        let (disaster, declarations) = disaster::current(&self.store, &identity).await?;
+        Ok(Context::new(identity, disaster, ids).with_declarations(declarations))
     }
 
     /// Connects to the database at `url` without migrating it (see [`App::migrate`]).

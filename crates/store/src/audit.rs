@@ -29,6 +29,9 @@ pub struct AuditContext {
     pub request_id: Option<String>,
     /// The id the client sent, if any: logged beside the server's, never instead of it.
     pub client_request_id: Option<String>,
+    /// The open disaster declarations (municipality, declaration id) of the request: an entry
+    /// on the basis 災害時 names those of its subject's municipality.
+    pub declarations: Vec<(String, String)>,
 }
 
 impl AuditContext {
@@ -40,6 +43,7 @@ impl AuditContext {
             role: Some(actor.role.code().to_owned()),
             request_id,
             client_request_id: None,
+            declarations: Vec::new(),
         }
     }
 
@@ -155,7 +159,20 @@ impl AuditedTx {
     }
 
     /// Records an entry, appended at the next `flush` or at commit.
-    pub fn record(&mut self, entry: Entry) {
+    pub fn record(&mut self, mut entry: Entry) {
+        if entry.access_basis == Some(AccessBasis::Disaster) {
+            let owner = entry.subject_owner_id.clone().unwrap_or_default();
+            let ids: Vec<&String> = self
+                .ctx
+                .declarations
+                .iter()
+                .filter(|(m, _)| *m == owner)
+                .map(|(_, id)| id)
+                .collect();
+            if let Value::Object(fields) = &mut entry.detail {
+                fields.insert("declarations".into(), serde_json::json!(ids));
+            }
+        }
         self.entries.push(entry);
     }
 

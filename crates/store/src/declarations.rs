@@ -86,25 +86,29 @@ fn may_declare(actor: &Actor) -> Result<OrganisationId, StoreError> {
     }
 }
 
-/// The municipalities with an open declaration.
-pub(crate) async fn open_municipalities(
+/// The open declarations: (municipality, declaration id).
+pub(crate) async fn open_declarations(
     conn: &impl ConnectionTrait,
-) -> Result<Vec<OrganisationId>, StoreError> {
-    let ids: Vec<uuid::Uuid> = disaster_declaration::Entity::find()
+) -> Result<Vec<(OrganisationId, uuid::Uuid)>, StoreError> {
+    let rows: Vec<(uuid::Uuid, uuid::Uuid)> = disaster_declaration::Entity::find()
         .select_only()
         .column(disaster_declaration::Column::MunicipalityId)
+        .column(disaster_declaration::Column::Id)
         .filter(disaster_declaration::Column::ClosedAt.is_null())
-        .distinct()
         .into_tuple()
         .all(conn)
         .await?;
-    Ok(ids.into_iter().map(OrganisationId).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(m, id)| (OrganisationId(m), id))
+        .collect())
 }
 
 impl crate::Store {
-    /// The municipalities with an open declaration: the disaster state of every request.
-    pub async fn declared_municipalities(&self) -> Result<Vec<OrganisationId>, StoreError> {
-        open_municipalities(self.conn()).await
+    /// The open declarations, (municipality, declaration id): the disaster state of every
+    /// request, and what its disaster-time audit entries name.
+    pub async fn open_declarations(&self) -> Result<Vec<(OrganisationId, uuid::Uuid)>, StoreError> {
+        open_declarations(self.conn()).await
     }
 }
 

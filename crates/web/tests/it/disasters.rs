@@ -117,6 +117,17 @@ db_test!(
         let text = audit.to_string();
         assert!(text.contains("disaster.declared"), "{text}");
         assert!(text.contains("\"access_basis\":\"disaster\""), "{text}");
+        // Each 災害時 view names the declaration it was made under.
+        let viewed = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "person.viewed" && e["access_basis"] == "disaster")
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            viewed["detail"].as_str().unwrap().contains(&did),
+            "{viewed}"
+        );
         // The list export during the disaster is recorded as 災害時, with each person's basis.
         let export = audit["items"]
             .as_array()
