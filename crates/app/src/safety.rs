@@ -47,3 +47,19 @@ pub async fn record(
     w.commit().await?;
     Ok(s)
 }
+
+/// The sweep's counts per status (the headquarters' figures), for the municipality's staff.
+pub async fn counts(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<Vec<(SafetyStatus, u64)>, Error> {
+    let actor = ctx.actor()?;
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(Error::Forbidden);
+    }
+    let w = app.begin(ctx).await?;
+    let c = safety::counts(&w.tx, actor, declaration).await?;
+    w.commit().await?;
+    Ok(c)
+}

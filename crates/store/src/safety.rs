@@ -244,3 +244,31 @@ pub async fn record(
     );
     Ok(a.status)
 }
+
+/// How many people of a declaration's sweep are at each status (not personal data: counts for
+/// the disaster headquarters, of the whole sweep).
+pub async fn counts(
+    tx: &AuditedTx,
+    actor: &Actor,
+    declaration: uuid::Uuid,
+) -> Result<Vec<(SafetyStatus, u64)>, StoreError> {
+    use sea_orm::QuerySelect;
+    declaration_of(tx, actor, declaration).await?;
+    let rows: Vec<(String, i64)> = safety_check::Entity::find()
+        .select_only()
+        .column(safety_check::Column::Status)
+        .column_as(safety_check::Column::PersonId.count(), "n")
+        .filter(safety_check::Column::DeclarationId.eq(declaration))
+        .group_by(safety_check::Column::Status)
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let mut out: Vec<(SafetyStatus, u64)> = SafetyStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    for (status, n) in rows {
+        let s = SafetyStatus::parse(&status).ok_or_else(|| corrupt("status"))?;
+        if let Some(slot) = out.iter_mut().find(|(x, _)| *x == s) {
+            slot.1 = u64::try_from(n).unwrap_or(0);
+        }
+    }
+    Ok(out)
+}

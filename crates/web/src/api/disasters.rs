@@ -167,3 +167,30 @@ pub async fn record_check(
     .await?;
     Ok(Json(RecordedDto { status }))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct SweepCountDto {
+    pub status: tsunagi_domain::safety::SafetyStatus,
+    pub label: &'static str,
+    pub count: u64,
+}
+
+/// How many people of the sweep are at each status (the municipality's staff).
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/sweep/counts", tag = "disasters", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<SweepCountDto>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn sweep_counts(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<SweepCountDto>>, AppError> {
+    let c = tsunagi_app::safety::counts(&state.app, &user.ctx, id).await?;
+    Ok(Json(
+        c.into_iter()
+            .map(|(status, count)| SweepCountDto {
+                status,
+                label: status.label(),
+                count,
+            })
+            .collect(),
+    ))
+}

@@ -74,6 +74,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(disasters::stage))
         .routes(routes!(disasters::close))
         .routes(routes!(disasters::sweep))
+        .routes(routes!(disasters::sweep_counts))
         .routes(routes!(disasters::record_check))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))

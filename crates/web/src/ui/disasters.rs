@@ -182,6 +182,8 @@ struct SweepPage {
     declaration: String,
     rows: Vec<SweepRow>,
     unreached: usize,
+    /// The whole sweep's counts per status, for the municipality's staff.
+    counts: Vec<(&'static str, u64)>,
     statuses: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
 }
@@ -212,9 +214,22 @@ pub async fn sweep(
             key: uuid::Uuid::new_v4().simple().to_string(),
         })
         .collect();
+    let counts = if tsunagi_domain::access::can(
+        &user.actor,
+        tsunagi_domain::access::Capability::CreatePerson,
+    ) {
+        tsunagi_app::safety::counts(&state.app, &user.ctx, id)
+            .await?
+            .into_iter()
+            .map(|(s, n)| (s.label(), n))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(SweepPage {
         chrome: Chrome::new(&user, "disasters"),
         declaration: id.to_string(),
+        counts,
         unreached: rows.iter().filter(|r| !r.confirmed).count(),
         rows,
         statuses: SafetyStatus::ALL

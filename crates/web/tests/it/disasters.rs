@@ -360,6 +360,23 @@ db_test!(
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         }
+        // The headquarters' counts: one safe, one evacuated, nobody unchecked; staff only.
+        let (s, counts) = send(&app, Method::GET, &format!("{sweep}/counts"), &staff, None).await;
+        assert_eq!(s, StatusCode::OK, "{counts}");
+        let count = |code: &str| {
+            counts
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["status"] == code)
+                .unwrap()["count"]
+                .clone()
+        };
+        assert_eq!(count("safe_at_home"), 1, "{counts}");
+        assert_eq!(count("evacuated"), 1, "{counts}");
+        assert_eq!(count("unchecked"), 0, "{counts}");
+        let (s, _) = send(&app, Method::GET, &format!("{sweep}/counts"), &leader, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
         let (_, done) = send(&app, Method::GET, &sweep, &staff, None).await;
         let y = done
             .as_array()
