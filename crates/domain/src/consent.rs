@@ -49,6 +49,17 @@ impl ConsentStatus {
     }
 }
 
+impl ConsentStatus {
+    /// A list filter: empty means "any"; anything else that names no status is refused.
+    pub fn parse_filter(s: &str) -> Result<Option<Self>, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse().map(Some)
+    }
+}
+
 impl FromStr for ConsentStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -335,6 +335,57 @@ pub fn change_approach(
     restart(to, progress).ok_or(Blocked::NoWorkflowForApproach)
 }
 
+/// Where a person's plan stands, as the roster filters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PlanState {
+    /// 未着手: no workflow started.
+    NotStarted,
+    /// 作成中: started, not finished.
+    InProgress,
+    /// 作成完了
+    Done,
+}
+
+impl PlanState {
+    pub const ALL: [PlanState; 3] = [
+        PlanState::NotStarted,
+        PlanState::InProgress,
+        PlanState::Done,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            PlanState::NotStarted => "not_started",
+            PlanState::InProgress => "in_progress",
+            PlanState::Done => "done",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanState::NotStarted => "未着手",
+            PlanState::InProgress => "作成中",
+            PlanState::Done => "作成完了",
+        }
+    }
+    /// A list filter: empty means "any"; anything else that names no state is refused.
+    pub fn parse_filter(s: &str) -> Result<Option<Self>, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|p| p.code() == s)
+            .map(Some)
+            .ok_or_else(|| {
+                format!(
+                    "計画の状況「{s}」は指定できません（not_started・in_progress・done のいずれか）"
+                )
+            })
+    }
+}
+
 /// The first step of an approach (`None` for self-preparedness).
 pub fn first_step(approach: Approach) -> Option<Step> {
     steps(approach).first().copied()

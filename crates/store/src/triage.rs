@@ -326,6 +326,10 @@ pub struct RosterLine {
 pub struct RosterFilter {
     pub priority: Option<Priority>,
     pub approach: Option<Approach>,
+    /// Name, reading or 宛名番号 (as the person search reads it); empty: anyone.
+    pub query: String,
+    pub plan: Option<tsunagi_domain::workflow::PlanState>,
+    pub consent: Option<tsunagi_domain::consent::ConsentStatus>,
 }
 
 /// The roster persons the actor may see, with their triage, filtered; audited as a search.
@@ -358,6 +362,52 @@ pub async fn roster_list(
     if filter.priority.is_some() || filter.approach.is_some() {
         cond = cond.add(person::Column::Id.in_subquery(triage_cond));
     }
+    if let Some(text) = crate::persons::text_condition(&filter.query) {
+        cond = cond.add(text);
+    }
+    if let Some(state) = filter.plan {
+        use crate::entity::plan_workflow;
+        use tsunagi_domain::workflow::{PlanState, Step};
+        let mut workflows = Query::select()
+            .column(plan_workflow::Column::PersonId)
+            .from(plan_workflow::Entity)
+            .to_owned();
+        cond = cond.add(match state {
+            PlanState::NotStarted => person::Column::Id.not_in_subquery(workflows),
+            PlanState::InProgress => person::Column::Id.in_subquery(
+                workflows
+                    .and_where(plan_workflow::Column::Step.ne(Step::Done.code()))
+                    .to_owned(),
+            ),
+            PlanState::Done => person::Column::Id.in_subquery(
+                workflows
+                    .and_where(plan_workflow::Column::Step.eq(Step::Done.code()))
+                    .to_owned(),
+            ),
+        });
+    }
+    if let Some(status) = filter.consent {
+        use crate::entity::consent;
+        use tsunagi_domain::consent::ConsentStatus;
+        cond = cond.add(if status == ConsentStatus::NotAsked {
+            // No consent record is "not asked" too.
+            person::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(consent::Column::PersonId)
+                    .from(consent::Entity)
+                    .and_where(consent::Column::Status.ne(ConsentStatus::NotAsked.code()))
+                    .to_owned(),
+            )
+        } else {
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(consent::Column::PersonId)
+                    .from(consent::Entity)
+                    .and_where(consent::Column::Status.eq(status.code()))
+                    .to_owned(),
+            )
+        });
+    }
     let q = person::Entity::find().filter(cond);
     let total = q.clone().count(tx.conn()).await?;
     let rows = q
@@ -389,6 +439,9 @@ pub async fn roster_list(
             .detail(serde_json::json!({
                 "priority": filter.priority.map(Priority::code),
                 "approach": filter.approach.map(Approach::code),
+                "query": filter.query,
+                "plan": filter.plan.map(|p| p.code()),
+                "consent": filter.consent.map(|c| c.code()),
                 "page": page.number,
                 "total": total,
                 "shown": ids.iter().map(ToString::to_string).collect::<Vec<_>>(),

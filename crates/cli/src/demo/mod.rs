@@ -327,7 +327,7 @@ async fn start_workflows(app: &App, staff: &UseCaseContext) -> Result<()> {
         staff,
         &tsunagi_app::triage::RosterFilter {
             priority: Some(Priority::High),
-            approach: None,
+            ..Default::default()
         },
         tsunagi_domain::paging::Page::new(Some(1), Some(200)),
     )

@@ -118,6 +118,22 @@ impl crate::Store {
     }
 }
 
+/// Persons whose name or reading matches `query` at the start of a word (any width, hiragana or
+/// katakana), or whose 宛名番号 is `query`; `None` for an empty query.
+pub(crate) fn text_condition(query: &str) -> Option<Condition> {
+    let pattern = search_pattern(query)?;
+    let folded = fold_for_search(query);
+    let mut text = Condition::any()
+        .add(Expr::col(person::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')));
+    if folded
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        text = text.add(person::Column::ResidentNo.eq(folded));
+    }
+    Some(text)
+}
+
 /// Searches the persons `actor` may see by name, reading (any width, hiragana or katakana) or
 /// 宛名番号. An empty query lists everyone visible. Ordered by reading.
 pub async fn search(
@@ -129,16 +145,7 @@ pub async fn search(
 ) -> Result<PersonPage, StoreError> {
     let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
     let mut cond = Condition::all().add(scope_condition(&scope));
-    if let Some(pattern) = search_pattern(query) {
-        let folded = fold_for_search(query);
-        let mut text = Condition::any()
-            .add(Expr::col(person::Column::SearchKey).like(LikeExpr::new(pattern).escape('\\')));
-        if folded
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            text = text.add(person::Column::ResidentNo.eq(folded.clone()));
-        }
+    if let Some(text) = text_condition(query) {
         cond = cond.add(text);
     }
     let q = person::Entity::find().filter(cond);

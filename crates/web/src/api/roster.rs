@@ -45,6 +45,12 @@ pub struct RosterQuery {
     pub priority: Option<String>,
     /// person_or_family, community, welfare_professional, self_preparedness
     pub approach: Option<String>,
+    /// Name, reading (any width, hiragana or katakana) or 宛名番号
+    pub q: Option<String>,
+    /// not_started, in_progress or done
+    pub plan: Option<String>,
+    /// not_asked, given, refused, cannot_answer or withdrawn
+    pub consent: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -75,6 +81,13 @@ pub async fn list(
             .map_err(AppError::BadRequest)?,
         approach: Approach::parse_filter(q.approach.as_deref().unwrap_or(""))
             .map_err(AppError::BadRequest)?,
+        query: q.q.clone().unwrap_or_default(),
+        plan: tsunagi_domain::workflow::PlanState::parse_filter(q.plan.as_deref().unwrap_or(""))
+            .map_err(AppError::BadRequest)?,
+        consent: tsunagi_domain::consent::ConsentStatus::parse_filter(
+            q.consent.as_deref().unwrap_or(""),
+        )
+        .map_err(AppError::BadRequest)?,
     };
     let (lines, total) = triage::roster_list(
         &state.app,

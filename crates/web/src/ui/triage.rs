@@ -39,6 +39,13 @@ struct RosterPage {
     numbers: Vec<(u64, bool)>,
     priority: String,
     approach: String,
+    query: String,
+    plan: String,
+    consent: String,
+    /// The filters as a query string, for the pager's links.
+    filters_qs: String,
+    plans: Vec<(&'static str, &'static str)>,
+    consents: Vec<(&'static str, &'static str)>,
     priorities: Vec<(&'static str, &'static str)>,
     approaches: Vec<(&'static str, &'static str)>,
     can_run: bool,
@@ -52,6 +59,12 @@ pub struct RosterQuery {
     priority: String,
     #[serde(default)]
     approach: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    plan: String,
+    #[serde(default)]
+    consent: String,
     page: Option<u64>,
     ran: Option<String>,
 }
@@ -65,6 +78,11 @@ pub async fn list(
     let filter = RosterFilter {
         priority: Priority::parse_filter(&q.priority).map_err(AppError::BadRequest)?,
         approach: Approach::parse_filter(&q.approach).map_err(AppError::BadRequest)?,
+        query: q.q.clone(),
+        plan: tsunagi_domain::workflow::PlanState::parse_filter(&q.plan)
+            .map_err(AppError::BadRequest)?,
+        consent: tsunagi_domain::consent::ConsentStatus::parse_filter(&q.consent)
+            .map_err(AppError::BadRequest)?,
     };
     let page = Page::requested(q.page, Some(50)).map_err(AppError::BadRequest)?;
     let triage::RosterScreen {
@@ -113,8 +131,28 @@ pub async fn list(
         page: page.number,
         pages,
         numbers: page_numbers(page.number, pages),
+        filters_qs: form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("priority", q.priority.as_str()),
+                ("approach", q.approach.as_str()),
+                ("q", q.q.as_str()),
+                ("plan", q.plan.as_str()),
+                ("consent", q.consent.as_str()),
+            ])
+            .finish(),
         priority: q.priority,
         approach: q.approach,
+        query: q.q,
+        plan: q.plan,
+        consent: q.consent,
+        plans: tsunagi_domain::workflow::PlanState::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect(),
+        consents: tsunagi_domain::consent::ConsentStatus::ALL
+            .iter()
+            .map(|c| (c.code(), c.label()))
+            .collect(),
         priorities: Priority::ALL
             .iter()
             .map(|p| (p.code(), p.label()))

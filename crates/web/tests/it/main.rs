@@ -19,6 +19,7 @@ mod legal_basis;
 mod map;
 mod plans;
 mod receivers;
+mod roster_filters;
 mod roster_import;
 mod sharing;
 mod shelter_edits;
