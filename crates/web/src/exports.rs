@@ -7,6 +7,9 @@ use tsunagi_domain::plan::EvacuationPlan;
 use tsunagi_domain::text::spreadsheet_safe;
 use tsunagi_domain::wareki::format_both;
 
+/// The print header of every exported sheet (取扱注意 and arts. 49-13, 49-17).
+pub const CONFIDENTIAL_PRINT_HEADER: &str = "&L取扱注意（個人情報）&R避難支援等関係者には秘密保持義務があります（災害対策基本法第49条の13・第49条の17）";
+
 /// A table: header names and rows of text.
 pub struct Table {
     pub headers: Vec<&'static str>,
@@ -104,6 +107,9 @@ pub fn xlsx(sheet: &str, t: &Table) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
             ws.write_string(r, u16::try_from(c).unwrap_or(u16::MAX), cell)?;
         }
     }
+    // Printed on every page: the duty of confidentiality of whoever holds the list. In the
+    // print header rather than a row, so the sheet still reads as a plain table.
+    ws.set_header(CONFIDENTIAL_PRINT_HEADER);
     ws.set_freeze_panes(1, 0)?;
     ws.autofit();
     wb.save_to_buffer()
@@ -201,6 +207,23 @@ mod tests {
         assert_eq!(
             text,
             "氏名,電話番号\r\n山田 ハル,0889-22-1000\r\n髙橋 﨑子,\r\n"
+        );
+    }
+
+    #[test]
+    fn the_spreadsheet_carries_the_duty_of_confidentiality_when_printed() {
+        let bytes = xlsx("名簿", &table("山田 ハル")).expect("xlsx");
+        // The sheet's XML inside the zip holds the print header.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"),
+            &mut sheet,
+        )
+        .expect("read");
+        assert!(
+            sheet.contains("取扱注意") && sheet.contains("第49条の13"),
+            "{sheet}"
         );
     }
 
