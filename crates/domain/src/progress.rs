@@ -19,6 +19,9 @@ pub struct ProgressRow {
     pub review_overdue: bool,
     /// 津波避難困難: cannot reach a tsunami-suitable place before the wave.
     pub tsunami_difficult: bool,
+    /// Roster information reaches at least one kind of 避難支援等関係者 in normal times, under
+    /// the municipality's legal basis in force (the national survey's 平常時からの名簿提供).
+    pub shared_normal_times: bool,
 }
 
 /// Counts for one area (or the whole municipality).
@@ -34,6 +37,11 @@ pub struct Counts {
     pub plans_done: u64,
     pub reviews_overdue: u64,
     pub tsunami_difficult: u64,
+    /// Provided in normal times under the basis in force.
+    pub shared_normal_times: u64,
+    /// 優先度 高 and their finished plans (the survey's 優先度の高い方のうち作成済み).
+    pub high_priority: u64,
+    pub high_priority_done: u64,
 }
 
 impl Counts {
@@ -56,6 +64,10 @@ impl Counts {
         self.plans_done += u64::from(r.step == Some(Step::Done));
         self.reviews_overdue += u64::from(r.review_overdue);
         self.tsunami_difficult += u64::from(r.tsunami_difficult);
+        self.shared_normal_times += u64::from(r.shared_normal_times);
+        let high = r.priority == Some(Priority::High);
+        self.high_priority += u64::from(high);
+        self.high_priority_done += u64::from(high && r.step == Some(Step::Done));
     }
 
     /// `part` of the roster as a percentage with one decimal ("—" for an empty roster).
@@ -116,6 +128,7 @@ mod tests {
             plan_complete: step == Some(Step::Done),
             review_overdue: false,
             tsunami_difficult: false,
+            shared_normal_times: true,
         }
     }
 
@@ -132,6 +145,8 @@ mod tests {
             (3, 2, 1)
         );
         assert_eq!(s.areas["本町"].roster, 2);
+        assert_eq!((s.total.high_priority, s.total.high_priority_done), (1, 1));
+        assert_eq!(s.total.shared_normal_times, 3);
         assert_eq!(s.total.by_step["未着手"], 1);
         assert_eq!(s.total.percent(s.total.plans_done), "33.3%");
         assert_eq!(Counts::default().percent(0), "—");

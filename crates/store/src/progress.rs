@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use tsunagi_domain::access::{Actor, Capability, can};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentStatus;
+use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::plan::{EvacuationPlan, PlanHazard};
 use tsunagi_domain::progress::{ProgressRow, area_of};
 use tsunagi_domain::roster::RosterEntry;
@@ -61,6 +62,19 @@ pub async fn rows(
         .into_iter()
         .map(|c| (c.person_id, c.status))
         .collect();
+    // Who is provided in normal times: the basis in force against each person's consent.
+    let provision = crate::legal_bases::provision_of(tx.conn(), owner.0).await?;
+    let mut scopes: HashMap<uuid::Uuid, std::collections::BTreeSet<OrganisationKind>> =
+        HashMap::new();
+    for s in crate::entity::consent_scope::Entity::find()
+        .filter(crate::entity::consent_scope::Column::PersonId.in_subquery(mine()))
+        .all(tx.conn())
+        .await?
+    {
+        if let Ok(k) = s.receiver_kind.parse::<OrganisationKind>() {
+            scopes.entry(s.person_id).or_default().insert(k);
+        }
+    }
     let mut plans: HashMap<uuid::Uuid, evacuation_plan::Model> = HashMap::new();
     for p in evacuation_plan::Entity::find()
         .filter(evacuation_plan::Column::PersonId.in_subquery(mine()))
@@ -105,6 +119,19 @@ pub async fn rows(
                 review::state(w.review_due, false, today) == review::ReviewState::Overdue
             }),
             tsunami_difficult: difficult.contains(&e.person_id),
+            shared_normal_times: {
+                let facts = tsunagi_domain::consent::ConsentFacts {
+                    status: consents
+                        .get(&e.person_id)
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(ConsentStatus::NotAsked),
+                    scope: scopes.get(&e.person_id).cloned().unwrap_or_default(),
+                };
+                OrganisationKind::ALL
+                    .into_iter()
+                    .filter(|k| k.is_evacuation_support_party())
+                    .any(|k| provision.roster.provides(&facts, k))
+            },
         });
     }
     tx.record(

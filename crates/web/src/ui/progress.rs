@@ -86,6 +86,15 @@ fn table(s: &Summary) -> (Vec<String>, Vec<Line>) {
         "津波避難困難".into(),
         Box::new(|c: &Counts| c.tsunami_difficult),
     ));
+    // The yearly 消防庁 survey's figures.
+    keys.push((
+        "平常時から名簿を提供（提供の根拠による）".into(),
+        Box::new(|c: &Counts| c.shared_normal_times),
+    ));
+    keys.push((
+        "優先度 高のうち計画作成完了".into(),
+        Box::new(|c: &Counts| c.high_priority_done),
+    ));
     let lines = keys
         .into_iter()
         .map(|(label, f)| Line {

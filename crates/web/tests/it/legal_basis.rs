@@ -137,6 +137,21 @@ db_test!(
         .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 
+        // The survey's figure follows the basis: both are provided in normal times.
+        let progress = api(
+            &app,
+            Method::GET,
+            "/api/v1/roster/progress",
+            Some(&town),
+            None,
+        )
+        .await;
+        assert_eq!(
+            progress.json()["total"]["shared_normal_times"],
+            2,
+            "{}",
+            progress.body
+        );
         // 山田 refuses (不同意の申出): she leaves the list and her record closes to the 自治会.
         let refusal = json!({"status": "refused", "scope": [], "obtained_on": "2026-11-01", "method": "written",
         "obtained_by": null, "note": "不同意の申出書"});
@@ -159,6 +174,20 @@ db_test!(
         )
         .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let progress = api(
+            &app,
+            Method::GET,
+            "/api/v1/roster/progress",
+            Some(&town),
+            None,
+        )
+        .await;
+        assert_eq!(
+            progress.json()["total"]["shared_normal_times"],
+            1,
+            "{}",
+            progress.body
+        );
 
         // 条例（同意を要しない）: the refusal no longer stops it. A stale version is refused.
         let (s, _) = put_basis(
