@@ -34,6 +34,8 @@ pub struct RosterScreen {
     pub total: u64,
     pub difficult: HashSet<uuid::Uuid>,
     pub policy_version: u32,
+    /// The district names on the roster (the district filter's choices; staff only).
+    pub districts: Vec<String>,
 }
 
 pub async fn roster_screen(
@@ -50,11 +52,15 @@ pub async fn roster_screen(
         ),
         None => (HashSet::new(), 0),
     };
+    let w = app.begin(ctx).await?;
+    let districts = tsunagi_store::roster::district_names(&w.tx, ctx.actor()?).await?;
+    w.commit().await?;
     Ok(RosterScreen {
         lines,
         total,
         difficult,
         policy_version,
+        districts,
     })
 }
 

@@ -499,3 +499,89 @@ pub async fn departures(
     );
     Ok(out)
 }
+
+/// The SQL reading one district field out of a stored roster entry (JSON text), per backend.
+pub(crate) fn district_sql(backend: sea_orm::DatabaseBackend, field: DistrictColumn) -> String {
+    let key = match field {
+        DistrictColumn::Community => "community_district",
+        DistrictColumn::Welfare => "welfare_district",
+    };
+    match backend {
+        sea_orm::DatabaseBackend::Postgres => format!("(entry::jsonb ->> '{key}')"),
+        _ => format!("json_extract(entry, '$.{key}')"),
+    }
+}
+
+/// Which district field of a roster entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistrictColumn {
+    /// 自治会
+    Community,
+    /// 民生委員地区
+    Welfare,
+}
+
+/// The persons on the roster in `district` (its 自治会 or its 民生委員地区, as written in the
+/// roster), as a subquery.
+pub(crate) fn in_district(
+    backend: sea_orm::DatabaseBackend,
+    district: &str,
+) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::Expr;
+    let community = district_sql(backend, DistrictColumn::Community);
+    let welfare = district_sql(backend, DistrictColumn::Welfare);
+    Query::select()
+        .column(roster_entry::Column::PersonId)
+        .from(roster_entry::Entity)
+        .and_where(Expr::cust_with_values(
+            // sea-query numbers PostgreSQL's placeholders itself only when written as `$N`.
+            if backend == sea_orm::DatabaseBackend::Postgres {
+                format!("({community} = $1 OR {welfare} = $2)")
+            } else {
+                format!("({community} = ? OR {welfare} = ?)")
+            },
+            [district.to_owned(), district.to_owned()],
+        ))
+        .to_owned()
+}
+
+/// The district names (自治会 and 民生委員地区) used on the municipality's roster, sorted: the
+/// choices of the roster's district filter. The municipality's staff only.
+pub async fn district_names(tx: &AuditedTx, actor: &Actor) -> Result<Vec<String>, StoreError> {
+    use sea_orm::{FromQueryResult, Statement};
+    use tsunagi_domain::access::{Capability, can};
+    if !can(actor, Capability::CreatePerson) {
+        return Ok(Vec::new());
+    }
+    #[derive(FromQueryResult)]
+    struct Name {
+        name: Option<String>,
+    }
+    let backend = tx.conn().get_database_backend();
+    let mut names = std::collections::BTreeSet::new();
+    for field in [DistrictColumn::Community, DistrictColumn::Welfare] {
+        let expr = district_sql(backend, field);
+        let placeholder = if backend == sea_orm::DatabaseBackend::Postgres {
+            "$1"
+        } else {
+            "?"
+        };
+        let sql = format!(
+            "SELECT DISTINCT {expr} AS name FROM roster_entries WHERE person_id IN \
+             (SELECT id FROM persons WHERE municipality_id = {placeholder})"
+        );
+        for n in Name::find_by_statement(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [actor.organisation_id.0.into()],
+        ))
+        .all(tx.conn())
+        .await?
+        {
+            if let Some(name) = n.name.filter(|n| !n.is_empty()) {
+                names.insert(name);
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
+}

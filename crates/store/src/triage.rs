@@ -330,6 +330,8 @@ pub struct RosterFilter {
     pub query: String,
     pub plan: Option<tsunagi_domain::workflow::PlanState>,
     pub consent: Option<tsunagi_domain::consent::ConsentStatus>,
+    /// A 自治会 or 民生委員地区, as written in the roster; empty: anywhere.
+    pub district: String,
 }
 
 /// The roster persons the actor may see, with their triage, filtered; audited as a search.
@@ -364,6 +366,12 @@ pub async fn roster_list(
     }
     if let Some(text) = crate::persons::text_condition(&filter.query) {
         cond = cond.add(text);
+    }
+    let district = filter.district.trim();
+    if !district.is_empty() {
+        let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
+        cond =
+            cond.add(person::Column::Id.in_subquery(crate::roster::in_district(backend, district)));
     }
     if let Some(state) = filter.plan {
         use crate::entity::plan_workflow;
@@ -442,6 +450,7 @@ pub async fn roster_list(
                 "query": filter.query,
                 "plan": filter.plan.map(|p| p.code()),
                 "consent": filter.consent.map(|c| c.code()),
+                "district": filter.district,
                 "page": page.number,
                 "total": total,
                 "shown": ids.iter().map(ToString::to_string).collect::<Vec<_>>(),

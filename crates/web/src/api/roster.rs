@@ -51,6 +51,8 @@ pub struct RosterQuery {
     pub plan: Option<String>,
     /// not_asked, given, refused, cannot_answer or withdrawn
     pub consent: Option<String>,
+    /// A 自治会 or 民生委員地区, as written in the roster
+    pub district: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -82,6 +84,7 @@ pub async fn list(
         approach: Approach::parse_filter(q.approach.as_deref().unwrap_or(""))
             .map_err(AppError::BadRequest)?,
         query: q.q.clone().unwrap_or_default(),
+        district: q.district.clone().unwrap_or_default(),
         plan: tsunagi_domain::workflow::PlanState::parse_filter(q.plan.as_deref().unwrap_or(""))
             .map_err(AppError::BadRequest)?,
         consent: tsunagi_domain::consent::ConsentStatus::parse_filter(

@@ -42,6 +42,8 @@ struct RosterPage {
     query: String,
     plan: String,
     consent: String,
+    district: String,
+    districts: Vec<String>,
     /// The filters as a query string, for the pager's links.
     filters_qs: String,
     plans: Vec<(&'static str, &'static str)>,
@@ -65,6 +67,8 @@ pub struct RosterQuery {
     plan: String,
     #[serde(default)]
     consent: String,
+    #[serde(default)]
+    district: String,
     page: Option<u64>,
     ran: Option<String>,
 }
@@ -79,6 +83,7 @@ pub async fn list(
         priority: Priority::parse_filter(&q.priority).map_err(AppError::BadRequest)?,
         approach: Approach::parse_filter(&q.approach).map_err(AppError::BadRequest)?,
         query: q.q.clone(),
+        district: q.district.clone(),
         plan: tsunagi_domain::workflow::PlanState::parse_filter(&q.plan)
             .map_err(AppError::BadRequest)?,
         consent: tsunagi_domain::consent::ConsentStatus::parse_filter(&q.consent)
@@ -90,6 +95,7 @@ pub async fn list(
         total,
         difficult,
         policy_version,
+        districts,
     } = triage::roster_screen(&state.app, &user.ctx, &filter, page).await?;
     let today = user.ctx.today();
     let lines = rows
@@ -138,6 +144,7 @@ pub async fn list(
                 ("q", q.q.as_str()),
                 ("plan", q.plan.as_str()),
                 ("consent", q.consent.as_str()),
+                ("district", q.district.as_str()),
             ])
             .finish(),
         priority: q.priority,
@@ -145,6 +152,8 @@ pub async fn list(
         query: q.q,
         plan: q.plan,
         consent: q.consent,
+        district: q.district,
+        districts,
         plans: tsunagi_domain::workflow::PlanState::ALL
             .iter()
             .map(|p| (p.code(), p.label()))

@@ -6,10 +6,10 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tsunagi_store::{Store, db_test};
 
-const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会\n\
-1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会\n\
-1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会\n\
-1003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市本町3,,1,,本町自治会\n";
+const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会,民生委員地区\n\
+1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会,中央地区\n\
+1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会,\n\
+1003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市港町3,,1,,港町自治会,\n";
 
 async fn names(app: &TestApp, t: &str, qs: &str) -> Vec<String> {
     let r = api(
@@ -100,6 +100,30 @@ db_test!(
             names(&app, &t, "consent=not_asked&plan=not_started").await,
             Vec::<String>::new()
         );
+        // By district: the 自治会 or the 民生委員地区, as written in the roster.
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let district = |d: &str| format!("district={}", enc(d));
+        assert_eq!(
+            names(&app, &t, &district("本町自治会")).await,
+            vec!["佐藤　茂", "山田　ハル"]
+        );
+        assert_eq!(
+            names(&app, &t, &district("港町自治会")).await,
+            vec!["岡林　千代"]
+        );
+        assert_eq!(
+            names(&app, &t, &district("中央地区")).await,
+            vec!["山田　ハル"]
+        );
+        assert_eq!(
+            names(
+                &app,
+                &t,
+                &format!("{}&plan=not_started", district("本町自治会"))
+            )
+            .await,
+            vec!["佐藤　茂"]
+        );
         let r = api(
             &app,
             Method::GET,
@@ -128,5 +152,13 @@ db_test!(
             "{}",
             page.body
         );
+        // The district choices are the roster's own names.
+        for d in ["本町自治会", "港町自治会", "中央地区"] {
+            assert!(
+                page.body.contains(&format!("<option value=\"{d}\"")),
+                "{d}: {}",
+                page.body
+            );
+        }
     }
 );
