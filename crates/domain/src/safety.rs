@@ -185,14 +185,32 @@ impl CheckAttempt {
     }
 }
 
-/// The sort key of a person in the sweep queue: not reached first, then by urgency of what was
-/// found; within that the highest priority, then the oldest last check (never checked first).
+/// How long a person may stay unreached (未確認 or 不在・連絡つかず since the declaration or the
+/// last attempt) before they are flagged 要対応 and go to the top of the queue, for fire,
+/// police or staff. A fixed default: the municipality's own setting is not built yet.
+pub const ESCALATE_AFTER: chrono::Duration = chrono::Duration::hours(3);
+
+/// Is a person overdue: still unreached `ESCALATE_AFTER` after `since` (the last attempt, or the
+/// declaration's start when nobody has tried)?
+pub fn overdue(
+    status: SafetyStatus,
+    since: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    !status.is_confirmed() && now - since >= ESCALATE_AFTER
+}
+
+/// The sort key of a person in the sweep queue: the overdue first, then nobody reached, then by
+/// urgency of what was found; within that the highest priority, then the oldest last check
+/// (never checked first).
 pub fn queue_key(
+    overdue: bool,
     status: SafetyStatus,
     priority: Option<Priority>,
     last_attempt_seq: Option<i64>,
-) -> (u8, std::cmp::Reverse<Option<Priority>>, i64) {
+) -> (bool, u8, std::cmp::Reverse<Option<Priority>>, i64) {
     (
+        !overdue,
         status.urgency(),
         std::cmp::Reverse(priority),
         last_attempt_seq.unwrap_or(i64::MIN),
@@ -248,23 +266,33 @@ mod tests {
         let mut people = [
             (
                 "safe-high",
-                queue_key(SafetyStatus::SafeAtHome, Some(Priority::High), Some(5)),
+                queue_key(
+                    false,
+                    SafetyStatus::SafeAtHome,
+                    Some(Priority::High),
+                    Some(5),
+                ),
             ),
             (
                 "unchecked-low",
-                queue_key(SafetyStatus::Unchecked, Some(Priority::Low), None),
+                queue_key(false, SafetyStatus::Unchecked, Some(Priority::Low), None),
             ),
             (
                 "not-reached-high",
-                queue_key(SafetyStatus::NotReached, Some(Priority::High), Some(3)),
+                queue_key(
+                    false,
+                    SafetyStatus::NotReached,
+                    Some(Priority::High),
+                    Some(3),
+                ),
             ),
             (
                 "unchecked-high",
-                queue_key(SafetyStatus::Unchecked, Some(Priority::High), None),
+                queue_key(false, SafetyStatus::Unchecked, Some(Priority::High), None),
             ),
             (
                 "missing",
-                queue_key(SafetyStatus::Missing, Some(Priority::Low), Some(4)),
+                queue_key(false, SafetyStatus::Missing, Some(Priority::Low), Some(4)),
             ),
         ];
         people.sort_by_key(|(_, k)| *k);
@@ -281,6 +309,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_long_unreached_are_flagged_and_go_first() {
+        let t0 = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let later = t0 + ESCALATE_AFTER;
+        assert!(overdue(SafetyStatus::Unchecked, t0, later));
+        assert!(overdue(SafetyStatus::NotReached, t0, later));
+        assert!(!overdue(
+            SafetyStatus::Unchecked,
+            t0,
+            later - chrono::Duration::minutes(1)
+        ));
+        assert!(!overdue(SafetyStatus::SafeAtHome, t0, later));
+        assert!(
+            queue_key(true, SafetyStatus::NotReached, Some(Priority::Low), Some(1))
+                < queue_key(false, SafetyStatus::Unchecked, Some(Priority::High), None)
+        );
+    }
+
     fn status() -> impl Strategy<Value = SafetyStatus> {
         proptest::sample::select(SafetyStatus::ALL.to_vec())
     }
@@ -290,7 +336,7 @@ mod tests {
         #[test]
         fn unreached_always_first(a in status(), b in status(), pa in proptest::option::of(proptest::sample::select(Priority::ALL.to_vec())), pb in proptest::option::of(proptest::sample::select(Priority::ALL.to_vec()))) {
             if !a.is_confirmed() && b.is_confirmed() {
-                prop_assert!(queue_key(a, pa, Some(1)) < queue_key(b, pb, None));
+                prop_assert!(queue_key(false, a, pa, Some(1)) < queue_key(false, b, pb, None));
             }
         }
     }

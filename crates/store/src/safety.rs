@@ -31,6 +31,8 @@ pub struct SweepLine {
     pub attempts: i32,
     pub last_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_by: Option<String>,
+    /// 要対応: unreached for longer than `safety::ESCALATE_AFTER`.
+    pub overdue: bool,
 }
 
 /// Opens the sweep of a new declaration over everyone on the owner's roster (all 未確認).
@@ -127,16 +129,23 @@ pub async fn sweep(
             }
         }
     }
+    let t = now();
     let mut lines = Vec::with_capacity(persons.len());
     for p in &persons {
         let Some(c) = checks.remove(&p.id) else {
             continue;
         };
+        let status = SafetyStatus::parse(&c.status).ok_or_else(|| corrupt("status"))?;
         lines.push((
             c.last_seq,
             SweepLine {
                 person: crate::persons::summary(p)?,
-                status: SafetyStatus::parse(&c.status).ok_or_else(|| corrupt("status"))?,
+                status,
+                overdue: tsunagi_domain::safety::overdue(
+                    status,
+                    c.last_at.unwrap_or(d.started_at),
+                    t,
+                ),
                 priority: priorities.get(&p.id).copied(),
                 attempts: c.attempts,
                 last_at: c.last_at,
@@ -145,8 +154,8 @@ pub async fn sweep(
         ));
     }
     lines.sort_by(|(sa, a), (sb, b)| {
-        queue_key(a.status, a.priority, *sa)
-            .cmp(&queue_key(b.status, b.priority, *sb))
+        queue_key(a.overdue, a.status, a.priority, *sa)
+            .cmp(&queue_key(b.overdue, b.status, b.priority, *sb))
             .then(a.person.name_kana.cmp(&b.person.name_kana))
     });
     let lines: Vec<SweepLine> = lines.into_iter().map(|(_, l)| l).collect();

@@ -115,6 +115,8 @@ pub struct SweepLineDto {
     pub attempts: i32,
     pub last_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_by: Option<String>,
+    /// 要対応: unreached for three hours or more (first in the queue).
+    pub overdue: bool,
 }
 
 /// The safety-check sweep of a declaration as the caller may see it: nobody-reached first,
@@ -136,6 +138,7 @@ pub async fn sweep(
                 attempts: l.attempts,
                 last_at: l.last_at,
                 last_by: l.last_by,
+                overdue: l.overdue,
             })
             .collect(),
     ))

@@ -168,6 +168,7 @@ struct SweepRow {
     address: String,
     status: &'static str,
     confirmed: bool,
+    overdue: bool,
     priority: &'static str,
     attempts: i32,
     last: String,
@@ -205,6 +206,7 @@ pub async fn sweep(
             address: l.person.address.clone(),
             status: l.status.label(),
             confirmed: l.status.is_confirmed(),
+            overdue: l.overdue,
             priority: l.priority.map(|p| p.label()).unwrap_or("—"),
             attempts: l.attempts,
             last: match (&l.last_at, &l.last_by) {

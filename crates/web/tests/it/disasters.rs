@@ -247,8 +247,10 @@ db_test!(
             Method::POST,
             "/api/v1/disasters",
             &admin,
+            // It began four hours ago: whoever is still unreached is overdue (要対応).
             Some(json!({"name": "令和8年地震", "kind": "earthquake",
-        "stage": "occurred", "area": {"type": "whole_municipality"}, "started_at": null})),
+        "stage": "occurred", "area": {"type": "whole_municipality"},
+        "started_at": chrono::Utc::now() - chrono::Duration::hours(4)})),
         )
         .await;
         assert_eq!(s, StatusCode::CREATED, "{d}");
@@ -263,7 +265,8 @@ db_test!(
             all.as_array()
                 .unwrap()
                 .iter()
-                .all(|l| l["status"] == "unchecked")
+                .all(|l| l["status"] == "unchecked" && l["overdue"] == true),
+            "{all}"
         );
         let (_, seen) = send(&app, Method::GET, &sweep, &leader, None).await;
         assert_eq!(seen.as_array().unwrap().len(), 2, "{seen}");
@@ -297,6 +300,8 @@ db_test!(
         // 山田, still unchecked, is first; 佐藤 is checked once, by the leader.
         assert_eq!(lines[0]["person"]["name"], "山田　ハル", "{after}");
         assert_eq!(lines[1]["status"], "safe_at_home", "{after}");
+        assert_eq!(lines[0]["overdue"], true, "{after}");
+        assert_eq!(lines[1]["overdue"], false, "{after}");
         assert_eq!(
             lines[1]["attempts"], 1,
             "a resubmitted form records once: {after}"
