@@ -109,3 +109,15 @@ pub async fn save(
     w.commit().await?;
     Ok(saved.version)
 }
+
+/// Supporter capacity over the municipality's roster (its staff): people without a supporter,
+/// supporters named in several plans.
+pub async fn supporter_capacity(
+    app: &App,
+    ctx: &Context,
+) -> Result<tsunagi_domain::supporters::SupporterCapacity, Error> {
+    let mut w = app.begin(ctx).await?;
+    let r = plans::supporter_capacity(&mut w.tx, ctx.actor()?).await?;
+    w.commit().await?;
+    Ok(r)
+}

@@ -27,6 +27,7 @@ pub mod receiver;
 pub mod role;
 pub mod roster;
 pub mod safety;
+pub mod supporters;
 pub mod text;
 pub mod triage;
 pub mod wareki;

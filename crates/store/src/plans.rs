@@ -255,3 +255,88 @@ pub async fn save(
         supporters_changed,
     })
 }
+
+/// Supporter capacity over the actor's municipality's roster (its staff): who has no supporter
+/// in their newest plan, and which supporters several plans name. Audited as a search.
+pub async fn supporter_capacity(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+) -> Result<tsunagi_domain::supporters::SupporterCapacity, StoreError> {
+    use crate::entity::{person, roster_entry};
+    use tsunagi_domain::access::{Capability, can};
+    use tsunagi_domain::supporters::{PersonRef, capacity};
+    if !can(actor, Capability::CreatePerson) {
+        return Err(StoreError::Forbidden);
+    }
+    let owner = actor.organisation_id;
+    let ids = crate::roster::persons_of(tx, owner).await?;
+    let mut people = Vec::with_capacity(ids.len());
+    let mut newest: std::collections::HashMap<uuid::Uuid, evacuation_plan::Model> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for p in evacuation_plan::Entity::find()
+            .filter(evacuation_plan::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            if newest
+                .get(&p.person_id)
+                .is_none_or(|q| q.version < p.version)
+            {
+                newest.insert(p.person_id, p);
+            }
+        }
+        let entries: std::collections::HashMap<uuid::Uuid, String> = roster_entry::Entity::find()
+            .filter(roster_entry::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .map(|e| (e.person_id, e.entry))
+            .collect();
+        for m in person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            let entry: tsunagi_domain::roster::RosterEntry = entries
+                .get(&m.id)
+                .and_then(|e| serde_json::from_str(e).ok())
+                .unwrap_or_default();
+            let district = entry
+                .community_district
+                .or(entry.welfare_district)
+                .unwrap_or_default();
+            people.push((
+                PersonRef {
+                    id: PersonId(m.id),
+                    name: m.name.clone(),
+                    district,
+                },
+                m.id,
+            ));
+        }
+    }
+    let plans: std::collections::HashMap<uuid::Uuid, EvacuationPlan> = newest
+        .into_iter()
+        .filter_map(|(id, m)| serde_json::from_str(&m.content).ok().map(|p| (id, p)))
+        .collect();
+    let rows: Vec<(PersonRef, Option<&EvacuationPlan>)> = people
+        .into_iter()
+        .map(|(r, id)| (r, plans.get(&id)))
+        .collect();
+    let report = capacity(&rows);
+    tx.record(
+        Entry::new(AuditAction::PersonSearched, "roster", "")
+            .owner(owner)
+            .detail(serde_json::json!({
+                "supporters": true,
+                "shown": report
+                    .without_supporter
+                    .iter()
+                    .chain(report.shared.iter().flat_map(|s| s.persons.iter()))
+                    .map(|p| p.id.to_string())
+                    .collect::<std::collections::BTreeSet<_>>(),
+            })),
+    );
+    Ok(report)
+}

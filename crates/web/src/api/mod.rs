@@ -66,6 +66,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::list))
         .routes(routes!(roster::leave))
         .routes(routes!(roster::departures))
+        .routes(routes!(roster::supporters))
         .routes(routes!(roster::override_result))
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))

@@ -189,3 +189,16 @@ pub async fn departures(
             .collect(),
     ))
 }
+
+/// Supporter capacity (the guide's Q1): roster people without a supporter in their newest plan,
+/// and supporters named in several plans (the municipality's staff).
+#[utoipa::path(get, path = "/api/v1/roster/supporters", tag = "roster",
+    responses((status = 200, body = tsunagi_domain::supporters::SupporterCapacity), (status = 403, body = ErrorBody)))]
+pub async fn supporters(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<tsunagi_domain::supporters::SupporterCapacity>, AppError> {
+    Ok(Json(
+        tsunagi_app::plans::supporter_capacity(&state.app, &user.ctx).await?,
+    ))
+}

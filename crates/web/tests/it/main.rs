@@ -23,5 +23,6 @@ mod roster_filters;
 mod roster_import;
 mod sharing;
 mod shelter_edits;
+mod supporters;
 mod triage;
 mod workflow;
