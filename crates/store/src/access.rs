@@ -105,6 +105,17 @@ pub(crate) async fn facts(
     conn: &impl ConnectionTrait,
     m: &person::Model,
 ) -> Result<PersonFacts, StoreError> {
+    let provision = crate::legal_bases::provision_of(conn, m.municipality_id).await?;
+    facts_under(conn, m, provision).await
+}
+
+/// [`facts`] with the owner's legal bases already read (lists of one municipality's persons
+/// read them once).
+pub(crate) async fn facts_under(
+    conn: &impl ConnectionTrait,
+    m: &person::Model,
+    provision: tsunagi_domain::legal_basis::Provision,
+) -> Result<PersonFacts, StoreError> {
     let shares = person_share::Entity::find()
         .filter(person_share::Column::PersonId.eq(m.id))
         .all(conn)
@@ -125,7 +136,7 @@ pub(crate) async fn facts(
         owner: m.municipality_id.into(),
         shares,
         consent: consent_of(conn, m.id).await?.facts(),
-        provision: crate::legal_bases::provision_of(conn, m.municipality_id).await?,
+        provision,
     })
 }
 

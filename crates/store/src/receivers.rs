@@ -19,7 +19,7 @@ use tsunagi_domain::role::Role;
 use tsunagi_domain::roster::RosterEntry;
 use tsunagi_domain::{OrganisationId, UserId};
 
-use crate::access::facts;
+use crate::access::facts_under;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, person_share, receiver, roster_entry};
 use crate::error::StoreError;
@@ -209,6 +209,7 @@ pub async fn receiver_list(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let provision = crate::legal_bases::provision_of(tx.conn(), owner.0).await?;
     let mut lines = Vec::new();
     // Who got which person on which basis (同意, 条例, 災害時), for the audit entry.
     let mut by_basis: std::collections::BTreeMap<&'static str, Vec<String>> =
@@ -220,7 +221,7 @@ pub async fn receiver_list(
             .all(tx.conn())
             .await?
         {
-            let f = facts(tx.conn(), &m).await?;
+            let f = facts_under(tx.conn(), &m, provision).await?;
             let Some(grant) = person_access(&as_receiver, &f, disaster) else {
                 continue;
             };

@@ -294,3 +294,43 @@ pub fn gis_upload(
         .body(Body::from(body))
         .unwrap()
 }
+
+/// Two people of 本町自治会 on the roster (山田 with dementia, living alone, in the flood zone;
+/// 佐藤 living alone in the flood zone): the town the disaster, legal-basis and departure tests
+/// start from.
+pub const HONMACHI_ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会\n\
+1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会\n\
+1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会\n";
+
+/// An API call with an optional JSON body: the status and the JSON answer (`null` if empty).
+pub async fn call_json(
+    app: &TestApp,
+    m: Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let r = api(app, m, path, Some(token), body.map(|b| b.to_string())).await;
+    let v = if r.body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        r.json()
+    };
+    (r.status, v)
+}
+
+/// The town's staff make the 自治会 the receiver of 本町自治会 (with plans or not).
+pub async fn community_receives_honmachi(app: &TestApp, staff: &str, includes_plan: bool) {
+    let (s, v) = call_json(
+        app,
+        Method::PUT,
+        &format!("/api/v1/receivers/{}", app.f.community.id.0),
+        staff,
+        Some(
+            serde_json::json!({"version": 0, "receiver": {"district_field": "community",
+            "districts": ["本町自治会"], "includes_plan": includes_plan}}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}

@@ -1,44 +1,22 @@
 //! Leaving the roster (名簿からの削除): a person who moved out leaves every list and every
 //! receiver at once; the record and the departure stay (issue 16, item 6 in part).
 
-use crate::common::{Client, PASSWORD, TestApp, api, app, token_for};
+use crate::common::{Client, PASSWORD, app, call_json, token_for};
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use tsunagi_store::{Store, db_test};
-
-const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会\n\
-1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会\n\
-1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会\n";
-
-async fn send(
-    app: &TestApp,
-    m: Method,
-    path: &str,
-    t: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let r = api(app, m, path, Some(t), body.map(|b| b.to_string())).await;
-    let v = if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    };
-    (r.status, v)
-}
 
 db_test!(
     a_person_who_moved_out_leaves_every_list_and_receiver,
     |store: Store| async move {
         let app = app(store).await;
-        crate::common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, crate::common::HONMACHI_ROSTER).await;
         let town = token_for(&app, "town-staff").await;
         let leader = token_for(&app, "community-leader").await;
         let care = token_for(&app, "care-manager").await;
         let community = app.f.community.id.0;
-        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/receivers/{community}"), &town,
-        Some(json!({"version": 0, "receiver": {"district_field": "community", "districts": ["本町自治会"], "includes_plan": false}}))).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        let (_, persons) = send(&app, Method::GET, "/api/v1/persons", &town, None).await;
+        crate::common::community_receives_honmachi(&app, &town, false).await;
+        let (_, persons) = call_json(&app, Method::GET, "/api/v1/persons", &town, None).await;
         let id_of = |name: &str| -> String {
             persons["items"]
                 .as_array()
@@ -52,7 +30,7 @@ db_test!(
         };
         let (yamada, sato) = (id_of("山田　ハル"), id_of("佐藤　茂"));
         for id in [&yamada, &sato] {
-            let (s, v) = send(&app, Method::PUT, &format!("/api/v1/persons/{id}/consent"), &town,
+            let (s, v) = call_json(&app, Method::PUT, &format!("/api/v1/persons/{id}/consent"), &town,
             Some(json!({"status": "given", "scope": ["community_association"], "obtained_on": "2026-11-01",
                 "method": "written", "obtained_by": null, "note": null}))).await;
             assert!(s.is_success(), "{v}");
@@ -60,7 +38,7 @@ db_test!(
         let list = |t: String| {
             let app = &app;
             async move {
-                let (s, v) = send(
+                let (s, v) = call_json(
                     app,
                     Method::GET,
                     &format!("/api/v1/receivers/{community}/list"),
@@ -80,7 +58,7 @@ db_test!(
 
         // Refused: a day to come, "other" without a note, someone else's staff.
         let leave = format!("/api/v1/persons/{yamada}/roster/leave");
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &leave,
@@ -89,7 +67,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &leave,
@@ -98,7 +76,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &leave,
@@ -109,7 +87,7 @@ db_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
 
         // 山田 moved out: gone from the roster and from the 自治会's list and records at once.
-        let (s, v) = send(
+        let (s, v) = call_json(
             &app,
             Method::POST,
             &leave,
@@ -119,7 +97,7 @@ db_test!(
         .await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
         assert_eq!(list(leader.clone()).await, vec!["佐藤　茂"]);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::GET,
             &format!("/api/v1/persons/{yamada}"),
@@ -128,10 +106,10 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (_, roster) = send(&app, Method::GET, "/api/v1/roster", &town, None).await;
+        let (_, roster) = call_json(&app, Method::GET, "/api/v1/roster", &town, None).await;
         assert_eq!(roster["total"], 1, "{roster}");
         // The record stays with the municipality, and the departure is listed.
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::GET,
             &format!("/api/v1/persons/{yamada}"),
@@ -140,12 +118,13 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK);
-        let (_, deps) = send(&app, Method::GET, "/api/v1/roster/departures", &town, None).await;
+        let (_, deps) =
+            call_json(&app, Method::GET, "/api/v1/roster/departures", &town, None).await;
         assert_eq!(deps[0]["person"]["name"], "山田　ハル", "{deps}");
         assert_eq!(deps[0]["departure"]["reason"], "moved_out");
         assert_eq!(deps[0]["departure"]["note"], "高知市へ転出");
         // Leaving twice is refused; the receiver's share went with its cause in the audit log.
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &leave,
@@ -155,7 +134,7 @@ db_test!(
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         let admin = token_for(&app, "town-admin").await;
-        let (_, audit) = send(&app, Method::GET, "/api/v1/audit", &admin, None).await;
+        let (_, audit) = call_json(&app, Method::GET, "/api/v1/audit", &admin, None).await;
         assert!(audit.to_string().contains("roster_left"), "{audit}");
 
         // From the screen: 佐藤 dies; the record says he is no longer on the roster.

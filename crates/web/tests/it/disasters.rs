@@ -2,33 +2,13 @@
 //! 避難支援等関係者 with a share, read-only and audited as 災害時; closing ends it at once
 //! (issue 18, item 1 and the core of item 2).
 
-use crate::common::{Client, PASSWORD, TestApp, api, app, token_for};
+use crate::common::{Client, PASSWORD, TestApp, app, call_json, token_for};
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use tsunagi_store::{Store, db_test};
 
-const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会\n\
-1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会\n\
-1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会\n";
-
-async fn send(
-    app: &TestApp,
-    m: Method,
-    path: &str,
-    t: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let r = api(app, m, path, Some(t), body.map(|b| b.to_string())).await;
-    let v = if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    };
-    (r.status, v)
-}
-
 async fn list_names(app: &TestApp, t: &str) -> usize {
-    let (s, v) = send(
+    let (s, v) = call_json(
         app,
         Method::GET,
         &format!("/api/v1/receivers/{}/list", app.f.community.id.0),
@@ -44,20 +24,18 @@ db_test!(
     a_declaration_opens_and_closing_ends_disaster_time_provision,
     |store: Store| async move {
         let app = app(store).await;
-        crate::common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, crate::common::HONMACHI_ROSTER).await;
         let staff = token_for(&app, "town-staff").await;
         let admin = token_for(&app, "town-admin").await;
         let leader = token_for(&app, "community-leader").await;
         let npo = token_for(&app, "npo-staff").await;
-        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/receivers/{}", app.f.community.id.0), &staff,
-        Some(json!({"version": 0, "receiver": {"district_field": "community", "districts": ["本町自治会"], "includes_plan": true}}))).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
+        crate::common::community_receives_honmachi(&app, &staff, true).await;
 
         // 平常時, nobody consented: the 自治会 sees nobody.
         assert_eq!(list_names(&app, &leader).await, 0);
-        let (_, persons) = send(&app, Method::GET, "/api/v1/persons", &staff, None).await;
+        let (_, persons) = call_json(&app, Method::GET, "/api/v1/persons", &staff, None).await;
         let id = persons["items"][0]["id"].as_str().unwrap().to_owned();
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::GET,
             &format!("/api/v1/persons/{id}"),
@@ -70,7 +48,7 @@ db_test!(
         // Welfare staff may not declare; a declaration needs a name.
         let decl = json!({"name": "令和8年台風第10号", "kind": "flood", "stage": "evacuation_order",
         "area": {"type": "whole_municipality"}, "started_at": null});
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             "/api/v1/disasters",
@@ -79,7 +57,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, v) = send(
+        let (s, v) = call_json(
             &app,
             Method::POST,
             "/api/v1/disasters",
@@ -91,12 +69,12 @@ db_test!(
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
 
         // Declared: at once the 自治会 sees both, read-only, audited as 災害時.
-        let (s, d) = send(&app, Method::POST, "/api/v1/disasters", &admin, Some(decl)).await;
+        let (s, d) = call_json(&app, Method::POST, "/api/v1/disasters", &admin, Some(decl)).await;
         assert_eq!(s, StatusCode::CREATED, "{d}");
         assert_eq!(d["open"], true);
         let did = d["id"].as_str().unwrap().to_owned();
         assert_eq!(list_names(&app, &leader).await, 2);
-        let (s, rec) = send(
+        let (s, rec) = call_json(
             &app,
             Method::GET,
             &format!("/api/v1/persons/{id}"),
@@ -105,15 +83,15 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{rec}");
-        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/persons/{id}"), &leader,
+        let (s, v) = call_json(&app, Method::PUT, &format!("/api/v1/persons/{id}"), &leader,
             Some(json!({"version": rec["version"], "resident_no": rec["resident_no"],
                 "name": "書き換え　太郎", "name_kana": "カキカエ タロウ", "birth_date": "1930-01-01",
                 "sex": "女", "address": "潮見市本町1-1"}))).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "read-only: {v}");
         // An NPO is no 避難支援等関係者 and has no share: still nothing.
-        let (_, v) = send(&app, Method::GET, "/api/v1/persons", &npo, None).await;
+        let (_, v) = call_json(&app, Method::GET, "/api/v1/persons", &npo, None).await;
         assert_eq!(v["total"], 0, "{v}");
-        let (_, audit) = send(&app, Method::GET, "/api/v1/audit", &admin, None).await;
+        let (_, audit) = call_json(&app, Method::GET, "/api/v1/audit", &admin, None).await;
         let text = audit.to_string();
         assert!(text.contains("disaster.declared"), "{text}");
         assert!(text.contains("\"access_basis\":\"disaster\""), "{text}");
@@ -147,7 +125,7 @@ db_test!(
         assert!(home.body.contains("disaster-banner"), "{}", home.body);
 
         // Stages rise and fall from the version seen; a stale version or the same stage is refused.
-        let (s, v) = send(
+        let (s, v) = call_json(
             &app,
             Method::POST,
             &format!("/api/v1/disasters/{did}/stage"),
@@ -157,7 +135,7 @@ db_test!(
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["version"], 2);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &format!("/api/v1/disasters/{did}/stage"),
@@ -166,7 +144,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::CONFLICT);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &format!("/api/v1/disasters/{did}/stage"),
@@ -177,7 +155,7 @@ db_test!(
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Closed: provision ends at once; a closed declaration cannot be closed again.
-        let (s, v) = send(
+        let (s, v) = call_json(
             &app,
             Method::POST,
             &format!("/api/v1/disasters/{did}/close"),
@@ -188,7 +166,7 @@ db_test!(
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["open"], false);
         assert_eq!(list_names(&app, &leader).await, 0);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::GET,
             &format!("/api/v1/persons/{id}"),
@@ -197,7 +175,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &format!("/api/v1/disasters/{did}/close"),
@@ -233,16 +211,14 @@ db_test!(
     the_sweep_puts_the_unreached_first_and_records_each_check_once,
     |store: Store| async move {
         let app = app(store).await;
-        crate::common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, crate::common::HONMACHI_ROSTER).await;
         let staff = token_for(&app, "town-staff").await;
         let admin = token_for(&app, "town-admin").await;
         let leader = token_for(&app, "community-leader").await;
         let npo = token_for(&app, "npo-staff").await;
-        let (s, v) = send(&app, Method::PUT, &format!("/api/v1/receivers/{}", app.f.community.id.0), &staff,
-        Some(json!({"version": 0, "receiver": {"district_field": "community", "districts": ["本町自治会"], "includes_plan": true}}))).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        send(&app, Method::POST, "/api/v1/roster/triage", &staff, None).await;
-        let (s, d) = send(
+        crate::common::community_receives_honmachi(&app, &staff, true).await;
+        call_json(&app, Method::POST, "/api/v1/roster/triage", &staff, None).await;
+        let (s, d) = call_json(
             &app,
             Method::POST,
             "/api/v1/disasters",
@@ -259,7 +235,7 @@ db_test!(
 
         // Everyone on the roster is in the sweep, unchecked; the 自治会 (disaster-time provision)
         // sees them too; an NPO sees nobody.
-        let (_, all) = send(&app, Method::GET, &sweep, &staff, None).await;
+        let (_, all) = call_json(&app, Method::GET, &sweep, &staff, None).await;
         assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
         assert!(
             all.as_array()
@@ -268,9 +244,9 @@ db_test!(
                 .all(|l| l["status"] == "unchecked" && l["overdue"] == true),
             "{all}"
         );
-        let (_, seen) = send(&app, Method::GET, &sweep, &leader, None).await;
+        let (_, seen) = call_json(&app, Method::GET, &sweep, &leader, None).await;
         assert_eq!(seen.as_array().unwrap().len(), 2, "{seen}");
-        let (_, none) = send(&app, Method::GET, &sweep, &npo, None).await;
+        let (_, none) = call_json(&app, Method::GET, &sweep, &npo, None).await;
         assert_eq!(none.as_array().unwrap().len(), 0, "{none}");
 
         // The 自治会 leader finds 佐藤 safe at home, submitting the same form twice.
@@ -285,7 +261,7 @@ db_test!(
             .to_owned();
         let check = json!({"status": "safe_at_home", "method": "visit", "note": null, "key": "form-0001-abcdef"});
         for _ in 0..2 {
-            let (s, v) = send(
+            let (s, v) = call_json(
                 &app,
                 Method::POST,
                 &format!("{sweep}/{sato}"),
@@ -295,7 +271,7 @@ db_test!(
             .await;
             assert_eq!(s, StatusCode::OK, "{v}");
         }
-        let (_, after) = send(&app, Method::GET, &sweep, &staff, None).await;
+        let (_, after) = call_json(&app, Method::GET, &sweep, &staff, None).await;
         let lines = after.as_array().unwrap();
         // 山田, still unchecked, is first; 佐藤 is checked once, by the leader.
         assert_eq!(lines[0]["person"]["name"], "山田　ハル", "{after}");
@@ -316,13 +292,13 @@ db_test!(
 
         // 避難済み needs where; an NPO cannot record; a key reused for another person conflicts.
         let yamada = lines[0]["person"]["id"].as_str().unwrap().to_owned();
-        let (s, _) = send(&app, Method::POST, &format!("{sweep}/{yamada}"), &leader,
+        let (s, _) = call_json(&app, Method::POST, &format!("{sweep}/{yamada}"), &leader,
         Some(json!({"status": "evacuated", "method": "phone", "note": " ", "key": "form-0002-abcdef"}))).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        let (s, _) = send(&app, Method::POST, &format!("{sweep}/{yamada}"), &npo,
+        let (s, _) = call_json(&app, Method::POST, &format!("{sweep}/{yamada}"), &npo,
         Some(json!({"status": "safe_at_home", "method": "phone", "note": null, "key": "form-0003-abcdef"}))).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = send(
+        let (s, _) = call_json(
             &app,
             Method::POST,
             &format!("{sweep}/{yamada}"),
@@ -366,7 +342,8 @@ db_test!(
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         }
         // The headquarters' counts: one safe, one evacuated, nobody unchecked; staff only.
-        let (s, counts) = send(&app, Method::GET, &format!("{sweep}/counts"), &staff, None).await;
+        let (s, counts) =
+            call_json(&app, Method::GET, &format!("{sweep}/counts"), &staff, None).await;
         assert_eq!(s, StatusCode::OK, "{counts}");
         let count = |code: &str| {
             counts
@@ -380,9 +357,9 @@ db_test!(
         assert_eq!(count("safe_at_home"), 1, "{counts}");
         assert_eq!(count("evacuated"), 1, "{counts}");
         assert_eq!(count("unchecked"), 0, "{counts}");
-        let (s, _) = send(&app, Method::GET, &format!("{sweep}/counts"), &leader, None).await;
+        let (s, _) = call_json(&app, Method::GET, &format!("{sweep}/counts"), &leader, None).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (_, done) = send(&app, Method::GET, &sweep, &staff, None).await;
+        let (_, done) = call_json(&app, Method::GET, &sweep, &staff, None).await;
         let y = done
             .as_array()
             .unwrap()

@@ -6,10 +6,6 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tsunagi_store::{Store, db_test};
 
-const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,認知症,独居,洪水,自治会\n\
-1001,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,1,1,1,本町自治会\n\
-1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,,1,1,本町自治会\n";
-
 async fn names(app: &TestApp, t: &str) -> Vec<String> {
     let r = api(
         app,
@@ -61,13 +57,11 @@ db_test!(
     an_opt_out_ordinance_and_a_refusal_change_the_community_list,
     |store: Store| async move {
         let app = app(store).await;
-        crate::common::load_roster(&app, ROSTER).await;
+        crate::common::load_roster(&app, crate::common::HONMACHI_ROSTER).await;
         let town = token_for(&app, "town-staff").await;
         let admin = token_for(&app, "town-admin").await;
         let leader = token_for(&app, "community-leader").await;
-        let r = api(&app, Method::PUT, &format!("/api/v1/receivers/{}", app.f.community.id.0), Some(&town),
-        Some(json!({"version": 0, "receiver": {"district_field": "community", "districts": ["本町自治会"], "includes_plan": true}}).to_string())).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        crate::common::community_receives_honmachi(&app, &town, true).await;
 
         // 同意方式 (nothing recorded): nobody has consented, the 自治会 sees nobody.
         let r = api(&app, Method::GET, "/api/v1/legal-basis", Some(&town), None).await;
