@@ -6,13 +6,16 @@
 
 pub mod access;
 pub mod audit;
+pub mod codes;
 pub mod consent;
+pub mod damage;
 pub mod declaration;
 pub mod departure;
 pub mod disaster;
 pub mod error;
 pub mod evacuation_timing;
 pub mod ids;
+pub mod ledger;
 pub mod legal_basis;
 pub mod login;
 pub mod meeting;
