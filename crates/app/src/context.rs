@@ -53,6 +53,11 @@ pub fn today_jst() -> NaiveDate {
     (Utc::now() + Duration::hours(9)).date_naive()
 }
 
+/// The day in Japan (JST) of a moment: a disaster's day, a certificate's day.
+pub fn day_jst(at: chrono::DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(9)).date_naive()
+}
+
 /// Everything a use case needs to know about the request.
 #[derive(Clone, Debug)]
 pub struct Context {

@@ -10,6 +10,7 @@
 //! - The disaster state is decided in [`disaster`] and nowhere else.
 
 pub mod audit;
+pub mod certificates;
 pub mod consequences;
 mod context;
 pub mod databases;
@@ -19,6 +20,7 @@ pub mod documents;
 mod error;
 pub mod gis;
 pub mod gis_import;
+pub mod ledger;
 pub mod legal_basis;
 pub mod meetings;
 pub mod organisations;
@@ -37,7 +39,7 @@ pub mod users;
 mod work;
 pub mod workflows;
 
-pub use context::{Context, Identity, RequestIds, sanitise_client_id, today_jst};
+pub use context::{Context, Identity, RequestIds, day_jst, sanitise_client_id, today_jst};
 pub use error::Error;
 pub use meetings::MeetingRecord;
 pub use tsunagi_store::db::{DEFAULT_DATABASE_URL, redact};

@@ -52,10 +52,26 @@ pub enum AuditAction {
     DisasterStageChanged,
     /// A declared disaster closed: disaster-time provision ends.
     DisasterClosed,
+    /// A victims' ledger (被災者台帳) read: whose, by whom, on which basis.
+    LedgerViewed,
+    /// A victims' ledger written (whereabouts, damage, support).
+    LedgerUpdated,
+    /// Ledger information provided to another body (art. 90-4), with basis and items.
+    LedgerDisclosed,
+    /// An organisation registered as a 被災者援護協力団体.
+    LedgerPartnerRegistered,
+    /// A damage certificate application received or withdrawn.
+    DamageApplied,
+    /// A damage survey recorded (first, second or self-assessed).
+    DamageSurveyed,
+    /// A damage certificate issued or re-issued.
+    CertificateIssued,
+    /// A household asked for a re-survey (再調査).
+    ReSurveyRequested,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -87,6 +103,14 @@ impl AuditAction {
         AuditAction::DisasterDeclared,
         AuditAction::DisasterStageChanged,
         AuditAction::DisasterClosed,
+        AuditAction::LedgerViewed,
+        AuditAction::LedgerUpdated,
+        AuditAction::LedgerDisclosed,
+        AuditAction::LedgerPartnerRegistered,
+        AuditAction::DamageApplied,
+        AuditAction::DamageSurveyed,
+        AuditAction::CertificateIssued,
+        AuditAction::ReSurveyRequested,
     ];
 
     pub fn code(self) -> &'static str {
@@ -122,6 +146,14 @@ impl AuditAction {
             AuditAction::DisasterDeclared => "disaster.declared",
             AuditAction::DisasterStageChanged => "disaster.stage_changed",
             AuditAction::DisasterClosed => "disaster.closed",
+            AuditAction::LedgerViewed => "ledger.viewed",
+            AuditAction::LedgerUpdated => "ledger.updated",
+            AuditAction::LedgerDisclosed => "ledger.disclosed",
+            AuditAction::LedgerPartnerRegistered => "ledger.partner_registered",
+            AuditAction::DamageApplied => "damage.applied",
+            AuditAction::DamageSurveyed => "damage.surveyed",
+            AuditAction::CertificateIssued => "damage.certificate_issued",
+            AuditAction::ReSurveyRequested => "damage.resurvey_requested",
         }
     }
 
@@ -158,6 +190,14 @@ impl AuditAction {
             AuditAction::DisasterDeclared => "災害の宣言",
             AuditAction::DisasterStageChanged => "災害の段階の変更",
             AuditAction::DisasterClosed => "災害の終了",
+            AuditAction::LedgerViewed => "被災者台帳の閲覧",
+            AuditAction::LedgerUpdated => "被災者台帳の更新",
+            AuditAction::LedgerDisclosed => "被災者台帳の提供",
+            AuditAction::LedgerPartnerRegistered => "被災者援護協力団体の登録",
+            AuditAction::DamageApplied => "罹災証明の申請",
+            AuditAction::DamageSurveyed => "被害認定調査の記録",
+            AuditAction::CertificateIssued => "罹災証明書の交付",
+            AuditAction::ReSurveyRequested => "再調査の依頼",
         }
     }
 

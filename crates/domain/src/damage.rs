@@ -142,7 +142,10 @@ impl SurveyInput {
             .filter(|s| !s.is_empty())
             .collect();
         if surveyors.iter().any(|s| bad_text(s, 100)) || surveyors.len() > 20 {
-            e.push("surveyors", "調査員は20人まで、各100文字以内で入力してください");
+            e.push(
+                "surveyors",
+                "調査員は20人まで、各100文字以内で入力してください",
+            );
         }
         if surveyors.is_empty() && self.kind != SurveyKind::SelfAssessment {
             e.push("surveyors", "調査員を入力してください");
@@ -177,7 +180,10 @@ impl SurveyInput {
         }
         let notes = clean(self.notes);
         if notes.as_deref().is_some_and(|n| bad_text(n, 1000)) {
-            e.push("notes", "1000文字以内で、使用できない文字を含めずに入力してください");
+            e.push(
+                "notes",
+                "1000文字以内で、使用できない文字を含めずに入力してください",
+            );
         }
         if !e.is_empty() {
             return Err(e);
@@ -226,7 +232,10 @@ impl ApplicationInput {
         let mut e = ValidationErrors::new();
         self.applicant_name = self.applicant_name.trim().to_owned();
         if self.applicant_name.is_empty() || bad_text(&self.applicant_name, 100) {
-            e.push("applicant_name", "申請者の氏名を100文字以内で入力してください");
+            e.push(
+                "applicant_name",
+                "申請者の氏名を100文字以内で入力してください",
+            );
         }
         self.applicant_phone = clean(self.applicant_phone);
         if self
@@ -240,7 +249,10 @@ impl ApplicationInput {
         self.location = clean(self.location);
         for (field, v) in [("cause", &self.cause), ("location", &self.location)] {
             if v.as_deref().is_some_and(|v| bad_text(v, 200)) {
-                e.push(field, "200文字以内で、使用できない文字を含めずに入力してください");
+                e.push(
+                    field,
+                    "200文字以内で、使用できない文字を含めずに入力してください",
+                );
             }
         }
         if self.applied_on > today {
@@ -293,12 +305,8 @@ pub fn next(
         (S::Applied | S::Surveyed, E::Survey(SurveyKind::First | SurveyKind::SelfAssessment)) => {
             Ok(S::Surveyed)
         }
-        (S::ReSurveyRequested | S::ReSurveyed, E::Survey(SurveyKind::Second)) => {
-            Ok(S::ReSurveyed)
-        }
-        (_, E::Survey(SurveyKind::Second)) => {
-            Err("第2次調査は再調査の依頼を受けてから行います")
-        }
+        (S::ReSurveyRequested | S::ReSurveyed, E::Survey(SurveyKind::Second)) => Ok(S::ReSurveyed),
+        (_, E::Survey(SurveyKind::Second)) => Err("第2次調査は再調査の依頼を受けてから行います"),
         (S::ReSurveyRequested | S::ReSurveyed, E::Survey(_)) => {
             Err("再調査は第2次調査（内部立入）で行います")
         }

@@ -100,7 +100,10 @@ fn bad_text(s: &str, max: usize) -> bool {
 }
 
 fn clean(s: &mut Option<String>) {
-    *s = s.take().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    *s = s
+        .take()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
 }
 
 impl LedgerBody {
@@ -151,13 +154,19 @@ impl LedgerBody {
         }
         let mut seen = std::collections::HashSet::new();
         if self.harms.iter().any(|h| !seen.insert(h.person)) {
-            e.push("harms", "一人につき一つの被害を記録してください（重いほう）");
+            e.push(
+                "harms",
+                "一人につき一つの被害を記録してください（重いほう）",
+            );
         }
         for s in &mut self.support {
             s.programme = s.programme.trim().to_owned();
             clean(&mut s.note);
             if s.programme.is_empty() || bad_text(&s.programme, 200) {
-                e.push("support", "制度・サービスの名前を200文字以内で入力してください");
+                e.push(
+                    "support",
+                    "制度・サービスの名前を200文字以内で入力してください",
+                );
             }
             if !in_range(s.given_on) {
                 e.push("support", "援護の日付は災害の発生日から今日までです");

@@ -127,7 +127,22 @@ pub async fn list(tx: &AuditedTx, actor: &Actor) -> Result<Vec<Declaration>, Sto
     Ok(all)
 }
 
-async fn load(tx: &AuditedTx, actor: &Actor, id: uuid::Uuid) -> Result<Declaration, StoreError> {
+/// A declaration by id, whoever's (the caller has checked the actor's right to what it
+/// belongs to).
+pub async fn by_id(tx: &AuditedTx, id: uuid::Uuid) -> Result<Declaration, StoreError> {
+    disaster_declaration::Entity::find_by_id(id)
+        .one(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)
+        .and_then(of)
+}
+
+/// A declaration of the actor's municipality (`NotFound` for any other).
+pub async fn load(
+    tx: &AuditedTx,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> Result<Declaration, StoreError> {
     let m = disaster_declaration::Entity::find_by_id(id)
         .one(tx.conn())
         .await?

@@ -12,11 +12,13 @@
 
 pub mod access;
 pub mod audit;
+pub mod certificates;
 pub mod db;
 pub mod declarations;
 pub mod entity;
 mod error;
 pub mod gis;
+pub mod ledger;
 pub mod legal_bases;
 pub mod meetings;
 pub mod migration;

@@ -281,3 +281,27 @@ pub async fn counts(
     }
     Ok(out)
 }
+
+/// The latest status of some persons in a declaration's sweep (for their ledger; the caller
+/// checks and audits). Persons outside the sweep are absent.
+pub async fn statuses_of(
+    tx: &AuditedTx,
+    declaration: uuid::Uuid,
+    persons: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, SafetyStatus>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in persons.chunks(500) {
+        for c in safety_check::Entity::find()
+            .filter(safety_check::Column::DeclarationId.eq(declaration))
+            .filter(safety_check::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            out.insert(
+                c.person_id,
+                SafetyStatus::parse(&c.status).ok_or_else(|| corrupt("status"))?,
+            );
+        }
+    }
+    Ok(out)
+}

@@ -33,7 +33,10 @@ fn every_boundary_of_the_table() {
     for bad in [-0.1, 100.1, f64::NAN, f64::INFINITY] {
         assert!(DamageRatio::from_percent(bad).is_err(), "{bad}");
     }
-    assert_eq!(DamageRatio::from_percent(42.25).expect("r").to_string(), "42.3%");
+    assert_eq!(
+        DamageRatio::from_percent(42.25).expect("r").to_string(),
+        "42.3%"
+    );
 }
 
 /// The levels as PROGRAMMES.md writes them: lower bound included, upper bound excluded.
@@ -101,13 +104,30 @@ fn a_survey_needs_a_ratio_or_a_collapse_by_named_surveyors_on_a_real_day() {
     assert!(e.for_field("damage_ratio").is_some());
     let mut nobody = survey(SurveyKind::First, Some(12.0), false);
     nobody.surveyors = vec![" ".into()];
-    assert!(nobody.validate(today, day, false).expect_err("who").for_field("surveyors").is_some());
+    assert!(
+        nobody
+            .validate(today, day, false)
+            .expect_err("who")
+            .for_field("surveyors")
+            .is_some()
+    );
     let mut early = survey(SurveyKind::First, Some(12.0), false);
     early.surveyed_on = d(2026, 12, 3);
-    assert!(early.validate(today, day, false).expect_err("early").for_field("surveyed_on").is_some());
+    assert!(
+        early
+            .validate(today, day, false)
+            .expect_err("early")
+            .for_field("surveyed_on")
+            .is_some()
+    );
     let mut late = survey(SurveyKind::First, Some(12.0), false);
     late.surveyed_on = d(2026, 12, 6);
-    assert!(late.validate(today, day, false).expect_err("future").for_field("surveyed_on").is_some());
+    assert!(
+        late.validate(today, day, false)
+            .expect_err("future")
+            .for_field("surveyed_on")
+            .is_some()
+    );
 }
 
 #[test]
@@ -117,14 +137,23 @@ fn self_assessment_only_where_allowed_and_only_for_partial_damage() {
     own.surveyors.clear();
     assert!(own.clone().validate(today, day, false).is_err());
     assert_eq!(
-        own.clone().validate(today, day, true).expect("allowed").level,
+        own.clone()
+            .validate(today, day, true)
+            .expect("allowed")
+            .level,
         DamageLevel::Partial
     );
     let worse = SurveyInput {
         damage_ratio: Some(10.0),
         ..own
     };
-    assert!(worse.validate(today, day, true).expect_err("not partial").for_field("kind").is_some());
+    assert!(
+        worse
+            .validate(today, day, true)
+            .expect_err("not partial")
+            .for_field("kind")
+            .is_some()
+    );
 }
 
 fn events() -> impl Strategy<Value = Vec<ApplicationEvent>> {

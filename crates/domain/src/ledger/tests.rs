@@ -6,7 +6,10 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn ids() -> (OrganisationId, OrganisationId) {
-    (OrganisationId(uuid::Uuid::from_u128(1)), OrganisationId(uuid::Uuid::from_u128(2)))
+    (
+        OrganisationId(uuid::Uuid::from_u128(1)),
+        OrganisationId(uuid::Uuid::from_u128(2)),
+    )
 }
 
 fn facts(kind: OrganisationKind, same: bool, registered: bool, consent: bool) -> DisclosureFacts {
@@ -69,22 +72,51 @@ fn the_ledger_names_only_members_and_keeps_whereabouts_in_order() {
     let (today, day) = (d(2026, 12, 10), d(2026, 12, 4));
     let body = LedgerBody {
         whereabouts: vec![
-            Whereabouts { person: a, kind: WhereaboutsKind::Relatives, place: Some("  北町 ".into()), since: d(2026, 12, 7) },
-            Whereabouts { person: a, kind: WhereaboutsKind::Shelter, place: Some("潮見小学校".into()), since: d(2026, 12, 4) },
+            Whereabouts {
+                person: a,
+                kind: WhereaboutsKind::Relatives,
+                place: Some("  北町 ".into()),
+                since: d(2026, 12, 7),
+            },
+            Whereabouts {
+                person: a,
+                kind: WhereaboutsKind::Shelter,
+                place: Some("潮見小学校".into()),
+                since: d(2026, 12, 4),
+            },
         ],
         ..LedgerBody::default()
     };
     let v = body.clone().validate(&[a], today, day).expect("valid");
     assert_eq!(v.whereabouts[0].kind, WhereaboutsKind::Shelter);
-    assert_eq!(v.current_place(a).map(|w| w.kind), Some(WhereaboutsKind::Relatives));
+    assert_eq!(
+        v.current_place(a).map(|w| w.kind),
+        Some(WhereaboutsKind::Relatives)
+    );
     assert_eq!(v.whereabouts[1].place.as_deref(), Some("北町"));
-    let e = body.clone().validate(&[stranger], today, day).expect_err("not a member");
+    let e = body
+        .clone()
+        .validate(&[stranger], today, day)
+        .expect_err("not a member");
     assert!(e.for_field("whereabouts").is_some());
     let early = LedgerBody {
-        support: vec![SupportGiven { programme: "見舞金".into(), given_on: d(2026, 12, 1), amount_yen: Some(30000), note: None }],
+        support: vec![SupportGiven {
+            programme: "見舞金".into(),
+            given_on: d(2026, 12, 1),
+            amount_yen: Some(30000),
+            note: None,
+        }],
         harms: vec![
-            MemberHarm { person: a, harm: Harm::Injured, caused_by_disaster: true },
-            MemberHarm { person: a, harm: Harm::Died, caused_by_disaster: true },
+            MemberHarm {
+                person: a,
+                harm: Harm::Injured,
+                caused_by_disaster: true,
+            },
+            MemberHarm {
+                person: a,
+                harm: Harm::Died,
+                caused_by_disaster: true,
+            },
         ],
         ..LedgerBody::default()
     };
@@ -99,14 +131,22 @@ fn a_disclosure_names_items_and_a_purpose() {
     let input = DisclosureInput {
         basis: DisclosureBasis::RegisteredPartner,
         receiver: other,
-        items: vec![LedgerItem::Support, LedgerItem::Identity, LedgerItem::Identity],
+        items: vec![
+            LedgerItem::Support,
+            LedgerItem::Identity,
+            LedgerItem::Identity,
+        ],
         purpose: " 見守り訪問 ".into(),
         disclosed_on: d(2026, 12, 5),
     };
     let v = input.clone().validate(d(2026, 12, 5)).expect("valid");
     assert_eq!(v.items, vec![LedgerItem::Identity, LedgerItem::Support]);
     assert_eq!(v.purpose, "見守り訪問");
-    let none = DisclosureInput { items: vec![], purpose: "".into(), ..input };
+    let none = DisclosureInput {
+        items: vec![],
+        purpose: "".into(),
+        ..input
+    };
     let e = none.validate(d(2026, 12, 5)).expect_err("empty");
     assert!(e.for_field("items").is_some() && e.for_field("purpose").is_some());
 }

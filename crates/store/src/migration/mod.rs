@@ -20,6 +20,7 @@ mod m20261205_000014_legal_bases;
 mod m20261205_000015_disaster_declarations;
 mod m20261205_000016_roster_departures;
 mod m20261205_000017_safety_checks;
+mod m20261205_000018_victims_ledger;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_disaster_declarations::Migration),
             Box::new(m20261205_000016_roster_departures::Migration),
             Box::new(m20261205_000017_safety_checks::Migration),
+            Box::new(m20261205_000018_victims_ledger::Migration),
         ]
     }
 }

@@ -483,3 +483,113 @@ impl PlaceChange {
         self.address || self.address_extra
     }
 }
+
+/// The members of one household of a municipality, by relationship then reading (for its
+/// ledger; the caller checks and audits).
+pub async fn household_members(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    household: HouseholdId,
+) -> Result<Vec<PersonSummary>, StoreError> {
+    person::Entity::find()
+        .filter(person::Column::MunicipalityId.eq(municipality.0))
+        .filter(person::Column::HouseholdId.eq(household.0))
+        .order_by_asc(person::Column::NameKana)
+        .all(tx.conn())
+        .await?
+        .iter()
+        .map(summary)
+        .collect()
+}
+
+/// A household with its head (世帯主: the member whose relationship says so, else the eldest)
+/// and its size.
+#[derive(Clone, Debug, Serialize)]
+pub struct HouseholdLine {
+    pub id: HouseholdId,
+    pub household_no: String,
+    pub head: HouseholdHead,
+    pub members: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HouseholdHead {
+    pub id: PersonId,
+    pub name: String,
+    pub address: String,
+}
+
+/// Every household of a municipality that has members, with its head (the caller checks and
+/// audits). Reads only the columns it needs: a city has hundreds of thousands of residents.
+pub async fn households_with_heads(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+) -> Result<Vec<HouseholdLine>, StoreError> {
+    use std::collections::HashMap;
+    type Row = (
+        uuid::Uuid,
+        Option<uuid::Uuid>,
+        String,
+        String,
+        Option<String>,
+        NaiveDate,
+    );
+    let rows: Vec<Row> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::HouseholdId)
+        .column(person::Column::Name)
+        .column(person::Column::Address)
+        .column(person::Column::Relationship)
+        .column(person::Column::BirthDate)
+        .filter(person::Column::MunicipalityId.eq(municipality.0))
+        .filter(person::Column::HouseholdId.is_not_null())
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let numbers: HashMap<uuid::Uuid, String> = household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(municipality.0))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.household_no))
+        .collect();
+    // (is head by relationship, earlier birth) decides the head.
+    let mut by_household: HashMap<uuid::Uuid, (HouseholdHead, (bool, NaiveDate), usize)> =
+        HashMap::new();
+    for (id, household, name, address, relationship, birth) in rows {
+        let Some(h) = household else { continue };
+        let is_head = relationship
+            .as_deref()
+            .is_some_and(|r| matches!(r.trim(), "世帯主" | "本人"));
+        let rank = (is_head, birth);
+        let candidate = HouseholdHead {
+            id: PersonId(id),
+            name,
+            address,
+        };
+        match by_household.get_mut(&h) {
+            None => {
+                by_household.insert(h, (candidate, rank, 1));
+            }
+            Some((head, best, n)) => {
+                *n += 1;
+                if (rank.0 && !best.0) || (rank.0 == best.0 && rank.1 < best.1) {
+                    *head = candidate;
+                    *best = rank;
+                }
+            }
+        }
+    }
+    let mut out: Vec<HouseholdLine> = by_household
+        .into_iter()
+        .map(|(h, (head, _, members))| HouseholdLine {
+            id: HouseholdId(h),
+            household_no: numbers.get(&h).cloned().unwrap_or_default(),
+            head,
+            members,
+        })
+        .collect();
+    out.sort_by(|a, b| a.household_no.cmp(&b.household_no));
+    Ok(out)
+}
