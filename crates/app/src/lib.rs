@@ -29,6 +29,7 @@ pub mod persons;
 pub mod plans;
 pub mod progress;
 pub mod receivers;
+pub mod residents;
 pub mod roster;
 pub mod safety;
 pub mod sessions;

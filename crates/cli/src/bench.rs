@@ -25,6 +25,9 @@ pub enum BenchCommand {
     /// The stored path as a user runs it, on SQLite and PostgreSQL: roster import,
     /// import-hazard, classify, re-imports (issue 15)
     Stored(crate::bench_stored::StoredArgs),
+    /// The resident record import (住民記録) as a user runs it, on SQLite and PostgreSQL
+    /// (issue 19: 300,000 residents in under 60 s, under 1 GB)
+    Residents(crate::bench_residents::ResidentArgs),
 }
 
 fn synthetic_csv(n: usize, rng: &mut StdRng) -> String {
@@ -107,6 +110,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
         BenchCommand::Triage { n, db_run } => (n, db_run),
         BenchCommand::Gis(a) => return crate::bench_gis::run(a),
         BenchCommand::Stored(a) => return crate::bench_stored::run(a).await,
+        BenchCommand::Residents(a) => return crate::bench_residents::run(a).await,
     };
     let mut rng = StdRng::seed_from_u64(42);
     let t = Instant::now();

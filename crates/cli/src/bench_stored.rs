@@ -131,7 +131,7 @@ struct Files {
 
 /// One command as a user runs it, in its own process: its seconds and peak memory (the
 /// process's own high-water mark, which it prints when `TSUNAGI_REPORT_PEAK` is set).
-fn command(db: &str, args: &[&str]) -> Result<(f64, f64)> {
+pub(crate) fn command(db: &str, args: &[&str]) -> Result<(f64, f64)> {
     let exe = std::env::current_exe().context("the tsunagi binary")?;
     let t = Instant::now();
     let out = std::process::Command::new(exe)
@@ -264,7 +264,7 @@ fn write_figures(dir: &Path, db: &str, phases: &[Phase]) -> Result<()> {
 }
 
 /// A fresh PostgreSQL database: (its URL, the admin URL, its name).
-async fn postgres_database() -> Result<(String, String, String)> {
+pub(crate) async fn postgres_database() -> Result<(String, String, String)> {
     let admin = std::env::var("TSUNAGI_BENCH_POSTGRES_URL")
         .or_else(|_| std::env::var("TSUNAGI_TEST_POSTGRES_URL"))
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());

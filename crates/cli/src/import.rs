@@ -1,34 +1,43 @@
-//! `tsunagi import roster FILE.csv`: the roster import from the command line.
+//! `tsunagi import roster FILE.csv` and `tsunagi import residents FILE.csv`: the roster and
+//! resident record imports from the command line.
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use std::collections::HashMap;
-use tsunagi_app::roster::{ImportError, ImportOptions, ImportReport, import};
+use tsunagi_app::roster::{ImportError, ImportOptions, ImportReport};
 use tsunagi_app::{App, Context as UseCaseContext, Identity, RequestIds};
+
+/// How a file is read and applied (both layouts).
+#[derive(clap::Args)]
+pub struct FileArgs {
+    file: std::path::PathBuf,
+    /// The municipal user the import is done as (recorded in the audit trail)
+    #[arg(long = "as")]
+    as_login: String,
+    /// auto (UTF-8 with or without BOM, else Shift_JIS), utf-8 or shift_jis
+    #[arg(long, default_value = "auto")]
+    encoding: String,
+    /// Map a header of the file to a layout column: --map 'カナ=氏名カナ' (repeatable)
+    #[arg(long = "map")]
+    map: Vec<String>,
+    /// Show what would change, change nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Apply the valid rows even if some rows are bad
+    #[arg(long)]
+    only_valid: bool,
+}
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
     /// Import or update the roster (避難行動要支援者名簿) from a municipal CSV extract. Columns are
     /// read by header name (see README, "Roster import layout"); rows are matched on 宛名番号.
     /// A file with bad rows changes nothing unless --only-valid is given.
-    Roster {
-        file: std::path::PathBuf,
-        /// The municipal user the import is done as (recorded in the audit trail)
-        #[arg(long = "as")]
-        as_login: String,
-        /// auto (UTF-8 with or without BOM, else Shift_JIS), utf-8 or shift_jis
-        #[arg(long, default_value = "auto")]
-        encoding: String,
-        /// Map a header of the file to a layout column: --map 'カナ=氏名カナ' (repeatable)
-        #[arg(long = "map")]
-        map: Vec<String>,
-        /// Show what would change, change nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Apply the valid rows even if some rows are bad
-        #[arg(long)]
-        only_valid: bool,
-    },
+    Roster(FileArgs),
+    /// Import or update every resident (住民記録) with household and address, for the victims'
+    /// ledger: the person columns of the roster layout, 世帯番号 required. People already
+    /// registered keep their record and roster entry.
+    Residents(FileArgs),
 }
 
 fn print(r: &ImportReport) {
@@ -77,14 +86,18 @@ pub async fn municipal_context(app: &App, login: &str) -> Result<UseCaseContext>
 }
 
 pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
-    let ImportCommand::Roster {
+    let (residents, args) = match c {
+        ImportCommand::Roster(a) => (false, a),
+        ImportCommand::Residents(a) => (true, a),
+    };
+    let FileArgs {
         file,
         as_login,
         encoding,
         map,
         dry_run,
         only_valid,
-    } = c;
+    } = args;
     let app = crate::ops::open(db.unwrap_or(tsunagi_app::DEFAULT_DATABASE_URL)).await?;
     let ctx = municipal_context(&app, &as_login).await?;
     let mut mapping = HashMap::new();
@@ -105,7 +118,12 @@ pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let report = match import(&app, &ctx, &name, &bytes, &options).await {
+    let result = if residents {
+        tsunagi_app::residents::import(&app, &ctx, &name, &bytes, &options).await
+    } else {
+        tsunagi_app::roster::import(&app, &ctx, &name, &bytes, &options).await
+    };
+    let report = match result {
         Ok(r) => r,
         Err(ImportError::File(e)) => bail!("{}: {e}", file.display()),
         Err(ImportError::App(e)) => return Err(crate::ops::explain(e)),

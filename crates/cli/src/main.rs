@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_gis;
+mod bench_residents;
 mod bench_stored;
 mod demo;
 mod gis;

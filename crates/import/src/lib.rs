@@ -4,6 +4,7 @@
 
 pub mod address_points;
 pub mod decode;
+pub mod residents;
 pub mod roster;
 pub mod shelters;
 pub mod table;

@@ -169,16 +169,53 @@ pub fn parse(
     mapping: &HashMap<String, String>,
     today: NaiveDate,
 ) -> Result<RosterFile, FileError> {
+    let f = read_keyed(bytes, encoding, mapping, COLUMNS, REQUIRED, |cells| {
+        parse_row(cells, today)
+    })?;
+    Ok(RosterFile {
+        encoding: f.encoding,
+        rows: f
+            .rows
+            .into_iter()
+            .map(|(line, (person, entry))| RosterRow {
+                line,
+                person,
+                entry,
+            })
+            .collect(),
+        errors: f.errors,
+        ignored_columns: f.ignored_columns,
+    })
+}
+
+/// A file of persons keyed by 宛名番号, read by `read_keyed`.
+pub(crate) struct KeyedFile<T> {
+    pub encoding: Encoding,
+    pub rows: Vec<(u64, T)>,
+    pub errors: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+}
+
+/// Reads a file of persons by header name, each row by `parse_row`; a 宛名番号 twice in the
+/// file is an error of the second row. Every bad row is reported, in line order.
+pub(crate) fn read_keyed<T: HasPerson>(
+    bytes: &[u8],
+    encoding: Encoding,
+    mapping: &HashMap<String, String>,
+    columns: &[(&str, &[&str], &str)],
+    required: &[&str],
+    parse_row: impl Fn(&HashMap<String, String>) -> Result<T, CellErrors>,
+) -> Result<KeyedFile<T>, FileError> {
     let (text, encoding) = decode(bytes, encoding)?;
-    let known: Vec<(&str, &[&str])> = COLUMNS.iter().map(|(c, a, _)| (*c, *a)).collect();
-    let t = table::read(&text, &known, REQUIRED, mapping)?;
+    let known: Vec<(&str, &[&str])> = columns.iter().map(|(c, a, _)| (*c, *a)).collect();
+    let t = table::read(&text, &known, required, mapping)?;
     let mut errors = t.errors;
     let mut rows = Vec::with_capacity(t.rows.len());
     let mut seen: HashSet<String> = HashSet::new();
     for (line, cells) in t.rows {
-        match parse_row(&cells, today) {
-            Ok((person, entry)) => {
-                let key = person.resident_no.clone().unwrap_or_default();
+        match parse_row(&cells) {
+            Ok(row) => {
+                let key = row.person().resident_no.clone().unwrap_or_default();
                 if !seen.insert(key.clone()) {
                     errors.push(RowError {
                         line,
@@ -187,11 +224,7 @@ pub fn parse(
                     });
                     continue;
                 }
-                rows.push(RosterRow {
-                    line,
-                    person,
-                    entry,
-                });
+                rows.push((line, row));
             }
             Err(es) => errors.extend(es.into_iter().map(|(column, message)| RowError {
                 line,
@@ -201,7 +234,7 @@ pub fn parse(
         }
     }
     errors.sort_by_key(|e| e.line);
-    Ok(RosterFile {
+    Ok(KeyedFile {
         encoding,
         rows,
         errors,
@@ -209,14 +242,32 @@ pub fn parse(
     })
 }
 
-type CellErrors = Vec<(Option<String>, String)>;
+/// A parsed row that carries a person.
+pub(crate) trait HasPerson {
+    fn person(&self) -> &PersonDetails;
+}
 
-fn parse_row(
+impl HasPerson for (PersonDetails, RosterEntry) {
+    fn person(&self) -> &PersonDetails {
+        &self.0
+    }
+}
+
+impl HasPerson for PersonDetails {
+    fn person(&self) -> &PersonDetails {
+        self
+    }
+}
+
+pub(crate) type CellErrors = Vec<(Option<String>, String)>;
+
+/// The person columns of a row (the resident record's part), every cell error collected.
+pub(crate) fn person_of(
     c: &HashMap<String, String>,
     today: NaiveDate,
-) -> Result<(PersonDetails, RosterEntry), CellErrors> {
+    errors: &mut CellErrors,
+) -> Option<PersonDetails> {
     let get = |k: &str| c.get(k).map(String::as_str).unwrap_or("");
-    let mut errors: CellErrors = Vec::new();
     if get("宛名番号").is_empty() {
         errors.push((Some("宛名番号".into()), "宛名番号が空です".into()));
     }
@@ -233,7 +284,7 @@ fn parse_row(
         household_no: get("世帯番号").into(),
         relationship: get("続柄").into(),
     };
-    let person = match input.validate(today) {
+    match input.validate(today) {
         Ok(p) => Some(p),
         Err(e) => {
             for f in e.0 {
@@ -245,7 +296,16 @@ fn parse_row(
             }
             None
         }
-    };
+    }
+}
+
+fn parse_row(
+    c: &HashMap<String, String>,
+    today: NaiveDate,
+) -> Result<(PersonDetails, RosterEntry), CellErrors> {
+    let get = |k: &str| c.get(k).map(String::as_str).unwrap_or("");
+    let mut errors: CellErrors = Vec::new();
+    let person = person_of(c, today, &mut errors);
     let mut flag = |col: &str| match parse_flag(get(col)) {
         Ok(v) => v,
         Err(m) => {

@@ -23,7 +23,9 @@ use crate::work::Work;
 pub(crate) struct Row<'a> {
     pub line: u64,
     pub person: &'a PersonDetails,
-    pub entry: &'a RosterEntry,
+    /// The roster entry (a roster extract); `None` for a resident extract, which leaves the
+    /// roster as it is.
+    pub entry: Option<&'a RosterEntry>,
 }
 
 /// A new person who looks like someone already registered (same name and birth date, other
@@ -50,12 +52,17 @@ pub(crate) async fn apply(
     w: &mut Work<'_>,
     owner: OrganisationId,
     source: &str,
+    entity: &'static str,
     rows: &[Row<'_>],
 ) -> Result<ImportOutcome, Error> {
     let mut out = ImportOutcome::default();
     // Everything the rows are matched against, read once.
     let residents = persons::residents_of(&w.tx, owner).await?;
-    let mut entries = roster::entries_of_municipality(&w.tx, owner).await?;
+    let mut entries = if rows.iter().any(|r| r.entry.is_some()) {
+        roster::entries_of_municipality(&w.tx, owner).await?
+    } else {
+        Default::default()
+    };
     let t = std::time::Instant::now();
     tracing::debug!(
         residents = residents.len(),
@@ -90,9 +97,11 @@ pub(crate) async fn apply(
                 if r.details != *row.person {
                     person_updates.push((r, row.person));
                 }
-                match entries.remove(&r.id.0) {
-                    Some(stored) => entry_updates.push((r.id, stored, row.entry.clone())),
-                    None => registered.push((r.id, row.entry)),
+                if let Some(entry) = row.entry {
+                    match entries.remove(&r.id.0) {
+                        Some(stored) => entry_updates.push((r.id, stored, entry.clone())),
+                        None => registered.push((r.id, entry)),
+                    }
                 }
             }
             None => {
@@ -100,7 +109,9 @@ pub(crate) async fn apply(
                 let new = NewPerson::new(id, row.person);
                 let key = (row.person.birth_date, new.search_key().to_owned());
                 created.push(new);
-                registered.push((id, row.entry));
+                if let Some(entry) = row.entry {
+                    registered.push((id, entry));
+                }
                 match twins.get(&key) {
                     Some((existing_id, name)) => {
                         out.possible_duplicates.push(PossibleDuplicate {
@@ -151,7 +162,7 @@ pub(crate) async fn apply(
     out.updated = updated.into_iter().collect();
     out.unchanged = rows.len() - out.created.len() - out.updated.len();
     w.tx.record(
-        Entry::new(AuditAction::RosterImported, "roster", source)
+        Entry::new(AuditAction::RosterImported, entity, source)
             .owner(owner)
             .detail(serde_json::json!({
                 "rows": rows.len(),

@@ -11,6 +11,8 @@ use tsunagi_domain::PersonId;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::roster::RosterEntry;
 use tsunagi_import::{Encoding, FileError, RowError, roster as layout};
+
+pub(crate) use import::Row;
 use tsunagi_store::audit::Entry;
 use tsunagi_store::roster::{self, EntryChange};
 
@@ -119,21 +121,63 @@ pub async fn import(
     let started = std::time::Instant::now();
     let file = layout::parse(bytes, options.encoding, &options.mapping, ctx.today())?;
     tracing::debug!(rows = file.rows.len(), elapsed = ?started.elapsed(), "roster import: parsed");
+    let rows: Vec<import::Row<'_>> = file
+        .rows
+        .iter()
+        .map(|r| import::Row {
+            line: r.line,
+            person: &r.person,
+            entry: Some(&r.entry),
+        })
+        .collect();
+    let read = Read {
+        file_name,
+        encoding: file.encoding,
+        errors: file.errors,
+        ignored_columns: file.ignored_columns,
+        entity: "roster",
+    };
+    run(app, ctx, read, &rows, options).await
+}
+
+/// A file read, before it is applied.
+pub(crate) struct Read<'a> {
+    pub file_name: &'a str,
+    pub encoding: Encoding,
+    pub errors: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+    /// What the audit entry names: "roster" or "residents".
+    pub entity: &'static str,
+}
+
+/// Applies the valid rows of a read file as `options` say: a file with any bad row changes
+/// nothing unless `only_valid`; a dry run is the real import rolled back, recorded in a
+/// transaction of its own.
+pub(crate) async fn run(
+    app: &App,
+    ctx: &Context,
+    read: Read<'_>,
+    rows: &[import::Row<'_>],
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let actor = ctx.actor()?;
+    let started = std::time::Instant::now();
+    let file_name = read.file_name;
     let mut report = ImportReport {
         file_name: file_name.to_owned(),
-        encoding: match file.encoding {
+        encoding: match read.encoding {
             Encoding::ShiftJis => "Shift_JIS",
             _ => "UTF-8",
         },
-        rows_read: file.rows.len()
-            + file
+        rows_read: rows.len()
+            + read
                 .errors
                 .iter()
                 .map(|e| e.line)
                 .collect::<BTreeSet<_>>()
                 .len(),
-        errors: file.errors,
-        ignored_columns: file.ignored_columns,
+        errors: read.errors,
+        ignored_columns: read.ignored_columns,
         applied: false,
         dry_run: options.dry_run,
         outcome: None,
@@ -142,24 +186,16 @@ pub async fn import(
     if blocked && !options.dry_run {
         return Ok(report);
     }
-    let rows: Vec<import::Row<'_>> = file
-        .rows
-        .iter()
-        .map(|r| import::Row {
-            line: r.line,
-            person: &r.person,
-            entry: &r.entry,
-        })
-        .collect();
     let mut w = app.begin(ctx).await?;
-    let outcome = import::apply(&mut w, actor.organisation_id, file_name, &rows).await?;
+    let outcome =
+        import::apply(&mut w, actor.organisation_id, file_name, read.entity, rows).await?;
     if options.dry_run || blocked {
         w.settle().await?;
         drop(w); // roll back: a dry run shows what would change and changes nothing
         // …but that it was run, by whom, on which file, is itself recorded.
         let mut w = app.begin(ctx).await?;
         w.tx.record(
-            Entry::new(AuditAction::RosterImported, "roster", file_name)
+            Entry::new(AuditAction::RosterImported, read.entity, file_name)
                 .owner(actor.organisation_id)
                 .detail(serde_json::json!({
                     "dry_run": true,

@@ -129,6 +129,13 @@ enum Households {
     Id,
 }
 
+#[derive(DeriveIden)]
+enum Persons {
+    Table,
+    Id,
+    MunicipalityId,
+}
+
 fn fk(
     name: &str,
     from: (impl IntoIden, impl IntoIden),
@@ -148,6 +155,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // A resident import reads a whole city's residents in pages by id.
+        m.create_index(
+            Index::create()
+                .name("ix_person_municipality_id")
+                .table(Persons::Table)
+                .col(Persons::MunicipalityId)
+                .col(Persons::Id)
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(VictimLedgers::Table)
