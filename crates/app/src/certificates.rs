@@ -251,7 +251,8 @@ pub async fn progress(
     let municipality_name = crate::organisations::name_of(app, m).await?;
     let applications = certificates::of_declaration(&w.tx, m, declaration).await?;
     let households = persons::households_with_heads(&w.tx, m).await?;
-    let area_of = |address: &str| tsunagi_gis::address::town_of(address, &municipality_name);
+    // The same areas as the roster's progress page (町名・大字).
+    let area_of = |address: &str| tsunagi_domain::progress::area_of(address, &municipality_name);
     let mut total = AreaFigures {
         area: "合計".into(),
         ..AreaFigures::default()
@@ -336,4 +337,121 @@ pub async fn progress(
         not_applied,
         households_in_area,
     })
+}
+
+/// A certificate with what its page says beside the application (the household's head, the
+/// disaster), for printing.
+#[derive(Clone, Debug, Serialize)]
+pub struct Printable {
+    pub application: Application,
+    pub head_name: String,
+    pub head_address: String,
+    pub declaration_name: String,
+    pub disaster_day: NaiveDate,
+    pub municipality: String,
+}
+
+async fn printable_of(
+    w: &crate::work::Work<'_>,
+    municipality: &str,
+    d: &declarations::Declaration,
+    a: Application,
+) -> Result<Printable, Error> {
+    let members = persons::household_members(&w.tx, a.municipality_id, a.household_id).await?;
+    let head = members.iter().min_by_key(|p| {
+        (
+            !tsunagi_domain::person::is_householder(p.relationship.as_deref()),
+            p.birth_date,
+        )
+    });
+    Ok(Printable {
+        head_name: head.map(|p| p.name.clone()).unwrap_or_default(),
+        head_address: head.map(|p| p.address.clone()).unwrap_or_default(),
+        declaration_name: d.name.clone(),
+        disaster_day: day_jst(d.started_at),
+        municipality: municipality.to_owned(),
+        application: a,
+    })
+}
+
+/// The issued certificate of one application, for printing (audited as an export).
+pub async fn printable(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<Printable, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let name = crate::organisations::name_of(app, m).await?;
+    let mut w = app.begin(ctx).await?;
+    let a = certificates::get(&mut w.tx, actor, id).await?;
+    let Some(c) = a.current_certificate() else {
+        return Err(Error::NotFound);
+    };
+    w.tx.record(
+        Entry::new(AuditAction::RosterExported, "damage_application", id)
+            .owner(m)
+            .detail(serde_json::json!({"certificate": c.number, "format": "pdf"})),
+    );
+    let d = declarations::load(&w.tx, actor, a.declaration_id).await?;
+    let p = printable_of(&w, &name, &d, a).await?;
+    w.commit().await?;
+    Ok(p)
+}
+
+/// Every issued certificate of a declaration (optionally only those issued on one day), for
+/// printing in one batch (audited as an export naming the certificates).
+pub async fn printable_batch(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    issued_on: Option<NaiveDate>,
+) -> Result<Vec<Printable>, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let name = crate::organisations::name_of(app, m).await?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    let mut out = Vec::new();
+    for a in certificates::of_declaration(&w.tx, m, declaration).await? {
+        let wanted = a
+            .current_certificate()
+            .is_some_and(|c| issued_on.is_none_or(|day| c.issued_on == day));
+        if wanted {
+            out.push(printable_of(&w, &name, &d, a).await?);
+        }
+    }
+    w.tx.record(
+        Entry::new(AuditAction::RosterExported, "disaster", declaration)
+            .owner(m)
+            .detail(serde_json::json!({
+                "certificates": out.iter().filter_map(|p| p.application.current_certificate().map(|c| c.number.clone())).collect::<Vec<_>>(),
+                "format": "pdf",
+            })),
+    );
+    w.commit().await?;
+    Ok(out)
+}
+
+/// Every application of a declaration with its history (exports; audited as an export).
+pub async fn export(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<Vec<Printable>, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let name = crate::organisations::name_of(app, m).await?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    let mut out = Vec::new();
+    for a in certificates::of_declaration(&w.tx, m, declaration).await? {
+        out.push(printable_of(&w, &name, &d, a).await?);
+    }
+    w.tx.record(
+        Entry::new(AuditAction::RosterExported, "disaster", declaration)
+            .owner(m)
+            .detail(serde_json::json!({
+                "damage_export": declaration,
+                "households": out.iter().map(|p| p.application.household_id.0).collect::<Vec<_>>(),
+            })),
+    );
+    w.commit().await?;
+    Ok(out)
 }

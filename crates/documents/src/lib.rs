@@ -1,17 +1,19 @@
 //! Printable documents in Japanese, as PDF with the font embedded: the individual evacuation
-//! plan (個別避難計画書) and the consent and plan form pack mailed for approach ア
-//! (同意書・計画様式の送付).
+//! plan (個別避難計画書), the consent and plan form pack mailed for approach ア
+//! (同意書・計画様式の送付) and damage certificates (罹災証明書).
 //!
 //! Documents are typst templates (`src/templates/*.typ`) filled from JSON: the data never
 //! becomes markup, so nothing a user typed can change the layout or reach a file. The crate
 //! is separate because typst is about half of a cold build; only the web and CLI crates
 //! depend on it.
 
+mod certificate;
 mod forms;
 mod plan_sheet;
 mod render;
 mod world;
 
+pub use certificate::{CertificateSheet, certificates_pdf};
 pub use forms::{FormPackLetter, form_pack_pdf};
 pub use plan_sheet::{PersonHeader, PlanSheet, plan_pdf};
 

@@ -187,3 +187,66 @@ fn merged_form_pack_has_three_pages_per_person_in_order() {
         assert!(page.contains(&want), "page {i} lacks {want}: {page}");
     }
 }
+
+#[test]
+fn certificates_print_one_page_each_with_the_level_ticked() {
+    use tsunagi_documents::{CertificateSheet, certificates_pdf};
+    let levels = [
+        ("total", "全壊"),
+        ("large_half", "大規模半壊"),
+        ("medium_half", "中規模半壊"),
+        ("half", "半壊"),
+        ("near_half", "準半壊"),
+        ("partial", "準半壊に至らない（一部損壊）"),
+    ];
+    let first = CertificateSheet {
+        number: "第2026-000001号".into(),
+        head_name: "潮見 太郎".into(),
+        head_address: "潮見市本町3丁目9番地".into(),
+        location: "潮見市本町3丁目9番地".into(),
+        cause: "令和8年12月 潮見川の洪水 #[x]".into(),
+        disaster_day: "令和8年12月4日".into(),
+        level: "medium_half".into(),
+        survey: "第1次調査（外観） 令和8年12月5日 損害割合 35.0%".into(),
+        issued_on: "令和8年12月6日".into(),
+        reissue_note: String::new(),
+    };
+    let second = CertificateSheet {
+        number: "第2026-000002号".into(),
+        level: "large_half".into(),
+        reissue_note: "再調査の結果により交付（前回 第2026-000001号 中規模半壊）".into(),
+        ..first.clone()
+    };
+    let pdf = certificates_pdf(
+        "潮見市",
+        "潮見市長 潮見 一郎",
+        &levels,
+        &[first, second],
+        today(),
+    )
+    .expect("certificates");
+    let text = poppler("pdftotext", &pdf, "certificates.pdf");
+    let pages: Vec<String> = text.split('\u{c}').map(squash).collect();
+    let pages: Vec<&String> = pages.iter().filter(|p| !p.is_empty()).collect();
+    assert_eq!(pages.len(), 2, "{text}");
+    assert!(pages[0].contains("罹災証明書"), "{}", pages[0]);
+    assert!(pages[0].contains("第2026-000001号"), "{}", pages[0]);
+    assert!(
+        pages[0].contains("潮見川の洪水#[x]"),
+        "markup stays text: {}",
+        pages[0]
+    );
+    assert!(pages[0].contains("✓中規模半壊"), "{}", pages[0]);
+    assert!(!pages[0].contains("✓大規模半壊"), "{}", pages[0]);
+    assert!(pages[1].contains("✓大規模半壊"), "{}", pages[1]);
+    assert!(
+        pages[1].contains("前回第2026-000001号中規模半壊"),
+        "{}",
+        pages[1]
+    );
+    assert!(
+        pages[1].contains("相違ないことを証明します"),
+        "{}",
+        pages[1]
+    );
+}

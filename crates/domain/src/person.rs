@@ -349,6 +349,11 @@ pub fn format_postal_code(p: &str) -> String {
     }
 }
 
+/// Whether a 続柄 names the head of the household (世帯主, or 本人 as some extracts write it).
+pub fn is_householder(relationship: Option<&str>) -> bool {
+    relationship.is_some_and(|r| matches!(r.trim(), "世帯主" | "本人"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

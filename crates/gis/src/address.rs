@@ -348,55 +348,6 @@ fn unify_ke(s: &str) -> String {
         .collect()
 }
 
-/// The 町丁目 an address lies in, for counting by area (progress per 町丁目): width folded
-/// (NFKC), spaces, the postal code, the prefecture and `municipality` dropped, then cut after
-/// the first 丁目 (its number in digits) or else before the first number:
-/// `高知県潮見市本町一丁目5番3号` → `本町1丁目`,
-/// `潮見市大字北町123番地` → `北町`. Written without 丁目 (`本町1-5-3`), only the name before
-/// the numbers is kept (`本町`): the first number may be a 丁目 or a 番地. "（不明）" when
-/// nothing is left.
-pub fn town_of(address: &str, municipality: &str) -> String {
-    let s: String = address.nfkc().filter(|c| !c.is_whitespace()).collect();
-    let s = s
-        .trim_start_matches('〒')
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
-    let head: String = s.chars().take(4).collect();
-    let mut rest = s;
-    for marker in ['県', '府'] {
-        if let Some(i) = head.find(marker) {
-            rest = &s[i + marker.len_utf8()..];
-            break;
-        }
-    }
-    if rest.len() == s.len() {
-        for p in ["東京都", "北海道"] {
-            if let Some(r) = s.strip_prefix(p) {
-                rest = r;
-            }
-        }
-    }
-    let m: String = municipality.nfkc().filter(|c| !c.is_whitespace()).collect();
-    if !m.is_empty()
-        && let Some(r) = rest.strip_prefix(m.as_str())
-    {
-        rest = r;
-    }
-    let rest = rest.strip_prefix("大字").unwrap_or(rest);
-    let town = match rest.find("丁目") {
-        // The 丁目 number in digits, however written: 本町一丁目 and 本町1丁目 are one area.
-        Some(i) => format!("{}丁目", normalise(&rest[..i + "丁目".len()])),
-        None => rest
-            .find(|c: char| c.is_ascii_digit())
-            .map_or(rest, |i| &rest[..i])
-            .to_owned(),
-    };
-    if town.is_empty() {
-        "（不明）".to_owned()
-    } else {
-        town
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,21 +588,6 @@ mod tests {
             for f in &forms {
                 prop_assert_eq!(&normalise(f), &want, "{}", f);
             }
-        }
-    }
-
-    #[test]
-    fn the_town_of_an_address_for_counting_by_area() {
-        for (address, town) in [
-            ("高知県潮見市本町一丁目5番3号", "本町1丁目"),
-            ("潮見市本町１丁目５－３", "本町1丁目"),
-            ("〒780-0870 高知県潮見市本町一丁目5", "本町1丁目"),
-            ("潮見市大字北町123番地", "北町"),
-            ("潮見市本町1-5-3", "本町"),
-            ("京都府京都市左京区", "京都市左京区"),
-            ("", "（不明）"),
-        ] {
-            assert_eq!(town_of(address, "潮見市"), town, "{address}");
         }
     }
 }

@@ -199,3 +199,73 @@ pub async fn form_pack_pdf(
     };
     Ok(pdf_response(bytes, "form-pack.pdf", &name))
 }
+
+/// A certificate's page from what the use case read.
+fn certificate_sheet(
+    p: &tsunagi_app::certificates::Printable,
+) -> Option<tsunagi_documents::CertificateSheet> {
+    use tsunagi_domain::wareki::format_wareki;
+    let a = &p.application;
+    let c = a.current_certificate()?;
+    let s = a.surveys.iter().find(|s| s.id == c.survey_id)?;
+    let mut survey = format!(
+        "{} {}",
+        s.survey.kind.label(),
+        format_wareki(s.survey.surveyed_on)
+    );
+    if s.survey.collapsed {
+        survey.push_str(" 一見して全壊（倒壊・傾斜1/20以上）");
+    } else if let Some(r) = s.survey.ratio {
+        survey.push_str(&format!(" 損害割合 {r}"));
+    }
+    let previous = a.certificates.iter().rev().nth(1);
+    Some(tsunagi_documents::CertificateSheet {
+        number: c.number.clone(),
+        head_name: p.head_name.clone(),
+        head_address: p.head_address.clone(),
+        location: a.location.clone(),
+        cause: a.cause.clone(),
+        disaster_day: format_wareki(p.disaster_day),
+        level: c.level.code().to_owned(),
+        survey,
+        issued_on: format_wareki(c.issued_on),
+        reissue_note: previous
+            .map(|prev| {
+                format!(
+                    "再調査の結果により交付（前回 {} {}、{}交付）",
+                    prev.number,
+                    prev.level.label(),
+                    format_wareki(prev.issued_on)
+                )
+            })
+            .unwrap_or_default(),
+    })
+}
+
+/// Certificates as one PDF, one page each (404 when there is none to print).
+pub async fn certificates_pdf(
+    printables: &[tsunagi_app::certificates::Printable],
+    today: NaiveDate,
+    file: &str,
+) -> Result<Response, AppError> {
+    let sheets: Vec<_> = printables.iter().filter_map(certificate_sheet).collect();
+    let Some(first) = printables.first() else {
+        return Err(AppError::NotFound);
+    };
+    let municipality = first.municipality.clone();
+    let mayor = format!("{municipality}長");
+    let bytes = blocking(move || {
+        let levels: Vec<(&str, &str)> = tsunagi_domain::damage::DamageLevel::ALL
+            .iter()
+            .rev()
+            .map(|l| (l.code(), l.label()))
+            .collect();
+        tsunagi_documents::certificates_pdf(&municipality, &mayor, &levels, &sheets, today)
+    })
+    .await?;
+    Ok(pdf_response(
+        bytes,
+        &format!("{file}.pdf"),
+        &format!("罹災証明書_{file}.pdf"),
+    ))
+}

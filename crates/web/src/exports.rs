@@ -183,6 +183,78 @@ pub fn csv_shift_jis(t: &Table) -> Result<Result<Vec<u8>, Vec<Unmappable>>, csv:
     Ok(Ok(bytes.into_owned()))
 }
 
+/// The certificates of a declaration as a table (docs/ledger-exchange.md): one row per
+/// application, addresses also as the geocoder's matching key, so that another system with
+/// other notations can match them.
+pub fn certificate_table(rows: &[tsunagi_app::certificates::Printable]) -> Table {
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let headers = vec![
+        "申請ID",
+        "世帯ID",
+        "世帯主氏名",
+        "世帯主住所",
+        "世帯主住所（照合キー）",
+        "被災住家の所在地",
+        "所在地（照合キー）",
+        "罹災原因",
+        "災害発生日",
+        "申請者",
+        "申請者の続柄",
+        "申請日",
+        "状態",
+        "被害の程度",
+        "損害割合",
+        "調査",
+        "調査日",
+        "証明番号",
+        "交付日",
+        "再調査依頼日",
+        "前回の被害の程度",
+        "前回の証明番号",
+    ];
+    let rows = rows
+        .iter()
+        .map(|p| {
+            let a = &p.application;
+            let c = a.current_certificate();
+            let s = a.latest_survey();
+            let previous = a.certificates.iter().rev().nth(1);
+            vec![
+                a.id.to_string(),
+                a.household_id.0.to_string(),
+                p.head_name.clone(),
+                p.head_address.clone(),
+                tsunagi_gis::address::normalise(&p.head_address),
+                a.location.clone(),
+                tsunagi_gis::address::normalise(&a.location),
+                a.cause.clone(),
+                p.disaster_day.to_string(),
+                a.applicant_name.clone(),
+                a.applicant_relation.label().to_owned(),
+                a.applied_on.to_string(),
+                a.state.label().to_owned(),
+                c.map(|c| c.level.label().to_owned()).unwrap_or_default(),
+                s.and_then(|s| s.survey.ratio.map(|r| r.to_string()))
+                    .unwrap_or_default(),
+                s.map(|s| s.survey.kind.label().to_owned())
+                    .unwrap_or_default(),
+                day(s.map(|s| s.survey.surveyed_on)),
+                c.map(|c| c.number.clone()).unwrap_or_default(),
+                day(c.map(|c| c.issued_on)),
+                day(a.resurvey_requested_on),
+                previous
+                    .map(|c| c.level.label().to_owned())
+                    .unwrap_or_default(),
+                previous.map(|c| c.number.clone()).unwrap_or_default(),
+            ]
+            .into_iter()
+            .map(|v| spreadsheet_safe(&v).into_owned())
+            .collect()
+        })
+        .collect();
+    Table { headers, rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,3 +343,4 @@ mod tests {
         assert!(String::from_utf8_lossy(&utf8).contains("𠮷田 花子"));
     }
 }
+

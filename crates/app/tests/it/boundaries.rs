@@ -31,6 +31,17 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("legal_bases", &["legal_basis"]),
     ("declarations", &["disaster_declaration"]),
     ("safety", &["safety_check", "safety_attempt"]),
+    ("ledger", &["victim_ledger", "ledger_disclosure", "ledger_partner"]),
+    (
+        "certificates",
+        &[
+            "damage_application",
+            "damage_survey",
+            "damage_survey_photo",
+            "damage_certificate",
+            "damage_setting",
+        ],
+    ),
     ("users", &["user", "membership"]),
     ("tokens", &["api_token"]),
     ("sessions", &["session"]),

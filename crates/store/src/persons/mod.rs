@@ -559,9 +559,7 @@ pub async fn households_with_heads(
         HashMap::new();
     for (id, household, name, address, relationship, birth) in rows {
         let Some(h) = household else { continue };
-        let is_head = relationship
-            .as_deref()
-            .is_some_and(|r| matches!(r.trim(), "世帯主" | "本人"));
+        let is_head = tsunagi_domain::person::is_householder(relationship.as_deref());
         let rank = (is_head, birth);
         let candidate = HouseholdHead {
             id: PersonId(id),

@@ -67,6 +67,8 @@ pub struct PersonDto {
     pub address_extra: Option<String>,
     pub phone: Option<String>,
     pub household_no: Option<String>,
+    /// The household (世帯): the key of its victims' ledger and damage certificates.
+    pub household_id: Option<Uuid>,
     pub relationship: Option<String>,
     pub has_gaiji: bool,
     /// Send this back with an update; a stale version is refused with 409.
@@ -96,6 +98,7 @@ impl From<&PersonRecord> for PersonDto {
             address_extra: d.address_extra.clone(),
             phone: d.phone.clone(),
             household_no: d.household_no.clone(),
+            household_id: p.household_id.map(|h| h.0),
             relationship: d.relationship.clone(),
             has_gaiji: p.has_gaiji,
             version: p.version,

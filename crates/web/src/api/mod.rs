@@ -3,9 +3,11 @@
 //! the OpenAPI document at `/api/openapi.json`; a test checks that no route escapes it.
 
 mod audit;
+mod certificates;
 mod disasters;
 mod dto;
 mod extract;
+mod ledger;
 mod legal_basis;
 mod organisations;
 mod persons;
@@ -77,6 +79,23 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(disasters::sweep))
         .routes(routes!(disasters::sweep_counts))
         .routes(routes!(disasters::record_check))
+        .routes(routes!(ledger::get, ledger::save))
+        .routes(routes!(ledger::by_id))
+        .routes(routes!(ledger::disclose))
+        .routes(routes!(ledger::provided_to_me))
+        .routes(routes!(ledger::partners, ledger::register_partner))
+        .routes(routes!(certificates::apply))
+        .routes(routes!(certificates::get))
+        .routes(routes!(certificates::survey))
+        .routes(routes!(certificates::issue))
+        .routes(routes!(certificates::resurvey))
+        .routes(routes!(certificates::withdraw))
+        .routes(routes!(certificates::certificate_pdf))
+        .routes(routes!(certificates::batch_pdf))
+        .routes(routes!(certificates::progress))
+        .routes(routes!(certificates::export))
+        .routes(routes!(certificates::photo))
+        .routes(routes!(certificates::settings))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))
@@ -96,6 +115,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             // Roster files can be large: this route alone takes up to 64 MB.
             OpenApiRouter::new()
                 .routes(routes!(sharing::import))
+                .routes(routes!(ledger::import_residents))
+                .routes(routes!(certificates::add_photo))
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .with_state(state)

@@ -15,6 +15,7 @@ mod departures;
 mod disasters;
 mod geography;
 mod http;
+mod ledger;
 mod legal_basis;
 mod map;
 mod plans;
