@@ -343,4 +343,3 @@ mod tests {
         assert!(String::from_utf8_lossy(&utf8).contains("𠮷田 花子"));
     }
 }
-

@@ -31,7 +31,10 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("legal_bases", &["legal_basis"]),
     ("declarations", &["disaster_declaration"]),
     ("safety", &["safety_check", "safety_attempt"]),
-    ("ledger", &["victim_ledger", "ledger_disclosure", "ledger_partner"]),
+    (
+        "ledger",
+        &["victim_ledger", "ledger_disclosure", "ledger_partner"],
+    ),
     (
         "certificates",
         &[

@@ -6,6 +6,7 @@ mod audit;
 mod disasters;
 mod documents;
 mod geography;
+mod ledger;
 mod legal_basis;
 mod map;
 pub(crate) use audit::audit_filter;
@@ -116,6 +117,26 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/stage", post(disasters::stage))
         .route("/disasters/{id}/close", post(disasters::close))
         .route("/disasters/{id}/sweep", get(disasters::sweep))
+        .route("/disasters/{id}/ledger", get(ledger::progress))
+        .route("/disasters/{id}/certificates.pdf", get(ledger::batch_pdf))
+        .route(
+            "/disasters/{id}/households/{household}",
+            get(ledger::household),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/whereabouts",
+            post(ledger::add_whereabouts),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/applications",
+            post(ledger::apply),
+        )
+        .route("/damage-applications/{id}/{step}", post(ledger::step))
+        .route(
+            "/damage-applications/{id}/certificate.pdf",
+            get(ledger::certificate_pdf),
+        )
+        .route("/ledgers/{id}/disclosures", post(ledger::disclose))
         .route(
             "/disasters/{id}/sweep/{person}",
             post(disasters::record_check),

@@ -91,6 +91,7 @@ pub async fn upload(
     let mut mapping = String::new();
     let mut dry_run = false;
     let mut only_valid = false;
+    let mut residents = false;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -106,6 +107,9 @@ pub async fn upload(
             "mapping" => mapping = field.text().await.map_err(|e| bad(e.body_text()))?,
             "dry_run" => dry_run = true,
             "only_valid" => only_valid = true,
+            "kind" => {
+                residents = field.text().await.map_err(|e| bad(e.body_text()))? == "residents"
+            }
             _ => {}
         }
     }
@@ -127,7 +131,12 @@ pub async fn upload(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
     };
-    match import(&state.app, &user.ctx, &name, &bytes, &options).await {
+    let result = if residents {
+        tsunagi_app::residents::import(&state.app, &user.ctx, &name, &bytes, &options).await
+    } else {
+        import(&state.app, &user.ctx, &name, &bytes, &options).await
+    };
+    match result {
         Ok(report) => {
             let status = if report.errors.is_empty() {
                 StatusCode::OK

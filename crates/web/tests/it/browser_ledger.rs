@@ -1,0 +1,202 @@
+//! The victims' ledger and damage certificates on screen, in a real browser: from the
+//! declaration to the household's ledger, an application, a 第1次 survey at 35%, the
+//! certificate, a re-survey at 42% and the re-issued 大規模半壊, and a shelter stay recorded.
+
+use crate::browser_common::{login, serve, shot, start_browser};
+use crate::common::{HONMACHI_ROSTER, app, load_roster};
+use fantoccini::{Client, Locator};
+use tsunagi_store::{Store, db_test};
+
+const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,住所,続柄\n\
+1001,H1,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,世帯主\n\
+2001,H1,山田　一郎,ヤマダ イチロウ,S35.4.1,1,潮見市本町1-1,子\n\
+3001,H3,鈴木　花,スズキ ハナ,S50.2.3,2,潮見市港町2-1,世帯主\n";
+
+async fn fill(c: &Client, id: &str, text: &str) {
+    let e = c.find(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The element's text once it contains `needle` (a submit navigates: the old page may still
+/// be there for a moment); panics with the last text after ten seconds.
+async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(needle) {
+                return t;
+            }
+            last = t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never contained {needle}: {last}");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+db_test!(
+    a_certificate_is_issued_and_reissued_from_the_screens,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = app.ctx(&app.f.town_staff).await;
+        let opts = tsunagi_app::roster::ImportOptions {
+            encoding: tsunagi_import::Encoding::Auto,
+            mapping: Default::default(),
+            dry_run: false,
+            only_valid: false,
+        };
+        let r =
+            tsunagi_app::residents::import(&app.app, &staff, "r.csv", RESIDENTS.as_bytes(), &opts)
+                .await
+                .expect("residents");
+        assert!(r.applied, "{:?}", r.errors);
+        let admin = app.ctx(&app.f.town_admin).await;
+        tsunagi_app::declarations::declare(
+            &app.app,
+            &admin,
+            tsunagi_domain::declaration::NewDeclaration {
+                name: "潮見川の洪水".into(),
+                kind: tsunagi_domain::declaration::DisasterKind::Flood,
+                stage: tsunagi_domain::declaration::Stage::Occurred,
+                area: tsunagi_domain::declaration::AffectedArea::WholeMunicipality,
+                started_at: None,
+            },
+        )
+        .await
+        .expect("declare");
+        let base = serve(app.router.clone()).await;
+        let (_driver, c) = start_browser().await;
+        login(&c, &base, "town-staff").await;
+        c.goto(&format!("{base}/disasters")).await.unwrap();
+        c.find(Locator::LinkText("被災者台帳・罹災証明"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let not_applied = text_of(&c, "#not-applied").await;
+        assert!(
+            not_applied.contains("山田　ハル") && not_applied.contains("鈴木　花"),
+            "{not_applied}"
+        );
+        shot(&c, "ledger-progress").await;
+        c.find(Locator::LinkText("山田　ハル"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let members = text_of(&c, "#members").await;
+        assert!(members.contains("山田　一郎"), "{members}");
+        assert!(members.contains("名簿に登載"), "{members}");
+
+        // Where she is: the shelter.
+        c.find(Locator::Css("#w-kind option[value='shelter']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(&c, "w-place", "潮見市立本町小学校").await;
+        submit(&c, "form[action$='/whereabouts']").await;
+        wait_text(&c, "#members", "避難所（潮見市立本町小学校）").await;
+
+        // The application, the 第1次 survey at 35%, the certificate.
+        fill(&c, "a-name", "山田　一郎").await;
+        c.find(Locator::Css("#a-rel option[value='member']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&c, "#new-application").await;
+        wait_text(&c, ".application .state", "申請受付").await;
+        c.find(Locator::Css(".application input[name=surveyors]"))
+            .await
+            .unwrap()
+            .send_keys("調査班A 田中")
+            .await
+            .unwrap();
+        c.find(Locator::Css(".application input[name=damage_ratio]"))
+            .await
+            .unwrap()
+            .send_keys("35")
+            .await
+            .unwrap();
+        submit(&c, ".application form[action$='/survey']").await;
+        wait_text(&c, ".application .surveys", "中規模半壊").await;
+        submit(&c, ".application form[action$='/issue']").await;
+        let certs = wait_text(&c, ".application .certificates", "-000001号").await;
+        assert!(certs.contains("中規模半壊"), "{certs}");
+
+        // Re-survey: the 第2次 survey is preselected; 42% → 大規模半壊, re-issued.
+        c.find(Locator::Css(".application input[name=reason]"))
+            .await
+            .unwrap()
+            .send_keys("内部の損傷を見てほしい")
+            .await
+            .unwrap();
+        submit(&c, ".application form[action$='/resurvey']").await;
+        wait_text(&c, ".application .state", "再調査依頼中").await;
+        let kind = c
+            .find(Locator::Css(".application select[name=kind]"))
+            .await
+            .unwrap();
+        assert_eq!(kind.prop("value").await.unwrap().as_deref(), Some("second"));
+        c.find(Locator::Css(".application input[name=surveyors]"))
+            .await
+            .unwrap()
+            .send_keys("調査班B 山口")
+            .await
+            .unwrap();
+        c.find(Locator::Css(".application input[name=damage_ratio]"))
+            .await
+            .unwrap()
+            .send_keys("42")
+            .await
+            .unwrap();
+        submit(&c, ".application form[action$='/survey']").await;
+        wait_text(&c, ".application .state", "再調査済").await;
+        submit(&c, ".application form[action$='/issue']").await;
+        let certs = wait_text(&c, ".application .certificates", "再調査後の交付").await;
+        assert!(certs.contains("大規模半壊"), "{certs}");
+        assert!(
+            certs.contains("中規模半壊"),
+            "the first certificate stays in the history: {certs}"
+        );
+        shot(&c, "ledger-household").await;
+
+        // The progress counts the issue the same day.
+        c.goto(&format!("{base}/disasters")).await.unwrap();
+        c.find(Locator::LinkText("被災者台帳・罹災証明"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "#damage-total", "0 日").await;
+        c.close().await.unwrap();
+    }
+);
