@@ -7,6 +7,7 @@ pub mod decode;
 pub mod residents;
 pub mod roster;
 pub mod shelters;
+pub mod surveys;
 pub mod table;
 
 pub use decode::{Encoding, decode};

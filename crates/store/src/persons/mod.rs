@@ -591,3 +591,17 @@ pub async fn households_with_heads(
     out.sort_by(|a, b| a.household_no.cmp(&b.household_no));
     Ok(out)
 }
+
+/// A municipality's households by 世帯番号 (survey imports match on it).
+pub async fn households_by_no(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+) -> Result<std::collections::HashMap<String, HouseholdId>, StoreError> {
+    Ok(household::Entity::find()
+        .filter(household::Column::MunicipalityId.eq(municipality.0))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|h| (h.household_no, HouseholdId(h.id)))
+        .collect())
+}

@@ -256,3 +256,41 @@ pub async fn settings(
     certificates::set_self_assessment(&state.app, &user.ctx, s.self_assessment_allowed).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct SurveyImportQuery {
+    /// Show what would be recorded, record nothing
+    pub dry_run: Option<bool>,
+    pub file_name: Option<String>,
+}
+
+/// Records surveyor teams' results from a CSV (the body; layout in the README): matched by
+/// 世帯番号 to each household's open application. Every bad row is reported with its line;
+/// any bad row records nothing.
+#[utoipa::path(post, path = "/api/v1/disasters/{id}/surveys/import", tag = "certificates",
+    params(("id" = Uuid, Path), SurveyImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn import_surveys(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<SurveyImportQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let name = q.file_name.unwrap_or_else(|| "surveys.csv".into());
+    match certificates::import_surveys(
+        &state.app,
+        &user.ctx,
+        id,
+        &name,
+        &body,
+        q.dry_run.unwrap_or(false),
+    )
+    .await
+    {
+        Ok(r) => json(&r),
+        Err(certificates::SurveyImportError::File(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(certificates::SurveyImportError::App(e)) => Err(e.into()),
+    }
+}

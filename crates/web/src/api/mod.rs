@@ -117,6 +117,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
                 .routes(routes!(sharing::import))
                 .routes(routes!(ledger::import_residents))
                 .routes(routes!(certificates::add_photo))
+                .routes(routes!(certificates::import_surveys))
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .with_state(state)

@@ -45,6 +45,10 @@ fn one_id(path: Result<Path<String>, PathRejection>) -> Result<uuid::Uuid, UiErr
 struct ProgressPage {
     chrome: Chrome,
     p: DamageProgress,
+    /// The report of a survey sheet just uploaded.
+    report: Option<certificates::SurveyImportReport>,
+    file_error: Option<String>,
+    layout: &'static [(&'static str, &'static [&'static str], &'static str)],
 }
 
 impl ProgressPage {
@@ -64,12 +68,75 @@ pub async fn progress(
     path: Result<Path<String>, PathRejection>,
 ) -> UiResult<Response> {
     let id = one_id(path)?;
+    Ok(progress_page(&state, &user, id).await?.into_response())
+}
+
+async fn progress_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: uuid::Uuid,
+) -> UiResult<ProgressPage> {
     let p = certificates::progress(&state.app, &user.ctx, id).await?;
     Ok(ProgressPage {
-        chrome: Chrome::new(&user, "disasters"),
+        chrome: Chrome::new(user, "disasters"),
         p,
+        report: None,
+        file_error: None,
+        layout: tsunagi_import::surveys::COLUMNS,
+    })
+}
+
+/// Records a surveyor team's sheet (CSV) from the progress screen; shows the report.
+pub async fn upload_surveys(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    mut multipart: axum::extract::Multipart,
+) -> UiResult<Response> {
+    let id = one_id(path)?;
+    let bad = |m: String| UiError(AppError::BadRequest(m));
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut dry_run = false;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(e.body_text()))?
+    {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                let name = field.file_name().unwrap_or("surveys.csv").to_owned();
+                let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            "dry_run" => dry_run = true,
+            _ => {}
+        }
     }
-    .into_response())
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        let mut p = progress_page(&state, &user, id).await?;
+        p.file_error = Some("ファイルを選んでください".into());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
+    };
+    let result =
+        certificates::import_surveys(&state.app, &user.ctx, id, &name, &bytes, dry_run).await;
+    let mut p = progress_page(&state, &user, id).await?;
+    let status = match result {
+        Ok(r) => {
+            let status = if r.errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            p.report = Some(r);
+            status
+        }
+        Err(certificates::SurveyImportError::File(e)) => {
+            p.file_error = Some(format!("{name}: {e}"));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(certificates::SurveyImportError::App(e)) => return Err(e.into()),
+    };
+    Ok((status, p).into_response())
 }
 
 struct Choice {

@@ -118,6 +118,11 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/close", post(disasters::close))
         .route("/disasters/{id}/sweep", get(disasters::sweep))
         .route("/disasters/{id}/ledger", get(ledger::progress))
+        .route(
+            "/disasters/{id}/surveys",
+            post(ledger::upload_surveys)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
         .route("/disasters/{id}/certificates.pdf", get(ledger::batch_pdf))
         .route(
             "/disasters/{id}/households/{household}",

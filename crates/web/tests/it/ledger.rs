@@ -21,20 +21,7 @@ const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月
 4001,H4,高橋　守,タカハシ マモル,S40.7.7,1,潮見市港町3-3,世帯主\n";
 
 async fn import_residents(app: &TestApp, t: &str, csv: &str, query: &str) -> (StatusCode, Value) {
-    let r = api(
-        app,
-        Method::POST,
-        &format!("/api/v1/residents/import{query}"),
-        Some(t),
-        Some(csv.to_owned()),
-    )
-    .await;
-    let v = if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    };
-    (r.status, v)
+    post_csv(app, t, &format!("/api/v1/residents/import{query}"), csv).await
 }
 
 async fn declare(app: &TestApp, admin: &str) -> String {
@@ -445,3 +432,96 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    a_surveyor_teams_sheet_is_recorded_whole_or_not_at_all,
+    |store: Store| async move {
+        let app = app(store).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        let (s, _) = import_residents(&app, &staff, RESIDENTS, "").await;
+        assert_eq!(s, StatusCode::OK);
+        let decl = declare(&app, &admin).await;
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).unwrap())
+            .date_naive()
+            .to_string();
+        for no in ["1001", "3001"] {
+            let (h, _) = household_of(&app, &staff, no).await;
+            let (s, v) = call_json(
+                &app,
+                Method::POST,
+                &format!("/api/v1/disasters/{decl}/households/{h}/damage-applications"),
+                &staff,
+                Some(
+                    json!({"applicant_name": "申請者", "applicant_relation": "householder",
+                    "applicant_phone": null, "cause": null, "location": null, "applied_on": today}),
+                ),
+            )
+            .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        let path = format!("/api/v1/disasters/{decl}/surveys/import");
+        // H3's 第2次 without a re-survey request, H4 without an application, H9 unknown:
+        // each reported with its line; nothing recorded, not even H1's good row.
+        let sheet = format!(
+            "世帯番号,調査,調査日,調査員,損害割合,全壊（一見）\n\
+            H1,1次,{today},A班,35,\nH3,2次,{today},A班,20,\nH4,1次,{today},A班,5,\nH9,1次,{today},A班,5,\n"
+        );
+        let (s, v) = post_csv(&app, &staff, &path, &sheet).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["applied"], false);
+        let lines: Vec<u64> = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, vec![3, 4, 5], "{v}");
+        let (h1, _) = household_of(&app, &staff, "1001").await;
+        let (_, ledger) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/households/{h1}/ledger"),
+            &staff,
+            None,
+        )
+        .await;
+        assert!(
+            ledger["damage"][0]["surveys"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        // The corrected sheet: both recorded, the levels from the ratios.
+        let sheet = format!(
+            "世帯番号,調査,調査日,調査員,損害割合,全壊（一見）\n\
+            H1,1次,{today},A班 田中,35,\nH3,1次,{today},A班,,○\n"
+        );
+        let (s, v) = post_csv(&app, &staff, &path, &sheet).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["applied"], true, "{v}");
+        assert_eq!(v["recorded"], 2);
+        let (_, ledger) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/households/{h1}/ledger"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(ledger["damage"][0]["surveys"][0]["level"], "medium_half");
+        assert_eq!(ledger["damage"][0]["state"], "surveyed");
+    }
+);
+
+/// Posts a CSV file as the body; the status and the JSON report.
+async fn post_csv(app: &TestApp, t: &str, path: &str, csv: &str) -> (StatusCode, Value) {
+    let r = api(app, Method::POST, path, Some(t), Some(csv.to_owned())).await;
+    let v = if r.body.is_empty() {
+        Value::Null
+    } else {
+        r.json()
+    };
+    (r.status, v)
+}
