@@ -330,3 +330,42 @@ pub async fn partners(app: &App, ctx: &Context) -> Result<Vec<Partner>, Error> {
     w.commit().await?;
     Ok(p)
 }
+
+/// Every ledger of a declaration — households with a ledger written or a certificate
+/// application — put together, for the exchange file (audited as an export naming the
+/// households). A few queries per household: fine for the thousands of a disaster, to be
+/// batched before a prefecture-wide export.
+pub async fn export(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<Vec<LedgerView>, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    let mut households: Vec<HouseholdId> = ledger::of_declaration(&w.tx, m, declaration)
+        .await?
+        .into_iter()
+        .map(|l| l.household_id)
+        .collect();
+    for a in certificates::of_declaration(&w.tx, m, declaration).await? {
+        if !households.contains(&a.household_id) {
+            households.push(a.household_id);
+        }
+    }
+    let mut out = Vec::with_capacity(households.len());
+    for h in households {
+        out.push(assemble(&w, m, &d, h).await?);
+    }
+    w.tx.record(
+        Entry::new(AuditAction::RosterExported, "disaster", declaration)
+            .owner(m)
+            .detail(serde_json::json!({
+                "ledger_export": declaration,
+                "households": out.iter().map(|v| v.household_id.0).collect::<Vec<_>>(),
+            })),
+    );
+    w.commit().await?;
+    Ok(out)
+}

@@ -255,6 +255,98 @@ pub fn certificate_table(rows: &[tsunagi_app::certificates::Printable]) -> Table
     Table { headers, rows }
 }
 
+/// The ledgers of a declaration as a table (docs/ledger-exchange.md): one row per member.
+pub fn ledger_table(ledgers: &[tsunagi_app::ledger::LedgerView]) -> Table {
+    let headers = vec![
+        "世帯ID",
+        "世帯番号",
+        "氏名",
+        "氏名カナ",
+        "生年月日",
+        "性別",
+        "続柄",
+        "住所",
+        "住所（照合キー）",
+        "居所",
+        "居所の場所",
+        "居所から",
+        "要配慮者",
+        "要配慮者の事由",
+        "安否",
+        "その他の被害",
+        "連絡先",
+        "被害の程度",
+        "証明番号",
+        "援護の実施の状況",
+    ];
+    let mut rows = Vec::new();
+    for v in ledgers {
+        let certificate = v.damage.iter().rev().find_map(|a| a.current_certificate());
+        let support = v
+            .body
+            .support
+            .iter()
+            .map(|s| match s.amount_yen {
+                Some(y) => format!("{} {} {y}円", s.programme, s.given_on),
+                None => format!("{} {}", s.programme, s.given_on),
+            })
+            .collect::<Vec<_>>()
+            .join("、");
+        for m in &v.members {
+            let harm = v
+                .body
+                .harms
+                .iter()
+                .find(|h| h.person == m.id)
+                .map(|h| h.harm.label())
+                .unwrap_or_default();
+            let address = m.address.clone().unwrap_or_default();
+            rows.push(
+                [
+                    v.household_id.0.to_string(),
+                    v.household_no.clone(),
+                    m.name.clone().unwrap_or_default(),
+                    m.name_kana.clone().unwrap_or_default(),
+                    m.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                    m.sex.map(|s| s.label().to_owned()).unwrap_or_default(),
+                    m.relationship.clone().unwrap_or_default(),
+                    address.clone(),
+                    tsunagi_gis::address::normalise(&address),
+                    m.whereabouts
+                        .as_ref()
+                        .map(|w| w.kind.label().to_owned())
+                        .unwrap_or_default(),
+                    m.whereabouts
+                        .as_ref()
+                        .and_then(|w| w.place.clone())
+                        .unwrap_or_default(),
+                    m.whereabouts
+                        .as_ref()
+                        .map(|w| w.since.to_string())
+                        .unwrap_or_default(),
+                    match m.on_roster {
+                        Some(true) => "要配慮者".to_owned(),
+                        _ => String::new(),
+                    },
+                    m.care_reasons.join("、"),
+                    m.safety.map(|s| s.label().to_owned()).unwrap_or_default(),
+                    harm.to_owned(),
+                    v.body.contact_phone.clone().unwrap_or_default(),
+                    certificate
+                        .map(|c| c.level.label().to_owned())
+                        .unwrap_or_default(),
+                    certificate.map(|c| c.number.clone()).unwrap_or_default(),
+                    support.clone(),
+                ]
+                .iter()
+                .map(|c| spreadsheet_safe(c).into_owned())
+                .collect(),
+            );
+        }
+    }
+    Table { headers, rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,29 +184,70 @@ pub async fn export(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let format = q.format.as_deref().unwrap_or("xlsx");
-    if !matches!(format, "xlsx" | "csv") {
-        return Err(AppError::BadRequest(format!(
-            "format は xlsx か csv です（{format}）"
-        )));
-    }
+    let format = export_format(&q)?;
     let rows = certificates::export(&state.app, &user.ctx, id).await?;
-    let table = crate::exports::certificate_table(&rows);
+    table_file(
+        &crate::exports::certificate_table(&rows),
+        format,
+        "certificates",
+        "罹災証明",
+    )
+}
+
+fn export_format(q: &ExportQuery) -> Result<&str, AppError> {
+    let format = q.format.as_deref().unwrap_or("xlsx");
+    if matches!(format, "xlsx" | "csv") {
+        Ok(format)
+    } else {
+        Err(AppError::BadRequest(format!(
+            "format は xlsx か csv です（{format}）"
+        )))
+    }
+}
+
+/// A table as an .xlsx or UTF-8 (BOM) CSV download.
+fn table_file(
+    table: &crate::exports::Table,
+    format: &str,
+    ascii: &str,
+    name: &str,
+) -> Result<Response, AppError> {
+    let internal = |e: String| AppError::Internal(e);
     Ok(match format {
         "csv" => crate::download::attachment(
-            crate::exports::csv_utf8_bom(&table).map_err(|e| AppError::Internal(e.to_string()))?,
+            crate::exports::csv_utf8_bom(table).map_err(|e| internal(e.to_string()))?,
             "text/csv; charset=utf-8",
-            "certificates.csv",
-            "罹災証明.csv",
+            &format!("{ascii}.csv"),
+            &format!("{name}.csv"),
         ),
         _ => crate::download::attachment(
-            crate::exports::xlsx("罹災証明", &table)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+            crate::exports::xlsx(name, table).map_err(|e| internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "certificates.xlsx",
-            "罹災証明.xlsx",
+            &format!("{ascii}.xlsx"),
+            &format!("{name}.xlsx"),
         ),
     })
+}
+
+/// The declaration's victims' ledger as .xlsx or CSV, one row per member of every household
+/// with a ledger or an application (docs/ledger-exchange.md).
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/ledger/export", tag = "ledger",
+    params(("id" = Uuid, Path), ExportQuery),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn export_ledger(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, AppError> {
+    let format = export_format(&q)?;
+    let ledgers = tsunagi_app::ledger::export(&state.app, &user.ctx, id).await?;
+    table_file(
+        &crate::exports::ledger_table(&ledgers),
+        format,
+        "ledger",
+        "被災者台帳",
+    )
 }
 
 /// Attaches a photograph (JPEG or PNG, up to 8 MB, as the body) to a survey.

@@ -94,6 +94,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(certificates::batch_pdf))
         .routes(routes!(certificates::progress))
         .routes(routes!(certificates::export))
+        .routes(routes!(certificates::export_ledger))
         .routes(routes!(certificates::photo))
         .routes(routes!(certificates::settings))
         .routes(routes!(plans::history, plans::save))

@@ -401,6 +401,41 @@ db_test!(
             csv.body
         );
         assert!(csv.body.contains(&first_number));
+        let csv = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/ledger/export?format=csv"),
+            Some(&staff),
+            None,
+        )
+        .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(
+            lines.len(),
+            3,
+            "a header and the two members of H1: {}",
+            csv.body
+        );
+        assert!(
+            csv.body.contains("避難所") && csv.body.contains("潮見市立本町小学校"),
+            "{}",
+            csv.body
+        );
+        assert!(
+            csv.body.contains("潮見市本町1-1") && csv.body.contains("大規模半壊"),
+            "{}",
+            csv.body
+        );
+        let bad = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/ledger/export?format=pdf"),
+            Some(&staff),
+            None,
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         // Every step is in the audit trail.
         let (_, audit) = call_json(
             &app,
