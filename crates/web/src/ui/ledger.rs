@@ -49,6 +49,10 @@ struct ProgressPage {
     report: Option<certificates::SurveyImportReport>,
     file_error: Option<String>,
     layout: &'static [(&'static str, &'static [&'static str], &'static str)],
+    /// Registered 被災者援護協力団体: (name, number, registered on).
+    partners: Vec<(String, String, String)>,
+    /// Organisations that could be registered: (id, name).
+    candidates: Vec<(String, String)>,
 }
 
 impl ProgressPage {
@@ -77,12 +81,38 @@ async fn progress_page(
     id: uuid::Uuid,
 ) -> UiResult<ProgressPage> {
     let p = certificates::progress(&state.app, &user.ctx, id).await?;
+    let organisations =
+        tsunagi_app::organisations::in_municipality(&state.app, user.actor.organisation_id).await?;
+    let name = |id: OrganisationId| {
+        organisations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| id.0.to_string())
+    };
+    let partners = ledger::partners(&state.app, &user.ctx)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                name(p.organisation_id),
+                p.registration_no,
+                format_wareki(p.registered_on),
+            )
+        })
+        .collect();
     Ok(ProgressPage {
         chrome: Chrome::new(user, "disasters"),
         p,
         report: None,
         file_error: None,
         layout: tsunagi_import::surveys::COLUMNS,
+        partners,
+        candidates: organisations
+            .iter()
+            .filter(|o| o.id != user.actor.organisation_id)
+            .map(|o| (o.id.0.to_string(), o.name.clone()))
+            .collect(),
     })
 }
 
@@ -511,4 +541,100 @@ pub async fn disclose(
     }
     .await;
     after(&state, &user, d, h, r).await
+}
+
+struct ProvidedRow {
+    ledger: String,
+    disclosed_on: String,
+    basis: &'static str,
+    items: String,
+    purpose: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledgers_provided.html")]
+struct ProvidedPage {
+    chrome: Chrome,
+    rows: Vec<ProvidedRow>,
+}
+
+/// The ledgers provided to the user's organisation (art. 90-4), newest first.
+pub async fn provided(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let list = ledger::disclosed_to_me(&state.app, &user.ctx).await?;
+    Ok(ProvidedPage {
+        chrome: Chrome::new(&user, "ledgers"),
+        rows: list
+            .into_iter()
+            .map(|d| ProvidedRow {
+                ledger: d.ledger_id.to_string(),
+                disclosed_on: format_wareki(d.disclosed_on),
+                basis: d.basis.label(),
+                items: HouseholdPage::items_text(&d.items),
+                purpose: d.purpose,
+            })
+            .collect(),
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ledger_view.html")]
+struct LedgerViewPage {
+    chrome: Chrome,
+    v: LedgerView,
+    items: String,
+}
+
+impl LedgerViewPage {
+    fn day(d: &NaiveDate) -> String {
+        format_wareki(*d)
+    }
+}
+
+/// A ledger as the user may see it: whole for the owner's staff, the provided items for a
+/// receiver, 404 for anyone else.
+pub async fn view(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = one_id(path)?;
+    let v = ledger::view_by_id(&state.app, &user.ctx, id).await?;
+    Ok(LedgerViewPage {
+        chrome: Chrome::new(&user, "ledgers"),
+        items: HouseholdPage::items_text(&v.items),
+        v,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PartnerForm {
+    declaration: String,
+    organisation: String,
+    registration_no: String,
+}
+
+/// Registers a 被災者援護協力団体 (from the progress screen).
+pub async fn register_partner(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: Result<Form<PartnerForm>, FormRejection>,
+) -> UiResult<Response> {
+    let Form(f) = form.map_err(AppError::from)?;
+    let declaration = uuid_of(&f.declaration)?;
+    let organisation = OrganisationId(
+        f.organisation
+            .parse()
+            .map_err(|_| AppError::BadRequest("団体を選んでください".into()))?,
+    );
+    match ledger::register_partner(&state.app, &user.ctx, organisation, &f.registration_no).await {
+        Ok(()) => Ok(Redirect::to(&format!("/disasters/{declaration}/ledger")).into_response()),
+        Err(tsunagi_app::Error::Invalid(e)) => {
+            let mut p = progress_page(&state, &user, declaration).await?;
+            p.file_error = Some(e.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -142,6 +142,9 @@ pub fn router(state: AppState) -> Router {
             get(ledger::certificate_pdf),
         )
         .route("/ledgers/{id}/disclosures", post(ledger::disclose))
+        .route("/ledgers", get(ledger::provided))
+        .route("/ledgers/{id}", get(ledger::view))
+        .route("/ledger-partners", post(ledger::register_partner))
         .route(
             "/disasters/{id}/sweep/{person}",
             post(disasters::record_check),
