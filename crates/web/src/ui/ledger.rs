@@ -199,6 +199,7 @@ struct HouseholdPage {
     whereabouts_kinds: Vec<Choice>,
     survey_kinds: Vec<Choice>,
     relations: Vec<Choice>,
+    harms: Vec<Choice>,
     bases: Vec<Choice>,
     items: Vec<Choice>,
     organisations: Vec<(String, String)>,
@@ -269,6 +270,11 @@ async fn household_page(
             ApplicantRelation::code,
             ApplicantRelation::label,
         ),
+        harms: choices(
+            tsunagi_domain::ledger::Harm::ALL,
+            tsunagi_domain::ledger::Harm::code,
+            tsunagi_domain::ledger::Harm::label,
+        ),
         bases: choices(
             DisclosureBasis::ALL,
             DisclosureBasis::code,
@@ -335,6 +341,39 @@ pub struct WhereaboutsForm {
     since: String,
 }
 
+/// Changes the ledger's own items from the version the page showed.
+async fn edit_body(
+    state: &AppState,
+    user: &CurrentUser,
+    declaration: uuid::Uuid,
+    household: uuid::Uuid,
+    version: i32,
+    change: impl FnOnce(&mut tsunagi_domain::ledger::LedgerBody) -> Result<(), tsunagi_app::Error>,
+) -> Result<(), tsunagi_app::Error> {
+    let current = ledger::view(&state.app, &user.ctx, declaration, HouseholdId(household)).await?;
+    let mut body = current.body;
+    change(&mut body)?;
+    ledger::save(
+        &state.app,
+        &user.ctx,
+        declaration,
+        HouseholdId(household),
+        version,
+        body,
+    )
+    .await?;
+    Ok(())
+}
+
+fn person_of(raw: &str) -> Result<PersonId, tsunagi_app::Error> {
+    raw.parse()
+        .map_err(|_| tsunagi_app::Error::invalid("person", "世帯員を選んでください"))
+}
+
+fn optional(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 /// Records where a member is now (a new whereabouts line; the history is kept).
 pub async fn add_whereabouts(
     State(state): State<AppState>,
@@ -345,23 +384,153 @@ pub async fn add_whereabouts(
     let (d, h) = two_ids(path)?;
     let Form(f) = form.map_err(AppError::from)?;
     let r = async {
-        let person = f
-            .person
-            .parse()
-            .map_err(|_| tsunagi_app::Error::invalid("person", "世帯員を選んでください"))?;
+        let person = person_of(&f.person)?;
         let kind = WhereaboutsKind::parse(&f.kind)
             .ok_or_else(|| tsunagi_app::Error::invalid("kind", "居所の種類を選んでください"))?;
         let since = date_of(&f.since, "since")?;
-        let current = ledger::view(&state.app, &user.ctx, d, HouseholdId(h)).await?;
-        let mut body = current.body;
-        body.whereabouts.push(Whereabouts {
-            person,
-            kind,
-            place: Some(f.place.clone()),
-            since,
-        });
-        ledger::save(&state.app, &user.ctx, d, HouseholdId(h), f.version, body).await?;
-        Ok(())
+        edit_body(&state, &user, d, h, f.version, |b| {
+            b.whereabouts.push(Whereabouts {
+                person,
+                kind,
+                place: optional(&f.place),
+                since,
+            });
+            Ok(())
+        })
+        .await
+    }
+    .await;
+    after(&state, &user, d, h, r).await
+}
+
+#[derive(Deserialize)]
+pub struct DetailsForm {
+    version: i32,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    contact_note: String,
+    #[serde(default)]
+    livelihood_lost: Option<String>,
+    #[serde(default)]
+    other_damage: String,
+    #[serde(default)]
+    consent_to_provide_on: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// Contact, other damage, the consent to provision and notes.
+pub async fn save_details(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<DetailsForm>, FormRejection>,
+) -> UiResult<Response> {
+    let (d, h) = two_ids(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let r = async {
+        let consent = match f.consent_to_provide_on.trim() {
+            "" => None,
+            s => Some(date_of(s, "consent_to_provide_on")?),
+        };
+        edit_body(&state, &user, d, h, f.version, |b| {
+            b.contact_phone = optional(&f.contact_phone);
+            b.contact_note = optional(&f.contact_note);
+            b.livelihood_lost = f.livelihood_lost.is_some();
+            b.other_damage = optional(&f.other_damage);
+            b.consent_to_provide_on = consent;
+            b.notes = optional(&f.notes);
+            Ok(())
+        })
+        .await
+    }
+    .await;
+    after(&state, &user, d, h, r).await
+}
+
+#[derive(Deserialize)]
+pub struct HarmForm {
+    version: i32,
+    person: String,
+    /// A harm's code, or empty to clear the member's.
+    #[serde(default)]
+    harm: String,
+}
+
+/// A member's injury or death (one per member: the form replaces it; empty clears it).
+pub async fn set_harm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<HarmForm>, FormRejection>,
+) -> UiResult<Response> {
+    let (d, h) = two_ids(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let r = async {
+        let person = person_of(&f.person)?;
+        let harm = match f.harm.as_str() {
+            "" => None,
+            c => Some(
+                tsunagi_domain::ledger::Harm::parse(c)
+                    .ok_or_else(|| tsunagi_app::Error::invalid("harm", "被害を選んでください"))?,
+            ),
+        };
+        edit_body(&state, &user, d, h, f.version, |b| {
+            b.harms.retain(|x| x.person != person);
+            if let Some(harm) = harm {
+                b.harms.push(tsunagi_domain::ledger::MemberHarm {
+                    person,
+                    harm,
+                    caused_by_disaster: true,
+                });
+            }
+            Ok(())
+        })
+        .await
+    }
+    .await;
+    after(&state, &user, d, h, r).await
+}
+
+#[derive(Deserialize)]
+pub struct SupportForm {
+    version: i32,
+    programme: String,
+    given_on: String,
+    #[serde(default)]
+    amount_yen: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// One programme or service given (援護の実施の状況).
+pub async fn add_support(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<SupportForm>, FormRejection>,
+) -> UiResult<Response> {
+    let (d, h) = two_ids(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let r = async {
+        let amount_yen = match f.amount_yen.trim().replace([',', '，'], "").as_str() {
+            "" => None,
+            s => Some(s.parse::<u64>().map_err(|_| {
+                tsunagi_app::Error::invalid("amount_yen", "金額は円単位の数字で入力してください")
+            })?),
+        };
+        let given_on = date_of(&f.given_on, "given_on")?;
+        edit_body(&state, &user, d, h, f.version, |b| {
+            b.support.push(tsunagi_domain::ledger::SupportGiven {
+                programme: f.programme.clone(),
+                given_on,
+                amount_yen,
+                note: optional(&f.note),
+            });
+            Ok(())
+        })
+        .await
     }
     .await;
     after(&state, &user, d, h, r).await

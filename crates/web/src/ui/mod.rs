@@ -136,6 +136,18 @@ pub fn router(state: AppState) -> Router {
             "/disasters/{id}/households/{household}/applications",
             post(ledger::apply),
         )
+        .route(
+            "/disasters/{id}/households/{household}/details",
+            post(ledger::save_details),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/harms",
+            post(ledger::set_harm),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/support",
+            post(ledger::add_support),
+        )
         .route("/damage-applications/{id}/{step}", post(ledger::step))
         .route(
             "/damage-applications/{id}/certificate.pdf",

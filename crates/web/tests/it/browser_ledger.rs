@@ -123,6 +123,24 @@ db_test!(
         submit(&c, "form[action$='/whereabouts']").await;
         wait_text(&c, "#members", "避難所（潮見市立本町小学校）").await;
 
+        // Support given, an injury; a bad amount is refused on the page with the reason.
+        fill(&c, "s-programme", "災害見舞金（市）").await;
+        fill(&c, "s-amount", "30,000").await;
+        submit(&c, "#support-form").await;
+        wait_text(&c, "#support", "30000 円").await;
+        fill(&c, "s-programme", "義援金").await;
+        fill(&c, "s-amount", "三万").await;
+        submit(&c, "#support-form").await;
+        wait_text(&c, ".error", "金額は円単位の数字").await;
+        c.find(Locator::Css("#h-harm option[value='injured']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&c, "#harm-form").await;
+        wait_text(&c, "#harms", "軽傷").await;
+
         // The application, the 第1次 survey at 35%, the certificate.
         fill(&c, "a-name", "山田　一郎").await;
         c.find(Locator::Css("#a-rel option[value='member']"))
