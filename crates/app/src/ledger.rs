@@ -37,10 +37,21 @@ pub struct Member {
     pub address: Option<String>,
     /// 居所 now (the newest whereabouts).
     pub whereabouts: Option<Whereabouts>,
+    /// Checked in at a shelter of this disaster now: where and since when.
+    pub shelter: Option<ShelterStay>,
     /// On the roster (要配慮者) and why.
     pub on_roster: Option<bool>,
     pub care_reasons: Vec<String>,
     pub safety: Option<SafetyStatus>,
+}
+
+/// A member's current shelter stay (from the shelters in operation).
+#[derive(Clone, Debug, Serialize)]
+pub struct ShelterStay {
+    pub shelter: String,
+    /// A 福祉避難所.
+    pub welfare: bool,
+    pub since: chrono::DateTime<chrono::Utc>,
 }
 
 /// A household's ledger under a declaration.
@@ -80,6 +91,7 @@ impl LedgerView {
             if !has(LedgerItem::Whereabouts) {
                 m.address = None;
                 m.whereabouts = None;
+                m.shelter = None;
                 m.safety = None;
             }
             if !has(LedgerItem::CareNeeds) {
@@ -127,6 +139,7 @@ async fn assemble(
     let entries: std::collections::HashMap<uuid::Uuid, tsunagi_domain::roster::RosterEntry> =
         roster::entries_of(&w.tx, &ids).await?.into_iter().collect();
     let statuses = safety::statuses_of(&w.tx, declaration.id, &ids).await?;
+    let mut stays = tsunagi_store::shelter_stays::stays_of(&w.tx, declaration.id, &ids).await?;
     let body = stored.as_ref().map(|l| l.body.clone()).unwrap_or_default();
     let members = members
         .into_iter()
@@ -134,6 +147,13 @@ async fn assemble(
             let entry = entries.get(&p.id.0);
             Member {
                 whereabouts: body.current_place(p.id).cloned(),
+                shelter: stays
+                    .remove(&p.id.0)
+                    .map(|(shelter, welfare, since)| ShelterStay {
+                        shelter,
+                        welfare,
+                        since,
+                    }),
                 on_roster: Some(entry.is_some()),
                 care_reasons: entry.map(|e| e.reasons()).unwrap_or_default(),
                 safety: statuses.get(&p.id.0).copied(),

@@ -34,6 +34,7 @@ pub mod roster;
 pub mod safety;
 pub mod sessions;
 pub mod sharing;
+pub mod shelter_operations;
 pub mod tokens;
 pub mod triage;
 pub mod users;

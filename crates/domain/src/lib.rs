@@ -30,6 +30,7 @@ pub mod receiver;
 pub mod role;
 pub mod roster;
 pub mod safety;
+pub mod shelter_stay;
 pub mod supporters;
 pub mod text;
 pub mod triage;

@@ -31,6 +31,7 @@ pub mod roster;
 pub mod safety;
 pub mod sessions;
 pub mod sharing;
+pub mod shelter_stays;
 pub mod testing;
 pub mod tokens;
 pub mod triage;

@@ -35,6 +35,7 @@ const OWNERS: &[(&str, &[&str])] = &[
         "ledger",
         &["victim_ledger", "ledger_disclosure", "ledger_partner"],
     ),
+    ("shelter_stays", &["shelter_opening", "shelter_stay"]),
     (
         "certificates",
         &[

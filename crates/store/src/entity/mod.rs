@@ -37,6 +37,8 @@ pub mod safety_attempt;
 pub mod safety_check;
 pub mod session;
 pub mod shelter;
+pub mod shelter_opening;
+pub mod shelter_stay;
 pub mod triage_policy;
 pub mod triage_result;
 pub mod user;

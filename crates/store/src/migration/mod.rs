@@ -21,6 +21,7 @@ mod m20261205_000015_disaster_declarations;
 mod m20261205_000016_roster_departures;
 mod m20261205_000017_safety_checks;
 mod m20261205_000018_victims_ledger;
+mod m20261205_000019_shelter_stays;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000016_roster_departures::Migration),
             Box::new(m20261205_000017_safety_checks::Migration),
             Box::new(m20261205_000018_victims_ledger::Migration),
+            Box::new(m20261205_000019_shelter_stays::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod plans;
 mod receivers;
 mod roster;
 mod sharing;
+mod shelter_operations;
 mod tokens;
 mod users;
 mod workflow;
@@ -97,6 +98,11 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(certificates::export_ledger))
         .routes(routes!(certificates::photo))
         .routes(routes!(certificates::settings))
+        .routes(routes!(shelter_operations::list, shelter_operations::open))
+        .routes(routes!(shelter_operations::close))
+        .routes(routes!(shelter_operations::evacuees))
+        .routes(routes!(shelter_operations::check_in))
+        .routes(routes!(shelter_operations::check_out))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))

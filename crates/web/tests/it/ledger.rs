@@ -12,7 +12,7 @@ use tsunagi_store::{Store, db_test};
 
 /// The town's resident extract: the roster's 山田 ハル (1001) with her son in household H1,
 /// 佐藤 (1002, on the roster) alone in H2, and two households not on the roster at all.
-const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,住所,続柄\n\
+pub(crate) const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,住所,続柄\n\
 1001,H1,山田　ハル,ヤマダ ハル,S5.1.1,2,潮見市本町1-1,世帯主\n\
 2001,H1,山田　一郎,ヤマダ イチロウ,S35.4.1,1,潮見市本町1-1,子\n\
 1002,H2,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,世帯主\n\
@@ -20,11 +20,16 @@ const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月
 3002,H3,鈴木　空,スズキ ソラ,H20.5.5,1,潮見市港町2-1,子\n\
 4001,H4,高橋　守,タカハシ マモル,S40.7.7,1,潮見市港町3-3,世帯主\n";
 
-async fn import_residents(app: &TestApp, t: &str, csv: &str, query: &str) -> (StatusCode, Value) {
+pub(crate) async fn import_residents(
+    app: &TestApp,
+    t: &str,
+    csv: &str,
+    query: &str,
+) -> (StatusCode, Value) {
     post_csv(app, t, &format!("/api/v1/residents/import{query}"), csv).await
 }
 
-async fn declare(app: &TestApp, admin: &str) -> String {
+pub(crate) async fn declare(app: &TestApp, admin: &str) -> String {
     let (s, v) = call_json(
         app,
         Method::POST,
@@ -40,7 +45,7 @@ async fn declare(app: &TestApp, admin: &str) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
-async fn household_of(app: &TestApp, t: &str, resident_no: &str) -> (String, String) {
+pub(crate) async fn household_of(app: &TestApp, t: &str, resident_no: &str) -> (String, String) {
     let (_, v) = call_json(
         app,
         Method::GET,

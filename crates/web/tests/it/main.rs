@@ -25,6 +25,7 @@ mod roster_filters;
 mod roster_import;
 mod sharing;
 mod shelter_edits;
+mod shelters_in_operation;
 mod supporters;
 mod triage;
 mod workflow;
