@@ -64,6 +64,20 @@ pub async fn list(
     Ok(l)
 }
 
+/// One opening and the other openings of its declaration (for a transfer).
+pub async fn with_siblings(
+    app: &App,
+    ctx: &Context,
+    id: uuid::Uuid,
+) -> Result<(Opening, Vec<Opening>), Error> {
+    let actor = ctx.actor()?;
+    let w = app.begin(ctx).await?;
+    let o = shelter_stays::get(&w.tx, actor, id).await?;
+    let all = shelter_stays::of_declaration(&w.tx, actor, o.declaration_id).await?;
+    w.commit().await?;
+    Ok((o, all.into_iter().filter(|x| x.id != id).collect()))
+}
+
 /// Checks a person in; someone in the declaration's sweep is recorded 避難済み at once.
 pub async fn check_in(
     app: &App,

@@ -234,6 +234,11 @@ pub async fn close(
     load(tx, m, id).await
 }
 
+/// One opening of the actor's municipality with its figures.
+pub async fn get(tx: &AuditedTx, actor: &Actor, id: uuid::Uuid) -> Result<Opening, StoreError> {
+    load(tx, staff_municipality(actor)?, id).await
+}
+
 /// The declaration's openings with their figures (not personal data: counts).
 pub async fn of_declaration(
     tx: &AuditedTx,

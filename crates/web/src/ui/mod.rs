@@ -18,6 +18,7 @@ mod progress;
 mod receivers;
 mod roster;
 mod sharing;
+mod shelter_operations;
 mod tokens;
 mod triage;
 pub(crate) mod views;
@@ -118,6 +119,15 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/close", post(disasters::close))
         .route("/disasters/{id}/sweep", get(disasters::sweep))
         .route("/disasters/{id}/ledger", get(ledger::progress))
+        .route(
+            "/disasters/{id}/shelters",
+            get(shelter_operations::list).post(shelter_operations::open),
+        )
+        .route("/shelter-openings/{id}", get(shelter_operations::opening))
+        .route(
+            "/shelter-openings/{id}/{action}",
+            post(shelter_operations::act),
+        )
         .route(
             "/disasters/{id}/surveys",
             post(ledger::upload_surveys)

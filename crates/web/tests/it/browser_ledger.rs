@@ -218,3 +218,81 @@ db_test!(
         c.close().await.unwrap();
     }
 );
+
+db_test!(
+    a_shelter_is_opened_and_an_evacuee_checked_in_by_kana,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = app.ctx(&app.f.town_staff).await;
+        let s: tsunagi_app::gis::Shelter = serde_json::from_value(serde_json::json!({
+            "name": "潮見市立本町小学校", "address": "潮見市本町2-1", "lon": 133.1, "lat": 33.5,
+            "suits": {"flood": true, "landslide": false, "storm_surge": false, "earthquake": true,
+                      "tsunami": false, "large_fire": false, "inland_flood": true, "volcano": false},
+            "emergency_place": false, "shelter": true, "welfare": false, "capacity": 300,
+        }))
+        .unwrap();
+        tsunagi_app::gis::save_shelter(&app.app, &staff, &s)
+            .await
+            .unwrap();
+        let admin = app.ctx(&app.f.town_admin).await;
+        tsunagi_app::declarations::declare(
+            &app.app,
+            &admin,
+            tsunagi_domain::declaration::NewDeclaration {
+                name: "潮見川の洪水".into(),
+                kind: tsunagi_domain::declaration::DisasterKind::Flood,
+                stage: tsunagi_domain::declaration::Stage::EvacuationOrder,
+                area: tsunagi_domain::declaration::AffectedArea::WholeMunicipality,
+                started_at: None,
+            },
+        )
+        .await
+        .unwrap();
+        let base = serve(app.router.clone()).await;
+        let (_driver, c) = start_browser().await;
+        login(&c, &base, "town-staff").await;
+        c.goto(&format!("{base}/disasters")).await.unwrap();
+        c.find(Locator::LinkText("避難所の開設・運営"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(&c, "o-capacity", "250").await;
+        submit(&c, "#open-form").await;
+        wait_text(&c, "#figures", "受入可能 250 人").await;
+        // A few keystrokes of the reading, in hiragana.
+        fill(&c, "q", "やまだ").await;
+        submit(&c, "form[role=search]").await;
+        wait_text(&c, "#found", "山田　ハル").await;
+        c.find(Locator::Css("#found input[name=needs][value='oxygen']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&c, "#found form").await;
+        let list = wait_text(&c, "#evacuees", "山田　ハル").await;
+        assert!(list.contains("在宅酸素"), "{list}");
+        wait_text(&c, "#figures", "避難者 1 人").await;
+        shot(&c, "shelter-opening").await;
+        // The sweep shows her 避難済み.
+        let sweep = tsunagi_app::safety::sweep(
+            &app.app,
+            &staff,
+            tsunagi_app::declarations::list(&app.app, &staff)
+                .await
+                .unwrap()[0]
+                .id,
+        )
+        .await
+        .unwrap();
+        let haru = sweep
+            .iter()
+            .find(|l| l.person.name == "山田　ハル")
+            .unwrap();
+        assert_eq!(haru.status, tsunagi_domain::safety::SafetyStatus::Evacuated);
+        c.close().await.unwrap();
+    }
+);
