@@ -395,6 +395,35 @@ pub async fn printable(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<Print
     Ok(p)
 }
 
+/// The declaration's applications that `keep` accepts, ready to print or export, audited as
+/// one export whose detail `audit` writes.
+async fn printables_where(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    keep: impl Fn(&Application) -> bool,
+    audit: impl FnOnce(&[Printable]) -> serde_json::Value,
+) -> Result<Vec<Printable>, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let name = crate::organisations::name_of(app, m).await?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    let mut out = Vec::new();
+    for a in certificates::of_declaration(&w.tx, m, declaration).await? {
+        if keep(&a) {
+            out.push(printable_of(&w, &name, &d, a).await?);
+        }
+    }
+    w.tx.record(
+        Entry::new(AuditAction::RosterExported, "disaster", declaration)
+            .owner(m)
+            .detail(audit(&out)),
+    );
+    w.commit().await?;
+    Ok(out)
+}
+
 /// Every issued certificate of a declaration (optionally only those issued on one day), for
 /// printing in one batch (audited as an export naming the certificates).
 pub async fn printable_batch(
@@ -403,30 +432,27 @@ pub async fn printable_batch(
     declaration: uuid::Uuid,
     issued_on: Option<NaiveDate>,
 ) -> Result<Vec<Printable>, Error> {
-    let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
-    let name = crate::organisations::name_of(app, m).await?;
-    let mut w = app.begin(ctx).await?;
-    let d = declarations::load(&w.tx, actor, declaration).await?;
-    let mut out = Vec::new();
-    for a in certificates::of_declaration(&w.tx, m, declaration).await? {
-        let wanted = a
-            .current_certificate()
-            .is_some_and(|c| issued_on.is_none_or(|day| c.issued_on == day));
-        if wanted {
-            out.push(printable_of(&w, &name, &d, a).await?);
-        }
-    }
-    w.tx.record(
-        Entry::new(AuditAction::RosterExported, "disaster", declaration)
-            .owner(m)
-            .detail(serde_json::json!({
-                "certificates": out.iter().filter_map(|p| p.application.current_certificate().map(|c| c.number.clone())).collect::<Vec<_>>(),
-                "format": "pdf",
-            })),
-    );
-    w.commit().await?;
-    Ok(out)
+    printables_where(
+        app,
+        ctx,
+        declaration,
+        |a| {
+            a.current_certificate()
+                .is_some_and(|c| issued_on.is_none_or(|day| c.issued_on == day))
+        },
+        |out| {
+            let numbers: Vec<&str> = out
+                .iter()
+                .filter_map(|p| {
+                    p.application
+                        .current_certificate()
+                        .map(|c| c.number.as_str())
+                })
+                .collect();
+            serde_json::json!({"certificates": numbers, "format": "pdf"})
+        },
+    )
+    .await
 }
 
 /// Every application of a declaration with its history (exports; audited as an export).
@@ -435,25 +461,18 @@ pub async fn export(
     ctx: &Context,
     declaration: uuid::Uuid,
 ) -> Result<Vec<Printable>, Error> {
-    let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
-    let name = crate::organisations::name_of(app, m).await?;
-    let mut w = app.begin(ctx).await?;
-    let d = declarations::load(&w.tx, actor, declaration).await?;
-    let mut out = Vec::new();
-    for a in certificates::of_declaration(&w.tx, m, declaration).await? {
-        out.push(printable_of(&w, &name, &d, a).await?);
-    }
-    w.tx.record(
-        Entry::new(AuditAction::RosterExported, "disaster", declaration)
-            .owner(m)
-            .detail(serde_json::json!({
-                "damage_export": declaration,
-                "households": out.iter().map(|p| p.application.household_id.0).collect::<Vec<_>>(),
-            })),
-    );
-    w.commit().await?;
-    Ok(out)
+    printables_where(
+        app,
+        ctx,
+        declaration,
+        |_| true,
+        |out| {
+            let households: Vec<uuid::Uuid> =
+                out.iter().map(|p| p.application.household_id.0).collect();
+            serde_json::json!({"damage_export": declaration, "households": households})
+        },
+    )
+    .await
 }
 
 /// What a survey import did (or, in a dry run, would do).

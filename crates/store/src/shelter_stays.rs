@@ -277,6 +277,33 @@ async fn current_stay(
     Ok(None)
 }
 
+/// A stay begins (needs as stored JSON).
+async fn insert_stay(
+    tx: &AuditedTx,
+    actor: &Actor,
+    opening: uuid::Uuid,
+    person: PersonId,
+    needs: String,
+    note: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    shelter_stay::Entity::insert(shelter_stay::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        opening_id: Set(opening),
+        person_id: Set(person.0),
+        needs: Set(needs),
+        note: Set(note),
+        checked_in_at: Set(at),
+        checked_in_by: Set(actor.login.clone()),
+        checked_out_at: Set(None),
+        checked_out_by: Set(None),
+        transferred_to: Set(None),
+    })
+    .exec(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// Checks a person in at an open shelter. Someone still checked in elsewhere in the same
 /// disaster is refused with where they are (a move is a transfer).
 pub async fn check_in(
@@ -303,20 +330,8 @@ pub async fn check_in(
         ));
     }
     let codes: Vec<&str> = input.needs.iter().map(|n| n.code()).collect();
-    shelter_stay::Entity::insert(shelter_stay::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        opening_id: Set(opening),
-        person_id: Set(person.0),
-        needs: Set(serde_json::to_string(&codes).map_err(|e| corrupt(&e.to_string()))?),
-        note: Set(input.note.clone()),
-        checked_in_at: Set(now()),
-        checked_in_by: Set(actor.login.clone()),
-        checked_out_at: Set(None),
-        checked_out_by: Set(None),
-        transferred_to: Set(None),
-    })
-    .exec(tx.conn())
-    .await?;
+    let needs = serde_json::to_string(&codes).map_err(|e| corrupt(&e.to_string()))?;
+    insert_stay(tx, actor, opening, person, needs, input.note.clone(), now()).await?;
     tx.record(
         Entry::new(AuditAction::PersonUpdated, "person", person)
             .owner(owner)
@@ -374,19 +389,15 @@ pub async fn check_out(
         .exec(tx.conn())
         .await?;
     if let Some(target) = &target {
-        shelter_stay::Entity::insert(shelter_stay::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            opening_id: Set(target.id),
-            person_id: Set(person.0),
-            needs: Set(stay.needs.clone()),
-            note: Set(stay.note.clone()),
-            checked_in_at: Set(t),
-            checked_in_by: Set(actor.login.clone()),
-            checked_out_at: Set(None),
-            checked_out_by: Set(None),
-            transferred_to: Set(None),
-        })
-        .exec(tx.conn())
+        insert_stay(
+            tx,
+            actor,
+            target.id,
+            person,
+            stay.needs.clone(),
+            stay.note.clone(),
+            t,
+        )
         .await?;
     }
     tx.record(

@@ -12,6 +12,24 @@ const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月
 2001,H1,山田　一郎,ヤマダ イチロウ,S35.4.1,1,潮見市本町1-1,子\n\
 3001,H3,鈴木　花,スズキ ハナ,S50.2.3,2,潮見市港町2-1,世帯主\n";
 
+/// A flood declared over the whole town, by its administrator.
+async fn declare_flood(app: &crate::common::TestApp) {
+    let admin = app.ctx(&app.f.town_admin).await;
+    tsunagi_app::declarations::declare(
+        &app.app,
+        &admin,
+        tsunagi_domain::declaration::NewDeclaration {
+            name: "潮見川の洪水".into(),
+            kind: tsunagi_domain::declaration::DisasterKind::Flood,
+            stage: tsunagi_domain::declaration::Stage::Occurred,
+            area: tsunagi_domain::declaration::AffectedArea::WholeMunicipality,
+            started_at: None,
+        },
+    )
+    .await
+    .expect("declare");
+}
+
 async fn fill(c: &Client, id: &str, text: &str) {
     let e = c.find(Locator::Id(id)).await.unwrap();
     e.clear().await.unwrap();
@@ -72,20 +90,7 @@ db_test!(
                 .await
                 .expect("residents");
         assert!(r.applied, "{:?}", r.errors);
-        let admin = app.ctx(&app.f.town_admin).await;
-        tsunagi_app::declarations::declare(
-            &app.app,
-            &admin,
-            tsunagi_domain::declaration::NewDeclaration {
-                name: "潮見川の洪水".into(),
-                kind: tsunagi_domain::declaration::DisasterKind::Flood,
-                stage: tsunagi_domain::declaration::Stage::Occurred,
-                area: tsunagi_domain::declaration::AffectedArea::WholeMunicipality,
-                started_at: None,
-            },
-        )
-        .await
-        .expect("declare");
+        declare_flood(&app).await;
         let base = serve(app.router.clone()).await;
         let (_driver, c) = start_browser().await;
         login(&c, &base, "town-staff").await;
@@ -225,30 +230,8 @@ db_test!(
         let app = app(store).await;
         load_roster(&app, HONMACHI_ROSTER).await;
         let staff = app.ctx(&app.f.town_staff).await;
-        let s: tsunagi_app::gis::Shelter = serde_json::from_value(serde_json::json!({
-            "name": "潮見市立本町小学校", "address": "潮見市本町2-1", "lon": 133.1, "lat": 33.5,
-            "suits": {"flood": true, "landslide": false, "storm_surge": false, "earthquake": true,
-                      "tsunami": false, "large_fire": false, "inland_flood": true, "volcano": false},
-            "emergency_place": false, "shelter": true, "welfare": false, "capacity": 300,
-        }))
-        .unwrap();
-        tsunagi_app::gis::save_shelter(&app.app, &staff, &s)
-            .await
-            .unwrap();
-        let admin = app.ctx(&app.f.town_admin).await;
-        tsunagi_app::declarations::declare(
-            &app.app,
-            &admin,
-            tsunagi_domain::declaration::NewDeclaration {
-                name: "潮見川の洪水".into(),
-                kind: tsunagi_domain::declaration::DisasterKind::Flood,
-                stage: tsunagi_domain::declaration::Stage::EvacuationOrder,
-                area: tsunagi_domain::declaration::AffectedArea::WholeMunicipality,
-                started_at: None,
-            },
-        )
-        .await
-        .unwrap();
+        crate::shelters_in_operation::shelter(&app, "潮見市立本町小学校", false).await;
+        declare_flood(&app).await;
         let base = serve(app.router.clone()).await;
         let (_driver, c) = start_browser().await;
         login(&c, &base, "town-staff").await;

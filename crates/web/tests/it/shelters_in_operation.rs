@@ -9,7 +9,8 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tsunagi_store::{Store, db_test};
 
-async fn shelter(app: &TestApp, name: &str, welfare: bool) -> String {
+/// One of the town's shelters, registered by its staff; its id.
+pub(crate) async fn shelter(app: &TestApp, name: &str, welfare: bool) -> String {
     let ctx = app.ctx(&app.f.town_staff).await;
     let s: tsunagi_app::gis::Shelter = serde_json::from_value(json!({
         "name": name, "address": "潮見市本町2-1", "lon": 133.1, "lat": 33.5,
