@@ -20,6 +20,7 @@ pub mod documents;
 mod error;
 pub mod gis;
 pub mod gis_import;
+pub mod headquarters;
 pub mod ledger;
 pub mod legal_basis;
 pub mod meetings;

@@ -14,6 +14,7 @@ pub mod departure;
 pub mod disaster;
 pub mod error;
 pub mod evacuation_timing;
+pub mod headquarters;
 pub mod ids;
 pub mod ledger;
 pub mod legal_basis;

@@ -305,3 +305,44 @@ pub async fn statuses_of(
     }
     Ok(out)
 }
+
+/// Every person of a declaration's sweep as (registered address, latest status): for counting
+/// by area (the caller only counts; nobody is named).
+pub async fn statuses_with_addresses(
+    tx: &AuditedTx,
+    actor: &Actor,
+    declaration: uuid::Uuid,
+) -> Result<Vec<(String, SafetyStatus)>, StoreError> {
+    use sea_orm::QuerySelect;
+    declaration_of(tx, actor, declaration).await?;
+    let checks: Vec<(uuid::Uuid, String)> = safety_check::Entity::find()
+        .select_only()
+        .column(safety_check::Column::PersonId)
+        .column(safety_check::Column::Status)
+        .filter(safety_check::Column::DeclarationId.eq(declaration))
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let mut addresses: HashMap<uuid::Uuid, String> = HashMap::new();
+    let ids: Vec<uuid::Uuid> = checks.iter().map(|(p, _)| *p).collect();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(uuid::Uuid, String)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::Address)
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(tx.conn())
+            .await?;
+        addresses.extend(rows);
+    }
+    checks
+        .into_iter()
+        .map(|(p, s)| {
+            Ok((
+                addresses.remove(&p).unwrap_or_default(),
+                SafetyStatus::parse(&s).ok_or_else(|| corrupt("status"))?,
+            ))
+        })
+        .collect()
+}

@@ -347,6 +347,85 @@ pub fn ledger_table(ledgers: &[tsunagi_app::ledger::LedgerView]) -> Table {
     Table { headers, rows }
 }
 
+/// The headquarters' figures as one sheet: the time, the areas, the total, the shelters.
+pub fn headquarters_table(h: &tsunagi_app::headquarters::Headquarters, at: &str) -> Table {
+    let headers = vec![
+        "区分",
+        "名称",
+        "対象者",
+        "無事・避難済み",
+        "要支援・負傷・入院",
+        "未確認・連絡つかず",
+        "行方不明",
+        "死亡",
+        "受入可能",
+        "避難者",
+        "空き（超過）",
+    ];
+    let mut rows = vec![vec![
+        "時点".to_owned(),
+        at.to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]];
+    for (kind, f) in h
+        .areas
+        .iter()
+        .map(|a| ("地区", a))
+        .chain(std::iter::once(("合計", &h.total)))
+    {
+        rows.push(vec![
+            kind.to_owned(),
+            f.area.clone(),
+            f.people.to_string(),
+            f.safe.to_string(),
+            f.needs_help.to_string(),
+            f.not_reached.to_string(),
+            f.missing.to_string(),
+            f.dead.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for o in &h.shelters {
+        rows.push(vec![
+            if o.welfare {
+                "福祉避難所"
+            } else {
+                "避難所"
+            }
+            .to_owned(),
+            o.shelter_name.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            o.capacity.to_string(),
+            o.present.to_string(),
+            if o.over > 0 {
+                format!("（{}超過）", o.over)
+            } else {
+                o.free.to_string()
+            },
+        ]);
+    }
+    let rows = rows
+        .into_iter()
+        .map(|r| r.iter().map(|c| spreadsheet_safe(c).into_owned()).collect())
+        .collect();
+    Table { headers, rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

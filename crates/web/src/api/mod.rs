@@ -103,6 +103,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(shelter_operations::evacuees))
         .routes(routes!(shelter_operations::check_in))
         .routes(routes!(shelter_operations::check_out))
+        .routes(routes!(shelter_operations::headquarters))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))

@@ -122,3 +122,16 @@ pub async fn check_out(
 ) -> Result<Json<Value>, AppError> {
     json(&ops::check_out(&state.app, &user.ctx, id, PersonId(c.person), c.to).await?)
 }
+
+/// The disaster headquarters' figures: per area the people in the safety-check sweep —
+/// safe, needing help, not reached, missing, dead — and the shelters open with occupancy,
+/// free places and needs. Counts only.
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/headquarters", tag = "shelters", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn headquarters(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Value>, AppError> {
+    json(&tsunagi_app::headquarters::view(&state.app, &user.ctx, id).await?)
+}

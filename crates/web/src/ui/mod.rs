@@ -125,6 +125,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/shelter-openings/{id}", get(shelter_operations::opening))
         .route(
+            "/disasters/{id}/headquarters",
+            get(shelter_operations::headquarters),
+        )
+        .route(
+            "/disasters/{id}/headquarters.xlsx",
+            get(shelter_operations::headquarters_xlsx),
+        )
+        .route(
             "/shelter-openings/{id}/{action}",
             post(shelter_operations::act),
         )

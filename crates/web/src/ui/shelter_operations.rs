@@ -289,3 +289,53 @@ pub async fn act(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "headquarters.html")]
+struct HeadquartersPage {
+    chrome: Chrome,
+    h: tsunagi_app::headquarters::Headquarters,
+    at: String,
+}
+
+impl HeadquartersPage {
+    fn needs(o: &Opening) -> String {
+        ListPage::needs(o)
+    }
+}
+
+/// The headquarters' view; it refreshes itself (htmx polling) and downloads as .xlsx.
+pub async fn headquarters(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = super::path_uuid(path)?;
+    let h = tsunagi_app::headquarters::view(&state.app, &user.ctx, id).await?;
+    Ok(HeadquartersPage {
+        chrome: Chrome::new(&user, "disasters"),
+        at: jst_minutes(&h.at),
+        h,
+    }
+    .into_response())
+}
+
+/// The headquarters' figures as an .xlsx snapshot, with its time.
+pub async fn headquarters_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = super::path_uuid(path)?;
+    let h = tsunagi_app::headquarters::view(&state.app, &user.ctx, id).await?;
+    let at = jst_minutes(&h.at);
+    let table = crate::exports::headquarters_table(&h, &at);
+    let bytes = crate::exports::xlsx("災害対策本部", &table)
+        .map_err(|e| UiError(AppError::Internal(e.to_string())))?;
+    Ok(crate::download::attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "headquarters.xlsx",
+        "災害対策本部.xlsx",
+    ))
+}

@@ -260,6 +260,25 @@ db_test!(
         assert!(list.contains("在宅酸素"), "{list}");
         wait_text(&c, "#figures", "避難者 1 人").await;
         shot(&c, "shelter-opening").await;
+        // The headquarters' view counts her safe, and downloads as a snapshot.
+        c.goto(&format!("{base}/disasters")).await.unwrap();
+        c.find(Locator::LinkText("災害対策本部"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let total = wait_text(&c, "#hq-total", "合計").await;
+        assert!(
+            total.contains("2 1 0 1"),
+            "people, safe, needs help, not reached: {total}"
+        );
+        let shelters = text_of(&c, "#hq-shelters").await;
+        assert!(
+            shelters.contains("潮見市立本町小学校") && shelters.contains("在宅酸素"),
+            "{shelters}"
+        );
+        shot(&c, "headquarters").await;
         // The sweep shows her 避難済み.
         let sweep = tsunagi_app::safety::sweep(
             &app.app,

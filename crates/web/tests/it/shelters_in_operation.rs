@@ -143,6 +143,31 @@ db_test!(
         )
         .await;
         assert_eq!(people.as_array().unwrap().len(), 3);
+        // The headquarters: the roster's two people in 本町, one safe (at the shelter), one not
+        // reached; the school over capacity.
+        let (s, hq) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/headquarters"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{hq}");
+        assert_eq!(hq["total"]["people"], 2, "{hq}");
+        assert_eq!(hq["total"]["safe"], 1);
+        assert_eq!(hq["total"]["not_reached"], 1);
+        assert_eq!(hq["areas"][0]["area"], "本町");
+        assert_eq!(hq["evacuees"], 3);
+        let (s, _) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/headquarters"),
+            &token_for(&app, "npo-staff").await,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
         // Her household's ledger shows the stay.
         let (_, ledger) = call_json(
             &app,
