@@ -33,6 +33,7 @@ pub mod receivers;
 pub mod residents;
 pub mod roster;
 pub mod safety;
+pub mod safety_info;
 pub mod sessions;
 pub mod sharing;
 pub mod shelter_operations;

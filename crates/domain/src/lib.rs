@@ -31,6 +31,7 @@ pub mod receiver;
 pub mod role;
 pub mod roster;
 pub mod safety;
+pub mod safety_info;
 pub mod shelter_stay;
 pub mod supporters;
 pub mod text;

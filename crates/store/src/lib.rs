@@ -29,6 +29,7 @@ pub mod progress;
 pub mod receivers;
 pub mod roster;
 pub mod safety;
+pub mod safety_info;
 pub mod sessions;
 pub mod sharing;
 pub mod shelter_stays;

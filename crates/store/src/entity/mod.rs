@@ -35,6 +35,8 @@ pub mod roster_departure;
 pub mod roster_entry;
 pub mod safety_attempt;
 pub mod safety_check;
+pub mod safety_enquiry;
+pub mod safety_info_consent;
 pub mod session;
 pub mod shelter;
 pub mod shelter_opening;

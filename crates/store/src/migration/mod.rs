@@ -22,6 +22,7 @@ mod m20261205_000016_roster_departures;
 mod m20261205_000017_safety_checks;
 mod m20261205_000018_victims_ledger;
 mod m20261205_000019_shelter_stays;
+mod m20261205_000020_safety_enquiries;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_safety_checks::Migration),
             Box::new(m20261205_000018_victims_ledger::Migration),
             Box::new(m20261205_000019_shelter_stays::Migration),
+            Box::new(m20261205_000020_safety_enquiries::Migration),
         ]
     }
 }

@@ -104,6 +104,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(shelter_operations::check_in))
         .routes(routes!(shelter_operations::check_out))
         .routes(routes!(shelter_operations::headquarters))
+        .routes(routes!(shelter_operations::safety_info_consent))
+        .routes(routes!(shelter_operations::enquiry))
         .routes(routes!(plans::history, plans::save))
         .routes(routes!(plans::pdf))
         .routes(routes!(plans::meetings, plans::record_meeting))

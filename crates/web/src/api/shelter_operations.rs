@@ -135,3 +135,50 @@ pub async fn headquarters(
 ) -> Result<Json<Value>, AppError> {
     json(&tsunagi_app::headquarters::view(&state.app, &user.ctx, id).await?)
 }
+
+/// Records whom the person lets be told of their safety in this disaster (安否情報の提供).
+#[utoipa::path(put, path = "/api/v1/disasters/{id}/persons/{person}/safety-info-consent", tag = "shelters",
+    params(("id" = Uuid, Path), ("person" = Uuid, Path)),
+    request_body = tsunagi_domain::safety_info::SafetyInfoConsent,
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn safety_info_consent(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((id, person)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(c): ApiJson<tsunagi_domain::safety_info::SafetyInfoConsent>,
+) -> Result<StatusCode, AppError> {
+    tsunagi_app::safety_info::set_consent(&state.app, &user.ctx, id, PersonId(person), c).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Enquiry {
+    pub person: Uuid,
+    /// Who is asking.
+    pub enquirer: String,
+    pub relation: tsunagi_domain::safety_info::EnquirerRelation,
+}
+
+/// Answers an enquiry about a person's safety with only what the person agreed for such an
+/// enquirer; the answer is recorded.
+#[utoipa::path(post, path = "/api/v1/disasters/{id}/enquiries", tag = "shelters", params(("id" = Uuid, Path)),
+    request_body = Enquiry,
+    responses((status = 200, body = tsunagi_domain::safety_info::EnquiryAnswer), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn enquiry(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(e): ApiJson<Enquiry>,
+) -> Result<Json<tsunagi_domain::safety_info::EnquiryAnswer>, AppError> {
+    Ok(Json(
+        tsunagi_app::safety_info::answer_enquiry(
+            &state.app,
+            &user.ctx,
+            id,
+            PersonId(e.person),
+            &e.enquirer,
+            e.relation,
+        )
+        .await?,
+    ))
+}

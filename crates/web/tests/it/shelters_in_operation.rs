@@ -168,6 +168,39 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+        // 安否情報: before she agrees, nobody is told anything; then relatives hear where she is,
+        // acquaintances only that she is safe, others nothing; every answer recorded.
+        let ask = |relation: &'static str| json!({"person": haru, "enquirer": "山田 次郎", "relation": relation});
+        let path = format!("/api/v1/disasters/{decl}/enquiries");
+        let (s, a) = call_json(&app, Method::POST, &path, &staff, Some(ask("relative"))).await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        assert_eq!(a["answered"], false);
+        let (s, _) = call_json(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/disasters/{decl}/persons/{haru}/safety-info-consent"),
+            &staff,
+            Some(json!({"relatives": true, "acquaintances": true, "others": false})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (_, a) = call_json(&app, Method::POST, &path, &staff, Some(ask("relative"))).await;
+        assert_eq!(a["answered"], true);
+        assert!(
+            a["text"]
+                .as_str()
+                .unwrap()
+                .contains("潮見市立本町小学校に避難"),
+            "{a}"
+        );
+        let (_, a) = call_json(&app, Method::POST, &path, &staff, Some(ask("acquaintance"))).await;
+        assert!(
+            a["text"].as_str().unwrap().contains("無事")
+                && !a["text"].as_str().unwrap().contains("小学校"),
+            "{a}"
+        );
+        let (_, a) = call_json(&app, Method::POST, &path, &staff, Some(ask("other"))).await;
+        assert_eq!(a["answered"], false);
         // Her household's ledger shows the stay.
         let (_, ledger) = call_json(
             &app,
