@@ -125,6 +125,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/shelter-openings/{id}", get(shelter_operations::opening))
         .route(
+            "/disasters/{id}/enquiries",
+            get(shelter_operations::enquiries).post(shelter_operations::enquiry_act),
+        )
+        .route(
             "/disasters/{id}/headquarters",
             get(shelter_operations::headquarters),
         )

@@ -339,3 +339,145 @@ pub async fn headquarters_xlsx(
         "災害対策本部.xlsx",
     ))
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "enquiries.html")]
+struct EnquiryPage {
+    chrome: Chrome,
+    declaration: String,
+    q: String,
+    found: Vec<Found>,
+    relations: Vec<(&'static str, &'static str)>,
+    /// The answer just given: (person's name, enquirer, the words to read out, answered).
+    answer: Option<(String, String, String, bool)>,
+    errors: Vec<String>,
+}
+
+async fn enquiry_page(
+    state: &AppState,
+    user: &CurrentUser,
+    declaration: uuid::Uuid,
+    q: String,
+) -> UiResult<EnquiryPage> {
+    let found = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        tsunagi_app::persons::search(
+            &state.app,
+            &user.ctx,
+            q.trim(),
+            tsunagi_domain::paging::Page::new(Some(1), Some(20)),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|p| Found {
+            id: p.id.to_string(),
+            name: p.name,
+            kana: p.name_kana,
+            address: p.address,
+        })
+        .collect()
+    };
+    Ok(EnquiryPage {
+        chrome: Chrome::new(user, "disasters"),
+        declaration: declaration.to_string(),
+        q,
+        found,
+        relations: tsunagi_domain::safety_info::EnquirerRelation::ALL
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect(),
+        answer: None,
+        errors: Vec::new(),
+    })
+}
+
+/// 「安否情報の照会」: find the person, then answer an enquiry or record the agreement.
+pub async fn enquiries(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> UiResult<Response> {
+    let id = super::path_uuid(path)?;
+    let Query(q) = query.map_err(|e| UiError(AppError::BadRequest(e.body_text())))?;
+    Ok(enquiry_page(&state, &user, id, q.q).await?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EnquiryForm {
+    person: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    enquirer: String,
+    #[serde(default)]
+    relation: String,
+    /// "answer", or "consent" with the three flags.
+    action: String,
+    #[serde(default)]
+    relatives: Option<String>,
+    #[serde(default)]
+    acquaintances: Option<String>,
+    #[serde(default)]
+    others: Option<String>,
+}
+
+pub async fn enquiry_act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<EnquiryForm>, FormRejection>,
+) -> UiResult<Response> {
+    use tsunagi_domain::safety_info::{EnquirerRelation, SafetyInfoConsent};
+    let id = super::path_uuid(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let person: PersonId = f.person.parse().map_err(|_| UiError(AppError::NotFound))?;
+    let mut page = enquiry_page(&state, &user, id, String::new()).await?;
+    let r = match f.action.as_str() {
+        "consent" => {
+            let c = SafetyInfoConsent {
+                relatives: f.relatives.is_some(),
+                acquaintances: f.acquaintances.is_some(),
+                others: f.others.is_some(),
+            };
+            tsunagi_app::safety_info::set_consent(&state.app, &user.ctx, id, person, c)
+                .await
+                .map(|()| {
+                    page.answer = Some((
+                        f.name.clone(),
+                        String::new(),
+                        "本人の同意を記録しました".into(),
+                        true,
+                    ));
+                })
+        }
+        _ => match EnquirerRelation::parse(&f.relation) {
+            None => Err(tsunagi_app::Error::invalid(
+                "relation",
+                "照会者との関係を選んでください",
+            )),
+            Some(relation) => tsunagi_app::safety_info::answer_enquiry(
+                &state.app,
+                &user.ctx,
+                id,
+                person,
+                &f.enquirer,
+                relation,
+            )
+            .await
+            .map(|a| {
+                page.answer = Some((f.name.clone(), f.enquirer.clone(), a.text, a.answered));
+            }),
+        },
+    };
+    match r {
+        Ok(()) => Ok(page.into_response()),
+        Err(tsunagi_app::Error::Invalid(e)) => {
+            page.errors = e.0.into_iter().map(|f| f.message).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

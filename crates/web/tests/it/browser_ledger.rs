@@ -279,6 +279,51 @@ db_test!(
             "{shelters}"
         );
         shot(&c, "headquarters").await;
+
+        // 安否情報: a relative asks; first her agreement is recorded, then the answer names the
+        // shelter; someone else hears nothing.
+        c.goto(&format!("{base}/disasters")).await.unwrap();
+        c.find(Locator::LinkText("安否情報の照会"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(&c, "q", "やまだ").await;
+        submit(&c, "form[role=search]").await;
+        wait_text(&c, "#found", "山田　ハル").await;
+        c.find(Locator::Css("#found .consent-form input[name=relatives]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&c, "#found .consent-form").await;
+        wait_text(&c, "#answer", "本人の同意を記録しました").await;
+        for (relation, expected) in [
+            ("relative", "潮見市立本町小学校に避難"),
+            ("other", "お答えできません"),
+        ] {
+            fill(&c, "q", "やまだ").await;
+            submit(&c, "form[role=search]").await;
+            wait_text(&c, "#found", "山田　ハル").await;
+            c.find(Locator::Css("#found .answer-form input[name=enquirer]"))
+                .await
+                .unwrap()
+                .send_keys("山田 次郎")
+                .await
+                .unwrap();
+            c.find(Locator::Css(&format!(
+                "#found .answer-form option[value='{relation}']"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+            submit(&c, "#found .answer-form").await;
+            wait_text(&c, "#answer", expected).await;
+        }
         // The sweep shows her 避難済み.
         let sweep = tsunagi_app::safety::sweep(
             &app.app,
