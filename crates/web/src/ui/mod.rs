@@ -7,6 +7,7 @@ mod disasters;
 mod documents;
 mod geography;
 mod ledger;
+mod ledger_lists;
 mod legal_basis;
 mod map;
 pub(crate) use audit::audit_filter;
@@ -118,7 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/stage", post(disasters::stage))
         .route("/disasters/{id}/close", post(disasters::close))
         .route("/disasters/{id}/sweep", get(disasters::sweep))
-        .route("/disasters/{id}/ledger", get(ledger::progress))
+        .route("/disasters/{id}/ledger", get(ledger_lists::progress))
         .route(
             "/disasters/{id}/shelters",
             get(shelter_operations::list).post(shelter_operations::open),
@@ -142,10 +143,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/disasters/{id}/surveys",
-            post(ledger::upload_surveys)
+            post(ledger_lists::upload_surveys)
                 .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
-        .route("/disasters/{id}/certificates.pdf", get(ledger::batch_pdf))
+        .route(
+            "/disasters/{id}/certificates.pdf",
+            get(ledger_lists::batch_pdf),
+        )
         .route(
             "/disasters/{id}/households/{household}",
             get(ledger::household),
@@ -176,9 +180,9 @@ pub fn router(state: AppState) -> Router {
             get(ledger::certificate_pdf),
         )
         .route("/ledgers/{id}/disclosures", post(ledger::disclose))
-        .route("/ledgers", get(ledger::provided))
-        .route("/ledgers/{id}", get(ledger::view))
-        .route("/ledger-partners", post(ledger::register_partner))
+        .route("/ledgers", get(ledger_lists::provided))
+        .route("/ledgers/{id}", get(ledger_lists::view))
+        .route("/ledger-partners", post(ledger_lists::register_partner))
         .route(
             "/disasters/{id}/sweep/{person}",
             post(disasters::record_check),
