@@ -37,6 +37,7 @@ pub mod safety_info;
 pub mod sessions;
 pub mod sharing;
 pub mod shelter_operations;
+pub mod survey_import;
 pub mod tokens;
 pub mod triage;
 pub mod users;

@@ -320,7 +320,7 @@ pub async fn import_surveys(
     body: Bytes,
 ) -> Result<Json<Value>, AppError> {
     let name = q.file_name.unwrap_or_else(|| "surveys.csv".into());
-    match certificates::import_surveys(
+    match tsunagi_app::survey_import::import_surveys(
         &state.app,
         &user.ctx,
         id,
@@ -331,7 +331,9 @@ pub async fn import_surveys(
     .await
     {
         Ok(r) => json(&r),
-        Err(certificates::SurveyImportError::File(e)) => Err(AppError::BadRequest(e.to_string())),
-        Err(certificates::SurveyImportError::App(e)) => Err(e.into()),
+        Err(tsunagi_app::survey_import::SurveyImportError::File(e)) => {
+            Err(AppError::BadRequest(e.to_string()))
+        }
+        Err(tsunagi_app::survey_import::SurveyImportError::App(e)) => Err(e.into()),
     }
 }

@@ -28,7 +28,7 @@ struct ProgressPage {
     chrome: Chrome,
     p: DamageProgress,
     /// The report of a survey sheet just uploaded.
-    report: Option<certificates::SurveyImportReport>,
+    report: Option<tsunagi_app::survey_import::SurveyImportReport>,
     file_error: Option<String>,
     layout: &'static [(&'static str, &'static [&'static str], &'static str)],
     /// Registered 被災者援護協力団体: (name, number, registered on).
@@ -129,8 +129,10 @@ pub async fn upload_surveys(
         p.file_error = Some("ファイルを選んでください".into());
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     };
-    let result =
-        certificates::import_surveys(&state.app, &user.ctx, id, &name, &bytes, dry_run).await;
+    let result = tsunagi_app::survey_import::import_surveys(
+        &state.app, &user.ctx, id, &name, &bytes, dry_run,
+    )
+    .await;
     let mut p = progress_page(&state, &user, id).await?;
     let status = match result {
         Ok(r) => {
@@ -142,11 +144,11 @@ pub async fn upload_surveys(
             p.report = Some(r);
             status
         }
-        Err(certificates::SurveyImportError::File(e)) => {
+        Err(tsunagi_app::survey_import::SurveyImportError::File(e)) => {
             p.file_error = Some(format!("{name}: {e}"));
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(certificates::SurveyImportError::App(e)) => return Err(e.into()),
+        Err(tsunagi_app::survey_import::SurveyImportError::App(e)) => return Err(e.into()),
     };
     Ok((status, p).into_response())
 }
