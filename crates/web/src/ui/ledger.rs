@@ -571,3 +571,54 @@ pub async fn disclose(
     .await;
     after(&state, &user, d, h, r).await
 }
+
+/// Attaches a photograph to a survey from the household's page (multipart; the CSRF token
+/// travels in the action URL).
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    mut multipart: axum::extract::Multipart,
+) -> UiResult<Response> {
+    let survey = one_id(path)?;
+    let bad = |m: String| UiError(AppError::BadRequest(m));
+    let (mut bytes, mut declaration, mut household) = (Vec::new(), String::new(), String::new());
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(e.body_text()))?
+    {
+        match field.name().unwrap_or_default() {
+            "photo" => {
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(e.body_text()))?
+                    .to_vec()
+            }
+            "declaration" => declaration = field.text().await.map_err(|e| bad(e.body_text()))?,
+            "household" => household = field.text().await.map_err(|e| bad(e.body_text()))?,
+            _ => {}
+        }
+    }
+    let (d, h) = (uuid_of(&declaration)?, uuid_of(&household)?);
+    let r = certificates::add_photo(&state.app, &user.ctx, survey, bytes)
+        .await
+        .map(|_| ());
+    after(&state, &user, d, h, r).await
+}
+
+/// A survey photograph, for the municipality's staff.
+pub async fn photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = one_id(path)?;
+    let (content_type, bytes) = certificates::photo(&state.app, &user.ctx, id).await?;
+    Response::builder()
+        .header(axum::http::header::CONTENT_TYPE, content_type)
+        .header(axum::http::header::CACHE_CONTROL, "private, no-store")
+        .body(axum::body::Body::from(bytes))
+        .map_err(|e| UiError(AppError::Internal(e.to_string())))
+}

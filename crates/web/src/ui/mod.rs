@@ -180,6 +180,11 @@ pub fn router(state: AppState) -> Router {
             get(ledger::certificate_pdf),
         )
         .route("/ledgers/{id}/disclosures", post(ledger::disclose))
+        .route(
+            "/damage-surveys/{id}/photos",
+            post(ledger::upload_photo).layer(axum::extract::DefaultBodyLimit::max(9 * 1024 * 1024)),
+        )
+        .route("/damage-photos/{id}", get(ledger::photo))
         .route("/ledgers", get(ledger_lists::provided))
         .route("/ledgers/{id}", get(ledger_lists::view))
         .route("/ledger-partners", post(ledger_lists::register_partner))

@@ -170,6 +170,30 @@ db_test!(
             .unwrap();
         submit(&c, ".application form[action$='/survey']").await;
         wait_text(&c, ".application .surveys", "中規模半壊").await;
+        // A photograph of the outer wall is attached to the survey; a text file is refused.
+        let dir = std::env::temp_dir().join(format!("photos-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = dir.join("wall.png");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+        let txt = dir.join("note.txt");
+        std::fs::write(&txt, "not a photo").unwrap();
+        c.find(Locator::Css(".photo-form input[name=photo]"))
+            .await
+            .unwrap()
+            .send_keys(&txt.display().to_string())
+            .await
+            .unwrap();
+        submit(&c, ".photo-form").await;
+        wait_text(&c, ".error", "写真は JPEG か PNG").await;
+        c.find(Locator::Css(".photo-form input[name=photo]"))
+            .await
+            .unwrap()
+            .send_keys(&png.display().to_string())
+            .await
+            .unwrap();
+        submit(&c, ".photo-form").await;
+        wait_text(&c, ".application .surveys", "写真1").await;
+        let _ = std::fs::remove_dir_all(&dir);
         submit(&c, ".application form[action$='/issue']").await;
         let certs = wait_text(&c, ".application .certificates", "-000001号").await;
         assert!(certs.contains("中規模半壊"), "{certs}");
