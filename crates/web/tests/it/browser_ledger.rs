@@ -78,22 +78,45 @@ db_test!(
     |store: Store| async move {
         let app = app(store).await;
         load_roster(&app, HONMACHI_ROSTER).await;
-        let staff = app.ctx(&app.f.town_staff).await;
-        let opts = tsunagi_app::roster::ImportOptions {
-            encoding: tsunagi_import::Encoding::Auto,
-            mapping: Default::default(),
-            dry_run: false,
-            only_valid: false,
-        };
-        let r =
-            tsunagi_app::residents::import(&app.app, &staff, "r.csv", RESIDENTS.as_bytes(), &opts)
-                .await
-                .expect("residents");
-        assert!(r.applied, "{:?}", r.errors);
         declare_flood(&app).await;
         let base = serve(app.router.clone()).await;
         let (_driver, c) = start_browser().await;
         login(&c, &base, "town-staff").await;
+        // The town's resident extract, from the import screen (Shift_JIS, as 住基 writes it).
+        let extract = std::env::temp_dir().join(format!("residents-{}.csv", uuid::Uuid::new_v4()));
+        std::fs::write(&extract, encoding_rs::SHIFT_JIS.encode(RESIDENTS).0).unwrap();
+        c.goto(&format!("{base}/roster/import")).await.unwrap();
+        c.find(Locator::Css("#kind option[value='residents']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Css("input[name=dry_run]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id("file"))
+            .await
+            .unwrap()
+            .send_keys(&extract.display().to_string())
+            .await
+            .unwrap();
+        c.find(Locator::Css("form[enctype] button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "main", "取り込みました").await;
+        let report = text_of(&c, "main").await;
+        assert!(
+            report.contains("新規登録: 2 人") && report.contains("更新: 1 人"),
+            "{report}"
+        );
+        let _ = std::fs::remove_file(&extract);
         c.goto(&format!("{base}/disasters")).await.unwrap();
         c.find(Locator::LinkText("被災者台帳・罹災証明"))
             .await
