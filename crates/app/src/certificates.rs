@@ -67,7 +67,7 @@ pub async fn record_survey(
 ) -> Result<Application, Error> {
     let actor = ctx.actor()?;
     let mut w = app.begin(ctx).await?;
-    let a = certificates::get(&mut w.tx, actor, id).await?;
+    let a = certificates::find(&w.tx, actor, id).await?;
     let d = declarations::load(&w.tx, actor, a.declaration_id).await?;
     let allowed = certificates::self_assessment_allowed(&w.tx, a.municipality_id).await?;
     let s = input
@@ -380,7 +380,7 @@ pub async fn printable(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<Print
     let m = certificates::staff_municipality(actor)?;
     let name = crate::organisations::name_of(app, m).await?;
     let mut w = app.begin(ctx).await?;
-    let a = certificates::get(&mut w.tx, actor, id).await?;
+    let a = certificates::find(&w.tx, actor, id).await?;
     let Some(c) = a.current_certificate() else {
         return Err(Error::NotFound);
     };

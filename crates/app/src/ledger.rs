@@ -251,6 +251,23 @@ pub async fn save(
     expected_version: i32,
     body: LedgerBody,
 ) -> Result<LedgerView, Error> {
+    edit(app, ctx, declaration, household, expected_version, |b| {
+        *b = body;
+        Ok(())
+    })
+    .await
+}
+
+/// Changes the ledger's own items as stored (a screen adds one whereabouts or one support
+/// line), from the version the user saw, in one transaction: read, change, validate, save.
+pub async fn edit(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    household: HouseholdId,
+    expected_version: i32,
+    change: impl FnOnce(&mut LedgerBody) -> Result<(), Error>,
+) -> Result<LedgerView, Error> {
     let actor = ctx.actor()?;
     let m = certificates::staff_municipality(actor)?;
     let mut w = app.begin(ctx).await?;
@@ -261,6 +278,11 @@ pub async fn save(
         .into_iter()
         .map(|p| p.id)
         .collect();
+    let mut body = ledger::find(&w.tx, m, declaration, household)
+        .await?
+        .map(|l| l.body)
+        .unwrap_or_default();
+    change(&mut body)?;
     let body = body
         .validate(&members, ctx.today(), day_jst(d.started_at))
         .map_err(Error::Invalid)?;

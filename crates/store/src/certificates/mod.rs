@@ -309,14 +309,24 @@ fn survey_of(
     })
 }
 
+/// One application with its history, for a use case that records what it does with it (no
+/// view entry of its own).
+pub async fn find(
+    tx: &AuditedTx,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> Result<Application, StoreError> {
+    load(tx, staff_municipality(actor)?, id).await
+}
+
 /// One application with its history (audited as a view of the household's record).
 pub async fn get(
     tx: &mut AuditedTx,
     actor: &Actor,
     id: uuid::Uuid,
 ) -> Result<Application, StoreError> {
-    let m = staff_municipality(actor)?;
-    let a = load(tx, m, id).await?;
+    let a = find(tx, actor, id).await?;
+    let m = a.municipality_id;
     tx.record(
         Entry::new(AuditAction::LedgerViewed, "damage_application", id)
             .owner(m)

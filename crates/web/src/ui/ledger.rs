@@ -212,7 +212,8 @@ pub struct WhereaboutsForm {
     since: String,
 }
 
-/// Changes the ledger's own items from the version the page showed.
+/// Changes the ledger's own items from the version the page showed (read, changed and saved
+/// in one transaction by the use case).
 async fn edit_body(
     state: &AppState,
     user: &CurrentUser,
@@ -221,19 +222,16 @@ async fn edit_body(
     version: i32,
     change: impl FnOnce(&mut tsunagi_domain::ledger::LedgerBody) -> Result<(), tsunagi_app::Error>,
 ) -> Result<(), tsunagi_app::Error> {
-    let current = ledger::view(&state.app, &user.ctx, declaration, HouseholdId(household)).await?;
-    let mut body = current.body;
-    change(&mut body)?;
-    ledger::save(
+    ledger::edit(
         &state.app,
         &user.ctx,
         declaration,
         HouseholdId(household),
         version,
-        body,
+        change,
     )
-    .await?;
-    Ok(())
+    .await
+    .map(|_| ())
 }
 
 fn person_of(raw: &str) -> Result<PersonId, tsunagi_app::Error> {

@@ -30,6 +30,24 @@ async fn declare_flood(app: &crate::common::TestApp) {
     .expect("declare");
 }
 
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn follow(c: &Client, link: &str) {
+    c.find(Locator::LinkText(link))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn fill(c: &Client, id: &str, text: &str) {
     let e = c.find(Locator::Id(id)).await.unwrap();
     e.clear().await.unwrap();
@@ -37,12 +55,7 @@ async fn fill(c: &Client, id: &str, text: &str) {
 }
 
 async fn submit(c: &Client, form_css: &str) {
-    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, &format!("{form_css} button[type=submit]")).await;
 }
 
 /// The element's text once it contains `needle` (a submit navigates: the old page may still
@@ -86,30 +99,15 @@ db_test!(
         let extract = std::env::temp_dir().join(format!("residents-{}.csv", uuid::Uuid::new_v4()));
         std::fs::write(&extract, encoding_rs::SHIFT_JIS.encode(RESIDENTS).0).unwrap();
         c.goto(&format!("{base}/roster/import")).await.unwrap();
-        c.find(Locator::Css("#kind option[value='residents']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        c.find(Locator::Css("input[name=dry_run]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#kind option[value='residents']").await;
+        click(&c, "input[name=dry_run]").await;
         c.find(Locator::Id("file"))
             .await
             .unwrap()
             .send_keys(&extract.display().to_string())
             .await
             .unwrap();
-        c.find(Locator::Css("form[enctype] button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "form[enctype] button[type=submit]").await;
         wait_text(&c, "main", "取り込みました").await;
         let report = text_of(&c, "main").await;
         assert!(
@@ -118,35 +116,21 @@ db_test!(
         );
         let _ = std::fs::remove_file(&extract);
         c.goto(&format!("{base}/disasters")).await.unwrap();
-        c.find(Locator::LinkText("被災者台帳・罹災証明"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(&c, "被災者台帳・罹災証明").await;
         let not_applied = text_of(&c, "#not-applied").await;
         assert!(
             not_applied.contains("山田　ハル") && not_applied.contains("鈴木　花"),
             "{not_applied}"
         );
         shot(&c, "ledger-progress").await;
-        c.find(Locator::LinkText("山田　ハル"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(&c, "山田　ハル").await;
+        let household_url = c.current_url().await.unwrap();
         let members = text_of(&c, "#members").await;
         assert!(members.contains("山田　一郎"), "{members}");
         assert!(members.contains("名簿に登載"), "{members}");
 
         // Where she is: the shelter.
-        c.find(Locator::Css("#w-kind option[value='shelter']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#w-kind option[value='shelter']").await;
         fill(&c, "w-place", "潮見市立本町小学校").await;
         submit(&c, "form[action$='/whereabouts']").await;
         wait_text(&c, "#members", "避難所（潮見市立本町小学校）").await;
@@ -160,23 +144,13 @@ db_test!(
         fill(&c, "s-amount", "三万").await;
         submit(&c, "#support-form").await;
         wait_text(&c, ".error", "金額は円単位の数字").await;
-        c.find(Locator::Css("#h-harm option[value='injured']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#h-harm option[value='injured']").await;
         submit(&c, "#harm-form").await;
         wait_text(&c, "#harms", "軽傷").await;
 
         // The application, the 第1次 survey at 35%, the certificate.
         fill(&c, "a-name", "山田　一郎").await;
-        c.find(Locator::Css("#a-rel option[value='member']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#a-rel option[value='member']").await;
         submit(&c, "#new-application").await;
         wait_text(&c, ".application .state", "申請受付").await;
         c.find(Locator::Css(".application input[name=surveyors]"))
@@ -260,13 +234,70 @@ db_test!(
 
         // The progress counts the issue the same day.
         c.goto(&format!("{base}/disasters")).await.unwrap();
-        c.find(Locator::LinkText("被災者台帳・罹災証明"))
+        follow(&c, "被災者台帳・罹災証明").await;
+        wait_text(&c, "#damage-total", "0 日").await;
+
+        // 鈴木's household applies; its survey comes back on a surveyor team's sheet.
+        follow(&c, "鈴木　花").await;
+        fill(&c, "a-name", "鈴木　花").await;
+        submit(&c, "#new-application").await;
+        wait_text(&c, ".application .state", "申請受付").await;
+        c.goto(&format!("{base}/disasters")).await.unwrap();
+        follow(&c, "被災者台帳・罹災証明").await;
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).unwrap())
+            .date_naive();
+        let sheet = std::env::temp_dir().join(format!("surveys-{}.csv", uuid::Uuid::new_v4()));
+        let csv =
+            format!("世帯番号,調査,調査日,調査員,損害割合,全壊（一見）\nH3,1次,{today},C班,,○\n");
+        std::fs::write(&sheet, encoding_rs::SHIFT_JIS.encode(&csv).0).unwrap();
+        c.find(Locator::Id("survey-file"))
             .await
             .unwrap()
-            .click()
+            .send_keys(&sheet.display().to_string())
             .await
             .unwrap();
-        wait_text(&c, "#damage-total", "0 日").await;
+        submit(&c, "#survey-upload").await;
+        wait_text(&c, "#survey-report", "1 件の調査結果を記録しました").await;
+        let _ = std::fs::remove_file(&sheet);
+
+        // Register the NPO as a 被災者援護協力団体, then provide 山田's ledger to it: names and
+        // support only.
+        let npo = app.f.npo.id.0.to_string();
+        click(&c, &format!("#partner-org option[value='{npo}']")).await;
+        fill(&c, "partner-no", "潮見-協力-001").await;
+        submit(&c, "#partner-form").await;
+        wait_text(&c, "#partners", "NPO法人つなぐ手").await;
+        c.goto(household_url.as_str()).await.unwrap();
+        click(&c, "#x-basis option[value='registered_partner']").await;
+        click(&c, &format!("#x-to option[value='{npo}']")).await;
+        for item in ["identity", "support"] {
+            click(&c, &format!("input[name=items][value='{item}']")).await;
+        }
+        fill(&c, "x-purpose", "生活再建の相談").await;
+        submit(&c, "form[action$='/disclosures']").await;
+        let record = wait_text(&c, "#disclosures", "NPO法人つなぐ手").await;
+        assert!(
+            record.contains("被災者援護協力団体への提供")
+                && record.contains("氏名・生年月日・性別"),
+            "{record}"
+        );
+
+        // The NPO's staff see the ledger, read-only, with only what was provided.
+        c.delete_all_cookies().await.unwrap();
+        login(&c, &base, "npo-staff").await;
+        c.goto(&format!("{base}/ledgers")).await.unwrap();
+        follow(&c, "台帳を見る").await;
+        let members = text_of(&c, "#members").await;
+        assert!(members.contains("山田　ハル"), "{members}");
+        let page = text_of(&c, "main").await;
+        assert!(
+            page.contains("30000 円")
+                && !page.contains("潮見市立本町小学校")
+                && !page.contains("潮見市本町1-1"),
+            "{page}"
+        );
+        shot(&c, "ledger-provided").await;
         c.close().await.unwrap();
     }
 );
@@ -283,12 +314,7 @@ db_test!(
         let (_driver, c) = start_browser().await;
         login(&c, &base, "town-staff").await;
         c.goto(&format!("{base}/disasters")).await.unwrap();
-        c.find(Locator::LinkText("避難所の開設・運営"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(&c, "避難所の開設・運営").await;
         fill(&c, "o-capacity", "250").await;
         submit(&c, "#open-form").await;
         wait_text(&c, "#figures", "受入可能 250 人").await;
@@ -296,12 +322,7 @@ db_test!(
         fill(&c, "q", "やまだ").await;
         submit(&c, "form[role=search]").await;
         wait_text(&c, "#found", "山田　ハル").await;
-        c.find(Locator::Css("#found input[name=needs][value='oxygen']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#found input[name=needs][value='oxygen']").await;
         submit(&c, "#found form").await;
         let list = wait_text(&c, "#evacuees", "山田　ハル").await;
         assert!(list.contains("在宅酸素"), "{list}");
@@ -309,12 +330,7 @@ db_test!(
         shot(&c, "shelter-opening").await;
         // The headquarters' view counts her safe, and downloads as a snapshot.
         c.goto(&format!("{base}/disasters")).await.unwrap();
-        c.find(Locator::LinkText("災害対策本部"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(&c, "災害対策本部").await;
         let total = wait_text(&c, "#hq-total", "合計").await;
         assert!(
             total.contains("2 1 0 1"),
@@ -330,21 +346,11 @@ db_test!(
         // 安否情報: a relative asks; first her agreement is recorded, then the answer names the
         // shelter; someone else hears nothing.
         c.goto(&format!("{base}/disasters")).await.unwrap();
-        c.find(Locator::LinkText("安否情報の照会"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        follow(&c, "安否情報の照会").await;
         fill(&c, "q", "やまだ").await;
         submit(&c, "form[role=search]").await;
         wait_text(&c, "#found", "山田　ハル").await;
-        c.find(Locator::Css("#found .consent-form input[name=relatives]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#found .consent-form input[name=relatives]").await;
         submit(&c, "#found .consent-form").await;
         wait_text(&c, "#answer", "本人の同意を記録しました").await;
         for (relation, expected) in [
