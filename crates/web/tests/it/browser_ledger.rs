@@ -55,7 +55,7 @@ async fn fill(c: &Client, id: &str, text: &str) {
 }
 
 async fn submit(c: &Client, form_css: &str) {
-    click(&c, &format!("{form_css} button[type=submit]")).await;
+    click(c, &format!("{form_css} button[type=submit]")).await;
 }
 
 /// The element's text once it contains `needle` (a submit navigates: the old page may still
