@@ -1,5 +1,6 @@
 //! `coded_enum!`: a closed list of values with a stable code (stored and on the wire) and a
-//! Japanese label (on screens and documents), so each list is written once.
+//! Japanese label (on screens and documents), so each list is written once; and the one parser
+//! of a list filter's value.
 
 /// Declares an enum whose variants each have a code and a label:
 /// `ALL`, `code()`, `parse(code)`, `label()`, and serde by code.
@@ -36,4 +37,24 @@ macro_rules! coded_enum {
             }
         }
     };
+}
+
+/// Shared by the filters: `""` → any, a known value → it, anything else → a message listing
+/// the accepted values.
+pub(crate) fn parse_filter<T, const N: usize>(
+    s: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+    accepted: [&str; N],
+) -> Result<Option<T>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    parse(s).map(Some).ok_or_else(|| {
+        format!(
+            "{what}「{s}」は指定できません（{} のいずれか）",
+            accepted.join("・")
+        )
+    })
 }

@@ -52,11 +52,12 @@ impl ConsentStatus {
 impl ConsentStatus {
     /// A list filter: empty means "any"; anything else that names no status is refused.
     pub fn parse_filter(s: &str) -> Result<Option<Self>, String> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Ok(None);
-        }
-        s.parse().map(Some)
+        crate::codes::parse_filter(
+            s,
+            |s| s.parse().ok(),
+            "同意の状況",
+            Self::ALL.map(Self::code),
+        )
     }
 }
 

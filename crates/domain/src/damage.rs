@@ -6,6 +6,7 @@
 
 use crate::ValidationErrors;
 use crate::coded_enum;
+use crate::text::{clean, unacceptable as bad_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -107,16 +108,6 @@ pub struct Survey {
     pub collapsed: bool,
     pub level: DamageLevel,
     pub notes: Option<String>,
-}
-
-fn clean(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
-fn bad_text(s: &str, max: usize) -> bool {
-    s.chars().count() > max
-        || s.chars()
-            .any(|c| crate::text::is_invisible_or_control(c) && c != '\n')
 }
 
 impl SurveyInput {

@@ -84,15 +84,12 @@ impl Departure {
                 "「本人の申出・その他」のときは内容を入力してください",
             );
         }
-        if let Some(n) = &self.note
-            && (n.chars().count() > 500
-                || n.chars()
-                    .any(|c| crate::text::is_invisible_or_control(c) && c != '\n'))
+        if self
+            .note
+            .as_deref()
+            .is_some_and(|n| crate::text::unacceptable(n, 500))
         {
-            e.push(
-                "note",
-                "500文字以内で、使用できない文字を含めずに入力してください",
-            );
+            e.push("note", crate::text::unacceptable_message(500));
         }
         if e.is_empty() { Ok(self) } else { Err(e) }
     }

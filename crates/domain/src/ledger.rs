@@ -8,6 +8,7 @@
 use crate::ValidationErrors;
 use crate::coded_enum;
 use crate::organisation::OrganisationKind;
+use crate::text::unacceptable as bad_text;
 use crate::{OrganisationId, PersonId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -93,17 +94,9 @@ pub struct LedgerBody {
     pub notes: Option<String>,
 }
 
-fn bad_text(s: &str, max: usize) -> bool {
-    s.chars().count() > max
-        || s.chars()
-            .any(|c| crate::text::is_invisible_or_control(c) && c != '\n')
-}
-
+/// Trims an optional text in place; blank is none.
 fn clean(s: &mut Option<String>) {
-    *s = s
-        .take()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty());
+    *s = crate::text::clean(s.take());
 }
 
 impl LedgerBody {

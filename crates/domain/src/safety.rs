@@ -167,15 +167,12 @@ impl CheckAttempt {
                 "避難済みは避難先を、要支援は必要な支援を入力してください",
             );
         }
-        if self.note.as_ref().is_some_and(|n| {
-            n.chars().count() > 500
-                || n.chars()
-                    .any(|c| crate::text::is_invisible_or_control(c) && c != '\n')
-        }) {
-            e.push(
-                "note",
-                "500文字以内で、使用できない文字を含めずに入力してください",
-            );
+        if self
+            .note
+            .as_deref()
+            .is_some_and(|n| crate::text::unacceptable(n, 500))
+        {
+            e.push("note", crate::text::unacceptable_message(500));
         }
         let k = self.key.len();
         if !(8..=64).contains(&k) || !self.key.chars().all(|c| c.is_ascii_graphic()) {

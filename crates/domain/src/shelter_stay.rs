@@ -58,18 +58,15 @@ impl CheckInInput {
     pub fn validate(mut self) -> Result<Self, ValidationErrors> {
         self.needs.sort();
         self.needs.dedup();
-        self.note = self
+        self.note = crate::text::clean(self.note);
+        if self
             .note
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
-        if self.note.as_deref().is_some_and(|n| {
-            n.chars().count() > 500
-                || n.chars()
-                    .any(|c| crate::text::is_invisible_or_control(c) && c != '\n')
-        }) {
+            .as_deref()
+            .is_some_and(|n| crate::text::unacceptable(n, 500))
+        {
             return Err(ValidationErrors::single(
                 "note",
-                "500文字以内で、使用できない文字を含めずに入力してください",
+                crate::text::unacceptable_message(500),
             ));
         }
         Ok(self)

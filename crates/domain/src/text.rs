@@ -146,6 +146,22 @@ pub fn is_invisible_or_control(c: char) -> bool {
         )
 }
 
+/// Free text as typed: trimmed; blank is none.
+pub fn clean(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Free text the record refuses: over `max` characters, or holding an invisible or control
+/// character other than a line break.
+pub fn unacceptable(s: &str, max: usize) -> bool {
+    s.chars().count() > max || s.chars().any(|c| is_invisible_or_control(c) && c != '\n')
+}
+
+/// What to tell the user when [`unacceptable`] refuses a text.
+pub fn unacceptable_message(max: usize) -> String {
+    format!("{max}文字以内で、使用できない文字を含めずに入力してください")
+}
+
 /// A cell as a spreadsheet must receive it: text that Excel or LibreOffice would read as a
 /// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width
 /// forms, which Japanese Excel also accepts) gets a leading `'`, as OWASP's "CSV injection"

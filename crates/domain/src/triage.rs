@@ -327,28 +327,8 @@ impl Priority {
     }
     /// A list filter: empty means "any"; a value that names no priority is refused.
     pub fn parse_filter(s: &str) -> Result<Option<Self>, String> {
-        parse_filter(s, Self::parse, "優先度", Self::ALL.map(Self::code))
+        crate::codes::parse_filter(s, Self::parse, "優先度", Self::ALL.map(Self::code))
     }
-}
-
-/// Shared by the filters: `""` → any, a known value → it, anything else → a message listing
-/// the accepted values.
-fn parse_filter<T, const N: usize>(
-    s: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    what: &str,
-    accepted: [&str; N],
-) -> Result<Option<T>, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    parse(s).map(Some).ok_or_else(|| {
-        format!(
-            "{what}「{s}」は指定できません（{} のいずれか）",
-            accepted.join("・")
-        )
-    })
 }
 
 /// 進め方: who makes the plan with the person.
@@ -404,7 +384,7 @@ impl Approach {
     }
     /// A list filter: empty means "any"; a value that names no approach is refused.
     pub fn parse_filter(s: &str) -> Result<Option<Self>, String> {
-        parse_filter(s, Self::parse, "進め方", Self::ALL.map(Self::code))
+        crate::codes::parse_filter(s, Self::parse, "進め方", Self::ALL.map(Self::code))
     }
 }
 

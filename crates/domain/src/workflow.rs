@@ -370,19 +370,12 @@ impl PlanState {
     }
     /// A list filter: empty means "any"; anything else that names no state is refused.
     pub fn parse_filter(s: &str) -> Result<Option<Self>, String> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Ok(None);
-        }
-        Self::ALL
-            .into_iter()
-            .find(|p| p.code() == s)
-            .map(Some)
-            .ok_or_else(|| {
-                format!(
-                    "計画の状況「{s}」は指定できません（not_started・in_progress・done のいずれか）"
-                )
-            })
+        crate::codes::parse_filter(
+            s,
+            |s| Self::ALL.into_iter().find(|p| p.code() == s),
+            "計画の状況",
+            Self::ALL.map(Self::code),
+        )
     }
 }
 
