@@ -322,6 +322,9 @@ pub enum Capability {
     ReadAudit,
     /// See users and create them.
     ManageUsers,
+    /// Declare, change and close disasters (the municipality's disaster-management staff and
+    /// administrators).
+    DeclareDisaster,
 }
 
 /// Whether a grant shows the plan's versions that have not passed 市町村による確認 (drafts).
@@ -340,6 +343,13 @@ pub fn can(actor: &Actor, capability: Capability) -> bool {
                 && is_municipal_staff(actor.role)
         }
         Capability::ReadAudit | Capability::ManageUsers => actor.role == Role::Administrator,
+        Capability::DeclareDisaster => {
+            actor.organisation_kind == OrganisationKind::Municipality
+                && matches!(
+                    actor.role,
+                    Role::Administrator | Role::DisasterManagementStaff
+                )
+        }
     }
 }
 

@@ -16,8 +16,6 @@ use serde::Serialize;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::declaration::{AffectedArea, DisasterKind, NewDeclaration, Stage, State};
-use tsunagi_domain::organisation::OrganisationKind;
-use tsunagi_domain::role::Role;
 use tsunagi_domain::{OrganisationId, ValidationErrors};
 
 /// A declaration as stored.
@@ -74,12 +72,7 @@ fn municipality_of(actor: &Actor) -> OrganisationId {
 /// Declaring, changing and closing: the municipality's disaster-management staff and its
 /// administrators.
 fn may_declare(actor: &Actor) -> Result<OrganisationId, StoreError> {
-    if actor.organisation_kind == OrganisationKind::Municipality
-        && matches!(
-            actor.role,
-            Role::Administrator | Role::DisasterManagementStaff
-        )
-    {
+    if tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::DeclareDisaster) {
         Ok(actor.organisation_id)
     } else {
         Err(StoreError::Forbidden)

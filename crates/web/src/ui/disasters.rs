@@ -17,8 +17,6 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use tsunagi_app::declarations;
 use tsunagi_domain::declaration::{AffectedArea, DisasterKind, NewDeclaration, Stage};
-use tsunagi_domain::organisation::OrganisationKind;
-use tsunagi_domain::role::Role;
 
 struct Row {
     id: String,
@@ -47,11 +45,10 @@ struct DisastersPage {
 }
 
 fn may_declare(user: &CurrentUser) -> bool {
-    user.actor.organisation_kind == OrganisationKind::Municipality
-        && matches!(
-            user.actor.role,
-            Role::Administrator | Role::DisasterManagementStaff
-        )
+    tsunagi_domain::access::can(
+        &user.actor,
+        tsunagi_domain::access::Capability::DeclareDisaster,
+    )
 }
 
 async fn build(state: &AppState, user: &CurrentUser) -> UiResult<DisastersPage> {
