@@ -114,7 +114,10 @@ impl LedgerView {
         }
         if !has(LedgerItem::Support) {
             b.support.clear();
+            b.applications.clear();
         }
+        // Income, earner and the like are for the municipality's own assessment only.
+        b.circumstances = Default::default();
         if !has(LedgerItem::DwellingDamage) {
             self.damage.clear();
         }

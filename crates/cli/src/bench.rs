@@ -28,6 +28,9 @@ pub enum BenchCommand {
     /// The resident record import (住民記録) as a user runs it, on SQLite and PostgreSQL
     /// (issue 19: 300,000 residents in under 60 s, under 1 GB)
     Residents(crate::bench_residents::ResidentArgs),
+    /// The eligibility engine: N households against the whole catalogue (issue 21: 100,000
+    /// in under 1 s; one household re-evaluated in under 1 ms)
+    Eligibility(crate::bench_eligibility::EligibilityBenchArgs),
 }
 
 fn synthetic_csv(n: usize, rng: &mut StdRng) -> String {
@@ -111,6 +114,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
         BenchCommand::Gis(a) => return crate::bench_gis::run(a),
         BenchCommand::Stored(a) => return crate::bench_stored::run(a).await,
         BenchCommand::Residents(a) => return crate::bench_residents::run(a).await,
+        BenchCommand::Eligibility(a) => return crate::bench_eligibility::run(a),
     };
     let mut rng = StdRng::seed_from_u64(42);
     let t = Instant::now();

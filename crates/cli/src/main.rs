@@ -2,10 +2,12 @@
 //! and the web layer.
 
 mod bench;
+mod bench_eligibility;
 mod bench_gis;
 mod bench_residents;
 mod bench_stored;
 mod demo;
+mod eligibility;
 mod gis;
 mod import;
 mod ops;
@@ -99,6 +101,8 @@ enum Command {
     Gis(gis::GisCommand),
     /// Priority (優先度) and approach (進め方) for the roster or a roster file
     Triage(triage::TriageArgs),
+    /// Support programmes a household described in JSON is eligible for (no database)
+    Eligibility(eligibility::EligibilityArgs),
     /// The audit trail
     #[command(subcommand)]
     Audit(ops::AuditCommand),
@@ -151,6 +155,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Gis(c) => gis::run(cli.db.as_deref(), c).await,
         Command::Triage(a) => triage::run(cli.db.as_deref(), a).await,
         Command::Audit(c) => ops::audit(cli.db.as_deref(), c).await,
+        Command::Eligibility(a) => eligibility::run(a),
         Command::Bench(c) => bench::run(c).await,
         Command::Openapi => ops::openapi().await,
     }

@@ -8,6 +8,7 @@
 //! depend on it.
 
 mod certificate;
+mod letter;
 mod forms;
 mod plan_sheet;
 mod render;
@@ -15,6 +16,7 @@ mod world;
 
 pub use certificate::{CertificateSheet, certificates_pdf};
 pub use forms::{FormPackLetter, form_pack_pdf};
+pub use letter::{Letter, LetterProgramme, letter_pdf};
 pub use plan_sheet::{PersonHeader, PlanSheet, plan_pdf};
 
 /// Why a document could not be produced. None of these is the user's fault: the data is

@@ -68,10 +68,11 @@ pub enum AuditAction {
     CertificateIssued,
     /// A household asked for a re-survey (再調査).
     ReSurveyRequested,
+    ProgrammeSaved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -111,6 +112,7 @@ impl AuditAction {
         AuditAction::DamageSurveyed,
         AuditAction::CertificateIssued,
         AuditAction::ReSurveyRequested,
+        AuditAction::ProgrammeSaved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -154,6 +156,7 @@ impl AuditAction {
             AuditAction::DamageSurveyed => "damage.surveyed",
             AuditAction::CertificateIssued => "damage.certificate_issued",
             AuditAction::ReSurveyRequested => "damage.resurvey_requested",
+            AuditAction::ProgrammeSaved => "programme.saved",
         }
     }
 
@@ -198,6 +201,7 @@ impl AuditAction {
             AuditAction::DamageSurveyed => "被害認定調査の記録",
             AuditAction::CertificateIssued => "罹災証明書の交付",
             AuditAction::ReSurveyRequested => "再調査の依頼",
+            AuditAction::ProgrammeSaved => "支援制度の登録・変更",
         }
     }
 

@@ -7,6 +7,7 @@
 
 use crate::ValidationErrors;
 use crate::coded_enum;
+use crate::circumstances::Circumstances;
 use crate::organisation::OrganisationKind;
 use crate::text::unacceptable as bad_text;
 use crate::{OrganisationId, PersonId};
@@ -71,6 +72,31 @@ pub struct SupportGiven {
     pub note: Option<String>,
 }
 
+coded_enum! {
+    /// Where an application to a programme stands.
+    pub enum ProgrammeApplicationState {
+        Applied = ("applied", "申請済み（審査中）"),
+        Granted = ("granted", "決定（支給・実施）"),
+        Refused = ("refused", "不支給・却下"),
+    }
+}
+
+/// One application to a support programme (支援制度への申請).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgrammeApplication {
+    /// The catalogue's programme id.
+    pub programme: String,
+    /// Its name when the application was recorded.
+    pub programme_name: String,
+    pub applied_on: NaiveDate,
+    pub amount_applied_yen: Option<u64>,
+    pub state: ProgrammeApplicationState,
+    pub decided_on: Option<NaiveDate>,
+    pub amount_granted_yen: Option<u64>,
+    pub note: Option<String>,
+}
+
 /// What the ledger itself records (the rest is read from the person records).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -89,6 +115,13 @@ pub struct LedgerBody {
     pub other_damage: Option<String>,
     #[serde(default)]
     pub support: Vec<SupportGiven>,
+    /// Applications to support programmes and their decisions (援護の実施の状況, with the
+    /// eligibility engine's programme ids).
+    #[serde(default)]
+    pub applications: Vec<ProgrammeApplication>,
+    /// What programmes ask that the ledger does not otherwise hold (an item the mayor adds).
+    #[serde(default)]
+    pub circumstances: Circumstances,
     /// The household agreed that its ledger may be provided to others (90-4(1)), and when.
     pub consent_to_provide_on: Option<NaiveDate>,
     pub notes: Option<String>,
@@ -165,6 +198,35 @@ impl LedgerBody {
                 e.push("support", "援護の日付は災害の発生日から今日までです");
             }
         }
+        let mut programmes = std::collections::HashSet::new();
+        for a in &mut self.applications {
+            clean(&mut a.note);
+            if !programmes.insert(a.programme.clone()) {
+                e.push("applications", "同じ制度への申請が二つあります");
+            }
+            if a.programme.is_empty() || bad_text(&a.programme_name, 200) {
+                e.push("applications", "制度を選んでください");
+            }
+            if !in_range(a.applied_on) {
+                e.push("applications", "申請日は災害の発生日から今日までです");
+            }
+            match (a.state, a.decided_on) {
+                (ProgrammeApplicationState::Applied, Some(_)) => {
+                    e.push("applications", "審査中の申請に決定日は入れられません")
+                }
+                (ProgrammeApplicationState::Granted | ProgrammeApplicationState::Refused, None) => {
+                    e.push("applications", "決定日を入力してください")
+                }
+                (_, Some(d)) if d < a.applied_on || d > today => {
+                    e.push("applications", "決定日は申請日から今日までです")
+                }
+                _ => {}
+            }
+            if a.note.as_deref().is_some_and(|n| bad_text(n, 500)) {
+                e.push("applications", "申請の備考は500文字以内です");
+            }
+        }
+        self.circumstances.check(members, &mut e);
         if self.consent_to_provide_on.is_some_and(|d| d > today) {
             e.push("consent_to_provide_on", "同意日が未来です");
         }

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod circumstances;
 pub mod codes;
 pub mod consent;
 pub mod damage;
@@ -15,6 +16,7 @@ pub mod disaster;
 pub mod error;
 pub mod evacuation_timing;
 pub mod headquarters;
+pub mod issue_category;
 pub mod ids;
 pub mod ledger;
 pub mod legal_basis;

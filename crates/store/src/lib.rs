@@ -25,6 +25,7 @@ pub mod migration;
 pub mod organisations;
 pub mod persons;
 pub mod plans;
+pub mod programmes;
 pub mod progress;
 pub mod receivers;
 pub mod roster;

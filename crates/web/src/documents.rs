@@ -269,3 +269,100 @@ pub async fn certificates_pdf(
         &format!("罹災証明書_{file}.pdf"),
     ))
 }
+
+/// Yen with thousands separators: 1,000,000円.
+pub fn yen(v: i64) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out}円", if v < 0 { "-" } else { "" })
+}
+
+/// The household's letter (支援制度のご案内): the programmes worth applying for, nearest
+/// deadline first, and what is still unknown.
+pub async fn letter_pdf(
+    p: &tsunagi_app::eligibility::HouseholdProgrammes,
+    municipality: &str,
+    today: NaiveDate,
+) -> Result<Response, AppError> {
+    use tsunagi_eligibility::Status;
+    use tsunagi_eligibility::programme::BenefitKind;
+    let v = &p.ledger;
+    let head = v
+        .members
+        .iter()
+        .find(|m| tsunagi_domain::person::is_householder(m.relationship.as_deref()))
+        .or(v.members.first())
+        .and_then(|m| m.name.clone())
+        .unwrap_or_default();
+    let mut lines: Vec<&tsunagi_app::eligibility::ProgrammeLine> = p
+        .lines
+        .iter()
+        .filter(|l| l.result.status.worth_applying() && l.application.is_none())
+        .collect();
+    lines.sort_by_key(|l| (l.result.deadline.is_none(), l.result.deadline));
+    let mut unknowns: Vec<String> = Vec::new();
+    for l in &lines {
+        for q in &l.result.needed {
+            if !unknowns.contains(q) {
+                unknowns.push(q.clone());
+            }
+        }
+    }
+    let programmes = lines
+        .iter()
+        .map(|l| {
+            let r = &l.result;
+            let kind = tsunagi_eligibility::programme::BenefitKind::ALL
+                .iter()
+                .find(|k| k.label() == r.kind)
+                .copied();
+            tsunagi_documents::LetterProgramme {
+                name: r.name.clone(),
+                status: match r.status {
+                    Status::Eligible => "対象です".into(),
+                    _ => "対象の可能性があります".into(),
+                },
+                confirm_with: r.confirm_with.clone().unwrap_or_default(),
+                summary: r.summary.clone(),
+                amount_label: match kind {
+                    Some(BenefitKind::Loan) => "貸付の限度額".into(),
+                    Some(BenefitKind::InKind) => "費用の上限".into(),
+                    _ => "支給額の目安".into(),
+                },
+                amount: r.amount_yen.map(yen).unwrap_or_default(),
+                documents: r.documents.clone(),
+                where_to_apply: r.where_to_apply.clone(),
+                deadline: r
+                    .deadline
+                    .map(tsunagi_domain::wareki::format_wareki)
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let letter = tsunagi_documents::Letter {
+        municipality: municipality.to_owned(),
+        head,
+        household_no: v.household_no.clone(),
+        date: tsunagi_domain::wareki::format_wareki(today),
+        intro: format!(
+            "{}で被災されたあなたの世帯が受けられる、または受けられる可能性のある支援制度をお知らせします。申請には期限があります。早めに窓口へお越しください。",
+            v.declaration_name
+        ),
+        programmes,
+        unknowns,
+        contact: format!("{municipality} 被災者支援の窓口"),
+    };
+    let no = v.household_no.clone();
+    let bytes = blocking(move || tsunagi_documents::letter_pdf(&letter, today)).await?;
+    Ok(pdf_response(
+        bytes,
+        &format!("letter-{}.pdf", no.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
+        &format!("支援制度のご案内_{no}.pdf"),
+    ))
+}

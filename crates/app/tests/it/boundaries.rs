@@ -35,6 +35,7 @@ const OWNERS: &[(&str, &[&str])] = &[
         "ledger",
         &["victim_ledger", "ledger_disclosure", "ledger_partner"],
     ),
+    ("programmes", &["municipal_programme", "disaster_act"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),
     ("safety_info", &["safety_info_consent", "safety_enquiry"]),
     (

@@ -23,6 +23,7 @@ mod m20261205_000017_safety_checks;
 mod m20261205_000018_victims_ledger;
 mod m20261205_000019_shelter_stays;
 mod m20261205_000020_safety_enquiries;
+mod m20261205_000021_programmes;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_victims_ledger::Migration),
             Box::new(m20261205_000019_shelter_stays::Migration),
             Box::new(m20261205_000020_safety_enquiries::Migration),
+            Box::new(m20261205_000021_programmes::Migration),
         ]
     }
 }

@@ -1,8 +1,10 @@
 //! Person records: search, read, create and update, each checked against the domain's sharing
 //! policy and written to the audit trail.
 
+mod members;
 mod residents;
 
+pub use members::members_of_households;
 pub use residents::{NewPerson, Resident, insert_many, residents_of, update_residents};
 
 use crate::access::{load_visible, scope_condition};

@@ -8,6 +8,7 @@ mod disasters;
 mod dto;
 mod extract;
 mod ledger;
+mod programmes;
 mod legal_basis;
 mod organisations;
 mod persons;
@@ -85,6 +86,15 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(ledger::disclose))
         .routes(routes!(ledger::provided_to_me))
         .routes(routes!(ledger::partners, ledger::register_partner))
+        .routes(routes!(programmes::evaluate))
+        .routes(routes!(programmes::list, programmes::save))
+        .routes(routes!(programmes::acts, programmes::set_acts))
+        .routes(routes!(programmes::household))
+        .routes(routes!(programmes::letter))
+        .routes(routes!(programmes::circumstances))
+        .routes(routes!(programmes::apply))
+        .routes(routes!(programmes::decide))
+        .routes(routes!(programmes::unclaimed))
         .routes(routes!(certificates::apply))
         .routes(routes!(certificates::get))
         .routes(routes!(certificates::survey))

@@ -1,0 +1,35 @@
+//! Members of many households at once (the eligibility of a whole ledger reads every affected
+//! household's members in a few queries, not one per household).
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use tsunagi_domain::{HouseholdId, OrganisationId};
+
+use super::{PersonSummary, summary};
+use crate::audit::AuditedTx;
+use crate::entity::person;
+use crate::error::StoreError;
+
+/// The members of each listed household of a municipality (the caller checks and audits).
+pub async fn members_of_households(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    households: &[HouseholdId],
+) -> Result<HashMap<HouseholdId, Vec<PersonSummary>>, StoreError> {
+    let mut out: HashMap<HouseholdId, Vec<PersonSummary>> = HashMap::new();
+    for chunk in households.chunks(500) {
+        let rows = person::Entity::find()
+            .filter(person::Column::MunicipalityId.eq(municipality.0))
+            .filter(person::Column::HouseholdId.is_in(chunk.iter().map(|h| h.0)))
+            .order_by_asc(person::Column::NameKana)
+            .all(tx.conn())
+            .await?;
+        for m in &rows {
+            if let Some(h) = m.household_id {
+                out.entry(HouseholdId(h)).or_default().push(summary(m)?);
+            }
+        }
+    }
+    Ok(out)
+}
