@@ -15,9 +15,16 @@ fn main() {
     files.sort();
     let mut out = String::from("&[\n");
     for f in files {
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let abs = std::fs::canonicalize(&f).unwrap_or(f);
-        let _ = writeln!(out, "    ({name:?}, include_str!({:?})),", abs.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            abs.display().to_string()
+        );
     }
     out.push_str("]\n");
     let out_dir = std::env::var("OUT_DIR").unwrap_or_default();

@@ -96,7 +96,11 @@ fn facts_of(
 }
 
 /// The facts a ledger view gives.
-pub fn household_facts(v: &LedgerView, disaster_day: NaiveDate, acts: DisasterActs) -> HouseholdFacts {
+pub fn household_facts(
+    v: &LedgerView,
+    disaster_day: NaiveDate,
+    acts: DisasterActs,
+) -> HouseholdFacts {
     let members: Vec<MemberLine> = v
         .members
         .iter()
@@ -243,8 +247,14 @@ pub async fn record_application(
 ) -> Result<LedgerView, Error> {
     let name = programme_name(app, ctx, &input.programme).await?;
     crate::ledger::edit(app, ctx, declaration, household, expected_version, |b| {
-        if b.applications.iter().any(|a| a.programme == input.programme) {
-            return Err(Error::invalid("programme", "この制度への申請はすでに記録されています"));
+        if b.applications
+            .iter()
+            .any(|a| a.programme == input.programme)
+        {
+            return Err(Error::invalid(
+                "programme",
+                "この制度への申請はすでに記録されています",
+            ));
         }
         b.applications.push(ProgrammeApplication {
             programme: input.programme,
@@ -278,7 +288,10 @@ pub async fn record_decision(
             .find(|a| a.programme == input.programme)
             .ok_or_else(|| Error::invalid("programme", "この制度への申請が記録されていません"))?;
         if a.state != ProgrammeApplicationState::Applied {
-            return Err(Error::invalid("programme", "この申請はすでに決定されています"));
+            return Err(Error::invalid(
+                "programme",
+                "この申請はすでに決定されています",
+            ));
         }
         a.state = if input.granted {
             ProgrammeApplicationState::Granted
@@ -361,8 +374,10 @@ pub async fn unclaimed(
     for a in applications {
         apps_by.entry(a.household_id).or_default().push(a);
     }
-    let bodies: HashMap<HouseholdId, LedgerBody> =
-        ledgers.into_iter().map(|l| (l.household_id, l.body)).collect();
+    let bodies: HashMap<HouseholdId, LedgerBody> = ledgers
+        .into_iter()
+        .map(|l| (l.household_id, l.body))
+        .collect();
     let households: Vec<HouseholdId> = bodies
         .keys()
         .chain(apps_by.keys())
@@ -453,12 +468,18 @@ pub async fn unclaimed(
     }
     // Deadline nearest first (none last), then the larger gap.
     rows.sort_by(|a, b| {
-        (a.deadline.is_none(), a.deadline, -a.household_gap_yen, &a.household_no).cmp(&(
-            b.deadline.is_none(),
-            b.deadline,
-            -b.household_gap_yen,
-            &b.household_no,
-        ))
+        (
+            a.deadline.is_none(),
+            a.deadline,
+            -a.household_gap_yen,
+            &a.household_no,
+        )
+            .cmp(&(
+                b.deadline.is_none(),
+                b.deadline,
+                -b.household_gap_yen,
+                &b.household_no,
+            ))
     });
     let named: Vec<String> = rows
         .iter()
@@ -467,9 +488,13 @@ pub async fn unclaimed(
         .into_iter()
         .collect();
     w.tx.record(
-        Entry::new(tsunagi_domain::audit::AuditAction::PersonSearched, "disaster", declaration)
-            .owner(m)
-            .detail(serde_json::json!({"unclaimed_programmes": declaration, "households": named})),
+        Entry::new(
+            tsunagi_domain::audit::AuditAction::PersonSearched,
+            "disaster",
+            declaration,
+        )
+        .owner(m)
+        .detail(serde_json::json!({"unclaimed_programmes": declaration, "households": named})),
     );
     w.commit().await?;
     let areas: Vec<UnclaimedArea> = areas.into_values().collect();

@@ -32,7 +32,10 @@ pub(crate) async fn catalogue_in(
 }
 
 fn messages(e: &[LoadError]) -> String {
-    e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    e.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The catalogue and the municipality's own programmes (with their versions, for editing).
@@ -68,26 +71,7 @@ pub async fn save(
     let m = certificates::staff_municipality(actor)?;
     let mut w = app.begin(ctx).await?;
     let current = catalogue_in(&w.tx, Some(m)).await?;
-    let refer = |id: &str| {
-        current
-            .programmes
-            .iter()
-            .position(|p| p.id == id && p.id != form.id)
-            .and_then(|i| u16::try_from(i).ok())
-    };
-    let names = Names {
-        steps: &[],
-        programme: &refer,
-    };
-    let mut errors = tsunagi_domain::ValidationErrors::new();
-    if let Err(e) = check(&form.condition, &names, Type::Bool) {
-        errors.push("condition", format!("条件の {} 文字目: {}", e.at + 1, e.message));
-    }
-    if !form.amount.trim().is_empty()
-        && let Err(e) = check(&form.amount, &names, Type::Yen)
-    {
-        errors.push("amount", format!("金額の {} 文字目: {}", e.at + 1, e.message));
-    }
+    let errors = field_errors(&current, form);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
@@ -115,13 +99,62 @@ pub async fn save(
         }
         return Err(Error::Invalid(v));
     }
-    let version = programmes::save(&mut w.tx, actor, form.id.trim(), &text, expected_version).await?;
+    let version =
+        programmes::save(&mut w.tx, actor, form.id.trim(), &text, expected_version).await?;
     w.commit().await?;
     Ok(version)
 }
 
+/// The 1-based character position of a byte offset.
+fn column(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(1, |t| t.chars().count() + 1)
+}
+
+/// The condition and the amount checked on their own, so a mistake is named by its field.
+fn field_errors(current: &Catalogue, form: &ProgrammeForm) -> tsunagi_domain::ValidationErrors {
+    let refer = |id: &str| {
+        current
+            .programmes
+            .iter()
+            .position(|p| p.id == id && p.id != form.id)
+            .and_then(|i| u16::try_from(i).ok())
+    };
+    let names = Names {
+        steps: &[],
+        programme: &refer,
+    };
+    let mut errors = tsunagi_domain::ValidationErrors::new();
+    if let Err(e) = check(&form.condition, &names, Type::Bool) {
+        errors.push(
+            "condition",
+            format!(
+                "条件の {} 文字目: {}",
+                column(&form.condition, e.at),
+                e.message
+            ),
+        );
+    }
+    if !form.amount.trim().is_empty()
+        && let Err(e) = check(&form.amount, &names, Type::Yen)
+    {
+        errors.push(
+            "amount",
+            format!(
+                "金額の {} 文字目: {}",
+                column(&form.amount, e.at),
+                e.message
+            ),
+        );
+    }
+    errors
+}
+
 /// Which acts apply to a declaration's disaster.
-pub async fn acts(app: &App, ctx: &Context, declaration: uuid::Uuid) -> Result<DisasterActs, Error> {
+pub async fn acts(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<DisasterActs, Error> {
     let actor = ctx.actor()?;
     let w = app.begin(ctx).await?;
     declarations::load(&w.tx, actor, declaration).await?;

@@ -38,7 +38,10 @@ pub fn run(a: EligibilityArgs) -> Result<()> {
             // Untagged enums hide the reason: parse again as one household for the message.
             let e = serde_json::from_str::<HouseholdFacts>(&text)
                 .err()
-                .map_or_else(|| "not a household or a list of households".to_owned(), |e| e.to_string());
+                .map_or_else(
+                    || "not a household or a list of households".to_owned(),
+                    |e| e.to_string(),
+                );
             bail!("{}: {e}", a.file.display());
         }
     };

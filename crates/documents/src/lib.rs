@@ -8,8 +8,8 @@
 //! depend on it.
 
 mod certificate;
-mod letter;
 mod forms;
+mod letter;
 mod plan_sheet;
 mod render;
 mod world;

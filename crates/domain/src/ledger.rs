@@ -6,8 +6,8 @@
 //! items disclosed to it.
 
 use crate::ValidationErrors;
-use crate::coded_enum;
 use crate::circumstances::Circumstances;
+use crate::coded_enum;
 use crate::organisation::OrganisationKind;
 use crate::text::unacceptable as bad_text;
 use crate::{OrganisationId, PersonId};

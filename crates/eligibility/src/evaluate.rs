@@ -87,7 +87,12 @@ impl Catalogue {
     }
 }
 
-fn evaluate_one(p: &Programme, facts: &FactValues, disaster: NaiveDate, settled: &[Settled]) -> Outcome {
+fn evaluate_one(
+    p: &Programme,
+    facts: &FactValues,
+    disaster: NaiveDate,
+    settled: &[Settled],
+) -> Outcome {
     let Some((vi, v)) = p.version_for(disaster) else {
         return Outcome {
             status: Status::NoRules,
@@ -223,7 +228,9 @@ impl Outcome {
         let v = self.version.map(|i| &p.versions[i]);
         let mut reasons = Vec::new();
         match (self.status, v) {
-            (_, None) => reasons.push("災害の日付に適用される規則がカタログにありません".to_owned()),
+            (_, None) => {
+                reasons.push("災害の日付に適用される規則がカタログにありません".to_owned())
+            }
             (Status::NotEligible, Some(v)) => {
                 if let Some(r) = self.failed.and_then(|i| v.requires.get(i)) {
                     reasons.push(format!("{}、に当たりません", r.reason));

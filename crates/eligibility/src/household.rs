@@ -140,13 +140,17 @@ impl HouseholdFacts {
         v.set_opt(Fact::Tenure, d.tenure.map(|t| t as i64));
         v.set_bool(Fact::GoodsDamageThird, d.goods_damage_third);
         v.set_opt(Fact::Rebuild, self.rebuild.map(|r| r as i64));
-        v.set_bool(Fact::RentAdditionReceived, Some(self.rent_addition_received));
+        v.set_bool(
+            Fact::RentAdditionReceived,
+            Some(self.rent_addition_received),
+        );
         v.set_bool(Fact::TemporaryHousing, self.temporary_housing);
         v.set_bool(Fact::CannotAffordRepair, self.cannot_afford_repair);
         v.set_bool(Fact::HeadInjuredMonth, self.head_injured_month);
         v.set_opt(
             Fact::Income,
-            self.income_yen.map(|y| i64::try_from(y).unwrap_or(i64::MAX)),
+            self.income_yen
+                .map(|y| i64::try_from(y).unwrap_or(i64::MAX)),
         );
         v.set_bool(Fact::IncomeFell, self.income_fell);
         v.set_bool(Fact::BusinessOwner, self.business_owner);
@@ -216,10 +220,7 @@ fn members(v: &mut FactValues, members: &[MemberFacts], day: NaiveDate) {
             .map(|(i, m)| f(i, m).map(i64::from))
             .sum()
     };
-    v.set_opt(
-        Fact::Members65Plus,
-        count(&|i, _| ages[i].map(|a| a >= 65)),
-    );
+    v.set_opt(Fact::Members65Plus, count(&|i, _| ages[i].map(|a| a >= 65)));
     v.set_opt(
         Fact::ChildrenInSchool,
         count(&|i, m| match (m.in_school, ages[i]) {
@@ -237,7 +238,10 @@ fn members(v: &mut FactValues, members: &[MemberFacts], day: NaiveDate) {
             }
         })
     };
-    v.set(Fact::Deaths, members.iter().filter(|m| m.died).count() as i64);
+    v.set(
+        Fact::Deaths,
+        members.iter().filter(|m| m.died).count() as i64,
+    );
     v.set(
         Fact::SeriousDisabilities,
         members.iter().filter(|m| m.serious_disability).count() as i64,

@@ -230,7 +230,10 @@ fn compile(p: &Parsed, done: &[Programme]) -> Result<Programme, Vec<LoadError>> 
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
     {
-        err(1, format!("制度ID「{}」は英小文字・数字・_ で書いてください", f.id));
+        err(
+            1,
+            format!("制度ID「{}」は英小文字・数字・_ で書いてください", f.id),
+        );
     }
     for (what, v, max) in [
         ("name", &f.name, 100),
@@ -239,7 +242,10 @@ fn compile(p: &Parsed, done: &[Programme]) -> Result<Programme, Vec<LoadError>> 
         ("source", &f.source, 300),
     ] {
         if !plain(v.replace('\n', " ").as_str(), max) {
-            err(1, format!("{what} は空でない{max}文字以内の文で書いてください"));
+            err(
+                1,
+                format!("{what} は空でない{max}文字以内の文で書いてください"),
+            );
         }
     }
     if f.categories.is_empty() {
@@ -256,7 +262,10 @@ fn compile(p: &Parsed, done: &[Programme]) -> Result<Programme, Vec<LoadError>> 
     }
     for v in &f.versions {
         let (Some(from), until) = (date(&v.from), v.until.as_ref().map(date)) else {
-            err(1, "versions の from は日付（例 2024-04-01）で書いてください".into());
+            err(
+                1,
+                "versions の from は日付（例 2024-04-01）で書いてください".into(),
+            );
             continue;
         };
         let until = match until {
@@ -351,7 +360,10 @@ fn compile(p: &Parsed, done: &[Programme]) -> Result<Programme, Vec<LoadError>> 
             );
         }
         if w[0].until.is_some_and(|u| u < w[0].from) {
-            err(1, format!("{} からの版の until が from より前です", w[0].from));
+            err(
+                1,
+                format!("{} からの版の until が from より前です", w[0].from),
+            );
         }
     }
     let checked_on = date(&f.checked_on).unwrap_or_else(|| {
@@ -409,5 +421,9 @@ fn rule_line(text: &str, rule: &Spanned<String>, at: usize) -> usize {
     } else {
         0
     };
-    line_of(text, start + quotes + skip) + rule.get_ref().get(..at).map_or(0, |s| s.matches('\n').count())
+    line_of(text, start + quotes + skip)
+        + rule
+            .get_ref()
+            .get(..at)
+            .map_or(0, |s| s.matches('\n').count())
 }

@@ -1,4 +1,5 @@
 //! Programme files that are wrong are refused at load, with their file and line.
+#![allow(clippy::expect_used)]
 
 use tsunagi_eligibility::Catalogue;
 
@@ -29,7 +30,10 @@ from = 2020-04-01
 fn a_municipal_top_up_refers_to_a_national_programme() {
     let c = Catalogue::load(&[(
         "町の上乗せ".into(),
-        top_up("eligible(livelihood_basic)", "amount(livelihood_basic) / 10"),
+        top_up(
+            "eligible(livelihood_basic)",
+            "amount(livelihood_basic) / 10",
+        ),
     )])
     .expect("loads");
     let last = c.programmes.iter().position(|p| p.id == "town_top_up");
@@ -44,7 +48,11 @@ fn type_errors_are_refused_with_the_line() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     let e = &errors[0];
     assert_eq!(e.file, "町の上乗せ");
-    let want = text.lines().position(|l| l.starts_with("value")).expect("line") + 1;
+    let want = text
+        .lines()
+        .position(|l| l.starts_with("value"))
+        .expect("line")
+        + 1;
     assert_eq!(e.line, want, "{e}");
     assert!(e.message.contains("金額（円）"), "{e}");
 }
@@ -64,15 +72,24 @@ fn a_cycle_or_a_duplicate_is_refused() {
     let a = top_up("eligible(town_b)", "1円").replace("town_top_up", "town_a");
     let b = top_up("eligible(town_a)", "1円").replace("town_top_up", "town_b");
     let errors = Catalogue::load(&[("a".into(), a), ("b".into(), b)]).expect_err("cycle");
-    assert!(errors.iter().any(|e| e.message.contains("循環")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.message.contains("循環")),
+        "{errors:?}"
+    );
     let dup = top_up("true", "1円").replace("town_top_up", "livelihood_basic");
     let errors = Catalogue::load(&[("dup".into(), dup)]).expect_err("dup");
-    assert!(errors.iter().any(|e| e.message.contains("重複")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.message.contains("重複")),
+        "{errors:?}"
+    );
 }
 
 #[test]
 fn overlapping_versions_are_refused() {
     let text = top_up("true", "1円") + "[[versions]]\nfrom = 2024-01-01\n";
     let errors = Catalogue::load(&[("v".into(), text)]).expect_err("overlap");
-    assert!(errors.iter().any(|e| e.message.contains("重なって")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.message.contains("重なって")),
+        "{errors:?}"
+    );
 }

@@ -1,5 +1,6 @@
 //! Worked examples of the built-in catalogue, at every boundary PROGRAMMES.md gives: each damage
 //! level, one-person households, income limits, fiscal years.
+#![allow(clippy::expect_used)]
 
 use chrono::NaiveDate;
 use tsunagi_domain::damage::DamageLevel::{self, *};
@@ -98,35 +99,52 @@ fn livelihood_basic_by_damage_level_and_household_size() {
         for (n, want) in [(2, multi), (1, single)] {
             let (status, got) = amount(&c, &household(n, level), "livelihood_basic");
             assert_eq!(got, want, "{level:?} × {n}");
-            let want_status = if want.is_some() { Status::Eligible } else { Status::NotEligible };
+            let want_status = if want.is_some() {
+                Status::Eligible
+            } else {
+                Status::NotEligible
+            };
             assert_eq!(status, want_status, "{level:?} × {n}");
         }
     }
     // Half, demolished: the full basic amount; long-term evacuation too.
     let mut h = household(3, Half);
     h.dwelling.demolished = Some(true);
-    assert_eq!(amount(&c, &h, "livelihood_basic"), (Status::Eligible, Some(1_000_000)));
+    assert_eq!(
+        amount(&c, &h, "livelihood_basic"),
+        (Status::Eligible, Some(1_000_000))
+    );
     let mut h = household(1, Partial);
     h.dwelling.long_term_evacuation = Some(true);
-    assert_eq!(amount(&c, &h, "livelihood_basic"), (Status::Eligible, Some(750_000)));
+    assert_eq!(
+        amount(&c, &h, "livelihood_basic"),
+        (Status::Eligible, Some(750_000))
+    );
     // The act not applied: not eligible, and the reason says so.
     let mut h = household(2, Total);
     h.disaster.support_act_applied = Some(false);
     let r = result(&c, &h, "livelihood_basic");
     assert_eq!(r.status, Status::NotEligible);
-    assert!(r.reasons[0].contains("被災者生活再建支援法"), "{:?}", r.reasons);
+    assert!(
+        r.reasons[0].contains("被災者生活再建支援法"),
+        "{:?}",
+        r.reasons
+    );
 }
 
 #[test]
 fn the_calculation_is_shown_step_by_step() {
     let c = catalogue();
     let r = result(&c, &household(1, Total), "livelihood_basic");
-    let steps: Vec<(bool, Option<i64>)> =
-        r.calculation.iter().map(|s| (s.applied, s.amount_yen)).collect();
+    let steps: Vec<(bool, Option<i64>)> = r
+        .calculation
+        .iter()
+        .map(|s| (s.applied, s.amount_yen))
+        .collect();
     assert_eq!(steps, [(true, Some(1_000_000)), (true, Some(750_000))]);
     assert!(r.calculation[1].label.contains("4分の3"));
     let r = result(&c, &household(2, Total), "livelihood_basic");
-    assert_eq!(r.calculation[1].applied, false);
+    assert!(!r.calculation[1].applied);
     assert_eq!(r.amount_yen, Some(1_000_000));
     assert_eq!(r.deadline, Some(day("2025-08-01")), "13 months");
 }
@@ -149,7 +167,11 @@ fn livelihood_additional_by_rebuild_method() {
     ] {
         let mut h = household(2, level);
         h.rebuild = Some(method);
-        assert_eq!(amount(&c, &h, "livelihood_additional").1, multi, "{level:?} {method:?}");
+        assert_eq!(
+            amount(&c, &h, "livelihood_additional").1,
+            multi,
+            "{level:?} {method:?}"
+        );
         h.members = Some(vec![MemberFacts::default()]);
         assert_eq!(
             amount(&c, &h, "livelihood_additional").1,
@@ -160,7 +182,11 @@ fn livelihood_additional_by_rebuild_method() {
     // Unknown rebuild method: possibly eligible, and the question is asked.
     let r = result(&c, &household(2, Total), "livelihood_additional");
     assert_eq!(r.status, Status::Possibly);
-    assert!(r.needed.iter().any(|q| q.contains("再建")), "{:?}", r.needed);
+    assert!(
+        r.needed.iter().any(|q| q.contains("再建")),
+        "{:?}",
+        r.needed
+    );
     assert_eq!(r.deadline, Some(day("2027-08-01")), "37 months");
 }
 
@@ -178,9 +204,17 @@ fn rent_then_build_totals_the_build_amount() {
         let r = result(&c, &h, "livelihood_additional");
         assert_eq!(r.amount_yen, Some(want), "{level:?} × {n}");
         // Rent already received + this payment = the build amount.
-        let rent = if level == MediumHalf { 250_000 } else { 500_000 };
+        let rent = if level == MediumHalf {
+            250_000
+        } else {
+            500_000
+        };
         let rent = if n == 1 { rent * 3 / 4 } else { rent };
-        let build = if level == MediumHalf { 1_000_000 } else { 2_000_000 };
+        let build = if level == MediumHalf {
+            1_000_000
+        } else {
+            2_000_000
+        };
         let build = if n == 1 { build * 3 / 4 } else { build };
         assert_eq!(rent + want, build);
     }
@@ -198,13 +232,22 @@ fn condolence_and_disability_grants_by_main_earner() {
     let m = h.members.as_mut().expect("members");
     m[0].died = true;
     m[1].died = true;
-    assert_eq!(amount(&c, &h, "condolence_grant"), (Status::Eligible, Some(7_500_000)));
+    assert_eq!(
+        amount(&c, &h, "condolence_grant"),
+        (Status::Eligible, Some(7_500_000))
+    );
     let mut h = household(2, Partial);
     h.members.as_mut().expect("members")[1].serious_disability = true;
-    assert_eq!(amount(&c, &h, "disability_grant"), (Status::Eligible, Some(1_250_000)));
+    assert_eq!(
+        amount(&c, &h, "disability_grant"),
+        (Status::Eligible, Some(1_250_000))
+    );
     h.members.as_mut().expect("members")[0].serious_disability = true;
     assert_eq!(amount(&c, &h, "disability_grant").1, Some(3_750_000));
-    assert_eq!(amount(&c, &household(2, Total), "condolence_grant").0, Status::NotEligible);
+    assert_eq!(
+        amount(&c, &household(2, Total), "condolence_grant").0,
+        Status::NotEligible
+    );
     // Whether the deceased was the main earner is unknown: eligible, amount to be confirmed.
     let mut h = household(2, Total);
     let m = h.members.as_mut().expect("members");
@@ -212,7 +255,11 @@ fn condolence_and_disability_grants_by_main_earner() {
     m[1].main_earner = None;
     let r = result(&c, &h, "condolence_grant");
     assert_eq!((r.status, r.amount_yen), (Status::Eligible, None));
-    assert!(r.needed.iter().any(|q| q.contains("生計維持者")), "{:?}", r.needed);
+    assert!(
+        r.needed.iter().any(|q| q.contains("生計維持者")),
+        "{:?}",
+        r.needed
+    );
 }
 
 #[test]
@@ -228,15 +275,26 @@ fn relief_loan_income_limits_and_amounts() {
     ] {
         let mut h = household(n, Half);
         h.income_yen = Some(limit - 1);
-        assert_eq!(amount(&c, &h, "relief_loan"), (Status::Eligible, Some(1_700_000)), "{n}");
+        assert_eq!(
+            amount(&c, &h, "relief_loan"),
+            (Status::Eligible, Some(1_700_000)),
+            "{n}"
+        );
         h.income_yen = Some(limit);
-        assert_eq!(amount(&c, &h, "relief_loan").0, Status::NotEligible, "{n} at the limit");
+        assert_eq!(
+            amount(&c, &h, "relief_loan").0,
+            Status::NotEligible,
+            "{n} at the limit"
+        );
     }
     // Home lost: 12.7 million whatever the size, and the 3.5 million limit.
     let mut h = household(1, Total);
     h.dwelling.lost = Some(true);
     h.income_yen = Some(12_699_999);
-    assert_eq!(amount(&c, &h, "relief_loan"), (Status::Eligible, Some(3_500_000)));
+    assert_eq!(
+        amount(&c, &h, "relief_loan"),
+        (Status::Eligible, Some(3_500_000))
+    );
     h.income_yen = Some(12_700_000);
     assert_eq!(amount(&c, &h, "relief_loan").0, Status::NotEligible);
     // The table: head injured or not × goods × home.
@@ -254,7 +312,11 @@ fn relief_loan_income_limits_and_amounts() {
         let mut h = household(2, level);
         h.head_injured_month = Some(injured);
         h.dwelling.goods_damage_third = Some(goods);
-        assert_eq!(amount(&c, &h, "relief_loan").1, want, "{injured} {goods} {level:?}");
+        assert_eq!(
+            amount(&c, &h, "relief_loan").1,
+            want,
+            "{injured} {goods} {level:?}"
+        );
     }
     // Remains demolished to rebuild: raised limits.
     for (injured, level, want) in [
@@ -265,7 +327,11 @@ fn relief_loan_income_limits_and_amounts() {
         let mut h = household(2, level);
         h.head_injured_month = Some(injured);
         h.dwelling.demolished = Some(true);
-        assert_eq!(amount(&c, &h, "relief_loan").1, Some(want), "{injured} {level:?}");
+        assert_eq!(
+            amount(&c, &h, "relief_loan").1,
+            Some(want),
+            "{injured} {level:?}"
+        );
     }
 }
 
@@ -301,7 +367,10 @@ fn emergency_repair_limit_follows_the_fiscal_year() {
     h.disaster.date = day("2026-04-01");
     assert_eq!(amount(&c, &h, "emergency_repair"), (Status::NoRules, None));
     // 一部損壊, temporary housing, or (for 半壊) able to pay: not eligible.
-    assert_eq!(amount(&c, &household(2, Partial), "emergency_repair").0, Status::NotEligible);
+    assert_eq!(
+        amount(&c, &household(2, Partial), "emergency_repair").0,
+        Status::NotEligible
+    );
     let mut h = household(2, LargeHalf);
     h.temporary_housing = Some(true);
     assert_eq!(amount(&c, &h, "emergency_repair").0, Status::NotEligible);
@@ -309,7 +378,11 @@ fn emergency_repair_limit_follows_the_fiscal_year() {
     h.cannot_afford_repair = Some(false);
     assert_eq!(amount(&c, &h, "emergency_repair").0, Status::NotEligible);
     h.dwelling.damage = Some(MediumHalf);
-    assert_eq!(amount(&c, &h, "emergency_repair").0, Status::Eligible, "no means test");
+    assert_eq!(
+        amount(&c, &h, "emergency_repair").0,
+        Status::Eligible,
+        "no means test"
+    );
 }
 
 #[test]
@@ -336,7 +409,11 @@ fn local_programmes_are_at_most_possibly_eligible_with_whom_to_confirm() {
         assert!(r.needed.is_empty(), "{id}: {:?}", r.needed);
     }
     let h = household(1, Partial);
-    for id in ["public_demolition", "school_aid", "reconstruction_housing_loan"] {
+    for id in [
+        "public_demolition",
+        "school_aid",
+        "reconstruction_housing_loan",
+    ] {
         assert_eq!(result(&c, &h, id).status, Status::NotEligible, "{id}");
     }
 }
@@ -350,8 +427,16 @@ fn nothing_known_but_the_date_asks_the_right_questions() {
     });
     let r = result(&c, &h, "livelihood_basic");
     assert_eq!(r.status, Status::Possibly);
-    assert!(r.needed.iter().any(|q| q.contains("被害の程度")), "{:?}", r.needed);
-    assert!(r.needed.iter().any(|q| q.contains("生活再建支援法")), "{:?}", r.needed);
+    assert!(
+        r.needed.iter().any(|q| q.contains("被害の程度")),
+        "{:?}",
+        r.needed
+    );
+    assert!(
+        r.needed.iter().any(|q| q.contains("生活再建支援法")),
+        "{:?}",
+        r.needed
+    );
 }
 
 #[test]
@@ -363,6 +448,9 @@ fn enum_orders_match_the_rule_words() {
     }
     assert_eq!(EnumKind::Rebuild.words().len(), RebuildMethod::ALL.len());
     assert_eq!(EnumKind::Tenure.words().len(), Tenure::ALL.len());
-    assert_eq!(EnumKind::Rebuild.words()[RebuildMethod::Rent as usize], "賃借");
+    assert_eq!(
+        EnumKind::Rebuild.words()[RebuildMethod::Rent as usize],
+        "賃借"
+    );
     assert_eq!(EnumKind::Tenure.words()[Tenure::Rented as usize], "借家");
 }

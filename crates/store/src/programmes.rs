@@ -8,9 +8,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use tsunagi_domain::OrganisationId;
-use tsunagi_domain::circumstances::DisasterActs;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::circumstances::DisasterActs;
 
 use crate::audit::{AuditedTx, Entry};
 use crate::certificates::staff_municipality;

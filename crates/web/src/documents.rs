@@ -275,7 +275,7 @@ pub fn yen(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -362,7 +362,12 @@ pub async fn letter_pdf(
     let bytes = blocking(move || tsunagi_documents::letter_pdf(&letter, today)).await?;
     Ok(pdf_response(
         bytes,
-        &format!("letter-{}.pdf", no.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
+        &format!(
+            "letter-{}.pdf",
+            no.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        ),
         &format!("支援制度のご案内_{no}.pdf"),
     ))
 }

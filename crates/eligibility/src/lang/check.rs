@@ -80,8 +80,8 @@ fn typed(n: &Node, names: &Names) -> Result<(Expr, Type), LangError> {
                     tb.label()
                 )));
             }
-            let ordered = matches!(ta, Type::Int | Type::Yen)
-                || matches!(ta, Type::Enum(k) if k.ordered());
+            let ordered =
+                matches!(ta, Type::Int | Type::Yen) || matches!(ta, Type::Enum(k) if k.ordered());
             let cmp = match *op {
                 "==" => Cmp::Eq,
                 "!=" => Cmp::Ne,
@@ -121,7 +121,10 @@ fn typed(n: &Node, names: &Names) -> Result<(Expr, Type), LangError> {
                 "-" => Arith::Sub,
                 _ => Arith::Mul,
             };
-            (Expr::Arith(op, Box::new(a), Box::new(b)), arith(n, op, ta, tb)?)
+            (
+                Expr::Arith(op, Box::new(a), Box::new(b)),
+                arith(n, op, ta, tb)?,
+            )
         }
         Syn::In(x, items) => {
             let (e, ty) = typed(x, names)?;
@@ -132,7 +135,11 @@ fn typed(n: &Node, names: &Names) -> Result<(Expr, Type), LangError> {
                     (Expr::Const(_), t) => {
                         return Err(LangError::new(
                             item.at,
-                            format!("「{}」の一覧に「{}」は入れられません", ty.label(), t.label()),
+                            format!(
+                                "「{}」の一覧に「{}」は入れられません",
+                                ty.label(),
+                                t.label()
+                            ),
                         ));
                     }
                     _ => return Err(LangError::new(item.at, "一覧には定数だけを書けます")),
@@ -161,7 +168,11 @@ fn want(n: &Node, names: &Names, ty: Type) -> Result<Expr, LangError> {
     if t != ty {
         return Err(LangError::new(
             n.at,
-            format!("ここには「{}」が必要ですが「{}」です", ty.label(), t.label()),
+            format!(
+                "ここには「{}」が必要ですが「{}」です",
+                ty.label(),
+                t.label()
+            ),
         ));
     }
     Ok(e)
@@ -201,7 +212,10 @@ fn call(n: &Node, f: &str, args: &[Node], names: &Names) -> Result<(Expr, Type),
         "eligible" | "amount" => {
             arity(1)?;
             let Syn::Name(id) = &args[0].syn else {
-                return Err(LangError::new(args[0].at, format!("{f}() には制度のIDを書きます")));
+                return Err(LangError::new(
+                    args[0].at,
+                    format!("{f}() には制度のIDを書きます"),
+                ));
             };
             let Some(i) = (names.programme)(id) else {
                 return Err(LangError::new(

@@ -90,13 +90,23 @@ fn unknown_facts_are_reported_where_they_matter() {
     );
     // One side false decides `and` whatever the other.
     f.set(Fact::Uninhabitable, 0);
-    assert_eq!(run("support_act_applied and uninhabitable", Type::Bool, &f), Ok(0));
+    assert_eq!(
+        run("support_act_applied and uninhabitable", Type::Bool, &f),
+        Ok(0)
+    );
     // One side true decides `or`.
     f.set(Fact::Damage, 5);
-    assert_eq!(run("damage == 全壊 or long_term_evacuation", Type::Bool, &f), Ok(1));
+    assert_eq!(
+        run("damage == 全壊 or long_term_evacuation", Type::Bool, &f),
+        Ok(1)
+    );
     // An unknown condition still gives a value when both branches agree.
     assert_eq!(
-        run("if demolished then 1_000_000円 else 1_000_000円", Type::Yen, &f),
+        run(
+            "if demolished then 1_000_000円 else 1_000_000円",
+            Type::Yen,
+            &f
+        ),
         Ok(1_000_000)
     );
     assert_eq!(

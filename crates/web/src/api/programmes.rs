@@ -205,7 +205,9 @@ pub async fn letter(
     let p = eligibility::for_household(&state.app, &user.ctx, id, HouseholdId(household)).await?;
     let m = tsunagi_app::organisations::name_of(
         &state.app,
-        user.actor.municipality_id.unwrap_or(user.actor.organisation_id),
+        user.actor
+            .municipality_id
+            .unwrap_or(user.actor.organisation_id),
     )
     .await?;
     crate::documents::letter_pdf(&p, &m, user.ctx.today()).await

@@ -10,6 +10,8 @@ mod ledger;
 mod ledger_lists;
 mod legal_basis;
 mod map;
+mod programme_lists;
+mod programmes;
 pub(crate) use audit::audit_filter;
 mod login;
 mod meetings;
@@ -188,6 +190,36 @@ pub fn router(state: AppState) -> Router {
         .route("/ledgers", get(ledger_lists::provided))
         .route("/ledgers/{id}", get(ledger_lists::view))
         .route("/ledger-partners", post(ledger_lists::register_partner))
+        .route(
+            "/disasters/{id}/households/{household}/programmes",
+            get(programmes::household),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/letter.pdf",
+            get(programmes::letter),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/circumstances",
+            post(programmes::save_circumstances),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/programme-applications",
+            post(programmes::apply),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/programme-decisions",
+            post(programmes::decide),
+        )
+        .route("/disasters/{id}/programmes", get(programme_lists::disaster))
+        .route("/disasters/{id}/acts", post(programme_lists::set_acts))
+        .route(
+            "/disasters/{id}/programmes/unclaimed.xlsx",
+            get(programme_lists::unclaimed_xlsx),
+        )
+        .route(
+            "/programmes",
+            get(programme_lists::catalogue).post(programme_lists::save),
+        )
         .route(
             "/disasters/{id}/sweep/{person}",
             post(disasters::record_check),
