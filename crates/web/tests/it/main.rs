@@ -20,6 +20,7 @@ mod ledger;
 mod legal_basis;
 mod map;
 mod plans;
+mod programmes;
 mod receivers;
 mod roster_filters;
 mod roster_import;
