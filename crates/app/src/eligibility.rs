@@ -416,7 +416,7 @@ pub async fn unclaimed(
         });
         let area = tsunagi_domain::progress::area_of(&address, &municipality_name);
         let outcomes = catalogue.evaluate(&facts.values(), disaster_day);
-        let mut could = 0i64;
+        let (mut could, mut applied) = (0i64, 0i64);
         let mut mine = Vec::new();
         for (o, p) in outcomes.iter().zip(&catalogue.programmes) {
             if !o.status.worth_applying() {
@@ -427,7 +427,13 @@ pub async fn unclaimed(
                 .and_then(|a| a.ok())
                 .filter(|_| p.kind.is_received());
             could += amount.unwrap_or(0);
-            if body.applications.iter().any(|a| a.programme == p.id) {
+            if let Some(a) = body.applications.iter().find(|a| a.programme == p.id) {
+                // Applied without an amount stated: for what the programme gives.
+                applied += a
+                    .amount_applied_yen
+                    .map(|y| i64::try_from(y).unwrap_or(i64::MAX))
+                    .or(amount)
+                    .unwrap_or(0);
                 continue;
             }
             mine.push(Unclaimed {
@@ -445,12 +451,6 @@ pub async fn unclaimed(
                 household_gap_yen: 0,
             });
         }
-        let applied: i64 = body
-            .applications
-            .iter()
-            .filter_map(|a| a.amount_applied_yen)
-            .map(|y| i64::try_from(y).unwrap_or(i64::MAX))
-            .sum();
         let gap = (could - applied).max(0);
         if !mine.is_empty() {
             let a = areas.entry(area.clone()).or_insert_with(|| UnclaimedArea {

@@ -13,7 +13,7 @@ const RESIDENTS: &str = "宛名番号,世帯番号,氏名,氏名カナ,生年月
 3001,H3,鈴木　花,スズキ ハナ,S50.2.3,2,潮見市港町2-1,世帯主\n";
 
 /// A flood declared over the whole town, by its administrator.
-async fn declare_flood(app: &crate::common::TestApp) {
+pub(crate) async fn declare_flood(app: &crate::common::TestApp) {
     let admin = app.ctx(&app.f.town_admin).await;
     tsunagi_app::declarations::declare(
         &app.app,
@@ -30,7 +30,7 @@ async fn declare_flood(app: &crate::common::TestApp) {
     .expect("declare");
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()
@@ -39,7 +39,7 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
-async fn follow(c: &Client, link: &str) {
+pub(crate) async fn follow(c: &Client, link: &str) {
     c.find(Locator::LinkText(link))
         .await
         .unwrap()
@@ -48,19 +48,19 @@ async fn follow(c: &Client, link: &str) {
         .unwrap();
 }
 
-async fn fill(c: &Client, id: &str, text: &str) {
+pub(crate) async fn fill(c: &Client, id: &str, text: &str) {
     let e = c.find(Locator::Id(id)).await.unwrap();
     e.clear().await.unwrap();
     e.send_keys(text).await.unwrap();
 }
 
-async fn submit(c: &Client, form_css: &str) {
+pub(crate) async fn submit(c: &Client, form_css: &str) {
     click(c, &format!("{form_css} button[type=submit]")).await;
 }
 
 /// The element's text once it contains `needle` (a submit navigates: the old page may still
 /// be there for a moment); panics with the last text after ten seconds.
-async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+pub(crate) async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     let mut last = String::new();
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await
@@ -76,7 +76,7 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     panic!("{css} never contained {needle}: {last}");
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
         .for_element(Locator::Css(css))
         .await

@@ -10,6 +10,7 @@ mod approaches;
 mod browser;
 mod browser_ledger;
 mod browser_map;
+mod browser_programmes;
 mod browser_upload;
 mod defects;
 mod departures;

@@ -229,7 +229,7 @@ db_test!(
     }
 );
 
-async fn survey_and_issue(app: &TestApp, t: &str, decl: &str, h: &str, ratio: f64, today: &str) -> String {
+pub(crate) async fn survey_and_issue(app: &TestApp, t: &str, decl: &str, h: &str, ratio: f64, today: &str) -> String {
     let (s, a) = call_json(
         app,
         Method::POST,
