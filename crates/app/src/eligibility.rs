@@ -137,12 +137,22 @@ impl HouseholdProgrammes {
         IssueCategory::ALL
             .iter()
             .filter_map(|c| {
-                let lines: Vec<&ProgrammeLine> = self
+                let mut lines: Vec<&ProgrammeLine> = self
                     .lines
                     .iter()
                     .filter(|l| l.result.status.worth_applying())
                     .filter(|l| l.result.categories.iter().any(|x| x == c.label()))
                     .collect();
+                // Eligible before possibly, then the nearest deadline, then the larger amount.
+                lines.sort_by_key(|l| {
+                    let r = &l.result;
+                    (
+                        r.status != Status::Eligible,
+                        r.deadline.is_none(),
+                        r.deadline,
+                        std::cmp::Reverse(r.amount_yen.unwrap_or(0)),
+                    )
+                });
                 (!lines.is_empty()).then_some((*c, lines))
             })
             .collect()

@@ -250,3 +250,57 @@ fn certificates_print_one_page_each_with_the_level_ticked() {
         pages[1]
     );
 }
+
+#[test]
+fn the_household_letter_is_plain_large_print_with_deadlines_and_questions() {
+    use tsunagi_documents::{Letter, LetterProgramme, letter_pdf};
+    let letter = Letter {
+        municipality: "潮見市".into(),
+        head: "山田　ハル".into(),
+        household_no: "H1".into(),
+        date: "令和8年12月5日".into(),
+        intro: "潮見川の洪水で被災されたあなたの世帯が受けられる支援制度をお知らせします。".into(),
+        programmes: vec![
+            LetterProgramme {
+                name: "被災者生活再建支援金（基礎支援金）".into(),
+                status: "対象です".into(),
+                summary: "住まいが全壊した世帯に支援金が支給されます。".into(),
+                amount_label: "支給額の目安".into(),
+                amount: "1,000,000円".into(),
+                documents: vec!["罹災証明書".into(), "預金通帳の写し".into()],
+                where_to_apply: "市役所 被災者支援の窓口".into(),
+                deadline: "令和10年1月5日".into(),
+                ..LetterProgramme::default()
+            },
+            LetterProgramme {
+                name: "緊急小口資金（生活福祉資金）".into(),
+                status: "対象の可能性があります".into(),
+                confirm_with: "社会福祉協議会".into(),
+                summary: "当面の生活費を無利子で貸し付けます。".into(),
+                amount_label: "貸付の限度額".into(),
+                amount: "100,000円".into(),
+                where_to_apply: "社会福祉協議会".into(),
+                ..LetterProgramme::default()
+            },
+        ],
+        unknowns: vec!["住まいをどう再建するか（建設・購入／補修／賃借／公営住宅）".into()],
+        contact: "潮見市 被災者支援の窓口".into(),
+    };
+    let pdf = letter_pdf(&letter, today()).expect("render");
+    let text = squash(&poppler("pdftotext", &pdf, "letter.pdf"));
+    for needle in [
+        "受けられる支援制度のご案内",
+        "山田ハル様（世帯番号H1）",
+        "被災者生活再建支援金（基礎支援金）",
+        "支給額の目安：1,000,000円",
+        "申請の期限：令和10年1月5日",
+        "持ち物：罹災証明書、預金通帳の写し",
+        "社会福祉協議会に確認してください",
+        "まだわからないこと",
+        "住まいをどう再建するか",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    let fonts = poppler("pdffonts", &pdf, "letter-fonts.pdf");
+    assert!(fonts.contains("IPAexGothic"), "{fonts}");
+}
