@@ -26,6 +26,12 @@ enum Input {
 }
 
 pub fn run(a: EligibilityArgs) -> Result<()> {
+    println!("{}", results(&a)?);
+    Ok(())
+}
+
+/// The results as JSON text.
+fn results(a: &EligibilityArgs) -> Result<String> {
     let text = if a.file.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
@@ -64,11 +70,68 @@ pub fn run(a: EligibilityArgs) -> Result<()> {
             })
         })
         .collect();
-    let json = if a.compact {
+    Ok(if a.compact {
         serde_json::to_string(&out)?
     } else {
         serde_json::to_string_pretty(&out)?
-    };
-    println!("{json}");
-    Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../samples/eligibility").join(name)
+    }
+
+    #[test]
+    fn the_sample_household_with_the_sample_top_up() -> Result<()> {
+        let out = results(&EligibilityArgs {
+            file: sample("household.json"),
+            programmes: vec![sample("town-top-up.toml")],
+            compact: true,
+        })?;
+        let v: serde_json::Value = serde_json::from_str(&out)?;
+        let find = |id: &str| {
+            v[0]["programmes"]
+                .as_array()
+                .and_then(|p| p.iter().find(|p| p["programme"] == id))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(v[0]["id"], "相談票-17");
+        assert_eq!(find("livelihood_basic")["amount_yen"], 1_000_000);
+        assert_eq!(find("livelihood_additional")["amount_yen"], 2_000_000);
+        assert_eq!(find("shiomi_rebuild_top_up")["amount_yen"], 500_000);
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_file_says_why() {
+        let dir = std::env::temp_dir().join(format!("elig-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let bad = dir.join("bad.json");
+        let _ = std::fs::write(&bad, r#"{"disaster": {"date": "2024-02-30"}}"#);
+        let e = results(&EligibilityArgs {
+            file: bad,
+            programmes: vec![],
+            compact: true,
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("bad.json"), "{e}");
+        let broken = dir.join("broken.toml");
+        let _ = std::fs::write(&broken, "id = \"x\"\n");
+        let e = results(&EligibilityArgs {
+            file: sample("household.json"),
+            programmes: vec![broken],
+            compact: true,
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("does not load") && e.contains("broken.toml"), "{e}");
+    }
 }
