@@ -114,7 +114,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
         BenchCommand::Gis(a) => return crate::bench_gis::run(a),
         BenchCommand::Stored(a) => return crate::bench_stored::run(a).await,
         BenchCommand::Residents(a) => return crate::bench_residents::run(a).await,
-        BenchCommand::Eligibility(a) => return crate::bench_eligibility::run(a),
+        BenchCommand::Eligibility(a) => return crate::bench_eligibility::run(a).await,
     };
     let mut rng = StdRng::seed_from_u64(42);
     let t = Instant::now();

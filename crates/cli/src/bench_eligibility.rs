@@ -18,6 +18,10 @@ use tsunagi_eligibility::{Catalogue, Status};
 pub struct EligibilityBenchArgs {
     #[arg(long, default_value_t = 100_000)]
     pub n: usize,
+    /// Also the stored path on SQLite: N households with certificates, the not-applied list
+    /// and one household's page timed through the use cases (0: skip)
+    #[arg(long, default_value_t = 0)]
+    pub stored: usize,
 }
 
 fn pick<T: Copy>(rng: &mut StdRng, xs: &[T]) -> T {
@@ -77,7 +81,15 @@ fn household(rng: &mut StdRng, date: NaiveDate) -> HouseholdFacts {
     h
 }
 
-pub fn run(a: EligibilityBenchArgs) -> Result<()> {
+pub async fn run(a: EligibilityBenchArgs) -> Result<()> {
+    kernel(&a)?;
+    if a.stored > 0 {
+        crate::bench_eligibility_stored::run(a.stored).await?;
+    }
+    Ok(())
+}
+
+fn kernel(a: &EligibilityBenchArgs) -> Result<()> {
     let catalogue = Catalogue::load(&[]).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let date = NaiveDate::from_ymd_opt(2024, 7, 1).unwrap_or_default();
     let mut rng = StdRng::seed_from_u64(21);

@@ -46,7 +46,7 @@ const GIVEN: &[(&str, &str)] = &[
 const RELATIONS: &[&str] = &["世帯主", "妻", "子", "子"];
 
 /// A resident extract in households of one to four (Shift_JIS, as 住基 systems write it).
-fn residents_csv(n: usize, seed: u64) -> Vec<u8> {
+pub(crate) fn residents_csv(n: usize, seed: u64) -> Vec<u8> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut s = String::with_capacity(n * 130);
     s.push_str("宛名番号,世帯番号,氏名,氏名カナ,生年月日,性別,郵便番号,住所,続柄\r\n");

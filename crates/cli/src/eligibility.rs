@@ -82,7 +82,9 @@ mod tests {
     use super::*;
 
     fn sample(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../samples/eligibility").join(name)
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../samples/eligibility")
+            .join(name)
     }
 
     #[test]
@@ -132,6 +134,9 @@ mod tests {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-        assert!(e.contains("does not load") && e.contains("broken.toml"), "{e}");
+        assert!(
+            e.contains("does not load") && e.contains("broken.toml"),
+            "{e}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_eligibility;
+mod bench_eligibility_stored;
 mod bench_gis;
 mod bench_residents;
 mod bench_stored;

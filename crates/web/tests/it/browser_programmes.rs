@@ -35,24 +35,38 @@ db_test!(
         login(&c, &base, "town-staff").await;
 
         // The disaster's acts, from the ledger's page.
-        c.goto(&format!("{base}/disasters/{decl}/ledger")).await.unwrap();
+        c.goto(&format!("{base}/disasters/{decl}/ledger"))
+            .await
+            .unwrap();
         click(&c, "#unclaimed-link").await;
-        for act in ["support_act_applied", "relief_act_applied", "condolence_act_applies"] {
+        for act in [
+            "support_act_applied",
+            "relief_act_applied",
+            "condolence_act_applies",
+        ] {
             click(&c, &format!("#a-{act} option[value='1']")).await;
         }
         submit(&c, "#acts-form").await;
         wait_text(&c, "#unclaimed", "被災者生活再建支援金（基礎支援金）").await;
 
         // The household's programmes: 全壊 from the certificate; how they rebuild is unknown.
-        c.goto(&format!("{base}/disasters/{decl}/households/{h1}")).await.unwrap();
+        c.goto(&format!("{base}/disasters/{decl}/households/{h1}"))
+            .await
+            .unwrap();
         click(&c, "#programmes-link").await;
         let damage = text_of(&c, "#damage").await;
         assert_eq!(damage, "全壊");
         let basic = text_of(&c, "#programme-livelihood_basic").await;
         assert!(basic.contains("1,000,000円"), "{basic}");
-        assert!(basic.contains("単数世帯は4分の3") && basic.contains("該当しない"), "{basic}");
+        assert!(
+            basic.contains("単数世帯は4分の3") && basic.contains("該当しない"),
+            "{basic}"
+        );
         let added = text_of(&c, "#programme-livelihood_additional").await;
-        assert!(added.contains("対象の可能性あり") && added.contains("再建"), "{added}");
+        assert!(
+            added.contains("対象の可能性あり") && added.contains("再建"),
+            "{added}"
+        );
 
         // They will rebuild: the addition follows, each step shown.
         click(&c, "#c-rebuild option[value='build_or_buy']").await;
@@ -95,18 +109,28 @@ db_test!(
         wait_text(&c, "#catalogue", "潮見市住宅再建上乗せ").await;
 
         // Evaluated for the household at once.
-        c.goto(&format!("{base}/disasters/{decl}/households/{h1}/programmes"))
-            .await
-            .unwrap();
+        c.goto(&format!(
+            "{base}/disasters/{decl}/households/{h1}/programmes"
+        ))
+        .await
+        .unwrap();
         let top = text_of(&c, "#programme-shiomi_top_up").await;
         assert!(top.contains("200,000円"), "{top}");
 
         // Who has not applied: the additional support and the top-up remain for H1, with the gap.
-        c.goto(&format!("{base}/disasters/{decl}/programmes")).await.unwrap();
+        c.goto(&format!("{base}/disasters/{decl}/programmes"))
+            .await
+            .unwrap();
         let rows = text_of(&c, "#unclaimed").await;
-        assert!(rows.contains("被災者生活再建支援金（加算支援金）"), "{rows}");
+        assert!(
+            rows.contains("被災者生活再建支援金（加算支援金）"),
+            "{rows}"
+        );
         assert!(rows.contains("潮見市住宅再建上乗せ"), "{rows}");
-        assert!(!rows.contains("被災者生活再建支援金（基礎支援金）"), "applied: {rows}");
+        assert!(
+            !rows.contains("被災者生活再建支援金（基礎支援金）"),
+            "applied: {rows}"
+        );
         assert!(rows.contains("2,200,000円"), "the household's gap: {rows}");
         follow(&c, "Excel（.xlsx）で出力（情報連携会議用）").await;
         shot(&c, "programmes-unclaimed").await;

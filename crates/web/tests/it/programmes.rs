@@ -63,7 +63,11 @@ db_test!(
         let loan = programme(&r, "relief_loan");
         assert_eq!(loan["status"], "possibly");
         assert!(
-            loan["needed"].as_array().unwrap().iter().any(|q| q.as_str().unwrap().contains("所得")),
+            loan["needed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|q| q.as_str().unwrap().contains("所得")),
             "{loan}"
         );
         // 応急修理 (FY2024's limit): 全壊 needs no means test.
@@ -77,7 +81,10 @@ db_test!(
         assert_eq!(basic["amount_yen"], 750_000);
         assert_eq!(basic["calculation"][1]["applied"], true);
         assert_eq!(basic["calculation"][1]["amount_yen"], 750_000);
-        assert_eq!(programme(&r, "livelihood_additional")["amount_yen"], 1_500_000);
+        assert_eq!(
+            programme(&r, "livelihood_additional")["amount_yen"],
+            1_500_000
+        );
 
         // The disaster's date chooses the fiscal year's limit.
         let mut earlier = h.clone();
@@ -194,7 +201,10 @@ db_test!(
         .await;
         assert_eq!(s, StatusCode::OK);
         let r = evaluate(&app, &staff, two_person_total_rebuilding("2024-07-01")).await;
-        assert_eq!(programme(&r, "shiomi_rebuild_top_up")["amount_yen"], 300_000);
+        assert_eq!(
+            programme(&r, "shiomi_rebuild_top_up")["amount_yen"],
+            300_000
+        );
         // The catalogue lists it as municipal; another municipality does not have it.
         let (_, list) = call_json(&app, Method::GET, "/api/v1/programmes", &staff, None).await;
         let mine = list
@@ -225,18 +235,31 @@ db_test!(
             Some(json!({"version": 0, "programme": theirs})),
         )
         .await;
-        assert_eq!(s, StatusCode::NOT_FOUND, "the catalogue's writers are the municipality's staff");
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "the catalogue's writers are the municipality's staff"
+        );
     }
 );
 
-pub(crate) async fn survey_and_issue(app: &TestApp, t: &str, decl: &str, h: &str, ratio: f64, today: &str) -> String {
+pub(crate) async fn survey_and_issue(
+    app: &TestApp,
+    t: &str,
+    decl: &str,
+    h: &str,
+    ratio: f64,
+    today: &str,
+) -> String {
     let (s, a) = call_json(
         app,
         Method::POST,
         &format!("/api/v1/disasters/{decl}/households/{h}/damage-applications"),
         t,
-        Some(json!({"applicant_name": "山田　一郎", "applicant_relation": "member",
-            "applicant_phone": null, "cause": null, "location": null, "applied_on": today})),
+        Some(
+            json!({"applicant_name": "山田　一郎", "applicant_relation": "member",
+            "applicant_phone": null, "cause": null, "location": null, "applied_on": today}),
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
@@ -288,7 +311,10 @@ db_test!(
         assert_eq!(s, StatusCode::OK, "{v}");
         let basic = programme(&v, "livelihood_basic");
         assert_eq!(basic["status"], "possibly");
-        assert!(basic["needed"].to_string().contains("被害の程度"), "{basic}");
+        assert!(
+            basic["needed"].to_string().contains("被害の程度"),
+            "{basic}"
+        );
 
         // The acts apply; a 第1次 survey at 35% → 中規模半壊: no basic support, the addition by
         // rebuild method once the household says how it rebuilds.
@@ -297,8 +323,10 @@ db_test!(
             Method::PUT,
             &format!("/api/v1/disasters/{decl}/acts"),
             &staff,
-            Some(json!({"support_act_applied": true, "relief_act_applied": true,
-                "condolence_act_applies": true})),
+            Some(
+                json!({"support_act_applied": true, "relief_act_applied": true,
+                "condolence_act_applies": true}),
+            ),
         )
         .await;
         assert_eq!(s, StatusCode::OK);
@@ -320,7 +348,10 @@ db_test!(
         let (_, v) = call_json(&app, Method::GET, &programmes, &staff, None).await;
         assert_eq!(v["facts"]["dwelling"]["damage"], "medium_half");
         assert_eq!(programme(&v, "livelihood_basic")["status"], "not_eligible");
-        assert_eq!(programme(&v, "livelihood_additional")["amount_yen"], 1_000_000);
+        assert_eq!(
+            programme(&v, "livelihood_additional")["amount_yen"],
+            1_000_000
+        );
         assert_eq!(programme(&v, "relief_loan")["amount_yen"], 1_700_000);
         // A disaster in this fiscal year: 応急修理's limit is not in the catalogue yet, said so.
         assert_eq!(programme(&v, "emergency_repair")["status"], "no_rules");
@@ -354,7 +385,10 @@ db_test!(
         let basic = programme(&v, "livelihood_basic");
         assert_eq!(basic["status"], "eligible");
         assert_eq!(basic["amount_yen"], 500_000);
-        assert_eq!(programme(&v, "livelihood_additional")["amount_yen"], 2_000_000);
+        assert_eq!(
+            programme(&v, "livelihood_additional")["amount_yen"],
+            2_000_000
+        );
         let version = v["ledger_version"].as_i64().unwrap();
 
         // H3 has a certificate too (全壊) but nothing else known.
@@ -367,16 +401,26 @@ db_test!(
         assert_eq!(s, StatusCode::OK, "{u}");
         assert_eq!(u["households"], 2);
         let rows = u["rows"].as_array().unwrap();
-        let h1_rows: Vec<&Value> = rows.iter().filter(|r| r["household_id"] == h1.as_str()).collect();
+        let h1_rows: Vec<&Value> = rows
+            .iter()
+            .filter(|r| r["household_id"] == h1.as_str())
+            .collect();
         assert_eq!(h1_rows[0]["programme"], "livelihood_basic", "{u}");
         let gap = h1_rows[0]["household_gap_yen"].as_i64().unwrap();
-        assert_eq!(gap, 500_000 + 2_000_000, "grants; the loan is not counted: {u}");
+        assert_eq!(
+            gap,
+            500_000 + 2_000_000,
+            "grants; the loan is not counted: {u}"
+        );
         assert!(rows.iter().any(|r| r["household_id"] == h3.as_str()));
         let deadlines: Vec<&str> = rows.iter().filter_map(|r| r["deadline"].as_str()).collect();
         let mut sorted = deadlines.clone();
         sorted.sort_unstable();
         assert_eq!(deadlines, sorted, "nearest deadline first");
-        assert_eq!(u["areas"][0]["area"].as_str().map(|a| !a.is_empty()), Some(true));
+        assert_eq!(
+            u["areas"][0]["area"].as_str().map(|a| !a.is_empty()),
+            Some(true)
+        );
 
         // The household applies for the basic support: it leaves the list, the gap shrinks.
         let (s, v) = call_json(
@@ -404,8 +448,10 @@ db_test!(
             Method::POST,
             &format!("/api/v1/disasters/{decl}/households/{h1}/programme-decisions"),
             &staff,
-            Some(json!({"version": version, "programme": "livelihood_basic", "granted": true,
-                "decided_on": today_s, "amount_granted_yen": 500_000})),
+            Some(
+                json!({"version": version, "programme": "livelihood_basic", "granted": true,
+                "decided_on": today_s, "amount_granted_yen": 500_000}),
+            ),
         )
         .await;
         assert_eq!(s, StatusCode::CONFLICT);
@@ -415,16 +461,24 @@ db_test!(
             Method::POST,
             &format!("/api/v1/disasters/{decl}/households/{h1}/programme-decisions"),
             &staff,
-            Some(json!({"version": version + 1, "programme": "livelihood_basic", "granted": true,
-                "decided_on": today_s, "amount_granted_yen": 500_000})),
+            Some(
+                json!({"version": version + 1, "programme": "livelihood_basic", "granted": true,
+                "decided_on": today_s, "amount_granted_yen": 500_000}),
+            ),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        assert_eq!(v["body"]["support"][0]["programme"], "被災者生活再建支援金（基礎支援金）");
+        assert_eq!(
+            v["body"]["support"][0]["programme"],
+            "被災者生活再建支援金（基礎支援金）"
+        );
         assert_eq!(v["body"]["support"][0]["amount_yen"], 500_000);
         assert_eq!(v["body"]["applications"][0]["state"], "granted");
         let (_, v) = call_json(&app, Method::GET, &programmes, &staff, None).await;
-        assert_eq!(programme(&v, "livelihood_basic")["application"]["state"], "granted");
+        assert_eq!(
+            programme(&v, "livelihood_basic")["application"]["state"],
+            "granted"
+        );
 
         // The household's letter.
         let pdf = api(
