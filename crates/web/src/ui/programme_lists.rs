@@ -4,6 +4,7 @@
 //! with the municipality's own programmes added on screen.
 
 use super::ledger::one_id;
+use super::programmes::{Choice, Pairs, choices_of, field, tri};
 use super::{Chrome, UiResult};
 use crate::auth::CurrentUser;
 use crate::documents::yen;
@@ -22,23 +23,6 @@ use tsunagi_domain::issue_category::IssueCategory;
 use tsunagi_domain::wareki::format_wareki;
 use tsunagi_eligibility::form::ProgrammeForm;
 use tsunagi_eligibility::programme::{BenefitKind, Provider};
-
-type Pairs = Vec<(String, String)>;
-
-fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
-}
-
-fn tri(v: Option<bool>) -> &'static str {
-    match v {
-        None => "",
-        Some(true) => "1",
-        Some(false) => "0",
-    }
-}
 
 fn tri_of(s: &str) -> Option<bool> {
     match s {
@@ -221,12 +205,6 @@ pub(super) struct Listed {
     municipal: bool,
 }
 
-pub(super) struct Choice {
-    code: &'static str,
-    label: &'static str,
-    selected: bool,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "programmes_catalogue.html")]
 pub(super) struct CataloguePage {
@@ -288,30 +266,21 @@ async fn catalogue_page(
         chrome: Chrome::new(user, "programmes"),
         programmes,
         errors,
-        providers: Provider::ALL
-            .iter()
-            .map(|p| Choice {
-                code: p.code(),
-                label: p.label(),
-                selected: form.provider == Some(*p),
-            })
-            .collect(),
-        kinds: BenefitKind::ALL
-            .iter()
-            .map(|p| Choice {
-                code: p.code(),
-                label: p.label(),
-                selected: form.kind == Some(*p),
-            })
-            .collect(),
-        categories: IssueCategory::ALL
-            .iter()
-            .map(|p| Choice {
-                code: p.code(),
-                label: p.label(),
-                selected: form.categories.contains(p),
-            })
-            .collect(),
+        providers: choices_of(Provider::ALL, Provider::code, Provider::label, |p| {
+            form.provider == Some(p)
+        }),
+        kinds: choices_of(
+            BenefitKind::ALL,
+            BenefitKind::code,
+            BenefitKind::label,
+            |k| form.kind == Some(k),
+        ),
+        categories: choices_of(
+            IssueCategory::ALL,
+            IssueCategory::code,
+            IssueCategory::label,
+            |c| form.categories.contains(&c),
+        ),
         from: form.from.map(|d| d.to_string()).unwrap_or_default(),
         window: form
             .window_months

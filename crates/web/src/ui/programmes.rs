@@ -135,7 +135,7 @@ pub(super) struct Question {
     value: &'static str,
 }
 
-fn tri(v: Option<bool>) -> &'static str {
+pub(super) fn tri(v: Option<bool>) -> &'static str {
     match v {
         None => "",
         Some(true) => "1",
@@ -152,9 +152,25 @@ pub(super) struct Member {
 }
 
 pub(super) struct Choice {
-    code: &'static str,
-    label: &'static str,
-    selected: bool,
+    pub(super) code: &'static str,
+    pub(super) label: &'static str,
+    pub(super) selected: bool,
+}
+
+/// A select's options from a coded list.
+pub(super) fn choices_of<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    selected: impl Fn(T) -> bool,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            code: code(*v),
+            label: label(*v),
+            selected: selected(*v),
+        })
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -291,22 +307,15 @@ fn page(user: &CurrentUser, p: HouseholdProgrammes, errors: Vec<String>) -> Hous
         questions,
         members,
         in_school_asked: c.in_school.is_some(),
-        tenures: Tenure::ALL
-            .iter()
-            .map(|t| Choice {
-                code: t.code(),
-                label: t.label(),
-                selected: c.tenure == Some(*t),
-            })
-            .collect(),
-        rebuilds: RebuildMethod::ALL
-            .iter()
-            .map(|t| Choice {
-                code: t.code(),
-                label: t.label(),
-                selected: c.rebuild == Some(*t),
-            })
-            .collect(),
+        tenures: choices_of(Tenure::ALL, Tenure::code, Tenure::label, |t| {
+            c.tenure == Some(t)
+        }),
+        rebuilds: choices_of(
+            RebuildMethod::ALL,
+            RebuildMethod::code,
+            RebuildMethod::label,
+            |r| c.rebuild == Some(r),
+        ),
         income: c.income_yen.map(|y| y.to_string()).unwrap_or_default(),
         rent_addition_received: c.rent_addition_received,
         support: p
@@ -392,9 +401,9 @@ async fn after(
     Ok((status, page(user, p, errors)).into_response())
 }
 
-type Pairs = Vec<(String, String)>;
+pub(super) type Pairs = Vec<(String, String)>;
 
-fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+pub(super) fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == name)
