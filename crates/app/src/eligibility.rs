@@ -396,9 +396,7 @@ pub async fn unclaimed(
         .into_iter()
         .collect();
     let members = persons::members_of_households(&w.tx, m, &households).await?;
-    let numbers = persons::households_by_no(&w.tx, m).await?;
-    let number_of: HashMap<HouseholdId, String> =
-        numbers.into_iter().map(|(no, id)| (id, no)).collect();
+    let number_of = persons::household_numbers(&w.tx, m, &households).await?;
     let disaster_day = day_jst(d.started_at);
     let today = ctx.today();
     let empty = LedgerBody::default();

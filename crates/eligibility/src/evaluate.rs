@@ -16,7 +16,7 @@ pub enum Status {
     /// Possibly eligible: facts are missing, or local rules decide (`confirm_with`).
     Possibly,
     NotEligible,
-    /// No rules in the catalogue for the disaster's date.
+    /// No rules in the catalogue for the disaster's date (none before it either).
     NoRules,
 }
 
@@ -50,6 +50,10 @@ pub struct Outcome {
     /// The amount (the last step's value), if the programme has one.
     pub amount: Option<Result<i64, Missing>>,
     pub deadline: Option<NaiveDate>,
+    /// The disaster is after the last period entered (e.g. a fiscal year's limits not yet in
+    /// the catalogue): the requirements of the latest rules were used, no amount is given and
+    /// the answer is at most "possibly eligible".
+    pub rules_outdated: bool,
 }
 
 /// A checked catalogue, in evaluation order.
@@ -93,7 +97,19 @@ fn evaluate_one(
     disaster: NaiveDate,
     settled: &[Settled],
 ) -> Outcome {
-    let Some((vi, v)) = p.version_for(disaster) else {
+    // After the last period entered: its requirements still say who may be eligible.
+    let (found, outdated) = match p.version_for(disaster) {
+        Some(v) => (Some(v), false),
+        None => (
+            p.versions
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, v)| v.until.is_some_and(|u| u < disaster)),
+            true,
+        ),
+    };
+    let Some((vi, v)) = found else {
         return Outcome {
             status: Status::NoRules,
             version: None,
@@ -102,6 +118,7 @@ fn evaluate_one(
             steps: Vec::new(),
             amount: None,
             deadline: None,
+            rules_outdated: false,
         };
     };
     fn scope<'a>(
@@ -138,6 +155,19 @@ fn evaluate_one(
             steps: Vec::new(),
             amount: None,
             deadline,
+            rules_outdated: outdated,
+        };
+    }
+    if outdated {
+        return Outcome {
+            status: Status::Possibly,
+            version: Some(vi),
+            missing,
+            failed: None,
+            steps: Vec::new(),
+            amount: None,
+            deadline,
+            rules_outdated: true,
         };
     }
     // Named steps are read by index; a skipped step carries the previous value.
@@ -180,6 +210,7 @@ fn evaluate_one(
         steps,
         amount,
         deadline,
+        rules_outdated: false,
     }
 }
 
@@ -190,6 +221,8 @@ pub struct Explained {
     pub programme: String,
     pub name: String,
     pub provider: String,
+    /// What it gives (`grant`, `loan`, `in_kind`, `reduction`, `service`) and in words.
+    pub benefit: crate::programme::BenefitKind,
     pub kind: String,
     pub categories: Vec<String>,
     pub status: Status,
@@ -236,7 +269,15 @@ impl Outcome {
                     reasons.push(format!("{}、に当たりません", r.reason));
                 }
             }
-            (_, Some(v)) => reasons.extend(v.requires.iter().map(|r| r.reason.clone())),
+            (_, Some(v)) => {
+                if self.rules_outdated {
+                    reasons.push(format!(
+                        "災害の日付に適用される規則（金額）がカタログにありません。{}までの規則の要件で判定しています（金額は実施機関に確認してください）",
+                        v.until.map(|u| u.to_string()).unwrap_or_default()
+                    ));
+                }
+                reasons.extend(v.requires.iter().map(|r| r.reason.clone()));
+            }
         }
         let needed: Vec<String> = questions(
             self.missing
@@ -266,6 +307,7 @@ impl Outcome {
             programme: p.id.clone(),
             name: p.name.clone(),
             provider: p.provider.label().to_owned(),
+            benefit: p.kind,
             kind: p.kind.label().to_owned(),
             categories: p.categories.iter().map(|c| c.label().to_owned()).collect(),
             status: self.status,

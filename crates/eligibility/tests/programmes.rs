@@ -362,10 +362,22 @@ fn emergency_repair_limit_follows_the_fiscal_year() {
             );
         }
     }
-    // No rules entered for the fiscal year: said so, not guessed.
+    // A fiscal year whose limits are not entered: possibly eligible by the latest rules'
+    // requirements, no amount guessed, and said so.
     let mut h = household(2, Half);
     h.disaster.date = day("2026-04-01");
-    assert_eq!(amount(&c, &h, "emergency_repair"), (Status::NoRules, None));
+    let r = result(&c, &h, "emergency_repair");
+    assert_eq!((r.status, r.amount_yen), (Status::Possibly, None));
+    assert!(
+        r.reasons[0].contains("カタログにありません"),
+        "{:?}",
+        r.reasons
+    );
+    h.dwelling.damage = Some(Partial);
+    assert_eq!(amount(&c, &h, "emergency_repair").0, Status::NotEligible);
+    // Before any rules entered: no rules, not a guess.
+    h.disaster.date = day("2019-01-01");
+    assert_eq!(amount(&c, &h, "livelihood_basic"), (Status::NoRules, None));
     // 一部損壊, temporary housing, or (for 半壊) able to pay: not eligible.
     assert_eq!(
         amount(&c, &household(2, Partial), "emergency_repair").0,

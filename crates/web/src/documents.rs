@@ -318,10 +318,6 @@ pub async fn letter_pdf(
         .iter()
         .map(|l| {
             let r = &l.result;
-            let kind = tsunagi_eligibility::programme::BenefitKind::ALL
-                .iter()
-                .find(|k| k.label() == r.kind)
-                .copied();
             tsunagi_documents::LetterProgramme {
                 name: r.name.clone(),
                 status: match r.status {
@@ -330,9 +326,9 @@ pub async fn letter_pdf(
                 },
                 confirm_with: r.confirm_with.clone().unwrap_or_default(),
                 summary: r.summary.clone(),
-                amount_label: match kind {
-                    Some(BenefitKind::Loan) => "貸付の限度額".into(),
-                    Some(BenefitKind::InKind) => "費用の上限".into(),
+                amount_label: match r.benefit {
+                    BenefitKind::Loan => "貸付の限度額".into(),
+                    BenefitKind::InKind => "費用の上限".into(),
                     _ => "支給額の目安".into(),
                 },
                 amount: r.amount_yen.map(yen).unwrap_or_default(),

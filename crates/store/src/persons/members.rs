@@ -8,7 +8,7 @@ use tsunagi_domain::{HouseholdId, OrganisationId};
 
 use super::{PersonSummary, summary};
 use crate::audit::AuditedTx;
-use crate::entity::person;
+use crate::entity::{household, person};
 use crate::error::StoreError;
 
 /// The members of each listed household of a municipality (the caller checks and audits).
@@ -30,6 +30,27 @@ pub async fn members_of_households(
                 out.entry(HouseholdId(h)).or_default().push(summary(m)?);
             }
         }
+    }
+    Ok(out)
+}
+
+/// The 世帯番号 of each listed household of a municipality.
+pub async fn household_numbers(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    households: &[HouseholdId],
+) -> Result<HashMap<HouseholdId, String>, StoreError> {
+    let mut out = HashMap::with_capacity(households.len());
+    for chunk in households.chunks(500) {
+        let rows = household::Entity::find()
+            .filter(household::Column::MunicipalityId.eq(municipality.0))
+            .filter(household::Column::Id.is_in(chunk.iter().map(|h| h.0)))
+            .all(tx.conn())
+            .await?;
+        out.extend(
+            rows.into_iter()
+                .map(|h| (HouseholdId(h.id), h.household_no)),
+        );
     }
     Ok(out)
 }

@@ -353,8 +353,18 @@ db_test!(
             1_000_000
         );
         assert_eq!(programme(&v, "relief_loan")["amount_yen"], 1_700_000);
-        // A disaster in this fiscal year: 応急修理's limit is not in the catalogue yet, said so.
-        assert_eq!(programme(&v, "emergency_repair")["status"], "no_rules");
+        // A disaster in this fiscal year: 応急修理's limit is not in the catalogue yet: possibly
+        // eligible by the last rules' requirements, no amount, and said so.
+        let repair = programme(&v, "emergency_repair");
+        assert_eq!(repair["status"], "possibly");
+        assert_eq!(repair["amount_yen"], Value::Null);
+        assert!(
+            repair["reasons"][0]
+                .as_str()
+                .unwrap()
+                .contains("カタログにありません"),
+            "{repair}"
+        );
 
         // Re-survey at 42% → 大規模半壊: evaluated again at once.
         let at = |p: &str| format!("/api/v1/damage-applications/{app_id}/{p}");
@@ -405,7 +415,9 @@ db_test!(
             .iter()
             .filter(|r| r["household_id"] == h1.as_str())
             .collect();
-        assert_eq!(h1_rows[0]["programme"], "livelihood_basic", "{u}");
+        // 応急修理 first (3 months), then the basic support (13 months).
+        assert_eq!(h1_rows[0]["programme"], "emergency_repair", "{u}");
+        assert_eq!(h1_rows[1]["programme"], "livelihood_basic", "{u}");
         let gap = h1_rows[0]["household_gap_yen"].as_i64().unwrap();
         assert_eq!(
             gap,
