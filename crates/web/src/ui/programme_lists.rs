@@ -14,7 +14,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tsunagi_app::eligibility::{UnclaimedReport, unclaimed};
@@ -296,15 +296,38 @@ async fn catalogue_page(
 }
 
 /// The catalogue, and the form to add a programme of the municipality.
-pub async fn catalogue(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let form = ProgrammeForm {
+///
+/// `?edit=ID` opens one of the municipality's own programmes in the form, from its version.
+pub async fn catalogue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<EditQuery>,
+) -> UiResult<Response> {
+    let mut form = ProgrammeForm {
         provider: Some(Provider::Municipality),
         kind: Some(BenefitKind::Grant),
         ..ProgrammeForm::default()
     };
-    Ok(catalogue_page(&state, &user, form, 0, Vec::new())
+    let mut version = 0;
+    if let Some(id) = q.edit.as_deref() {
+        let own = tsunagi_app::programmes::catalogue(&state.app, &user.ctx)
+            .await?
+            .own;
+        let p = own
+            .iter()
+            .find(|p| p.programme_id == id)
+            .ok_or(AppError::NotFound)?;
+        form = ProgrammeForm::from_toml(&p.source).ok_or(AppError::NotFound)?;
+        version = p.version;
+    }
+    Ok(catalogue_page(&state, &user, form, version, Vec::new())
         .await?
         .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct EditQuery {
+    edit: Option<String>,
 }
 
 /// Adds (or, from its version, changes) a programme of the municipality.

@@ -108,6 +108,13 @@ db_test!(
         submit(&c, "#programme-form").await;
         wait_text(&c, "#catalogue", "潮見市住宅再建上乗せ").await;
 
+        // Changed from its row: the form opens with what was saved.
+        click(&c, "#programme-shiomi_top_up a").await;
+        wait_text(&c, "#programme-form", "変更を保存").await;
+        fill(&c, "p-amount", "250_000円").await;
+        submit(&c, "#programme-form").await;
+        wait_text(&c, "#catalogue", "潮見市住宅再建上乗せ").await;
+
         // Evaluated for the household at once.
         c.goto(&format!(
             "{base}/disasters/{decl}/households/{h1}/programmes"
@@ -115,7 +122,7 @@ db_test!(
         .await
         .unwrap();
         let top = text_of(&c, "#programme-shiomi_top_up").await;
-        assert!(top.contains("200,000円"), "{top}");
+        assert!(top.contains("250,000円"), "the changed amount: {top}");
 
         // Who has not applied: the additional support and the top-up remain for H1, with the gap.
         c.goto(&format!("{base}/disasters/{decl}/programmes"))
@@ -131,7 +138,7 @@ db_test!(
             !rows.contains("被災者生活再建支援金（基礎支援金）"),
             "applied: {rows}"
         );
-        assert!(rows.contains("2,200,000円"), "the household's gap: {rows}");
+        assert!(rows.contains("2,250,000円"), "the household's gap: {rows}");
         follow(&c, "Excel（.xlsx）で出力（情報連携会議用）").await;
         shot(&c, "programmes-unclaimed").await;
     }
