@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod case_management;
 pub mod circumstances;
 pub mod codes;
 pub mod consent;

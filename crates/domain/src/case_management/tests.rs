@@ -1,0 +1,165 @@
+use super::*;
+use proptest::prelude::*;
+
+fn issue(category: IssueCategory, severity: Severity) -> IssueAssessment {
+    IssueAssessment {
+        category,
+        severity,
+        notes: None,
+    }
+}
+
+#[test]
+fn absences_count_since_the_household_was_last_met() {
+    use VisitOutcome::*;
+    assert_eq!(absences_in_a_row(&[]), 0);
+    assert_eq!(absences_in_a_row(&[Absent, Absent, Absent]), 3);
+    assert_eq!(absences_in_a_row(&[Absent, Met, Absent, Absent]), 2);
+    assert_eq!(absences_in_a_row(&[Absent, Refused, Absent]), 2);
+}
+
+#[test]
+fn never_reached_households_come_first_escalated_before_the_rest() {
+    let never = QueueFacts::default();
+    let escalated = QueueFacts {
+        absences_in_a_row: 3,
+        ..QueueFacts::default()
+    };
+    let reached_high_risk = QueueFacts {
+        reached: true,
+        roster_priority: Some(Priority::High),
+        damage: Some(DamageLevel::Total),
+        oldest_age: Some(90),
+        lives_alone: true,
+        ..QueueFacts::default()
+    };
+    let never_risky = QueueFacts {
+        roster_priority: Some(Priority::High),
+        ..QueueFacts::default()
+    };
+    let mut v = [&reached_high_risk, &never, &never_risky, &escalated];
+    v.sort_by_key(|f| queue_key(f));
+    assert_eq!(v[0], &escalated);
+    assert_eq!(v[1], &never_risky);
+    assert_eq!(v[2], &never);
+    assert_eq!(v[3], &reached_high_risk);
+}
+
+#[test]
+fn the_proposal_follows_the_two_axes() {
+    use IssueCategory as C;
+    assert_eq!(propose(&[]), HouseholdType::SelfReliant);
+    assert_eq!(
+        propose(&[issue(C::Housing, Severity::Low)]),
+        HouseholdType::SelfReliant
+    );
+    assert_eq!(
+        propose(&[issue(C::Housing, Severity::Medium)]),
+        HouseholdType::Housing
+    );
+    assert_eq!(
+        propose(&[issue(C::Welfare, Severity::High)]),
+        HouseholdType::DailyLife
+    );
+    assert_eq!(
+        propose(&[
+            issue(C::Housing, Severity::High),
+            issue(C::Health, Severity::Medium),
+            issue(C::Legal, Severity::Low),
+        ]),
+        HouseholdType::Both
+    );
+    assert_eq!(
+        propose(&[issue(C::LivingFunds, Severity::High)]),
+        HouseholdType::Housing
+    );
+}
+
+#[test]
+fn a_case_closes_with_a_reason_and_reopens_keeping_the_history() {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default();
+    let mut b = CaseBody::default();
+    let c = Classification {
+        household_type: HouseholdType::Both,
+        proposed: HouseholdType::Housing,
+        reason: "  ".into(),
+        decided_on: day,
+        decided_by: "staff".into(),
+    };
+    assert!(b.classify(c.clone()).is_err(), "a reason is required");
+    b.classify(Classification {
+        reason: "通院の付き添いが必要".into(),
+        ..c.clone()
+    })
+    .expect("classified");
+    assert_eq!(b.current_type(), Some(HouseholdType::Both));
+    let closing = Closing {
+        reason: ClosingReason::Recovered,
+        closed_on: day,
+        note: None,
+    };
+    b.close(closing.clone()).expect("closed");
+    assert!(b.close(closing.clone()).is_err());
+    assert!(
+        b.classify(Classification {
+            reason: "x".into(),
+            ..c
+        })
+        .is_err()
+    );
+    b.reopen().expect("reopened");
+    assert!(b.reopen().is_err());
+    assert_eq!(b.closed_before, vec![closing]);
+}
+
+#[test]
+fn a_visit_is_checked() {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default();
+    let v = VisitInput {
+        visited_on: day,
+        visitors: vec![" ".into()],
+        outcome: VisitOutcome::Absent,
+        seen: None,
+        issues: vec![issue(IssueCategory::Housing, Severity::High)],
+        next_visit_on: Some(day - chrono::Duration::days(1)),
+    };
+    let e = v.validate(day, day).expect_err("refused");
+    let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["visitors", "issues", "next_visit_on"]);
+}
+
+fn severity() -> impl Strategy<Value = Severity> {
+    prop_oneof![
+        Just(Severity::Low),
+        Just(Severity::Medium),
+        Just(Severity::High)
+    ]
+}
+
+proptest! {
+    /// Adding an issue never lowers the proposal: support needed on an axis stays needed.
+    #[test]
+    fn more_issues_never_lower_the_proposal(
+        cats in proptest::collection::vec(0usize..7, 0..7),
+        sevs in proptest::collection::vec(severity(), 7),
+        extra in 0usize..7, extra_sev in severity(),
+    ) {
+        let mut issues: Vec<IssueAssessment> = Vec::new();
+        for (i, c) in cats.iter().enumerate() {
+            let category = IssueCategory::ALL[*c];
+            if issues.iter().all(|x| x.category != category) {
+                issues.push(issue(category, sevs[i % 7]));
+            }
+        }
+        let axes = |t: HouseholdType| match t {
+            HouseholdType::SelfReliant => (false, false),
+            HouseholdType::DailyLife => (false, true),
+            HouseholdType::Housing => (true, false),
+            HouseholdType::Both => (true, true),
+        };
+        let before = axes(propose(&issues));
+        issues.push(issue(IssueCategory::ALL[extra], extra_sev));
+        let after = axes(propose(&issues));
+        prop_assert!(after.0 >= before.0 && after.1 >= before.1);
+    }
+}
