@@ -10,6 +10,7 @@
 //! - The disaster state is decided in [`disaster`] and nowhere else.
 
 pub mod audit;
+pub mod cases;
 pub mod certificates;
 pub mod consequences;
 mod context;

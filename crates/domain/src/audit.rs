@@ -69,10 +69,14 @@ pub enum AuditAction {
     /// A household asked for a re-survey (再調査).
     ReSurveyRequested,
     ProgrammeSaved,
+    CaseOpened,
+    CaseViewed,
+    CaseUpdated,
+    VisitRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -113,6 +117,10 @@ impl AuditAction {
         AuditAction::CertificateIssued,
         AuditAction::ReSurveyRequested,
         AuditAction::ProgrammeSaved,
+        AuditAction::CaseOpened,
+        AuditAction::CaseViewed,
+        AuditAction::CaseUpdated,
+        AuditAction::VisitRecorded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -157,6 +165,10 @@ impl AuditAction {
             AuditAction::CertificateIssued => "damage.certificate_issued",
             AuditAction::ReSurveyRequested => "damage.resurvey_requested",
             AuditAction::ProgrammeSaved => "programme.saved",
+            AuditAction::CaseOpened => "case.opened",
+            AuditAction::CaseViewed => "case.viewed",
+            AuditAction::CaseUpdated => "case.updated",
+            AuditAction::VisitRecorded => "case.visit_recorded",
         }
     }
 
@@ -202,6 +214,10 @@ impl AuditAction {
             AuditAction::CertificateIssued => "罹災証明書の交付",
             AuditAction::ReSurveyRequested => "再調査の依頼",
             AuditAction::ProgrammeSaved => "支援制度の登録・変更",
+            AuditAction::CaseOpened => "ケースの開始",
+            AuditAction::CaseViewed => "ケースの閲覧",
+            AuditAction::CaseUpdated => "ケースの更新",
+            AuditAction::VisitRecorded => "訪問の記録",
         }
     }
 

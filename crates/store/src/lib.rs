@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod cases;
 pub mod certificates;
 pub mod db;
 pub mod declarations;

@@ -36,6 +36,7 @@ const OWNERS: &[(&str, &[&str])] = &[
         &["victim_ledger", "ledger_disclosure", "ledger_partner"],
     ),
     ("programmes", &["municipal_programme", "disaster_act"]),
+    ("cases", &["case", "outreach_visit"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),
     ("safety_info", &["safety_info_consent", "safety_enquiry"]),
     (

@@ -24,6 +24,7 @@ mod m20261205_000018_victims_ledger;
 mod m20261205_000019_shelter_stays;
 mod m20261205_000020_safety_enquiries;
 mod m20261205_000021_programmes;
+mod m20261205_000022_cases;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_shelter_stays::Migration),
             Box::new(m20261205_000020_safety_enquiries::Migration),
             Box::new(m20261205_000021_programmes::Migration),
+            Box::new(m20261205_000022_cases::Migration),
         ]
     }
 }

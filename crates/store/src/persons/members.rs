@@ -54,3 +54,29 @@ pub async fn household_numbers(
     }
     Ok(out)
 }
+
+/// The household of each listed person of a municipality (those in one).
+pub async fn households_of_persons(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    persons: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, HouseholdId>, StoreError> {
+    use sea_orm::QuerySelect;
+    let mut out = HashMap::with_capacity(persons.len());
+    for chunk in persons.chunks(500) {
+        let rows: Vec<(uuid::Uuid, Option<uuid::Uuid>)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::HouseholdId)
+            .filter(person::Column::MunicipalityId.eq(municipality.0))
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(tx.conn())
+            .await?;
+        out.extend(
+            rows.into_iter()
+                .filter_map(|(p, h)| h.map(|h| (p, HouseholdId(h)))),
+        );
+    }
+    Ok(out)
+}

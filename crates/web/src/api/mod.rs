@@ -3,6 +3,7 @@
 //! the OpenAPI document at `/api/openapi.json`; a test checks that no route escapes it.
 
 mod audit;
+mod cases;
 mod certificates;
 mod disasters;
 mod dto;
@@ -95,6 +96,14 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(programmes::apply))
         .routes(routes!(programmes::decide))
         .routes(routes!(programmes::unclaimed))
+        .routes(routes!(cases::queue))
+        .routes(routes!(cases::visit))
+        .routes(routes!(cases::open))
+        .routes(routes!(cases::mine))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::classify))
+        .routes(routes!(cases::close))
+        .routes(routes!(cases::reopen))
         .routes(routes!(certificates::apply))
         .routes(routes!(certificates::get))
         .routes(routes!(certificates::survey))

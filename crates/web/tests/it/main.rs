@@ -12,6 +12,7 @@ mod browser_ledger;
 mod browser_map;
 mod browser_programmes;
 mod browser_upload;
+mod cases;
 mod defects;
 mod departures;
 mod disasters;

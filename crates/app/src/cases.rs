@@ -1,0 +1,508 @@
+//! Disaster case management, first part (issue 20 items 1–3): the outreach queue built from
+//! the ledger and the safety sweep (never reached first, then by risk), visits with their
+//! assessment per issue category, cases opened per household with a lead organisation, the
+//! household's classification proposed from the latest assessment and decided by staff, and
+//! closing with a reason (and reopening). The municipality's staff manage; the lead
+//! organisation's users see their cases, record visits and classify; anyone else: not found.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tsunagi_domain::access::Actor;
+use tsunagi_domain::audit::AuditAction;
+use tsunagi_domain::case_management::{
+    CaseBody, CaseSource, Classification, Closing, ESCALATE_AFTER_ABSENCES, HouseholdType,
+    IssueAssessment, QueueFacts, VisitInput, VisitOutcome, absences_in_a_row, propose, queue_key,
+};
+use tsunagi_domain::damage::DamageLevel;
+use tsunagi_domain::safety::SafetyStatus;
+use tsunagi_domain::triage::Priority;
+use tsunagi_domain::{HouseholdId, OrganisationId, PersonId};
+use tsunagi_store::audit::{AuditedTx, Entry};
+use tsunagi_store::{cases, certificates, declarations, ledger, persons, safety};
+
+pub use tsunagi_store::cases::{StoredCase, StoredVisit};
+
+use crate::{App, Context, Error, day_jst};
+
+/// How far an actor may go with a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The owning municipality's staff: everything.
+    Owner,
+    /// The lead organisation: see, visit, classify.
+    Lead,
+}
+
+fn part_in(actor: &Actor, c: &StoredCase) -> Option<Part> {
+    if certificates::staff_municipality(actor).ok() == Some(c.municipality_id) {
+        Some(Part::Owner)
+    } else if actor.organisation_id == c.lead_organisation_id {
+        Some(Part::Lead)
+    } else {
+        None
+    }
+}
+
+/// A member as a case shows them.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseMember {
+    pub id: PersonId,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub relationship: Option<String>,
+    pub on_roster: bool,
+    pub safety: Option<SafetyStatus>,
+}
+
+/// A case with the one person record around it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: StoredCase,
+    pub household_no: String,
+    pub members: Vec<CaseMember>,
+    /// The level of the certificate in force.
+    pub damage: Option<DamageLevel>,
+    pub visits: Vec<StoredVisit>,
+    /// The latest assessment (from the last visit that met the household).
+    pub assessment: Vec<IssueAssessment>,
+    pub proposed: HouseholdType,
+    pub absences_in_a_row: usize,
+    pub escalated: bool,
+    /// Whether the viewer may close, reopen or change the lead.
+    pub manages: bool,
+}
+
+fn latest_assessment(visits: &[StoredVisit]) -> Vec<IssueAssessment> {
+    visits
+        .iter()
+        .rev()
+        .find(|v| v.visit.outcome == VisitOutcome::Met)
+        .map(|v| v.visit.issues.clone())
+        .unwrap_or_default()
+}
+
+async fn view_of(tx: &AuditedTx, c: StoredCase, part: Part) -> Result<CaseView, Error> {
+    let m = c.municipality_id;
+    let h = certificates::household_of(tx, m, c.household_id).await?;
+    let people = persons::household_members(tx, m, c.household_id).await?;
+    let ids: Vec<uuid::Uuid> = people.iter().map(|p| p.id.0).collect();
+    let on_roster: HashSet<uuid::Uuid> = tsunagi_store::roster::entries_of(tx, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let statuses = safety::statuses_of(tx, c.declaration_id, &ids).await?;
+    let apps = certificates::of_household(tx, m, c.declaration_id, c.household_id).await?;
+    let damage = apps
+        .iter()
+        .filter_map(|a| a.current_certificate())
+        .max_by_key(|c| c.issued_on)
+        .map(|c| c.level);
+    let visits = cases::visits_of(tx, c.declaration_id, c.household_id).await?;
+    let outcomes: Vec<VisitOutcome> = visits.iter().map(|v| v.visit.outcome).collect();
+    let absences = absences_in_a_row(&outcomes);
+    let assessment = latest_assessment(&visits);
+    Ok(CaseView {
+        household_no: h.household_no,
+        members: people
+            .into_iter()
+            .map(|p| CaseMember {
+                on_roster: on_roster.contains(&p.id.0),
+                safety: statuses.get(&p.id.0).copied(),
+                id: p.id,
+                name: p.name,
+                birth_date: p.birth_date,
+                relationship: p.relationship,
+            })
+            .collect(),
+        damage,
+        proposed: propose(&assessment),
+        assessment,
+        absences_in_a_row: absences,
+        escalated: absences >= ESCALATE_AFTER_ABSENCES,
+        visits,
+        manages: part == Part::Owner,
+        case: c,
+    })
+}
+
+fn viewed(v: &CaseView) -> Entry {
+    Entry::new(AuditAction::CaseViewed, "case", v.case.id)
+        .owner(v.case.municipality_id)
+        .detail(serde_json::json!({
+            "household": v.case.household_id.0,
+            "persons": v.members.iter().map(|m| m.id.to_string()).collect::<Vec<_>>(),
+        }))
+}
+
+/// A case as entered.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct NewCase {
+    pub lead_organisation: OrganisationId,
+    pub source: CaseSource,
+    pub lead_caseworker: Option<String>,
+    pub next_review_on: Option<NaiveDate>,
+}
+
+/// Opens a case for a household of the municipality (its staff).
+pub async fn open(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    household: HouseholdId,
+    input: NewCase,
+) -> Result<CaseView, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let lead = app
+        .store
+        .organisation(input.lead_organisation)
+        .await?
+        .ok_or_else(|| Error::invalid("lead_organisation", "担当団体が見つかりません"))?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    certificates::household_of(&w.tx, m, household).await?;
+    if cases::of_household(&w.tx, m, declaration, household)
+        .await?
+        .is_some()
+    {
+        return Err(Error::invalid(
+            "household",
+            "この世帯のケースはすでにあります",
+        ));
+    }
+    let body = CaseBody {
+        lead_caseworker: tsunagi_domain::text::clean(input.lead_caseworker),
+        next_review_on: input.next_review_on,
+        ..CaseBody::default()
+    };
+    if body
+        .next_review_on
+        .is_some_and(|r| r < day_jst(d.started_at))
+    {
+        return Err(Error::invalid(
+            "next_review_on",
+            "次の見直し日は災害の後の日付です",
+        ));
+    }
+    let c = cases::open(
+        &mut w.tx,
+        actor,
+        m,
+        declaration,
+        household,
+        lead.id,
+        input.source,
+        &body,
+    )
+    .await?;
+    let v = view_of(&w.tx, c, Part::Owner).await?;
+    w.commit().await?;
+    Ok(v)
+}
+
+/// A case with its household, visits and assessment (owner or lead; audited as a view).
+pub async fn get(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<CaseView, Error> {
+    let actor = ctx.actor()?;
+    let mut w = app.begin(ctx).await?;
+    let c = cases::find(&w.tx, id).await?;
+    let part = part_in(actor, &c).ok_or(Error::NotFound)?;
+    let v = view_of(&w.tx, c, part).await?;
+    w.tx.record(viewed(&v));
+    w.commit().await?;
+    Ok(v)
+}
+
+/// Records a visit to a household of a declaration: the municipality's staff, or the lead
+/// organisation of the household's case.
+pub async fn record_visit(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    household: HouseholdId,
+    input: VisitInput,
+) -> Result<StoredVisit, Error> {
+    let actor = ctx.actor()?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::by_id(&w.tx, declaration).await?;
+    let m = d.municipality_id;
+    let staff = certificates::staff_municipality(actor).ok() == Some(m);
+    if !staff {
+        let c = cases::of_household(&w.tx, m, declaration, household).await?;
+        if c.is_none_or(|c| c.lead_organisation_id != actor.organisation_id) {
+            return Err(Error::NotFound);
+        }
+    }
+    certificates::household_of(&w.tx, m, household).await?;
+    let input = input
+        .validate(ctx.today(), day_jst(d.started_at))
+        .map_err(Error::Invalid)?;
+    let v = cases::record_visit(&mut w.tx, actor, m, declaration, household, &input).await?;
+    w.commit().await?;
+    Ok(v)
+}
+
+/// Changes a case from the version read, if the actor's part allows.
+async fn change(
+    app: &App,
+    ctx: &Context,
+    id: uuid::Uuid,
+    expected_version: i32,
+    owner_only: bool,
+    what: &str,
+    f: impl FnOnce(&mut CaseBody, &mut OrganisationId, HouseholdType) -> Result<(), Error>,
+) -> Result<CaseView, Error> {
+    let actor = ctx.actor()?;
+    let mut w = app.begin(ctx).await?;
+    let c = cases::find(&w.tx, id).await?;
+    let part = part_in(actor, &c).ok_or(Error::NotFound)?;
+    if owner_only && part != Part::Owner {
+        return Err(Error::Forbidden);
+    }
+    let visits = cases::visits_of(&w.tx, c.declaration_id, c.household_id).await?;
+    let proposed = propose(&latest_assessment(&visits));
+    let mut body = c.body.clone();
+    let mut lead = c.lead_organisation_id;
+    f(&mut body, &mut lead, proposed)?;
+    let c = cases::save(&mut w.tx, actor, id, expected_version, lead, &body, what).await?;
+    let v = view_of(&w.tx, c, part).await?;
+    w.commit().await?;
+    Ok(v)
+}
+
+/// Decides the household's classification, with the reason (owner or lead).
+pub async fn classify(
+    app: &App,
+    ctx: &Context,
+    id: uuid::Uuid,
+    expected_version: i32,
+    household_type: HouseholdType,
+    reason: String,
+) -> Result<CaseView, Error> {
+    let by = ctx.actor()?.login.clone();
+    let today = ctx.today();
+    change(
+        app,
+        ctx,
+        id,
+        expected_version,
+        false,
+        "classified",
+        |b, _, proposed| {
+            b.classify(Classification {
+                household_type,
+                proposed,
+                reason,
+                decided_on: today,
+                decided_by: by,
+            })
+            .map_err(Error::Invalid)
+        },
+    )
+    .await
+}
+
+/// Closes a case with its reason (the municipality's staff).
+pub async fn close(
+    app: &App,
+    ctx: &Context,
+    id: uuid::Uuid,
+    expected_version: i32,
+    closing: Closing,
+) -> Result<CaseView, Error> {
+    if closing.closed_on > ctx.today() {
+        return Err(Error::invalid("closed_on", "終結日が未来です"));
+    }
+    change(app, ctx, id, expected_version, true, "closed", |b, _, _| {
+        b.close(closing).map_err(Error::Invalid)
+    })
+    .await
+}
+
+/// Reopens a closed case (the municipality's staff).
+pub async fn reopen(
+    app: &App,
+    ctx: &Context,
+    id: uuid::Uuid,
+    expected_version: i32,
+) -> Result<CaseView, Error> {
+    change(
+        app,
+        ctx,
+        id,
+        expected_version,
+        true,
+        "reopened",
+        |b, _, _| b.reopen().map_err(Error::Invalid),
+    )
+    .await
+}
+
+/// One household in the outreach queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueLine {
+    pub household_id: HouseholdId,
+    pub household_no: String,
+    pub head: String,
+    pub address: String,
+    pub members: usize,
+    pub reached: bool,
+    pub visits: usize,
+    pub absences_in_a_row: usize,
+    pub escalated: bool,
+    pub last_visit_on: Option<NaiveDate>,
+    pub roster_priority: Option<Priority>,
+    pub damage: Option<DamageLevel>,
+    pub oldest_age: Option<u32>,
+    pub sweep_concern: bool,
+    pub case_id: Option<uuid::Uuid>,
+}
+
+fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let mut a = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        a -= 1;
+    }
+    u32::try_from(a).unwrap_or(0)
+}
+
+/// The outreach queue of a declaration (the municipality's staff): every household on the
+/// ledger (a ledger record or a damage application), with a case or a visit, or with someone
+/// in the safety sweep; never reached first (escalated before the rest), then by risk. Audited
+/// as a search naming the households.
+pub async fn queue(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<Vec<QueueLine>, Error> {
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    let today = ctx.today();
+    let mut households: HashSet<HouseholdId> = HashSet::new();
+    households.extend(
+        ledger::of_declaration(&w.tx, m, declaration)
+            .await?
+            .into_iter()
+            .map(|l| l.household_id),
+    );
+    let apps = certificates::of_declaration(&w.tx, m, declaration).await?;
+    let mut damage: HashMap<HouseholdId, DamageLevel> = HashMap::new();
+    for a in &apps {
+        households.insert(a.household_id);
+        if let Some(c) = a.current_certificate() {
+            damage.insert(a.household_id, c.level);
+        }
+    }
+    let all_cases = cases::of_declaration(&w.tx, m, declaration).await?;
+    let case_of: HashMap<HouseholdId, uuid::Uuid> =
+        all_cases.iter().map(|c| (c.household_id, c.id)).collect();
+    households.extend(case_of.keys().copied());
+    let mut outcomes: HashMap<HouseholdId, Vec<(NaiveDate, VisitOutcome)>> = HashMap::new();
+    for (h, day, o) in cases::outcomes_of_declaration(&w.tx, m, declaration).await? {
+        households.insert(h);
+        outcomes.entry(h).or_default().push((day, o));
+    }
+    // The sweep: its people's households, their priority and whether anyone is a concern.
+    let disaster = ctx.disaster().clone();
+    let sweep = safety::sweep(&mut w.tx, actor, &disaster, declaration).await?;
+    let swept: Vec<uuid::Uuid> = sweep.iter().map(|l| l.person.id.0).collect();
+    let home_of = persons::households_of_persons(&w.tx, m, &swept).await?;
+    let mut priority: HashMap<HouseholdId, Priority> = HashMap::new();
+    let mut concern: HashSet<HouseholdId> = HashSet::new();
+    for l in &sweep {
+        let Some(h) = home_of.get(&l.person.id.0) else {
+            continue;
+        };
+        households.insert(*h);
+        if let Some(p) = l.priority {
+            let e = priority.entry(*h).or_insert(p);
+            if p > *e {
+                *e = p;
+            }
+        }
+        if matches!(
+            l.status,
+            SafetyStatus::Unchecked | SafetyStatus::NotReached | SafetyStatus::NeedsSupport
+        ) {
+            concern.insert(*h);
+        }
+    }
+    let list: Vec<HouseholdId> = households.into_iter().collect();
+    let members = persons::members_of_households(&w.tx, m, &list).await?;
+    let numbers = persons::household_numbers(&w.tx, m, &list).await?;
+    let mut lines: Vec<(QueueFacts, QueueLine)> = list
+        .iter()
+        .map(|h| {
+            let people = members.get(h).map(Vec::as_slice).unwrap_or(&[]);
+            let os: Vec<VisitOutcome> = outcomes
+                .get(h)
+                .map(|v| v.iter().map(|(_, o)| *o).collect())
+                .unwrap_or_default();
+            let reached = os.contains(&VisitOutcome::Met);
+            let absences = absences_in_a_row(&os);
+            let head = people
+                .iter()
+                .find(|p| tsunagi_domain::person::is_householder(p.relationship.as_deref()))
+                .or_else(|| people.iter().min_by_key(|p| p.birth_date));
+            let oldest = people.iter().map(|p| age_on(p.birth_date, today)).max();
+            let facts = QueueFacts {
+                reached,
+                absences_in_a_row: absences,
+                roster_priority: priority.get(h).copied(),
+                damage: damage.get(h).copied(),
+                oldest_age: oldest,
+                lives_alone: people.len() == 1,
+                sweep_concern: concern.contains(h),
+            };
+            let line = QueueLine {
+                household_id: *h,
+                household_no: numbers.get(h).cloned().unwrap_or_default(),
+                head: head.map(|p| p.name.clone()).unwrap_or_default(),
+                address: head.map(|p| p.address.clone()).unwrap_or_default(),
+                members: people.len(),
+                reached,
+                visits: os.len(),
+                absences_in_a_row: absences,
+                escalated: absences >= ESCALATE_AFTER_ABSENCES,
+                last_visit_on: outcomes.get(h).and_then(|v| v.last()).map(|(d, _)| *d),
+                roster_priority: facts.roster_priority,
+                damage: facts.damage,
+                oldest_age: oldest,
+                sweep_concern: facts.sweep_concern,
+                case_id: case_of.get(h).copied(),
+            };
+            (facts, line)
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        queue_key(&a.0)
+            .cmp(&queue_key(&b.0))
+            .then_with(|| a.1.household_no.cmp(&b.1.household_no))
+    });
+    let lines: Vec<QueueLine> = lines.into_iter().map(|(_, l)| l).collect();
+    w.tx.record(
+        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
+            .owner(m)
+            .detail(serde_json::json!({
+                "outreach_queue": d.id,
+                "households": lines.iter().map(|l| l.household_id.0.to_string()).collect::<Vec<_>>(),
+            })),
+    );
+    w.commit().await?;
+    Ok(lines)
+}
+
+/// The cases the actor's organisation leads (its caseworkers' list).
+pub async fn mine(app: &App, ctx: &Context) -> Result<Vec<StoredCase>, Error> {
+    let actor = ctx.actor()?;
+    let w = app.begin(ctx).await?;
+    let list = cases::led_by(&w.tx, actor.organisation_id).await?;
+    w.commit().await?;
+    Ok(list)
+}
