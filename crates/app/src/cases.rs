@@ -506,3 +506,79 @@ pub async fn mine(app: &App, ctx: &Context) -> Result<Vec<StoredCase>, Error> {
     w.commit().await?;
     Ok(list)
 }
+
+/// A household's outreach: its visits and, if opened, its case.
+#[derive(Clone, Debug, Serialize)]
+pub struct HouseholdOutreach {
+    pub declaration_id: uuid::Uuid,
+    pub household_id: HouseholdId,
+    pub household_no: String,
+    pub members: Vec<String>,
+    pub visits: Vec<StoredVisit>,
+    pub absences_in_a_row: usize,
+    pub escalated: bool,
+    pub proposed: HouseholdType,
+    pub case: Option<CaseView>,
+    /// The municipality's staff (may open, close, reopen).
+    pub manages: bool,
+}
+
+/// A household's visits and case: the municipality's staff, or the lead organisation of its
+/// case; audited as a case view (or, before a case, as a view of the household's members).
+pub async fn household(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+    household: HouseholdId,
+) -> Result<HouseholdOutreach, Error> {
+    let actor = ctx.actor()?;
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::by_id(&w.tx, declaration).await?;
+    let m = d.municipality_id;
+    let staff = certificates::staff_municipality(actor).ok() == Some(m);
+    let case = cases::of_household(&w.tx, m, declaration, household).await?;
+    let part = match &case {
+        Some(c) => part_in(actor, c),
+        None if staff => Some(Part::Owner),
+        None => None,
+    }
+    .ok_or(Error::NotFound)?;
+    let h = certificates::household_of(&w.tx, m, household).await?;
+    let (case, members, visits) = match case {
+        Some(c) => {
+            let v = view_of(&w.tx, c, part).await?;
+            w.tx.record(viewed(&v));
+            let members = v.members.iter().map(|m| m.name.clone()).collect();
+            let visits = v.visits.clone();
+            (Some(v), members, visits)
+        }
+        None => {
+            let people = persons::household_members(&w.tx, m, household).await?;
+            w.tx.record(
+                Entry::new(AuditAction::PersonViewed, "household", household.0)
+                    .owner(m)
+                    .detail(serde_json::json!({
+                        "outreach": declaration,
+                        "persons": people.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
+                    })),
+            );
+            let visits = cases::visits_of(&w.tx, declaration, household).await?;
+            (None, people.into_iter().map(|p| p.name).collect(), visits)
+        }
+    };
+    w.commit().await?;
+    let outcomes: Vec<VisitOutcome> = visits.iter().map(|v| v.visit.outcome).collect();
+    let absences = absences_in_a_row(&outcomes);
+    Ok(HouseholdOutreach {
+        declaration_id: declaration,
+        household_id: household,
+        household_no: h.household_no,
+        members,
+        absences_in_a_row: absences,
+        escalated: absences >= ESCALATE_AFTER_ABSENCES,
+        proposed: propose(&latest_assessment(&visits)),
+        visits,
+        case,
+        manages: part == Part::Owner,
+    })
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod cases;
 mod disasters;
 mod documents;
 mod geography;
@@ -220,6 +221,24 @@ pub fn router(state: AppState) -> Router {
             "/programmes",
             get(programme_lists::catalogue).post(programme_lists::save),
         )
+        .route("/disasters/{id}/outreach", get(cases::queue))
+        .route(
+            "/disasters/{id}/households/{household}/outreach",
+            get(cases::household),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/visits",
+            post(cases::visit),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/case",
+            post(cases::open),
+        )
+        .route(
+            "/disasters/{id}/households/{household}/case/{action}",
+            post(cases::act),
+        )
+        .route("/cases", get(cases::mine))
         .route(
             "/disasters/{id}/sweep/{person}",
             post(disasters::record_check),

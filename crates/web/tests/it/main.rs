@@ -8,6 +8,7 @@ mod map_town;
 
 mod approaches;
 mod browser;
+mod browser_cases;
 mod browser_ledger;
 mod browser_map;
 mod browser_programmes;

@@ -1,0 +1,345 @@
+//! Outreach and cases on screen (issue 20, first part): the outreach queue of a declaration,
+//! a household's visits with a visit form (the assessment per issue category) and its case —
+//! opened with a lead organisation, classified with a reason, closed and reopened — and the
+//! cases an organisation leads.
+
+use super::programmes::{Choice, Pairs, choices_of, field, two_ids};
+use super::{Chrome, UiResult};
+use crate::auth::CurrentUser;
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tsunagi_app::cases::{self, HouseholdOutreach, NewCase, QueueLine};
+use tsunagi_domain::case_management::{
+    CaseSource, Closing, ClosingReason, HouseholdType, IssueAssessment, Severity, VisitInput,
+    VisitOutcome,
+};
+use tsunagi_domain::issue_category::IssueCategory;
+use tsunagi_domain::wareki::format_wareki;
+use tsunagi_domain::{HouseholdId, OrganisationId};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "outreach.html")]
+pub(super) struct QueuePage {
+    chrome: Chrome,
+    declaration: String,
+    lines: Vec<QueueLine>,
+}
+
+impl QueuePage {
+    fn day(d: &Option<chrono::NaiveDate>) -> String {
+        d.map(format_wareki).unwrap_or_default()
+    }
+}
+
+/// The outreach queue.
+pub async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = super::ledger::one_id(path)?;
+    let lines = cases::queue(&state.app, &user.ctx, id).await?;
+    Ok(QueuePage {
+        chrome: Chrome::new(&user, "disasters"),
+        declaration: id.to_string(),
+        lines,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "outreach_household.html")]
+pub(super) struct HouseholdPage {
+    chrome: Chrome,
+    o: HouseholdOutreach,
+    declaration: String,
+    household: String,
+    today: String,
+    errors: Vec<String>,
+    outcomes: Vec<Choice>,
+    categories: Vec<Choice>,
+    severities: Vec<Choice>,
+    types: Vec<Choice>,
+    reasons: Vec<Choice>,
+    sources: Vec<Choice>,
+    organisations: Vec<(String, String)>,
+}
+
+impl HouseholdPage {
+    fn day(d: &chrono::NaiveDate) -> String {
+        format_wareki(*d)
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    d: uuid::Uuid,
+    h: uuid::Uuid,
+    errors: Vec<String>,
+) -> Result<HouseholdPage, AppError> {
+    let o = cases::household(&state.app, &user.ctx, d, HouseholdId(h)).await?;
+    let organisations = if o.manages {
+        tsunagi_app::organisations::all(&state.app)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0.to_string(), o.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let proposed = o.proposed;
+    Ok(HouseholdPage {
+        chrome: Chrome::new(user, "disasters"),
+        declaration: d.to_string(),
+        household: h.to_string(),
+        today: user.ctx.today().to_string(),
+        errors,
+        outcomes: choices_of(
+            VisitOutcome::ALL,
+            VisitOutcome::code,
+            VisitOutcome::label,
+            |_| false,
+        ),
+        categories: choices_of(
+            IssueCategory::ALL,
+            IssueCategory::code,
+            IssueCategory::label,
+            |_| false,
+        ),
+        severities: choices_of(Severity::ALL, Severity::code, Severity::label, |_| false),
+        types: choices_of(
+            HouseholdType::ALL,
+            HouseholdType::code,
+            HouseholdType::label,
+            |t| t == proposed,
+        ),
+        reasons: choices_of(
+            ClosingReason::ALL,
+            ClosingReason::code,
+            ClosingReason::label,
+            |_| false,
+        ),
+        sources: choices_of(CaseSource::ALL, CaseSource::code, CaseSource::label, |s| {
+            s == CaseSource::Outreach
+        }),
+        organisations,
+        o,
+    })
+}
+
+/// A household's visits and case.
+pub async fn household(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> UiResult<Response> {
+    let (d, h) = two_ids(path)?;
+    Ok(page(&state, &user, d, h, Vec::new()).await?.into_response())
+}
+
+async fn after(
+    state: &AppState,
+    user: &CurrentUser,
+    d: uuid::Uuid,
+    h: uuid::Uuid,
+    r: Result<(), tsunagi_app::Error>,
+) -> UiResult<Response> {
+    let (status, errors) = match r {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/disasters/{d}/households/{h}/outreach")).into_response(),
+            );
+        }
+        Err(tsunagi_app::Error::Invalid(e)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.0.into_iter().map(|f| f.message).collect(),
+        ),
+        Err(tsunagi_app::Error::Conflict { .. }) => (
+            StatusCode::CONFLICT,
+            vec!["ほかの人が先に更新しました。内容を確かめて、もう一度操作してください".to_owned()],
+        ),
+        Err(e) => return Err(AppError::from(e).into()),
+    };
+    Ok((status, page(state, user, d, h, errors).await?).into_response())
+}
+
+fn date(s: &str, name: &str) -> Result<chrono::NaiveDate, tsunagi_app::Error> {
+    s.parse()
+        .map_err(|_| tsunagi_app::Error::invalid(name, "日付を入力してください"))
+}
+
+fn version(f: &Pairs) -> Result<i32, tsunagi_app::Error> {
+    field(f, "version")
+        .parse()
+        .map_err(|_| tsunagi_app::Error::invalid("version", "画面を読み込み直してください"))
+}
+
+fn optional(s: &str) -> Option<String> {
+    Some(s.to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Records a visit (the assessment: one severity per category, blank for none).
+pub async fn visit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> UiResult<Response> {
+    let (d, h) = two_ids(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let r = async {
+        let issues = IssueCategory::ALL
+            .iter()
+            .filter_map(|c| {
+                Severity::parse(field(&f, &format!("severity_{}", c.code()))).map(|severity| {
+                    IssueAssessment {
+                        category: *c,
+                        severity,
+                        notes: optional(field(&f, &format!("notes_{}", c.code()))),
+                    }
+                })
+            })
+            .collect();
+        let input = VisitInput {
+            visited_on: date(field(&f, "visited_on"), "visited_on")?,
+            visitors: field(&f, "visitors")
+                .split(['、', ','])
+                .map(str::to_owned)
+                .collect(),
+            outcome: VisitOutcome::parse(field(&f, "outcome")).ok_or_else(|| {
+                tsunagi_app::Error::invalid("outcome", "訪問の結果を選んでください")
+            })?,
+            seen: optional(field(&f, "seen")),
+            issues,
+            next_visit_on: match field(&f, "next_visit_on") {
+                "" => None,
+                s => Some(date(s, "next_visit_on")?),
+            },
+        };
+        cases::record_visit(&state.app, &user.ctx, d, HouseholdId(h), input)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    after(&state, &user, d, h, r).await
+}
+
+/// Opens the household's case.
+pub async fn open(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> UiResult<Response> {
+    let (d, h) = two_ids(path)?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let r = async {
+        let input = NewCase {
+            lead_organisation: OrganisationId(field(&f, "lead_organisation").parse().map_err(
+                |_| tsunagi_app::Error::invalid("lead_organisation", "担当団体を選んでください"),
+            )?),
+            source: CaseSource::parse(field(&f, "source")).unwrap_or(CaseSource::Outreach),
+            lead_caseworker: optional(field(&f, "lead_caseworker")),
+            next_review_on: match field(&f, "next_review_on") {
+                "" => None,
+                s => Some(date(s, "next_review_on")?),
+            },
+        };
+        cases::open(&state.app, &user.ctx, d, HouseholdId(h), input)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    after(&state, &user, d, h, r).await
+}
+
+/// Classifies, closes or reopens the household's case (`action`).
+pub async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> UiResult<Response> {
+    let Path((d, h, action)) = path.map_err(|_| AppError::NotFound)?;
+    let (d, h) = (super::ledger::uuid_of(&d)?, super::ledger::uuid_of(&h)?);
+    let Form(f) = form.map_err(AppError::from)?;
+    let r = async {
+        let id: uuid::Uuid = field(&f, "case")
+            .parse()
+            .map_err(|_| tsunagi_app::Error::NotFound)?;
+        let v = version(&f)?;
+        match action.as_str() {
+            "classify" => {
+                let t = HouseholdType::parse(field(&f, "household_type")).ok_or_else(|| {
+                    tsunagi_app::Error::invalid("household_type", "分類を選んでください")
+                })?;
+                cases::classify(
+                    &state.app,
+                    &user.ctx,
+                    id,
+                    v,
+                    t,
+                    field(&f, "reason").to_owned(),
+                )
+                .await?;
+            }
+            "close" => {
+                let closing = Closing {
+                    reason: ClosingReason::parse(field(&f, "reason")).ok_or_else(|| {
+                        tsunagi_app::Error::invalid("reason", "終結の理由を選んでください")
+                    })?,
+                    closed_on: date(field(&f, "closed_on"), "closed_on")?,
+                    note: optional(field(&f, "note")),
+                };
+                cases::close(&state.app, &user.ctx, id, v, closing).await?;
+            }
+            "reopen" => {
+                cases::reopen(&state.app, &user.ctx, id, v).await?;
+            }
+            _ => return Err(tsunagi_app::Error::NotFound),
+        }
+        Ok(())
+    }
+    .await;
+    after(&state, &user, d, h, r).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases_mine.html")]
+pub(super) struct MinePage {
+    chrome: Chrome,
+    cases: Vec<(String, String, String, String)>,
+}
+
+/// The cases the user's organisation leads.
+pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let list = cases::mine(&state.app, &user.ctx).await?;
+    Ok(MinePage {
+        chrome: Chrome::new(&user, "cases"),
+        cases: list
+            .into_iter()
+            .map(|c| {
+                (
+                    format!(
+                        "/disasters/{}/households/{}/outreach",
+                        c.declaration_id, c.household_id.0
+                    ),
+                    c.body.lead_caseworker.clone().unwrap_or_default(),
+                    c.body
+                        .current_type()
+                        .map(|t| t.label().to_owned())
+                        .unwrap_or_else(|| "未分類".into()),
+                    if c.closed { "終結" } else { "支援中" }.to_owned(),
+                )
+            })
+            .collect(),
+    }
+    .into_response())
+}

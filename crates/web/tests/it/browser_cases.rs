@@ -1,0 +1,97 @@
+//! The caseworker's main path on screen, in a real browser: from the ledger to the outreach
+//! queue, a visit that meets the household with three issues, the case opened with the NPO as
+//! lead and classified; the NPO, in its own login, finds the case in its list and records a
+//! visit; the municipality closes it.
+
+use crate::browser_common::{login, serve, shot, start_browser};
+use crate::browser_ledger::{click, declare_flood, fill, submit, text_of, wait_text};
+use crate::common::{HONMACHI_ROSTER, app, call_json, load_roster, token_for};
+use crate::ledger::{RESIDENTS, household_of, import_residents};
+use axum::http::Method;
+use fantoccini::Locator;
+use tsunagi_store::{Store, db_test};
+
+db_test!(
+    a_caseworker_visits_opens_and_classifies_a_case_and_the_npo_carries_it,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        declare_flood(&app).await;
+        let staff = token_for(&app, "town-staff").await;
+        import_residents(&app, &staff, RESIDENTS, "").await;
+        let (_, list) = call_json(&app, Method::GET, "/api/v1/disasters", &staff, None).await;
+        let decl = list[0]["id"].as_str().expect("declaration").to_owned();
+        let (h1, _) = household_of(&app, &staff, "1001").await;
+        let npo_org = app.f.npo.id.0.to_string();
+
+        let base = serve(app.router.clone()).await;
+        let (_driver, c) = start_browser().await;
+        login(&c, &base, "town-staff").await;
+        c.goto(&format!("{base}/disasters/{decl}/ledger"))
+            .await
+            .unwrap();
+        click(&c, "#outreach-link").await;
+        let queue = text_of(&c, "#outreach").await;
+        assert!(
+            queue.contains("山田　ハル") && queue.contains("未面会"),
+            "{queue}"
+        );
+        c.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))
+            .await
+            .unwrap();
+
+        // A visit that meets them: three issues.
+        fill(&c, "v-visitors", "田中（社協）、佐々木（市）").await;
+        click(&c, "#v-outcome option[value='met']").await;
+        fill(&c, "v-seen", "1階が浸水。2階で生活").await;
+        click(&c, "#sev-housing option[value='high']").await;
+        click(&c, "#sev-health option[value='medium']").await;
+        click(&c, "#sev-legal option[value='low']").await;
+        submit(&c, "#visit-form").await;
+        let visits = wait_text(&c, "#visits", "面会できた").await;
+        assert!(visits.contains("住宅の補修再建（重度"), "{visits}");
+
+        // The case, led by the NPO; the proposal is both axes; classified with a reason.
+        click(&c, &format!("#o-lead option[value='{npo_org}']")).await;
+        fill(&c, "o-worker", "NPO 山本").await;
+        submit(&c, "#open-form").await;
+        let proposed = wait_text(&c, "#proposed", "日常生活・住まいの再建支援世帯").await;
+        assert!(!proposed.is_empty());
+        click(&c, "#k-type option[value='housing']").await;
+        fill(&c, "k-reason", "通院は家族が再開できる見込み").await;
+        submit(&c, "#classify-form").await;
+        wait_text(&c, "#classifications", "住まいの再建支援世帯").await;
+        shot(&c, "case-household").await;
+
+        // The NPO finds it in its own list and records a visit; it is not offered closing.
+        let (_d2, n) = start_browser().await;
+        login(&n, &base, "npo-staff").await;
+        n.goto(&format!("{base}/cases")).await.unwrap();
+        let mine = text_of(&n, "#cases").await;
+        assert!(
+            mine.contains("住まいの再建支援世帯") && mine.contains("支援中"),
+            "{mine}"
+        );
+        n.find(Locator::LinkText("開く"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&n, "#case", "支援中").await;
+        assert!(n.find(Locator::Id("close-form")).await.is_err());
+        fill(&n, "v-visitors", "山本（NPO）").await;
+        click(&n, "#v-outcome option[value='absent']").await;
+        submit(&n, "#visit-form").await;
+        wait_text(&n, "#visits", "山本（NPO）").await;
+
+        // The municipality (still in its own browser) closes the case with its reason.
+        c.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))
+            .await
+            .unwrap();
+        click(&c, "#x-reason option[value='recovered']").await;
+        submit(&c, "#close-form").await;
+        wait_text(&c, "#case", "終結").await;
+        assert!(c.find(Locator::Id("reopen-form")).await.is_ok());
+    }
+);
