@@ -383,15 +383,35 @@ pub async fn queue(
     let m = certificates::staff_municipality(actor)?;
     let mut w = app.begin(ctx).await?;
     let d = declarations::load(&w.tx, actor, declaration).await?;
+    let lines = queue_in(&mut w.tx, ctx, m, declaration).await?;
+    w.tx.record(
+        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
+            .owner(m)
+            .detail(serde_json::json!({
+                "outreach_queue": d.id,
+                "households": lines.iter().map(|l| l.household_id.0.to_string()).collect::<Vec<_>>(),
+            })),
+    );
+    w.commit().await?;
+    Ok(lines)
+}
+
+async fn queue_in(
+    tx: &mut AuditedTx,
+    ctx: &Context,
+    m: OrganisationId,
+    declaration: uuid::Uuid,
+) -> Result<Vec<QueueLine>, Error> {
+    let actor = ctx.actor()?;
     let today = ctx.today();
     let mut households: HashSet<HouseholdId> = HashSet::new();
     households.extend(
-        ledger::of_declaration(&w.tx, m, declaration)
+        ledger::of_declaration(tx, m, declaration)
             .await?
             .into_iter()
             .map(|l| l.household_id),
     );
-    let apps = certificates::of_declaration(&w.tx, m, declaration).await?;
+    let apps = certificates::of_declaration(tx, m, declaration).await?;
     let mut damage: HashMap<HouseholdId, DamageLevel> = HashMap::new();
     for a in &apps {
         households.insert(a.household_id);
@@ -399,20 +419,20 @@ pub async fn queue(
             damage.insert(a.household_id, c.level);
         }
     }
-    let all_cases = cases::of_declaration(&w.tx, m, declaration).await?;
+    let all_cases = cases::of_declaration(tx, m, declaration).await?;
     let case_of: HashMap<HouseholdId, uuid::Uuid> =
         all_cases.iter().map(|c| (c.household_id, c.id)).collect();
     households.extend(case_of.keys().copied());
     let mut outcomes: HashMap<HouseholdId, Vec<(NaiveDate, VisitOutcome)>> = HashMap::new();
-    for (h, day, o) in cases::outcomes_of_declaration(&w.tx, m, declaration).await? {
+    for (h, day, o) in cases::outcomes_of_declaration(tx, m, declaration).await? {
         households.insert(h);
         outcomes.entry(h).or_default().push((day, o));
     }
     // The sweep: its people's households, their priority and whether anyone is a concern.
     let disaster = ctx.disaster().clone();
-    let sweep = safety::sweep(&mut w.tx, actor, &disaster, declaration).await?;
+    let sweep = safety::sweep(tx, actor, &disaster, declaration).await?;
     let swept: Vec<uuid::Uuid> = sweep.iter().map(|l| l.person.id.0).collect();
-    let home_of = persons::households_of_persons(&w.tx, m, &swept).await?;
+    let home_of = persons::households_of_persons(tx, m, &swept).await?;
     let mut priority: HashMap<HouseholdId, Priority> = HashMap::new();
     let mut concern: HashSet<HouseholdId> = HashSet::new();
     for l in &sweep {
@@ -434,8 +454,8 @@ pub async fn queue(
         }
     }
     let list: Vec<HouseholdId> = households.into_iter().collect();
-    let members = persons::members_of_households(&w.tx, m, &list).await?;
-    let numbers = persons::household_numbers(&w.tx, m, &list).await?;
+    let members = persons::members_of_households(tx, m, &list).await?;
+    let numbers = persons::household_numbers(tx, m, &list).await?;
     let mut lines: Vec<(QueueFacts, QueueLine)> = list
         .iter()
         .map(|h| {
@@ -485,17 +505,7 @@ pub async fn queue(
             .cmp(&queue_key(&b.0))
             .then_with(|| a.1.household_no.cmp(&b.1.household_no))
     });
-    let lines: Vec<QueueLine> = lines.into_iter().map(|(_, l)| l).collect();
-    w.tx.record(
-        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
-            .owner(m)
-            .detail(serde_json::json!({
-                "outreach_queue": d.id,
-                "households": lines.iter().map(|l| l.household_id.0.to_string()).collect::<Vec<_>>(),
-            })),
-    );
-    w.commit().await?;
-    Ok(lines)
+    Ok(lines.into_iter().map(|(_, l)| l).collect())
 }
 
 /// The cases the actor's organisation leads (its caseworkers' list).
@@ -581,4 +591,58 @@ pub async fn household(
         case,
         manages: part == Part::Owner,
     })
+}
+
+/// The information-sharing meeting's report of a declaration (the municipality's staff): counts
+/// only, cells of one to four households suppressed (`case_report`). It names no one, so it is
+/// audited as a report, not as a search.
+pub async fn report(
+    app: &App,
+    ctx: &Context,
+    declaration: uuid::Uuid,
+) -> Result<tsunagi_domain::case_report::Report, Error> {
+    use tsunagi_domain::case_report::{ReportRow, report};
+    let actor = ctx.actor()?;
+    let m = certificates::staff_municipality(actor)?;
+    let municipality_name = crate::organisations::name_of(app, m).await?;
+    let organisations: HashMap<OrganisationId, String> = crate::organisations::all(app)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut w = app.begin(ctx).await?;
+    let d = declarations::load(&w.tx, actor, declaration).await?;
+    let lines = queue_in(&mut w.tx, ctx, m, declaration).await?;
+    let all_cases: HashMap<HouseholdId, StoredCase> = cases::of_declaration(&w.tx, m, declaration)
+        .await?
+        .into_iter()
+        .map(|c| (c.household_id, c))
+        .collect();
+    let mut latest: HashMap<HouseholdId, Vec<IssueAssessment>> = HashMap::new();
+    for v in cases::visits_of_declaration(&w.tx, m, declaration).await? {
+        if v.visit.outcome == VisitOutcome::Met {
+            latest.insert(v.household_id, v.visit.issues);
+        }
+    }
+    let rows: Vec<ReportRow> = lines
+        .iter()
+        .map(|l| {
+            let c = all_cases.get(&l.household_id);
+            ReportRow {
+                area: tsunagi_domain::progress::area_of(&l.address, &municipality_name),
+                case: c.map(|c| !c.closed),
+                household_type: c.and_then(|c| c.body.current_type()),
+                lead: c.and_then(|c| organisations.get(&c.lead_organisation_id).cloned()),
+                issues: latest.remove(&l.household_id).unwrap_or_default(),
+                reached: l.reached,
+            }
+        })
+        .collect();
+    w.tx.record(
+        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
+            .owner(m)
+            .detail(serde_json::json!({"case_report": d.id, "households": rows.len()})),
+    );
+    w.commit().await?;
+    Ok(report(&rows))
 }

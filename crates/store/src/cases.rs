@@ -301,3 +301,21 @@ pub async fn outcomes_of_declaration(
         })
         .collect()
 }
+
+/// Every visit of a declaration, oldest first (the report reads the latest assessments).
+pub async fn visits_of_declaration(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    declaration: uuid::Uuid,
+) -> Result<Vec<StoredVisit>, StoreError> {
+    outreach_visit::Entity::find()
+        .filter(outreach_visit::Column::MunicipalityId.eq(municipality.0))
+        .filter(outreach_visit::Column::DeclarationId.eq(declaration))
+        .order_by_asc(outreach_visit::Column::VisitedOn)
+        .order_by_asc(outreach_visit::Column::RecordedAt)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(visit_of)
+        .collect()
+}

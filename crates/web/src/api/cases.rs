@@ -181,3 +181,16 @@ pub async fn reopen(
 ) -> Result<Json<Value>, AppError> {
     json(&cases::reopen(&state.app, &user.ctx, id, c.version).await?)
 }
+
+/// The information-sharing meeting's report (情報連携会議): cases by status, classification,
+/// issue category and severity, area and lead organisation, households not reached — counts
+/// only, cells of one to four households shown as 「5未満」.
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/case-report", tag = "cases", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Value>, AppError> {
+    json(&cases::report(&state.app, &user.ctx, id).await?)
+}

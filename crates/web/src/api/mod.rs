@@ -104,6 +104,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::classify))
         .routes(routes!(cases::close))
         .routes(routes!(cases::reopen))
+        .routes(routes!(cases::report))
         .routes(routes!(certificates::apply))
         .routes(routes!(certificates::get))
         .routes(routes!(certificates::survey))

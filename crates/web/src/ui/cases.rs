@@ -343,3 +343,75 @@ pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> UiResult<
     }
     .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case_report.html")]
+pub(super) struct ReportPage {
+    chrome: Chrome,
+    declaration: String,
+    r: tsunagi_domain::case_report::Report,
+}
+
+/// The information-sharing meeting's report.
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = super::ledger::one_id(path)?;
+    let r = cases::report(&state.app, &user.ctx, id).await?;
+    Ok(ReportPage {
+        chrome: Chrome::new(&user, "disasters"),
+        declaration: id.to_string(),
+        r,
+    }
+    .into_response())
+}
+
+/// The report as .xlsx, one row per cell (表, 項目, 列, 値).
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+) -> UiResult<Response> {
+    let id = super::ledger::one_id(path)?;
+    let r = cases::report(&state.app, &user.ctx, id).await?;
+    let mut rows = vec![
+        vec![
+            "合計".into(),
+            "世帯数".into(),
+            String::new(),
+            r.households.text(),
+        ],
+        vec![
+            "合計".into(),
+            "未面会".into(),
+            String::new(),
+            r.not_reached.text(),
+        ],
+    ];
+    for t in &r.tables {
+        for l in &t.lines {
+            for (c, cell) in t.columns.iter().zip(&l.cells) {
+                rows.push(vec![
+                    t.title.clone(),
+                    l.label.clone(),
+                    c.clone(),
+                    cell.text(),
+                ]);
+            }
+        }
+    }
+    let table = crate::exports::Table {
+        headers: vec!["表", "項目", "列", "値"],
+        rows,
+    };
+    let bytes = crate::exports::xlsx("情報連携会議", &table)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::download::attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "case-report.xlsx",
+        "情報連携会議_集計.xlsx",
+    ))
+}

@@ -222,6 +222,8 @@ pub fn router(state: AppState) -> Router {
             get(programme_lists::catalogue).post(programme_lists::save),
         )
         .route("/disasters/{id}/outreach", get(cases::queue))
+        .route("/disasters/{id}/case-report", get(cases::report))
+        .route("/disasters/{id}/case-report.xlsx", get(cases::report_xlsx))
         .route(
             "/disasters/{id}/households/{household}/outreach",
             get(cases::household),

@@ -36,6 +36,9 @@ db_test!(
             queue.contains("山田　ハル") && queue.contains("未面会"),
             "{queue}"
         );
+        click(&c, "#report-link").await;
+        let totals = text_of(&c, "#report-totals").await;
+        assert!(totals.contains("5未満"), "{totals}");
         c.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))
             .await
             .unwrap();

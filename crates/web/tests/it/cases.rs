@@ -245,6 +245,21 @@ db_test!(
         assert_eq!(c["closed"], false);
         assert_eq!(c["body"]["closed_before"][0]["reason"], "recovered");
 
+        // The information-sharing report: counts only, small cells suppressed, no names.
+        let report_path = format!("/api/v1/disasters/{decl}/case-report");
+        let (s, r) = call_json(&app, Method::GET, &report_path, &staff, None).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["households"], "5未満", "{r}");
+        let text = r.to_string();
+        for name in ["山田", "佐藤", "鈴木", "H1", &h1] {
+            assert!(!text.contains(name), "{name} in {text}");
+        }
+        let status = &r["tables"][0];
+        assert_eq!(status["lines"][0]["label"], "支援中");
+        assert_eq!(status["lines"][0]["cells"][0], "5未満");
+        let issues = &r["tables"][2];
+        assert_eq!(issues["lines"].as_array().unwrap().len(), 7);
+
         // Nobody with no part in the case sees anything of it.
         for login in ["other-staff", "care-manager", "community-leader"] {
             let t = token_for(&app, login).await;
@@ -252,6 +267,8 @@ db_test!(
                 call_json(&app, Method::GET, &format!("/api/v1/cases/{id}"), &t, None).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{login}");
             let (s, _) = call_json(&app, Method::GET, &queue_path, &t, None).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{login}");
+            let (s, _) = call_json(&app, Method::GET, &report_path, &t, None).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{login}");
             let (s, _) = visit(
                 &app,

@@ -1,0 +1,243 @@
+//! The information-sharing meeting's report (情報連携会議): counts only, no personal data, and
+//! every count of one to four households shown as 「5未満」 so that a small cell cannot point at a
+//! household. Built from plain rows by pure code.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::case_management::{HouseholdType, IssueAssessment, Severity};
+use crate::issue_category::IssueCategory;
+
+/// Cells under this are suppressed.
+pub const SUPPRESS_BELOW: usize = 5;
+
+/// A count as published: the number, or suppressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Count(usize),
+    /// 1 to 4.
+    Suppressed(&'static str),
+}
+
+impl Cell {
+    pub fn of(n: usize) -> Cell {
+        if n > 0 && n < SUPPRESS_BELOW {
+            Cell::Suppressed("5未満")
+        } else {
+            Cell::Count(n)
+        }
+    }
+    pub fn text(self) -> String {
+        match self {
+            Cell::Count(n) => n.to_string(),
+            Cell::Suppressed(s) => s.to_owned(),
+        }
+    }
+}
+
+/// One household as the report counts it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRow {
+    pub area: String,
+    /// Has a case; open or closed.
+    pub case: Option<bool>,
+    pub household_type: Option<HouseholdType>,
+    pub lead: Option<String>,
+    /// The latest assessment.
+    pub issues: Vec<IssueAssessment>,
+    /// Met at least once by outreach.
+    pub reached: bool,
+}
+
+/// One line of a table: a label and its cells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub label: String,
+    pub cells: Vec<Cell>,
+}
+
+/// A table with its column headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub lines: Vec<Line>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub households: Cell,
+    pub not_reached: Cell,
+    pub tables: Vec<Table>,
+}
+
+fn counts<K: Ord>(rows: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
+    let mut m = BTreeMap::new();
+    for k in rows {
+        *m.entry(k).or_insert(0) += 1;
+    }
+    m
+}
+
+/// The report from the rows.
+pub fn report(rows: &[ReportRow]) -> Report {
+    let mut tables = Vec::new();
+    // Cases by status.
+    let open = rows.iter().filter(|r| r.case == Some(true)).count();
+    let closed = rows.iter().filter(|r| r.case == Some(false)).count();
+    let none = rows.iter().filter(|r| r.case.is_none()).count();
+    tables.push(Table {
+        title: "ケースの状況".into(),
+        columns: vec!["世帯数".into()],
+        lines: [("支援中", open), ("終結", closed), ("ケースなし", none)]
+            .into_iter()
+            .map(|(l, n)| Line {
+                label: l.into(),
+                cells: vec![Cell::of(n)],
+            })
+            .collect(),
+    });
+    // Classification.
+    let by_type = counts(rows.iter().filter_map(|r| r.household_type));
+    let unclassified = rows
+        .iter()
+        .filter(|r| r.case.is_some() && r.household_type.is_none())
+        .count();
+    let mut lines: Vec<Line> = HouseholdType::ALL
+        .iter()
+        .map(|t| Line {
+            label: t.label().into(),
+            cells: vec![Cell::of(by_type.get(t).copied().unwrap_or(0))],
+        })
+        .collect();
+    lines.push(Line {
+        label: "未分類（ケースあり）".into(),
+        cells: vec![Cell::of(unclassified)],
+    });
+    tables.push(Table {
+        title: "世帯の分類".into(),
+        columns: vec!["世帯数".into()],
+        lines,
+    });
+    // Issues by category and severity.
+    tables.push(Table {
+        title: "課題の分類と程度（直近の評価）".into(),
+        columns: Severity::ALL.iter().map(|s| s.label().to_owned()).collect(),
+        lines: IssueCategory::ALL
+            .iter()
+            .map(|c| Line {
+                label: c.label().into(),
+                cells: Severity::ALL
+                    .iter()
+                    .map(|s| {
+                        Cell::of(
+                            rows.iter()
+                                .filter(|r| {
+                                    r.issues
+                                        .iter()
+                                        .any(|i| i.category == *c && i.severity == *s)
+                                })
+                                .count(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    });
+    // By area: households, reached, with a case.
+    let areas = counts(rows.iter().map(|r| r.area.clone()));
+    tables.push(Table {
+        title: "地区ごと".into(),
+        columns: vec!["世帯数".into(), "未面会".into(), "ケースあり".into()],
+        lines: areas
+            .iter()
+            .map(|(a, n)| {
+                let here = || rows.iter().filter(move |r| &r.area == a);
+                Line {
+                    label: a.clone(),
+                    cells: vec![
+                        Cell::of(*n),
+                        Cell::of(here().filter(|r| !r.reached).count()),
+                        Cell::of(here().filter(|r| r.case.is_some()).count()),
+                    ],
+                }
+            })
+            .collect(),
+    });
+    // By lead organisation.
+    let leads = counts(rows.iter().filter_map(|r| r.lead.clone()));
+    tables.push(Table {
+        title: "担当団体ごと（ケース）".into(),
+        columns: vec!["世帯数".into()],
+        lines: leads
+            .into_iter()
+            .map(|(l, n)| Line {
+                label: l,
+                cells: vec![Cell::of(n)],
+            })
+            .collect(),
+    });
+    Report {
+        households: Cell::of(rows.len()),
+        not_reached: Cell::of(rows.iter().filter(|r| !r.reached).count()),
+        tables,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn row(area: &str, case: Option<bool>, reached: bool) -> ReportRow {
+        ReportRow {
+            area: area.into(),
+            case,
+            household_type: None,
+            lead: None,
+            issues: Vec::new(),
+            reached,
+        }
+    }
+
+    #[test]
+    fn small_cells_are_suppressed_and_zero_is_shown() {
+        assert_eq!(Cell::of(0), Cell::Count(0));
+        assert_eq!(Cell::of(1).text(), "5未満");
+        assert_eq!(Cell::of(4).text(), "5未満");
+        assert_eq!(Cell::of(5), Cell::Count(5));
+        let mut rows: Vec<ReportRow> = (0..6).map(|_| row("本町", Some(true), true)).collect();
+        rows.push(row("港町", None, false));
+        let r = report(&rows);
+        assert_eq!(r.households, Cell::Count(7));
+        assert_eq!(r.not_reached.text(), "5未満");
+        let areas = &r.tables[3];
+        assert_eq!(areas.lines[0].label, "本町");
+        assert_eq!(areas.lines[0].cells[0], Cell::Count(6));
+        assert_eq!(areas.lines[1].cells[0].text(), "5未満");
+    }
+
+    proptest! {
+        /// No published cell is a count from 1 to 4.
+        #[test]
+        fn no_cell_between_one_and_four(
+            spec in proptest::collection::vec((0usize..3, 0usize..3, any::<bool>()), 0..40)
+        ) {
+            let rows: Vec<ReportRow> = spec
+                .iter()
+                .map(|(a, c, reached)| {
+                    row(["本町", "港町", "山手"][*a], [None, Some(true), Some(false)][*c], *reached)
+                })
+                .collect();
+            let r = report(&rows);
+            let all = r.tables.iter().flat_map(|t| t.lines.iter()).flat_map(|l| l.cells.iter());
+            for c in all.chain([&r.households, &r.not_reached]) {
+                if let Cell::Count(n) = c {
+                    prop_assert!(*n == 0 || *n >= SUPPRESS_BELOW);
+                }
+            }
+        }
+    }
+}
