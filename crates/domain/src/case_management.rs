@@ -236,6 +236,37 @@ pub struct Closing {
     pub note: Option<String>,
 }
 
+coded_enum! {
+    /// How an issue moved since the last review.
+    pub enum Progress {
+        Resolved = ("resolved", "解決"),
+        Improved = ("improved", "改善"),
+        Unchanged = ("unchanged", "変化なし"),
+        Worse = ("worse", "悪化"),
+    }
+}
+
+/// How one issue moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueProgress {
+    pub category: IssueCategory,
+    pub progress: Progress,
+}
+
+/// One review of a case (見直し): progress per issue, the policy revised, the next review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    pub reviewed_on: NaiveDate,
+    #[serde(default)]
+    pub progress: Vec<IssueProgress>,
+    /// The support policy (支援方針) from now on.
+    pub policy: String,
+    pub next_review_on: Option<NaiveDate>,
+    pub reviewed_by: String,
+}
+
 /// What a case records besides its keys (kept as one versioned body).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -249,6 +280,9 @@ pub struct CaseBody {
     pub closing: Option<Closing>,
     #[serde(default)]
     pub closed_before: Vec<Closing>,
+    /// Reviews, oldest first; the last one's policy is the current one.
+    #[serde(default)]
+    pub reviews: Vec<Review>,
 }
 
 impl CaseBody {
@@ -276,6 +310,40 @@ impl CaseBody {
             ..c
         });
         Ok(())
+    }
+
+    /// Records a review: a policy is required, the next review (if any) after the review, and
+    /// the case open. The next review date follows.
+    pub fn review(&mut self, r: Review) -> Result<(), ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let policy = r.policy.trim().to_owned();
+        if policy.is_empty() || bad_text(&policy, 2000) {
+            e.push("policy", "支援方針を2000文字以内で入力してください");
+        }
+        if r.next_review_on.is_some_and(|n| n <= r.reviewed_on) {
+            e.push(
+                "next_review_on",
+                "次の見直し日は見直しの日より後にしてください",
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        if r.progress.iter().any(|p| !seen.insert(p.category)) {
+            e.push("progress", "同じ分類の進み具合が二つあります");
+        }
+        if self.closing.is_some() {
+            e.push("state", "終結したケースです（再開してください）");
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        self.next_review_on = r.next_review_on;
+        self.reviews.push(Review { policy, ..r });
+        Ok(())
+    }
+
+    /// The review is due (or overdue) on `today`.
+    pub fn review_due(&self, today: NaiveDate) -> bool {
+        self.closing.is_none() && self.next_review_on.is_some_and(|d| d <= today)
     }
 
     /// Closes an open case with its reason.

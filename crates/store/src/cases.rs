@@ -319,3 +319,18 @@ pub async fn visits_of_declaration(
         .map(visit_of)
         .collect()
 }
+
+/// Every case of a municipality, newest first.
+pub async fn of_municipality(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+) -> Result<Vec<StoredCase>, StoreError> {
+    case::Entity::find()
+        .filter(case::Column::MunicipalityId.eq(municipality.0))
+        .order_by_desc(case::Column::CreatedAt)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(of)
+        .collect()
+}

@@ -163,3 +163,43 @@ proptest! {
         prop_assert!(after.0 >= before.0 && after.1 >= before.1);
     }
 }
+
+#[test]
+fn a_review_revises_the_policy_and_moves_the_next_review() {
+    let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default();
+    let later = day + chrono::Duration::days(30);
+    let mut b = CaseBody {
+        next_review_on: Some(day),
+        ..CaseBody::default()
+    };
+    assert!(b.review_due(day));
+    assert!(!b.review_due(day - chrono::Duration::days(1)));
+    let r = Review {
+        reviewed_on: day,
+        progress: vec![IssueProgress {
+            category: IssueCategory::Housing,
+            progress: Progress::Improved,
+        }],
+        policy: " ".into(),
+        next_review_on: Some(day),
+        reviewed_by: "staff".into(),
+    };
+    let e = b.review(r.clone()).expect_err("refused");
+    assert_eq!(e.0.len(), 2, "{e:?}");
+    b.review(Review {
+        policy: "応急修理の申請に付き添う".into(),
+        next_review_on: Some(later),
+        ..r
+    })
+    .expect("reviewed");
+    assert_eq!(b.next_review_on, Some(later));
+    assert!(!b.review_due(day));
+    assert_eq!(b.reviews.len(), 1);
+    b.close(Closing {
+        reason: ClosingReason::Recovered,
+        closed_on: day,
+        note: None,
+    })
+    .expect("closed");
+    assert!(!b.review_due(later), "a closed case is not due");
+}

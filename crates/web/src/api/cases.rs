@@ -194,3 +194,38 @@ pub async fn report(
 ) -> Result<Json<Value>, AppError> {
     json(&cases::report(&state.app, &user.ctx, id).await?)
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewSave {
+    pub version: i32,
+    #[serde(default)]
+    pub progress: Vec<tsunagi_domain::case_management::IssueProgress>,
+    pub policy: String,
+    pub next_review_on: Option<NaiveDate>,
+}
+
+/// Records a review (見直し): progress per issue, the revised support policy, the next review.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reviews", tag = "cases", params(("id" = Uuid, Path)),
+    request_body = ReviewSave,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<ReviewSave>,
+) -> Result<Json<Value>, AppError> {
+    let input = cases::ReviewInput {
+        progress: r.progress,
+        policy: r.policy,
+        next_review_on: r.next_review_on,
+    };
+    json(&cases::review(&state.app, &user.ctx, id, r.version, input).await?)
+}
+
+/// The caller's day: visits planned for today or earlier, reviews due, open cases (its
+/// organisation's; the municipality's staff: all of the municipality's).
+#[utoipa::path(get, path = "/api/v1/cases/day", tag = "cases",
+    responses((status = 200, body = Object)))]
+pub async fn day(State(state): State<AppState>, user: ApiUser) -> Result<Json<Value>, AppError> {
+    json(&cases::my_day(&state.app, &user.ctx).await?)
+}

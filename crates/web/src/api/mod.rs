@@ -105,6 +105,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::close))
         .routes(routes!(cases::reopen))
         .routes(routes!(cases::report))
+        .routes(routes!(cases::review))
+        .routes(routes!(cases::day))
         .routes(routes!(certificates::apply))
         .routes(routes!(certificates::get))
         .routes(routes!(certificates::survey))

@@ -16,8 +16,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tsunagi_app::cases::{self, HouseholdOutreach, NewCase, QueueLine};
 use tsunagi_domain::case_management::{
-    CaseSource, Closing, ClosingReason, HouseholdType, IssueAssessment, Severity, VisitInput,
-    VisitOutcome,
+    CaseSource, Closing, ClosingReason, HouseholdType, IssueAssessment, Progress, Severity,
+    VisitInput, VisitOutcome,
 };
 use tsunagi_domain::issue_category::IssueCategory;
 use tsunagi_domain::wareki::format_wareki;
@@ -67,6 +67,7 @@ pub(super) struct HouseholdPage {
     severities: Vec<Choice>,
     types: Vec<Choice>,
     reasons: Vec<Choice>,
+    progresses: Vec<Choice>,
     sources: Vec<Choice>,
     organisations: Vec<(String, String)>,
 }
@@ -126,6 +127,7 @@ async fn page(
             ClosingReason::label,
             |_| false,
         ),
+        progresses: choices_of(Progress::ALL, Progress::code, Progress::label, |_| false),
         sources: choices_of(CaseSource::ALL, CaseSource::code, CaseSource::label, |s| {
             s == CaseSource::Outreach
         }),
@@ -303,6 +305,28 @@ pub async fn act(
             "reopen" => {
                 cases::reopen(&state.app, &user.ctx, id, v).await?;
             }
+            "review" => {
+                let progress = IssueCategory::ALL
+                    .iter()
+                    .filter_map(|c| {
+                        Progress::parse(field(&f, &format!("progress_{}", c.code()))).map(
+                            |progress| tsunagi_domain::case_management::IssueProgress {
+                                category: *c,
+                                progress,
+                            },
+                        )
+                    })
+                    .collect();
+                let input = cases::ReviewInput {
+                    progress,
+                    policy: field(&f, "policy").to_owned(),
+                    next_review_on: match field(&f, "next_review_on") {
+                        "" => None,
+                        s => Some(date(s, "next_review_on")?),
+                    },
+                };
+                cases::review(&state.app, &user.ctx, id, v, input).await?;
+            }
             _ => return Err(tsunagi_app::Error::NotFound),
         }
         Ok(())
@@ -313,33 +337,28 @@ pub async fn act(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "cases_mine.html")]
-pub(super) struct MinePage {
+pub(super) struct DayPage {
     chrome: Chrome,
-    cases: Vec<(String, String, String, String)>,
+    day: cases::Day,
+    today: chrono::NaiveDate,
 }
 
-/// The cases the user's organisation leads.
+impl DayPage {
+    fn day(d: &chrono::NaiveDate) -> String {
+        format_wareki(*d)
+    }
+    fn kind(t: &Option<HouseholdType>) -> &'static str {
+        t.map_or("未分類", |t| t.label())
+    }
+}
+
+/// The caseworker's day: visits due, reviews due, open cases.
 pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
-    let list = cases::mine(&state.app, &user.ctx).await?;
-    Ok(MinePage {
+    let day = cases::my_day(&state.app, &user.ctx).await?;
+    Ok(DayPage {
         chrome: Chrome::new(&user, "cases"),
-        cases: list
-            .into_iter()
-            .map(|c| {
-                (
-                    format!(
-                        "/disasters/{}/households/{}/outreach",
-                        c.declaration_id, c.household_id.0
-                    ),
-                    c.body.lead_caseworker.clone().unwrap_or_default(),
-                    c.body
-                        .current_type()
-                        .map(|t| t.label().to_owned())
-                        .unwrap_or_else(|| "未分類".into()),
-                    if c.closed { "終結" } else { "支援中" }.to_owned(),
-                )
-            })
-            .collect(),
+        day,
+        today: user.ctx.today(),
     }
     .into_response())
 }

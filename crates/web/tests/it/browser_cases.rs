@@ -72,10 +72,10 @@ db_test!(
         n.goto(&format!("{base}/cases")).await.unwrap();
         let mine = text_of(&n, "#cases").await;
         assert!(
-            mine.contains("住まいの再建支援世帯") && mine.contains("支援中"),
+            mine.contains("住まいの再建支援世帯") && mine.contains("NPO 山本"),
             "{mine}"
         );
-        n.find(Locator::LinkText("開く"))
+        n.find(Locator::LinkText("H1"))
             .await
             .unwrap()
             .click()
@@ -83,6 +83,10 @@ db_test!(
             .unwrap();
         wait_text(&n, "#case", "支援中").await;
         assert!(n.find(Locator::Id("close-form")).await.is_err());
+        // A review: the policy revised.
+        fill(&n, "r-policy", "応急修理の申請に付き添う").await;
+        submit(&n, "#review-form").await;
+        wait_text(&n, "#reviews", "応急修理の申請に付き添う").await;
         fill(&n, "v-visitors", "山本（NPO）").await;
         click(&n, "#v-outcome option[value='absent']").await;
         submit(&n, "#visit-form").await;

@@ -198,7 +198,56 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::CREATED);
-        let close = json!({"version": 2, "reason": "recovered", "closed_on": today, "note": null});
+        // The NPO reviews the case: the policy revised, the next review today (so it is due),
+        // and a visit planned for today: both on the day's lists.
+        let (s, c) = call_json(
+            &app,
+            Method::POST,
+            &at("reviews"),
+            &npo,
+            Some(json!({"version": 2, "policy": "応急修理の申請に付き添う",
+                "progress": [{"category": "housing", "progress": "improved"}],
+                "next_review_on": null})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(
+            c["body"]["reviews"][0]["policy"],
+            "応急修理の申請に付き添う"
+        );
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            &at("reviews"),
+            &npo,
+            Some(json!({"version": 3, "policy": " ", "progress": [], "next_review_on": null})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a policy is required");
+        let (s, _) = visit(
+            &app,
+            &npo,
+            &decl,
+            &h1,
+            json!({"visited_on": today,
+            "visitors": ["山本（NPO）"], "outcome": "absent", "next_visit_on": today}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, day) = call_json(&app, Method::GET, "/api/v1/cases/day", &npo, None).await;
+        assert_eq!(day["visits_due"][0]["case_id"], id.as_str(), "{day}");
+        assert_eq!(day["open_cases"].as_array().unwrap().len(), 1);
+        let (_, day) = call_json(&app, Method::GET, "/api/v1/cases/day", &staff, None).await;
+        assert_eq!(
+            day["visits_due"][0]["case_id"],
+            id.as_str(),
+            "the municipality sees it too"
+        );
+        let other = token_for(&app, "other-staff").await;
+        let (_, day) = call_json(&app, Method::GET, "/api/v1/cases/day", &other, None).await;
+        assert_eq!(day["open_cases"].as_array().unwrap().len(), 0, "{day}");
+
+        let close = json!({"version": 3, "reason": "recovered", "closed_on": today, "note": null});
         let (s, _) = call_json(&app, Method::POST, &at("close"), &npo, Some(close.clone())).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         // ... but not another household's visits.
@@ -229,7 +278,7 @@ db_test!(
             Method::POST,
             &at("reopen"),
             &staff,
-            Some(json!({"version": 2})),
+            Some(json!({"version": 3})),
         )
         .await;
         assert_eq!(s, StatusCode::CONFLICT);
@@ -238,7 +287,7 @@ db_test!(
             Method::POST,
             &at("reopen"),
             &staff,
-            Some(json!({"version": 3})),
+            Some(json!({"version": 4})),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{c}");
