@@ -28,14 +28,14 @@ use crate::{App, Context, Error, day_jst};
 
 /// How far an actor may go with a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Part {
+pub(crate) enum Part {
     /// The owning municipality's staff: everything.
     Owner,
     /// The lead organisation: see, visit, classify.
     Lead,
 }
 
-fn part_in(actor: &Actor, c: &StoredCase) -> Option<Part> {
+pub(crate) fn part_in(actor: &Actor, c: &StoredCase) -> Option<Part> {
     if certificates::staff_municipality(actor).ok() == Some(c.municipality_id) {
         Some(Part::Owner)
     } else if actor.organisation_id == c.lead_organisation_id {
@@ -75,7 +75,7 @@ pub struct CaseView {
     pub manages: bool,
 }
 
-fn latest_assessment(visits: &[StoredVisit]) -> Vec<IssueAssessment> {
+pub(crate) fn latest_assessment(visits: &[StoredVisit]) -> Vec<IssueAssessment> {
     visits
         .iter()
         .rev()

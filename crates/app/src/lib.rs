@@ -33,6 +33,7 @@ pub mod plans;
 pub mod programmes;
 pub mod progress;
 pub mod receivers;
+pub mod referrals;
 pub mod residents;
 pub mod roster;
 pub mod safety;

@@ -32,6 +32,7 @@ pub mod person;
 pub mod plan;
 pub mod progress;
 pub mod receiver;
+pub mod referral;
 pub mod role;
 pub mod roster;
 pub mod safety;

@@ -29,6 +29,7 @@ pub mod plans;
 pub mod programmes;
 pub mod progress;
 pub mod receivers;
+pub mod referrals;
 pub mod roster;
 pub mod safety;
 pub mod safety_info;

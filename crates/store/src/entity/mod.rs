@@ -35,6 +35,7 @@ pub mod person_share;
 pub mod plan_workflow;
 pub mod plan_workflow_event;
 pub mod receiver;
+pub mod referral;
 pub mod roster_departure;
 pub mod roster_entry;
 pub mod safety_attempt;

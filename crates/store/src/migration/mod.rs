@@ -25,6 +25,7 @@ mod m20261205_000019_shelter_stays;
 mod m20261205_000020_safety_enquiries;
 mod m20261205_000021_programmes;
 mod m20261205_000022_cases;
+mod m20261205_000023_referrals;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_safety_enquiries::Migration),
             Box::new(m20261205_000021_programmes::Migration),
             Box::new(m20261205_000022_cases::Migration),
+            Box::new(m20261205_000023_referrals::Migration),
         ]
     }
 }

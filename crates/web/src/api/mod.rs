@@ -15,6 +15,7 @@ mod persons;
 mod plans;
 mod programmes;
 mod receivers;
+mod referrals;
 mod roster;
 mod sharing;
 mod shelter_operations;
@@ -107,6 +108,10 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::report))
         .routes(routes!(cases::review))
         .routes(routes!(cases::day))
+        .routes(routes!(referrals::create, referrals::of_case))
+        .routes(routes!(referrals::to_us))
+        .routes(routes!(referrals::get))
+        .routes(routes!(referrals::step))
         .routes(routes!(certificates::apply))
         .routes(routes!(certificates::get))
         .routes(routes!(certificates::survey))

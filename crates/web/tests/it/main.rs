@@ -25,6 +25,7 @@ mod map;
 mod plans;
 mod programmes;
 mod receivers;
+mod referrals;
 mod roster_filters;
 mod roster_import;
 mod sharing;
