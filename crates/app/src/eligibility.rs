@@ -129,6 +129,8 @@ pub struct HouseholdProgrammes {
     pub acts: DisasterActs,
     pub facts: HouseholdFacts,
     pub lines: Vec<ProgrammeLine>,
+    /// The household's case, if one is open or was (a programme can be referred from it).
+    pub case_id: Option<uuid::Uuid>,
 }
 
 impl HouseholdProgrammes {
@@ -189,6 +191,10 @@ pub async fn for_household(
     let d = declarations::load(&w.tx, actor, declaration).await?;
     let acts = programmes::acts_of(&w.tx, declaration).await?;
     let catalogue = catalogue_in(&w.tx, Some(m)).await?;
+    let case_id = tsunagi_store::cases::of_household(&w.tx, m, declaration, household)
+        .await?
+        .filter(|c| !c.closed)
+        .map(|c| c.id);
     w.commit().await?;
     let disaster_day = day_jst(d.started_at);
     let facts = household_facts(&ledger, disaster_day, acts);
@@ -199,6 +205,7 @@ pub async fn for_household(
         acts,
         facts,
         lines,
+        case_id,
     })
 }
 

@@ -70,6 +70,9 @@ pub(super) struct HouseholdPage {
     progresses: Vec<Choice>,
     sources: Vec<Choice>,
     organisations: Vec<(String, String)>,
+    referrals: Vec<tsunagi_app::referrals::StoredReferral>,
+    items: Vec<Choice>,
+    bases: Vec<Choice>,
 }
 
 impl HouseholdPage {
@@ -86,14 +89,14 @@ async fn page(
     errors: Vec<String>,
 ) -> Result<HouseholdPage, AppError> {
     let o = cases::household(&state.app, &user.ctx, d, HouseholdId(h)).await?;
-    let organisations = if o.manages {
-        tsunagi_app::organisations::all(&state.app)
-            .await?
-            .into_iter()
-            .map(|o| (o.id.0.to_string(), o.name))
-            .collect()
-    } else {
-        Vec::new()
+    let organisations = tsunagi_app::organisations::all(&state.app)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.0.to_string(), o.name))
+        .collect();
+    let referrals = match &o.case {
+        Some(c) => tsunagi_app::referrals::of_case(&state.app, &user.ctx, c.case.id).await?,
+        None => Vec::new(),
     };
     let proposed = o.proposed;
     Ok(HouseholdPage {
@@ -132,6 +135,25 @@ async fn page(
             s == CaseSource::Outreach
         }),
         organisations,
+        referrals,
+        items: choices_of(
+            tsunagi_domain::referral::ReferralItem::ALL,
+            tsunagi_domain::referral::ReferralItem::code,
+            tsunagi_domain::referral::ReferralItem::label,
+            |i| {
+                matches!(
+                    i,
+                    tsunagi_domain::referral::ReferralItem::Identity
+                        | tsunagi_domain::referral::ReferralItem::Issues
+                )
+            },
+        ),
+        bases: choices_of(
+            tsunagi_domain::referral::ReferralBasis::ALL,
+            tsunagi_domain::referral::ReferralBasis::code,
+            tsunagi_domain::referral::ReferralBasis::label,
+            |_| false,
+        ),
         o,
     })
 }

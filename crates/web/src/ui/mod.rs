@@ -20,6 +20,7 @@ mod persons;
 mod plan;
 mod progress;
 mod receivers;
+mod referrals;
 mod roster;
 mod sharing;
 mod shelter_operations;
@@ -241,6 +242,10 @@ pub fn router(state: AppState) -> Router {
             post(cases::act),
         )
         .route("/cases", get(cases::mine))
+        .route("/cases/{id}/referrals", post(referrals::create))
+        .route("/referrals", get(referrals::list))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/steps", post(referrals::step))
         .route(
             "/disasters/{id}/sweep/{person}",
             post(disasters::record_check),

@@ -196,9 +196,17 @@ pub(super) struct HouseholdPage {
     income: String,
     rent_addition_received: bool,
     support: Vec<(String, String, String)>,
+    /// The open case, for referring a programme from it.
+    case_id: Option<String>,
+    organisations: Vec<(String, String)>,
 }
 
-fn page(user: &CurrentUser, p: HouseholdProgrammes, errors: Vec<String>) -> HouseholdPage {
+fn page(
+    user: &CurrentUser,
+    p: HouseholdProgrammes,
+    organisations: Vec<(String, String)>,
+    errors: Vec<String>,
+) -> HouseholdPage {
     let groups = p
         .by_category()
         .into_iter()
@@ -318,6 +326,8 @@ fn page(user: &CurrentUser, p: HouseholdProgrammes, errors: Vec<String>) -> Hous
         ),
         income: c.income_yen.map(|y| y.to_string()).unwrap_or_default(),
         rent_addition_received: c.rent_addition_received,
+        case_id: p.case_id.map(|c| c.to_string()),
+        organisations,
         support: p
             .ledger
             .body
@@ -343,6 +353,21 @@ async fn load(
     Ok(eligibility::for_household(&state.app, &user.ctx, d, HouseholdId(h)).await?)
 }
 
+/// The organisations a programme can be referred to (when the household has a case).
+async fn organisations(
+    state: &AppState,
+    p: &HouseholdProgrammes,
+) -> Result<Vec<(String, String)>, AppError> {
+    if p.case_id.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(tsunagi_app::organisations::all(&state.app)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.0.to_string(), o.name))
+        .collect())
+}
+
 /// The household's programmes.
 pub async fn household(
     State(state): State<AppState>,
@@ -351,7 +376,8 @@ pub async fn household(
 ) -> UiResult<Response> {
     let (d, h) = two_ids(path)?;
     let p = load(&state, &user, d, h).await?;
-    Ok(page(&user, p, Vec::new()).into_response())
+    let orgs = organisations(&state, &p).await?;
+    Ok(page(&user, p, orgs, Vec::new()).into_response())
 }
 
 /// The household's letter (PDF).
@@ -398,7 +424,8 @@ async fn after(
         Err(e) => return Err(AppError::from(e).into()),
     };
     let p = load(state, user, d, h).await?;
-    Ok((status, page(user, p, errors)).into_response())
+    let orgs = organisations(state, &p).await?;
+    Ok((status, page(user, p, orgs, errors)).into_response())
 }
 
 pub(super) type Pairs = Vec<(String, String)>;

@@ -23,6 +23,7 @@ db_test!(
         let decl = list[0]["id"].as_str().expect("declaration").to_owned();
         let (h1, _) = household_of(&app, &staff, "1001").await;
         let npo_org = app.f.npo.id.0.to_string();
+        let care_org = app.f.care.id.0.to_string();
 
         let base = serve(app.router.clone()).await;
         let (_driver, c) = start_browser().await;
@@ -66,6 +67,27 @@ db_test!(
         wait_text(&c, "#classifications", "住まいの再建支援世帯").await;
         shot(&c, "case-household").await;
 
+        // A referral from the case to the care provider: only names and the assessment, on the
+        // household's consent.
+        click(&c, &format!("#rf-to option[value='{care_org}']")).await;
+        fill(&c, "rf-purpose", "片付けと屋根の養生").await;
+        // (names and the assessment are ticked by default; nothing more is added)
+        submit(&c, "#referral-form").await;
+        wait_text(&c, "#referral-state", "依頼済み").await;
+        // And one from a programme on the household's programmes page.
+        c.goto(&format!(
+            "{base}/disasters/{decl}/households/{h1}/programmes"
+        ))
+        .await
+        .unwrap();
+        click(
+            &c,
+            &format!("form.referral select option[value='{npo_org}']"),
+        )
+        .await;
+        submit(&c, "form.referral").await;
+        wait_text(&c, "#referral", "の申請の支援").await;
+
         // The NPO finds it in its own list and records a visit; it is not offered closing.
         let (_d2, n) = start_browser().await;
         login(&n, &base, "npo-staff").await;
@@ -91,6 +113,38 @@ db_test!(
         click(&n, "#v-outcome option[value='absent']").await;
         submit(&n, "#visit-form").await;
         wait_text(&n, "#visits", "山本（NPO）").await;
+
+        // The referral, answered in the care provider's own login: only what was shared.
+        let (_d3, k) = start_browser().await;
+        login(&k, &base, "care-manager").await;
+        k.goto(&format!("{base}/referrals")).await.unwrap();
+        k.find(Locator::LinkText("片付けと屋根の養生"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let shared = text_of(&k, "#shared").await;
+        assert!(
+            shared.contains("山田　ハル") && shared.contains("住宅の補修再建"),
+            "{shared}"
+        );
+        assert!(
+            !shared.contains("本町1-1"),
+            "the address was not shared: {shared}"
+        );
+        submit(&k, "#accept-form").await;
+        wait_text(&k, "#referral-state", "受諾").await;
+        fill(&k, "ac-who", "ケアマネ 小林").await;
+        fill(&k, "ac-place", "山田さん宅").await;
+        fill(&k, "ac-advice", "屋根にブルーシートを張った").await;
+        submit(&k, "#accompany-form").await;
+        wait_text(&k, "#referral-state", "同行支援済み").await;
+        // It has no part in the case itself.
+        k.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))
+            .await
+            .unwrap();
+        wait_text(&k, "main", "見つかりませんでした").await;
 
         // The municipality (still in its own browser) closes the case with its reason.
         c.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))
