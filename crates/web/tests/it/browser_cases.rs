@@ -74,12 +74,11 @@ db_test!(
         // (names and the assessment are ticked by default; nothing more is added)
         submit(&c, "#referral-form").await;
         wait_text(&c, "#referral-state", "依頼済み").await;
-        // And one from a programme on the household's programmes page.
-        c.goto(&format!(
-            "{base}/disasters/{decl}/households/{h1}/programmes"
-        ))
-        .await
-        .unwrap();
+        // And one from a programme, through the case's link to the household's programmes.
+        c.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))
+            .await
+            .unwrap();
+        click(&c, "#case-programmes").await;
         click(
             &c,
             &format!("form.referral select option[value='{npo_org}']"),
