@@ -12,7 +12,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tsunagi_app::cases::{self, HouseholdOutreach, NewCase, QueueLine};
 use tsunagi_domain::case_management::{
@@ -175,21 +174,10 @@ async fn after(
     h: uuid::Uuid,
     r: Result<(), tsunagi_app::Error>,
 ) -> UiResult<Response> {
-    let (status, errors) = match r {
-        Ok(()) => {
-            return Ok(
-                Redirect::to(&format!("/disasters/{d}/households/{h}/outreach")).into_response(),
-            );
-        }
-        Err(tsunagi_app::Error::Invalid(e)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            e.0.into_iter().map(|f| f.message).collect(),
-        ),
-        Err(tsunagi_app::Error::Conflict { .. }) => (
-            StatusCode::CONFLICT,
-            vec!["ほかの人が先に更新しました。内容を確かめて、もう一度操作してください".to_owned()],
-        ),
-        Err(e) => return Err(AppError::from(e).into()),
+    let Some((status, errors)) = super::programmes::form_failure(r)? else {
+        return Ok(
+            Redirect::to(&format!("/disasters/{d}/households/{h}/outreach")).into_response(),
+        );
     };
     Ok((status, page(state, user, d, h, errors).await?).into_response())
 }

@@ -399,6 +399,25 @@ pub async fn letter(
     Ok(crate::documents::letter_pdf(&p, &m, user.ctx.today()).await?)
 }
 
+/// A form's failure as the page shows it: the status and the reasons, for what a user can mend
+/// (invalid input, a concurrent change); `None` when it succeeded; anything else is an error.
+pub(super) fn form_failure(
+    r: Result<(), tsunagi_app::Error>,
+) -> Result<Option<(StatusCode, Vec<String>)>, AppError> {
+    match r {
+        Ok(()) => Ok(None),
+        Err(tsunagi_app::Error::Invalid(e)) => Ok(Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.0.into_iter().map(|f| f.message).collect(),
+        ))),
+        Err(tsunagi_app::Error::Conflict { .. }) => Ok(Some((
+            StatusCode::CONFLICT,
+            vec!["ほかの人が先に更新しました。内容を確かめて、もう一度操作してください".to_owned()],
+        ))),
+        Err(e) => Err(AppError::from(e)),
+    }
+}
+
 /// After a form: back to the programmes, or the page again with the reasons.
 async fn after(
     state: &AppState,
@@ -407,21 +426,10 @@ async fn after(
     h: uuid::Uuid,
     r: Result<(), tsunagi_app::Error>,
 ) -> UiResult<Response> {
-    let (status, errors) = match r {
-        Ok(()) => {
-            return Ok(
-                Redirect::to(&format!("/disasters/{d}/households/{h}/programmes")).into_response(),
-            );
-        }
-        Err(tsunagi_app::Error::Invalid(e)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            e.0.into_iter().map(|f| f.message).collect(),
-        ),
-        Err(tsunagi_app::Error::Conflict { .. }) => (
-            StatusCode::CONFLICT,
-            vec!["ほかの人が先に更新しました。内容を確かめて、もう一度操作してください".to_owned()],
-        ),
-        Err(e) => return Err(AppError::from(e).into()),
+    let Some((status, errors)) = form_failure(r)? else {
+        return Ok(
+            Redirect::to(&format!("/disasters/{d}/households/{h}/programmes")).into_response(),
+        );
     };
     let p = load(state, user, d, h).await?;
     let orgs = organisations(state, &p).await?;

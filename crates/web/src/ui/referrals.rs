@@ -193,20 +193,13 @@ pub async fn step(
         _ => return Err(AppError::BadRequest("unknown step".into()).into()),
     };
     let version = field(&f, "version").parse().unwrap_or(0);
-    match referrals::step(&state.app, &user.ctx, id, version, step).await {
-        Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(tsunagi_app::Error::Invalid(e)) => {
-            let errors = e.0.into_iter().map(|f| f.message).collect();
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(&state, &user, id, errors).await?,
-            )
-                .into_response())
+    let r = referrals::step(&state.app, &user.ctx, id, version, step)
+        .await
+        .map(|_| ());
+    match super::programmes::form_failure(r)? {
+        None => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
+        Some((status, errors)) => {
+            Ok((status, page(&state, &user, id, errors).await?).into_response())
         }
-        Err(tsunagi_app::Error::Conflict { .. }) => {
-            let errors = vec!["ほかの人が先に更新しました。内容を確かめてください".to_owned()];
-            Ok((StatusCode::CONFLICT, page(&state, &user, id, errors).await?).into_response())
-        }
-        Err(e) => Err(AppError::from(e).into()),
     }
 }
