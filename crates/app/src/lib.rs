@@ -27,6 +27,7 @@ pub mod ledger;
 pub mod legal_basis;
 pub mod meetings;
 pub mod organisations;
+pub mod partners;
 pub mod passwords;
 pub mod persons;
 pub mod plans;

@@ -27,6 +27,7 @@ pub mod meeting;
 pub mod municipality;
 pub mod organisation;
 pub mod paging;
+pub mod partner;
 pub mod password;
 pub mod person;
 pub mod plan;

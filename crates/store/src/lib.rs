@@ -24,6 +24,7 @@ pub mod legal_bases;
 pub mod meetings;
 pub mod migration;
 pub mod organisations;
+pub mod partners;
 pub mod persons;
 pub mod plans;
 pub mod programmes;

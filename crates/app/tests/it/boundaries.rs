@@ -38,6 +38,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("programmes", &["municipal_programme", "disaster_act"]),
     ("cases", &["case", "outreach_visit"]),
     ("referrals", &["referral"]),
+    ("partners", &["partner_profile"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),
     ("safety_info", &["safety_info_consent", "safety_enquiry"]),
     (

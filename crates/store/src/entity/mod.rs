@@ -28,6 +28,7 @@ pub mod membership;
 pub mod municipal_programme;
 pub mod organisation;
 pub mod outreach_visit;
+pub mod partner_profile;
 pub mod person;
 pub mod person_hazard;
 pub mod person_location;

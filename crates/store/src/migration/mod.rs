@@ -26,6 +26,7 @@ mod m20261205_000020_safety_enquiries;
 mod m20261205_000021_programmes;
 mod m20261205_000022_cases;
 mod m20261205_000023_referrals;
+mod m20261205_000024_partner_profiles;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000021_programmes::Migration),
             Box::new(m20261205_000022_cases::Migration),
             Box::new(m20261205_000023_referrals::Migration),
+            Box::new(m20261205_000024_partner_profiles::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod extract;
 mod ledger;
 mod legal_basis;
 mod organisations;
+mod partners;
 mod persons;
 mod plans;
 mod programmes;
@@ -112,6 +113,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(referrals::to_us))
         .routes(routes!(referrals::get))
         .routes(routes!(referrals::step))
+        .routes(routes!(partners::list))
+        .routes(routes!(partners::save))
         .routes(routes!(certificates::apply))
         .routes(routes!(certificates::get))
         .routes(routes!(certificates::survey))

@@ -88,11 +88,37 @@ async fn page(
     errors: Vec<String>,
 ) -> Result<HouseholdPage, AppError> {
     let o = cases::household(&state.app, &user.ctx, d, HouseholdId(h)).await?;
-    let organisations = tsunagi_app::organisations::all(&state.app)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.0.to_string(), o.name))
-        .collect();
+    // The municipality's staff choose from the partner directory (fields shown, profiled
+    // organisations first); a lead organisation from every organisation.
+    let organisations = if o.manages {
+        // The municipality itself first (a case it leads directly), then the directory.
+        let own = (
+            user.actor.organisation_id.0.to_string(),
+            user.membership.organisation.name.clone(),
+        );
+        std::iter::once(own)
+            .chain(
+                tsunagi_app::partners::directory(&state.app, &user.ctx)
+                    .await?
+                    .into_iter()
+                    .map(|l| {
+                        let fields = l.profile.map(|p| p.fields_text()).unwrap_or_default();
+                        let label = if fields.is_empty() {
+                            l.organisation.name
+                        } else {
+                            format!("{}（{fields}）", l.organisation.name)
+                        };
+                        (l.organisation.id.0.to_string(), label)
+                    }),
+            )
+            .collect()
+    } else {
+        tsunagi_app::organisations::all(&state.app)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0.to_string(), o.name))
+            .collect()
+    };
     let referrals = match &o.case {
         Some(c) => tsunagi_app::referrals::of_case(&state.app, &user.ctx, c.case.id).await?,
         None => Vec::new(),

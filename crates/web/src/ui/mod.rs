@@ -16,6 +16,7 @@ mod programmes;
 pub(crate) use audit::audit_filter;
 mod login;
 mod meetings;
+mod partners;
 mod persons;
 mod plan;
 mod progress;
@@ -244,6 +245,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(cases::mine))
         .route("/cases/{id}/referrals", post(referrals::create))
         .route("/referrals", get(referrals::list))
+        .route("/partners", get(partners::list).post(partners::save))
         .route("/referrals/{id}", get(referrals::show))
         .route("/referrals/{id}/steps", post(referrals::step))
         .route(

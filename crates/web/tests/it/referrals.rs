@@ -215,3 +215,68 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    the_partner_directory_keeps_fields_agreements_and_registration,
+    |store: Store| async move {
+        let app = app(store).await;
+        let staff = token_for(&app, "town-staff").await;
+        let npo = app.f.npo.id.0.to_string();
+        let (s, v) = call_json(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/partners/{npo}"),
+            &staff,
+            Some(json!({"fields": ["housing", "legal"], "area": "潮見市全域",
+                "contact": "0889-00-0000（平日9-17時）", "agreement": null,
+                "agreement_until": "2030-03-31"})),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an expiry without an agreement: {v}"
+        );
+        let (s, _) = call_json(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/partners/{npo}"),
+            &staff,
+            Some(json!({"fields": ["housing", "legal"], "area": "潮見市全域",
+                "contact": "0889-00-0000（平日9-17時）",
+                "agreement": "災害時の被災者支援に関する協定（令和7年4月1日）",
+                "agreement_until": "2030-03-31"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            "/api/v1/ledger-partners",
+            &staff,
+            Some(json!({"organisation_id": npo, "registration_no": "潮見-協力-001"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, d) = call_json(&app, Method::GET, "/api/v1/partners", &staff, None).await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        let first = &d[0];
+        assert_eq!(
+            first["organisation"]["id"],
+            npo.as_str(),
+            "profiled first: {d}"
+        );
+        assert_eq!(first["profile"]["fields"], json!(["housing", "legal"]));
+        assert_eq!(first["agreement_in_force"], true);
+        assert_eq!(first["registration_no"], "潮見-協力-001");
+        // An NPO has no directory; another town keeps its own and sees nothing of ours.
+        let t = token_for(&app, "npo-staff").await;
+        let (s, _) = call_json(&app, Method::GET, "/api/v1/partners", &t, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let t = token_for(&app, "other-staff").await;
+        let (s, theirs) = call_json(&app, Method::GET, "/api/v1/partners", &t, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!theirs.to_string().contains("潮見市全域"), "{theirs}");
+        assert!(!theirs.to_string().contains("潮見-協力-001"), "{theirs}");
+    }
+);
