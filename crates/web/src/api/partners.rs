@@ -24,8 +24,8 @@ pub async fn list(State(state): State<AppState>, user: ApiUser) -> Result<Json<V
 }
 
 /// Records an organisation's profile: fields (issue categories), area, contact, agreement.
-#[utoipa::path(put, path = "/api/v1/partners/{organisation}", tag = "cases",
-    params(("organisation" = Uuid, Path)), request_body = PartnerProfile,
+#[utoipa::path(put, path = "/api/v1/partners/{id}", tag = "cases",
+    params(("id" = Uuid, Path, description = "the organisation")), request_body = PartnerProfile,
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save(
     State(state): State<AppState>,
