@@ -38,7 +38,7 @@ fn died(harms: &[MemberHarm], p: PersonId) -> bool {
 }
 
 /// The level of the certificate in force: the newest issued of the household's applications.
-fn certified_level(apps: &[Application]) -> Option<tsunagi_domain::damage::DamageLevel> {
+pub(crate) fn certified_level(apps: &[Application]) -> Option<tsunagi_domain::damage::DamageLevel> {
     apps.iter()
         .filter_map(|a| a.current_certificate())
         .max_by_key(|c| c.issued_on)

@@ -83,12 +83,7 @@ async fn view_of(
     };
     let damage = if has(ReferralItem::Damage) {
         let apps = certificates::of_household(tx, m, c.declaration_id, c.household_id).await?;
-        Some(
-            apps.iter()
-                .filter_map(|a| a.current_certificate())
-                .max_by_key(|c| c.issued_on)
-                .map(|c| c.level),
-        )
+        Some(crate::eligibility::certified_level(&apps))
     } else {
         None
     };

@@ -193,22 +193,13 @@ pub fn fiscal_year(day: NaiveDate) -> i32 {
     }
 }
 
-/// Age on a day, from a birth date.
-fn age_on(birth: NaiveDate, day: NaiveDate) -> i64 {
-    let mut age = i64::from(day.year() - birth.year());
-    if (day.month(), day.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    age
-}
-
 fn members(v: &mut FactValues, members: &[MemberFacts], day: NaiveDate) {
     v.set(Fact::HouseholdSize, members.len() as i64);
     let ages: Vec<Option<i64>> = members
         .iter()
         .map(|m| {
             m.birth_date
-                .map(|b| age_on(b, day))
+                .map(|b| day.years_since(b).map_or(0, i64::from))
                 .or(m.age.map(i64::from))
         })
         .collect();

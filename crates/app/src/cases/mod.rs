@@ -5,7 +5,7 @@
 //! closing with a reason (and reopening). The municipality's staff manage; the lead
 //! organisation's users see their cases, record visits and classify; anyone else: not found.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -13,18 +13,23 @@ use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::case_management::{
     CaseBody, CaseSource, Classification, Closing, ESCALATE_AFTER_ABSENCES, HouseholdType,
-    IssueAssessment, QueueFacts, VisitInput, VisitOutcome, absences_in_a_row, propose, queue_key,
+    IssueAssessment, VisitInput, VisitOutcome, absences_in_a_row, propose,
 };
 use tsunagi_domain::damage::DamageLevel;
 use tsunagi_domain::safety::SafetyStatus;
-use tsunagi_domain::triage::Priority;
 use tsunagi_domain::{HouseholdId, OrganisationId, PersonId};
 use tsunagi_store::audit::{AuditedTx, Entry};
-use tsunagi_store::{cases, certificates, declarations, ledger, persons, safety};
+use tsunagi_store::{cases, certificates, declarations, persons, safety};
 
 pub use tsunagi_store::cases::{StoredCase, StoredVisit};
 
 use crate::{App, Context, Error, day_jst};
+
+mod day;
+mod queue;
+
+pub use day::{Day, DayLine, my_day};
+pub use queue::{QueueLine, queue, report};
 
 /// How far an actor may go with a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,11 +101,7 @@ async fn view_of(tx: &AuditedTx, c: StoredCase, part: Part) -> Result<CaseView, 
         .collect();
     let statuses = safety::statuses_of(tx, c.declaration_id, &ids).await?;
     let apps = certificates::of_household(tx, m, c.declaration_id, c.household_id).await?;
-    let damage = apps
-        .iter()
-        .filter_map(|a| a.current_certificate())
-        .max_by_key(|c| c.issued_on)
-        .map(|c| c.level);
+    let damage = crate::eligibility::certified_level(&apps);
     let visits = cases::visits_of(tx, c.declaration_id, c.household_id).await?;
     let outcomes: Vec<VisitOutcome> = visits.iter().map(|v| v.visit.outcome).collect();
     let absences = absences_in_a_row(&outcomes);
@@ -341,173 +342,6 @@ pub async fn reopen(
     .await
 }
 
-/// One household in the outreach queue.
-#[derive(Clone, Debug, Serialize)]
-pub struct QueueLine {
-    pub household_id: HouseholdId,
-    pub household_no: String,
-    pub head: String,
-    pub address: String,
-    pub members: usize,
-    pub reached: bool,
-    pub visits: usize,
-    pub absences_in_a_row: usize,
-    pub escalated: bool,
-    pub last_visit_on: Option<NaiveDate>,
-    pub roster_priority: Option<Priority>,
-    pub damage: Option<DamageLevel>,
-    pub oldest_age: Option<u32>,
-    pub sweep_concern: bool,
-    pub case_id: Option<uuid::Uuid>,
-}
-
-fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
-    use chrono::Datelike;
-    let mut a = day.year() - birth.year();
-    if (day.month(), day.day()) < (birth.month(), birth.day()) {
-        a -= 1;
-    }
-    u32::try_from(a).unwrap_or(0)
-}
-
-/// The outreach queue of a declaration (the municipality's staff): every household on the
-/// ledger (a ledger record or a damage application), with a case or a visit, or with someone
-/// in the safety sweep; never reached first (escalated before the rest), then by risk. Audited
-/// as a search naming the households.
-pub async fn queue(
-    app: &App,
-    ctx: &Context,
-    declaration: uuid::Uuid,
-) -> Result<Vec<QueueLine>, Error> {
-    let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
-    let mut w = app.begin(ctx).await?;
-    let d = declarations::load(&w.tx, actor, declaration).await?;
-    let lines = queue_in(&mut w.tx, ctx, m, declaration).await?;
-    w.tx.record(
-        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
-            .owner(m)
-            .detail(serde_json::json!({
-                "outreach_queue": d.id,
-                "households": lines.iter().map(|l| l.household_id.0.to_string()).collect::<Vec<_>>(),
-            })),
-    );
-    w.commit().await?;
-    Ok(lines)
-}
-
-async fn queue_in(
-    tx: &mut AuditedTx,
-    ctx: &Context,
-    m: OrganisationId,
-    declaration: uuid::Uuid,
-) -> Result<Vec<QueueLine>, Error> {
-    let actor = ctx.actor()?;
-    let today = ctx.today();
-    let mut households: HashSet<HouseholdId> = HashSet::new();
-    households.extend(
-        ledger::of_declaration(tx, m, declaration)
-            .await?
-            .into_iter()
-            .map(|l| l.household_id),
-    );
-    let apps = certificates::of_declaration(tx, m, declaration).await?;
-    let mut damage: HashMap<HouseholdId, DamageLevel> = HashMap::new();
-    for a in &apps {
-        households.insert(a.household_id);
-        if let Some(c) = a.current_certificate() {
-            damage.insert(a.household_id, c.level);
-        }
-    }
-    let all_cases = cases::of_declaration(tx, m, declaration).await?;
-    let case_of: HashMap<HouseholdId, uuid::Uuid> =
-        all_cases.iter().map(|c| (c.household_id, c.id)).collect();
-    households.extend(case_of.keys().copied());
-    let mut outcomes: HashMap<HouseholdId, Vec<(NaiveDate, VisitOutcome)>> = HashMap::new();
-    for (h, day, o) in cases::outcomes_of_declaration(tx, m, declaration).await? {
-        households.insert(h);
-        outcomes.entry(h).or_default().push((day, o));
-    }
-    // The sweep: its people's households, their priority and whether anyone is a concern.
-    let disaster = ctx.disaster().clone();
-    let sweep = safety::sweep(tx, actor, &disaster, declaration).await?;
-    let swept: Vec<uuid::Uuid> = sweep.iter().map(|l| l.person.id.0).collect();
-    let home_of = persons::households_of_persons(tx, m, &swept).await?;
-    let mut priority: HashMap<HouseholdId, Priority> = HashMap::new();
-    let mut concern: HashSet<HouseholdId> = HashSet::new();
-    for l in &sweep {
-        let Some(h) = home_of.get(&l.person.id.0) else {
-            continue;
-        };
-        households.insert(*h);
-        if let Some(p) = l.priority {
-            let e = priority.entry(*h).or_insert(p);
-            if p > *e {
-                *e = p;
-            }
-        }
-        if matches!(
-            l.status,
-            SafetyStatus::Unchecked | SafetyStatus::NotReached | SafetyStatus::NeedsSupport
-        ) {
-            concern.insert(*h);
-        }
-    }
-    let list: Vec<HouseholdId> = households.into_iter().collect();
-    let members = persons::members_of_households(tx, m, &list).await?;
-    let numbers = persons::household_numbers(tx, m, &list).await?;
-    let mut lines: Vec<(QueueFacts, QueueLine)> = list
-        .iter()
-        .map(|h| {
-            let people = members.get(h).map(Vec::as_slice).unwrap_or(&[]);
-            let os: Vec<VisitOutcome> = outcomes
-                .get(h)
-                .map(|v| v.iter().map(|(_, o)| *o).collect())
-                .unwrap_or_default();
-            let reached = os.contains(&VisitOutcome::Met);
-            let absences = absences_in_a_row(&os);
-            let head = people
-                .iter()
-                .find(|p| tsunagi_domain::person::is_householder(p.relationship.as_deref()))
-                .or_else(|| people.iter().min_by_key(|p| p.birth_date));
-            let oldest = people.iter().map(|p| age_on(p.birth_date, today)).max();
-            let facts = QueueFacts {
-                reached,
-                absences_in_a_row: absences,
-                roster_priority: priority.get(h).copied(),
-                damage: damage.get(h).copied(),
-                oldest_age: oldest,
-                lives_alone: people.len() == 1,
-                sweep_concern: concern.contains(h),
-            };
-            let line = QueueLine {
-                household_id: *h,
-                household_no: numbers.get(h).cloned().unwrap_or_default(),
-                head: head.map(|p| p.name.clone()).unwrap_or_default(),
-                address: head.map(|p| p.address.clone()).unwrap_or_default(),
-                members: people.len(),
-                reached,
-                visits: os.len(),
-                absences_in_a_row: absences,
-                escalated: absences >= ESCALATE_AFTER_ABSENCES,
-                last_visit_on: outcomes.get(h).and_then(|v| v.last()).map(|(d, _)| *d),
-                roster_priority: facts.roster_priority,
-                damage: facts.damage,
-                oldest_age: oldest,
-                sweep_concern: facts.sweep_concern,
-                case_id: case_of.get(h).copied(),
-            };
-            (facts, line)
-        })
-        .collect();
-    lines.sort_by(|a, b| {
-        queue_key(&a.0)
-            .cmp(&queue_key(&b.0))
-            .then_with(|| a.1.household_no.cmp(&b.1.household_no))
-    });
-    Ok(lines.into_iter().map(|(_, l)| l).collect())
-}
-
 /// The cases the actor's organisation leads (its caseworkers' list).
 pub async fn mine(app: &App, ctx: &Context) -> Result<Vec<StoredCase>, Error> {
     let actor = ctx.actor()?;
@@ -593,60 +427,6 @@ pub async fn household(
     })
 }
 
-/// The information-sharing meeting's report of a declaration (the municipality's staff): counts
-/// only, cells of one to four households suppressed (`case_report`). It names no one, so it is
-/// audited as a report, not as a search.
-pub async fn report(
-    app: &App,
-    ctx: &Context,
-    declaration: uuid::Uuid,
-) -> Result<tsunagi_domain::case_report::Report, Error> {
-    use tsunagi_domain::case_report::{ReportRow, report};
-    let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
-    let municipality_name = crate::organisations::name_of(app, m).await?;
-    let organisations: HashMap<OrganisationId, String> = crate::organisations::all(app)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let mut w = app.begin(ctx).await?;
-    let d = declarations::load(&w.tx, actor, declaration).await?;
-    let lines = queue_in(&mut w.tx, ctx, m, declaration).await?;
-    let all_cases: HashMap<HouseholdId, StoredCase> = cases::of_declaration(&w.tx, m, declaration)
-        .await?
-        .into_iter()
-        .map(|c| (c.household_id, c))
-        .collect();
-    let mut latest: HashMap<HouseholdId, Vec<IssueAssessment>> = HashMap::new();
-    for v in cases::visits_of_declaration(&w.tx, m, declaration).await? {
-        if v.visit.outcome == VisitOutcome::Met {
-            latest.insert(v.household_id, v.visit.issues);
-        }
-    }
-    let rows: Vec<ReportRow> = lines
-        .iter()
-        .map(|l| {
-            let c = all_cases.get(&l.household_id);
-            ReportRow {
-                area: tsunagi_domain::progress::area_of(&l.address, &municipality_name),
-                case: c.map(|c| !c.closed),
-                household_type: c.and_then(|c| c.body.current_type()),
-                lead: c.and_then(|c| organisations.get(&c.lead_organisation_id).cloned()),
-                issues: latest.remove(&l.household_id).unwrap_or_default(),
-                reached: l.reached,
-            }
-        })
-        .collect();
-    w.tx.record(
-        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
-            .owner(m)
-            .detail(serde_json::json!({"case_report": d.id, "households": rows.len()})),
-    );
-    w.commit().await?;
-    Ok(report(&rows))
-}
-
 /// A review as entered.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct ReviewInput {
@@ -684,95 +464,4 @@ pub async fn review(
         },
     )
     .await
-}
-
-/// One line of a caseworker's day.
-#[derive(Clone, Debug, Serialize)]
-pub struct DayLine {
-    pub case_id: uuid::Uuid,
-    pub declaration_id: uuid::Uuid,
-    pub household_id: HouseholdId,
-    pub household_no: String,
-    pub lead_caseworker: Option<String>,
-    pub household_type: Option<HouseholdType>,
-    /// The date that is due.
-    pub due_on: NaiveDate,
-}
-
-/// A caseworker's day: the visits planned for today or earlier and not yet made, and the
-/// reviews due, of the open cases the actor's organisation leads (all the municipality's open
-/// cases for its staff), oldest first.
-#[derive(Clone, Debug, Serialize)]
-pub struct Day {
-    pub visits_due: Vec<DayLine>,
-    pub reviews_due: Vec<DayLine>,
-    /// Every open case in view.
-    pub open_cases: Vec<DayLine>,
-}
-
-pub async fn my_day(app: &App, ctx: &Context) -> Result<Day, Error> {
-    let actor = ctx.actor()?;
-    let today = ctx.today();
-    let w = app.begin(ctx).await?;
-    let list = match certificates::staff_municipality(actor) {
-        Ok(m) => cases::of_municipality(&w.tx, m).await?,
-        Err(_) => cases::led_by(&w.tx, actor.organisation_id).await?,
-    };
-    let open: Vec<StoredCase> = list.into_iter().filter(|c| !c.closed).collect();
-    let mut by_municipality: HashMap<OrganisationId, Vec<HouseholdId>> = HashMap::new();
-    for c in &open {
-        by_municipality
-            .entry(c.municipality_id)
-            .or_default()
-            .push(c.household_id);
-    }
-    let mut numbers: HashMap<HouseholdId, String> = HashMap::new();
-    for (m, hs) in &by_municipality {
-        numbers.extend(persons::household_numbers(&w.tx, *m, hs).await?);
-    }
-    // The last visit of each household, one query per declaration in view.
-    let mut next_visit: HashMap<(uuid::Uuid, HouseholdId), Option<NaiveDate>> = HashMap::new();
-    let declarations_in_view: HashSet<(OrganisationId, uuid::Uuid)> = open
-        .iter()
-        .map(|c| (c.municipality_id, c.declaration_id))
-        .collect();
-    for (m, d) in declarations_in_view {
-        for v in cases::visits_of_declaration(&w.tx, m, d).await? {
-            next_visit.insert((d, v.household_id), v.visit.next_visit_on);
-        }
-    }
-    let mut day = Day {
-        visits_due: Vec::new(),
-        reviews_due: Vec::new(),
-        open_cases: Vec::new(),
-    };
-    for c in &open {
-        let line = |due_on: NaiveDate| DayLine {
-            case_id: c.id,
-            declaration_id: c.declaration_id,
-            household_id: c.household_id,
-            household_no: numbers.get(&c.household_id).cloned().unwrap_or_default(),
-            lead_caseworker: c.body.lead_caseworker.clone(),
-            household_type: c.body.current_type(),
-            due_on,
-        };
-        if c.body.review_due(today)
-            && let Some(d) = c.body.next_review_on
-        {
-            day.reviews_due.push(line(d));
-        }
-        if let Some(Some(next)) = next_visit.get(&(c.declaration_id, c.household_id))
-            && *next <= today
-        {
-            let next = *next;
-            day.visits_due.push(line(next));
-        }
-        day.open_cases.push(line(
-            c.body.next_review_on.unwrap_or(c.created_at.date_naive()),
-        ));
-    }
-    day.visits_due.sort_by_key(|l| l.due_on);
-    day.reviews_due.sort_by_key(|l| l.due_on);
-    w.commit().await?;
-    Ok(day)
 }
