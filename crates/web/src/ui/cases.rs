@@ -3,6 +3,8 @@
 //! opened with a lead organisation, classified with a reason, closed and reopened — and the
 //! cases an organisation leads.
 
+use super::ledger::{date_of as date, optional};
+use super::programmes::version;
 use super::programmes::{Choice, Pairs, choices_of, field, two_ids};
 use super::{Chrome, UiResult};
 use crate::auth::CurrentUser;
@@ -206,21 +208,6 @@ async fn after(
         );
     };
     Ok((status, page(state, user, d, h, errors).await?).into_response())
-}
-
-fn date(s: &str, name: &str) -> Result<chrono::NaiveDate, tsunagi_app::Error> {
-    s.parse()
-        .map_err(|_| tsunagi_app::Error::invalid(name, "日付を入力してください"))
-}
-
-fn version(f: &Pairs) -> Result<i32, tsunagi_app::Error> {
-    field(f, "version")
-        .parse()
-        .map_err(|_| tsunagi_app::Error::invalid("version", "画面を読み込み直してください"))
-}
-
-fn optional(s: &str) -> Option<String> {
-    Some(s.to_owned()).filter(|s| !s.is_empty())
 }
 
 /// Records a visit (the assessment: one severity per category, blank for none).

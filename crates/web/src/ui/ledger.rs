@@ -196,7 +196,7 @@ async fn after(
     }
 }
 
-fn date_of(s: &str, field: &str) -> Result<NaiveDate, tsunagi_app::Error> {
+pub(super) fn date_of(s: &str, field: &str) -> Result<NaiveDate, tsunagi_app::Error> {
     s.trim()
         .parse()
         .map_err(|_| tsunagi_app::Error::invalid(field, "日付を入力してください"))
@@ -239,7 +239,7 @@ fn person_of(raw: &str) -> Result<PersonId, tsunagi_app::Error> {
         .map_err(|_| tsunagi_app::Error::invalid("person", "世帯員を選んでください"))
 }
 
-fn optional(s: &str) -> Option<String> {
+pub(super) fn optional(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 

@@ -445,7 +445,7 @@ pub(super) fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
         .map_or("", |(_, v)| v.trim())
 }
 
-fn version(pairs: &Pairs) -> Result<i32, tsunagi_app::Error> {
+pub(super) fn version(pairs: &Pairs) -> Result<i32, tsunagi_app::Error> {
     field(pairs, "version")
         .parse()
         .map_err(|_| tsunagi_app::Error::invalid("version", "画面を読み込み直してください"))
@@ -478,11 +478,6 @@ fn yen_of(s: &str, field_name: &str) -> Result<Option<u64>, tsunagi_app::Error> 
     s.parse().map(Some).map_err(|_| {
         tsunagi_app::Error::invalid(field_name, "金額は円単位の数字で入力してください")
     })
-}
-
-fn date(s: &str, field_name: &str) -> Result<chrono::NaiveDate, tsunagi_app::Error> {
-    s.parse()
-        .map_err(|_| tsunagi_app::Error::invalid(field_name, "日付を入力してください"))
 }
 
 /// Saves the household's circumstances.
@@ -535,7 +530,7 @@ pub async fn apply(
     let r = async {
         let input = ApplicationInput {
             programme: field(&f, "programme").to_owned(),
-            applied_on: date(field(&f, "applied_on"), "applied_on")?,
+            applied_on: super::ledger::date_of(field(&f, "applied_on"), "applied_on")?,
             amount_applied_yen: yen_of(field(&f, "amount_applied_yen"), "amount_applied_yen")?,
             note: Some(field(&f, "note").to_owned()).filter(|n| !n.is_empty()),
         };
@@ -576,7 +571,7 @@ pub async fn decide(
                     ));
                 }
             },
-            decided_on: date(field(&f, "decided_on"), "decided_on")?,
+            decided_on: super::ledger::date_of(field(&f, "decided_on"), "decided_on")?,
             amount_granted_yen: yen_of(field(&f, "amount_granted_yen"), "amount_granted_yen")?,
         };
         eligibility::record_decision(
