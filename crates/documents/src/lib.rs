@@ -1,6 +1,7 @@
 //! Printable documents in Japanese, as PDF with the font embedded: the individual evacuation
 //! plan (個別避難計画書), the consent and plan form pack mailed for approach ア
-//! (同意書・計画様式の送付) and damage certificates (罹災証明書).
+//! (同意書・計画様式の送付), damage certificates (罹災証明書), the programmes letter
+//! (支援制度のご案内) and case meeting minutes (ケース会議 議事録).
 //!
 //! Documents are typst templates (`src/templates/*.typ`) filled from JSON: the data never
 //! becomes markup, so nothing a user typed can change the layout or reach a file. The crate
@@ -10,6 +11,7 @@
 mod certificate;
 mod forms;
 mod letter;
+mod minutes;
 mod plan_sheet;
 mod render;
 mod world;
@@ -17,6 +19,7 @@ mod world;
 pub use certificate::{CertificateSheet, certificates_pdf};
 pub use forms::{FormPackLetter, form_pack_pdf};
 pub use letter::{Letter, LetterProgramme, letter_pdf};
+pub use minutes::{MinutesCase, MinutesSheet, MinutesTask, minutes_pdf};
 pub use plan_sheet::{PersonHeader, PlanSheet, plan_pdf};
 
 /// Why a document could not be produced. None of these is the user's fault: the data is

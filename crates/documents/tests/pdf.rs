@@ -304,3 +304,61 @@ fn the_household_letter_is_plain_large_print_with_deadlines_and_questions() {
     let fonts = poppler("pdffonts", &pdf, "letter-fonts.pdf");
     assert!(fonts.contains("IPAexGothic"), "{fonts}");
 }
+
+#[test]
+fn case_meeting_minutes_carry_each_case_policy_and_tasks_marked_as_personal_data() {
+    use tsunagi_documents::{MinutesCase, MinutesSheet, MinutesTask, minutes_pdf};
+    let case = |no: &str, policy: &str, tasks: Vec<MinutesTask>| MinutesCase {
+        household_no: no.into(),
+        members: "潮見 花子（86歳）".into(),
+        damage: "半壊".into(),
+        household_type: "住まいの再建支援世帯".into(),
+        situation: "屋根の補修が済んでいない".into(),
+        policy: policy.into(),
+        next_review: "令和8年12月24日".into(),
+        tasks,
+    };
+    let sheet = MinutesSheet {
+        municipality: "潮見市".into(),
+        title: "第1回ケース会議".into(),
+        when: "令和8年12月10日 13:30".into(),
+        place: "市役所302会議室".into(),
+        basis: "本人の同意".into(),
+        participants: vec![
+            "潮見市社会福祉協議会（山田）".into(),
+            "高知弁護士ネットワーク（佐藤）".into(),
+        ],
+        cases: (0..14)
+            .map(|i| {
+                case(
+                    &format!("H{i:04}"),
+                    &format!("方針{i}：応急修理の申請に同行する"),
+                    vec![MinutesTask {
+                        what: format!("作業{i}：申請書類の準備"),
+                        who: "潮見市社会福祉協議会".into(),
+                        due: "令和8年12月20日".into(),
+                    }],
+                )
+            })
+            .collect(),
+        notes: "次回は1月に開催".into(),
+        recorded_by: "town-staff".into(),
+    };
+    let pdf = minutes_pdf(&sheet, today()).expect("render");
+    let text = squash(&poppler("pdftotext", &pdf, "minutes.pdf"));
+    for want in [
+        "ケース会議議事録",
+        "取扱注意（個人情報を含む）",
+        "第1回ケース会議",
+        "高知弁護士ネットワーク（佐藤）",
+        "本人の同意",
+        "方針0：応急修理の申請に同行する",
+        "方針13：応急修理の申請に同行する",
+        "作業13：申請書類の準備",
+        "次回は1月に開催",
+    ] {
+        assert!(text.contains(want), "{want} missing from the minutes");
+    }
+    // Fourteen households (Tottori's afternoon) run over several pages, numbered.
+    assert!(text.contains("1/"), "page numbers");
+}

@@ -73,10 +73,14 @@ pub enum AuditAction {
     CaseViewed,
     CaseUpdated,
     VisitRecorded,
+    /// A case meeting scheduled, changed, cancelled or its minutes recorded.
+    CaseMeetingSaved,
+    /// A case task created, claimed, released or ended.
+    TaskUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -121,6 +125,8 @@ impl AuditAction {
         AuditAction::CaseViewed,
         AuditAction::CaseUpdated,
         AuditAction::VisitRecorded,
+        AuditAction::CaseMeetingSaved,
+        AuditAction::TaskUpdated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -169,6 +175,8 @@ impl AuditAction {
             AuditAction::CaseViewed => "case.viewed",
             AuditAction::CaseUpdated => "case.updated",
             AuditAction::VisitRecorded => "case.visit_recorded",
+            AuditAction::CaseMeetingSaved => "case.meeting_saved",
+            AuditAction::TaskUpdated => "case.task_updated",
         }
     }
 
@@ -218,6 +226,8 @@ impl AuditAction {
             AuditAction::CaseViewed => "ケースの閲覧",
             AuditAction::CaseUpdated => "ケースの更新",
             AuditAction::VisitRecorded => "訪問の記録",
+            AuditAction::CaseMeetingSaved => "ケース会議の記録",
+            AuditAction::TaskUpdated => "作業の更新",
         }
     }
 

@@ -265,6 +265,9 @@ pub struct Review {
     pub policy: String,
     pub next_review_on: Option<NaiveDate>,
     pub reviewed_by: String,
+    /// The case meeting (ケース会議) that decided it, if one did.
+    #[serde(default)]
+    pub meeting: Option<uuid::Uuid>,
 }
 
 /// What a case records besides its keys (kept as one versioned body).

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod case_management;
+pub mod case_meeting;
 pub mod case_report;
 pub mod circumstances;
 pub mod codes;

@@ -12,6 +12,8 @@
 
 pub mod access;
 pub mod audit;
+pub mod case_meetings;
+pub mod case_tasks;
 pub mod cases;
 pub mod certificates;
 pub mod db;

@@ -367,3 +367,86 @@ pub async fn letter_pdf(
         &format!("支援制度のご案内_{no}.pdf"),
     ))
 }
+
+/// A case meeting's minutes (ケース会議 議事録), from the meeting as its viewer sees it.
+pub async fn minutes_pdf(
+    v: &tsunagi_app::cases::meetings::MeetingView,
+    municipality: &str,
+    today: NaiveDate,
+) -> Result<Response, AppError> {
+    use tsunagi_domain::wareki::format_wareki;
+    let b = &v.meeting.body;
+    let minutes = b.minutes.as_ref();
+    let cases = v
+        .agenda
+        .iter()
+        .map(|a| {
+            let m = minutes.and_then(|m| m.cases.iter().find(|c| c.case_id == a.case_id));
+            tsunagi_documents::MinutesCase {
+                household_no: a.household_no.clone(),
+                members: a
+                    .members
+                    .iter()
+                    .map(|p| format!("{}（{}歳）", p.name, p.age))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                damage: a.damage.map_or("罹災証明なし".into(), |d| d.label().into()),
+                household_type: a.household_type.map_or("未分類".into(), |t| t.label().into()),
+                situation: m.map(|m| m.situation.clone()).unwrap_or_default(),
+                policy: m.map(|m| m.policy.clone()).unwrap_or_default(),
+                next_review: a.next_review_on.map(format_wareki).unwrap_or_default(),
+                tasks: a
+                    .tasks
+                    .iter()
+                    .map(|t| tsunagi_documents::MinutesTask {
+                        what: t.body.what.clone(),
+                        who: if t.body.claims.is_empty() {
+                            "未定（参加団体が申し出る）".into()
+                        } else {
+                            t.body
+                                .claims
+                                .iter()
+                                .map(|c| c.organisation.clone())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        },
+                        due: t.body.due_on.map(format_wareki).unwrap_or_default(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let sheet = tsunagi_documents::MinutesSheet {
+        municipality: municipality.to_owned(),
+        title: b.input.title.clone(),
+        when: format!(
+            "{} {}",
+            format_wareki(
+                minutes
+                    .map(|m| m.held_on)
+                    .unwrap_or(b.input.starts_at.date())
+            ),
+            b.input.starts_at.format("%H:%M")
+        ),
+        place: b.input.place.clone().unwrap_or_default(),
+        basis: b.input.basis.label().to_owned(),
+        participants: b
+            .input
+            .participants
+            .iter()
+            .map(|p| match &p.attendees {
+                Some(a) => format!("{}（{a}）", p.organisation),
+                None => p.organisation.clone(),
+            })
+            .collect(),
+        cases,
+        notes: minutes.and_then(|m| m.notes.clone()).unwrap_or_default(),
+        recorded_by: b.recorded_by.clone().unwrap_or_default(),
+    };
+    let bytes = blocking(move || tsunagi_documents::minutes_pdf(&sheet, today)).await?;
+    Ok(pdf_response(
+        bytes,
+        "case-meeting-minutes.pdf",
+        &format!("ケース会議議事録_{}.pdf", b.input.title),
+    ))
+}

@@ -1,4 +1,4 @@
-//! A caseworker's day: visits due, reviews due, open cases.
+//! A caseworker's day: visits due, reviews due, open tasks, open cases.
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +33,8 @@ pub struct Day {
     pub reviews_due: Vec<DayLine>,
     /// Every open case in view.
     pub open_cases: Vec<DayLine>,
+    /// The open tasks held or offered (overdue first, then by due date).
+    pub tasks: Vec<super::tasks::TaskLine>,
 }
 
 pub async fn my_day(app: &App, ctx: &Context) -> Result<Day, Error> {
@@ -70,7 +72,9 @@ pub async fn my_day(app: &App, ctx: &Context) -> Result<Day, Error> {
         visits_due: Vec::new(),
         reviews_due: Vec::new(),
         open_cases: Vec::new(),
+        tasks: super::tasks::open_for(&w.tx, actor, today).await?,
     };
+    day.tasks.sort_by_key(|t| !t.overdue);
     for c in &open {
         let line = |due_on: NaiveDate| DayLine {
             case_id: c.id,

@@ -26,7 +26,9 @@ pub use tsunagi_store::cases::{StoredCase, StoredVisit};
 use crate::{App, Context, Error, day_jst};
 
 mod day;
+pub mod meetings;
 mod queue;
+pub mod tasks;
 
 pub use day::{Day, DayLine, my_day};
 pub use queue::{QueueLine, queue, report};
@@ -459,6 +461,7 @@ pub async fn review(
                 policy: input.policy,
                 next_review_on: input.next_review_on,
                 reviewed_by: by,
+                meeting: None,
             })
             .map_err(Error::Invalid)
         },

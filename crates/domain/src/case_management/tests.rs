@@ -183,6 +183,7 @@ fn a_review_revises_the_policy_and_moves_the_next_review() {
         policy: " ".into(),
         next_review_on: Some(day),
         reviewed_by: "staff".into(),
+        meeting: None,
     };
     let e = b.review(r.clone()).expect_err("refused");
     assert_eq!(e.0.len(), 2, "{e:?}");

@@ -27,6 +27,7 @@ mod m20261205_000021_programmes;
 mod m20261205_000022_cases;
 mod m20261205_000023_referrals;
 mod m20261205_000024_partner_profiles;
+mod m20261205_000025_case_meetings;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000022_cases::Migration),
             Box::new(m20261205_000023_referrals::Migration),
             Box::new(m20261205_000024_partner_profiles::Migration),
+            Box::new(m20261205_000025_case_meetings::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! the OpenAPI document at `/api/openapi.json`; a test checks that no route escapes it.
 
 mod audit;
+mod case_meetings;
 mod cases;
 mod certificates;
 mod disasters;
@@ -113,6 +114,18 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(referrals::to_us))
         .routes(routes!(referrals::get))
         .routes(routes!(referrals::step))
+        .routes(routes!(case_meetings::schedule))
+        .routes(routes!(case_meetings::list))
+        .routes(routes!(case_meetings::get))
+        .routes(routes!(case_meetings::minutes_pdf))
+        .routes(routes!(case_meetings::minutes))
+        .routes(routes!(case_meetings::cancel))
+        .routes(routes!(case_meetings::of_case))
+        .routes(routes!(case_meetings::add_task, case_meetings::case_tasks))
+        .routes(routes!(case_meetings::open_tasks))
+        .routes(routes!(case_meetings::claim))
+        .routes(routes!(case_meetings::release))
+        .routes(routes!(case_meetings::end))
         .routes(routes!(partners::list))
         .routes(routes!(partners::save))
         .routes(routes!(certificates::apply))

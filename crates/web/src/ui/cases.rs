@@ -72,6 +72,11 @@ pub(super) struct HouseholdPage {
     sources: Vec<Choice>,
     organisations: Vec<(String, String)>,
     referrals: Vec<tsunagi_app::referrals::StoredReferral>,
+    meetings: Vec<tsunagi_app::cases::meetings::StoredMeeting>,
+    tasks: Vec<tsunagi_app::cases::tasks::StoredTask>,
+    /// Where task buttons return to (this page).
+    back: String,
+    org: OrganisationId,
     items: Vec<Choice>,
     bases: Vec<Choice>,
 }
@@ -80,6 +85,40 @@ impl HouseholdPage {
     fn day(d: &chrono::NaiveDate) -> String {
         format_wareki(*d)
     }
+    fn when(t: &chrono::NaiveDateTime) -> String {
+        super::case_meetings::when(t)
+    }
+    fn ours(&self, t: &tsunagi_app::cases::tasks::StoredTask) -> bool {
+        t.body.claimed_by(self.org)
+    }
+}
+
+/// The organisations the municipality's staff choose from: the municipality itself first (a
+/// case it leads directly, a task it keeps), then the partner directory (fields shown).
+pub(super) async fn directory_choices(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<(String, String)>, AppError> {
+    let own = (
+        user.actor.organisation_id.0.to_string(),
+        user.membership.organisation.name.clone(),
+    );
+    Ok(std::iter::once(own)
+        .chain(
+            tsunagi_app::partners::directory(&state.app, &user.ctx)
+                .await?
+                .into_iter()
+                .map(|l| {
+                    let fields = l.profile.map(|p| p.fields_text()).unwrap_or_default();
+                    let label = if fields.is_empty() {
+                        l.organisation.name
+                    } else {
+                        format!("{}（{fields}）", l.organisation.name)
+                    };
+                    (l.organisation.id.0.to_string(), label)
+                }),
+        )
+        .collect())
 }
 
 async fn page(
@@ -93,27 +132,7 @@ async fn page(
     // The municipality's staff choose from the partner directory (fields shown, profiled
     // organisations first); a lead organisation from every organisation.
     let organisations = if o.manages {
-        // The municipality itself first (a case it leads directly), then the directory.
-        let own = (
-            user.actor.organisation_id.0.to_string(),
-            user.membership.organisation.name.clone(),
-        );
-        std::iter::once(own)
-            .chain(
-                tsunagi_app::partners::directory(&state.app, &user.ctx)
-                    .await?
-                    .into_iter()
-                    .map(|l| {
-                        let fields = l.profile.map(|p| p.fields_text()).unwrap_or_default();
-                        let label = if fields.is_empty() {
-                            l.organisation.name
-                        } else {
-                            format!("{}（{fields}）", l.organisation.name)
-                        };
-                        (l.organisation.id.0.to_string(), label)
-                    }),
-            )
-            .collect()
+        directory_choices(state, user).await?
     } else {
         tsunagi_app::organisations::all(&state.app)
             .await?
@@ -121,9 +140,13 @@ async fn page(
             .map(|o| (o.id.0.to_string(), o.name))
             .collect()
     };
-    let referrals = match &o.case {
-        Some(c) => tsunagi_app::referrals::of_case(&state.app, &user.ctx, c.case.id).await?,
-        None => Vec::new(),
+    let (referrals, meetings, tasks) = match &o.case {
+        Some(c) => (
+            tsunagi_app::referrals::of_case(&state.app, &user.ctx, c.case.id).await?,
+            cases::meetings::of_case(&state.app, &user.ctx, c.case.id).await?,
+            cases::tasks::of_case(&state.app, &user.ctx, c.case.id).await?,
+        ),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     let proposed = o.proposed;
     Ok(HouseholdPage {
@@ -163,6 +186,10 @@ async fn page(
         }),
         organisations,
         referrals,
+        meetings,
+        tasks,
+        back: format!("/disasters/{d}/households/{h}/outreach"),
+        org: user.actor.organisation_id,
         items: choices_of(
             tsunagi_domain::referral::ReferralItem::ALL,
             tsunagi_domain::referral::ReferralItem::code,
@@ -364,6 +391,7 @@ pub(super) struct DayPage {
     chrome: Chrome,
     day: cases::Day,
     today: chrono::NaiveDate,
+    back: &'static str,
 }
 
 impl DayPage {
@@ -382,6 +410,7 @@ pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> UiResult<
         chrome: Chrome::new(&user, "cases"),
         day,
         today: user.ctx.today(),
+        back: "/cases",
     }
     .into_response())
 }

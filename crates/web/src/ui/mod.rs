@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod case_meetings;
 mod cases;
 mod disasters;
 mod documents;
@@ -243,6 +244,17 @@ pub fn router(state: AppState) -> Router {
             post(cases::act),
         )
         .route("/cases", get(cases::mine))
+        .route("/cases/{id}/tasks", post(case_meetings::add_task))
+        .route("/tasks/{id}/{action}", post(case_meetings::task_action))
+        .route("/case-meetings", get(case_meetings::list))
+        .route("/case-meetings/{id}", get(case_meetings::show))
+        .route("/case-meetings/{id}/minutes", post(case_meetings::minutes))
+        .route("/case-meetings/{id}/cancel", post(case_meetings::cancel))
+        .route("/case-meetings/{id}/minutes.pdf", get(case_meetings::minutes_pdf))
+        .route(
+            "/disasters/{id}/case-meetings",
+            get(case_meetings::of_declaration).post(case_meetings::schedule),
+        )
         .route("/cases/{id}/referrals", post(referrals::create))
         .route("/referrals", get(referrals::list))
         .route("/partners", get(partners::list).post(partners::save))

@@ -13,6 +13,7 @@ mod browser_ledger;
 mod browser_map;
 mod browser_programmes;
 mod browser_upload;
+mod case_meetings;
 mod cases;
 mod defects;
 mod departures;
