@@ -184,7 +184,9 @@ impl Minutes {
                 if t.due_on.is_some_and(|d| d < self.held_on) {
                     e.push("tasks", "作業の期限は会議の日以降にしてください");
                 }
-                if t.organisation_id.is_some_and(|o| !may_take_tasks.contains(&o)) {
+                if t.organisation_id
+                    .is_some_and(|o| !may_take_tasks.contains(&o))
+                {
                     e.push("tasks", "作業は会議に参加した団体か市町村が担当します");
                 }
             }
@@ -313,10 +315,7 @@ impl TaskBody {
     /// Gives up the organisation's claim.
     pub fn release(&mut self, org: OrganisationId) -> Result<(), ValidationErrors> {
         if self.state != TaskState::Open || !self.claimed_by(org) {
-            return Err(ValidationErrors::single(
-                "claim",
-                "担当していない作業です",
-            ));
+            return Err(ValidationErrors::single("claim", "担当していない作業です"));
         }
         self.claims.retain(|c| c.organisation_id != org);
         Ok(())
@@ -328,7 +327,10 @@ impl TaskBody {
             return Err(ValidationErrors::single("state", "終わった作業です"));
         }
         if state == TaskState::Open {
-            return Err(ValidationErrors::single("state", "完了か取りやめを選んでください"));
+            return Err(ValidationErrors::single(
+                "state",
+                "完了か取りやめを選んでください",
+            ));
         }
         let note = clean(end.note);
         if note.as_deref().is_some_and(|n| bad_text(n, 500)) {

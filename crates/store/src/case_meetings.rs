@@ -146,7 +146,10 @@ pub async fn save(
             Expr::value(body.input.starts_at.date()),
         )
         .col_expr(case_meeting::Column::Body, Expr::value(json))
-        .col_expr(case_meeting::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(
+            case_meeting::Column::Version,
+            Expr::value(expected_version + 1),
+        )
         .col_expr(case_meeting::Column::UpdatedAt, Expr::value(now()))
         .filter(case_meeting::Column::Id.eq(id))
         .filter(case_meeting::Column::Version.eq(expected_version))

@@ -128,7 +128,10 @@ pub async fn save(
         .col_expr(case_task::Column::State, Expr::value(body.state.code()))
         .col_expr(case_task::Column::DueOn, Expr::value(body.due_on))
         .col_expr(case_task::Column::Body, Expr::value(json))
-        .col_expr(case_task::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(
+            case_task::Column::Version,
+            Expr::value(expected_version + 1),
+        )
         .col_expr(case_task::Column::UpdatedAt, Expr::value(now()))
         .filter(case_task::Column::Id.eq(id))
         .filter(case_task::Column::Version.eq(expected_version))

@@ -334,3 +334,18 @@ pub async fn of_municipality(
         .map(of)
         .collect()
 }
+
+/// The cases with these ids (those that exist), in chunks.
+pub async fn by_ids(tx: &AuditedTx, ids: &[uuid::Uuid]) -> Result<Vec<StoredCase>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        for m in case::Entity::find()
+            .filter(case::Column::Id.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            out.push(of(m)?);
+        }
+    }
+    Ok(out)
+}

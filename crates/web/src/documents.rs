@@ -391,7 +391,9 @@ pub async fn minutes_pdf(
                     .collect::<Vec<_>>()
                     .join("、"),
                 damage: a.damage.map_or("罹災証明なし".into(), |d| d.label().into()),
-                household_type: a.household_type.map_or("未分類".into(), |t| t.label().into()),
+                household_type: a
+                    .household_type
+                    .map_or("未分類".into(), |t| t.label().into()),
                 situation: m.map(|m| m.situation.clone()).unwrap_or_default(),
                 policy: m.map(|m| m.policy.clone()).unwrap_or_default(),
                 next_review: a.next_review_on.map(format_wareki).unwrap_or_default(),

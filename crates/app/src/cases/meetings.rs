@@ -108,7 +108,11 @@ async fn agenda_of(
             policy: c.body.reviews.last().map(|r| r.policy.clone()),
             next_review_on: c.body.next_review_on,
             closed: c.closed,
-            tasks: tasks.iter().filter(|t| t.case_id == c.id).cloned().collect(),
+            tasks: tasks
+                .iter()
+                .filter(|t| t.case_id == c.id)
+                .cloned()
+                .collect(),
         });
     }
     Ok(out)
@@ -135,9 +139,9 @@ pub async fn schedule(
     let mut w = app.begin(ctx).await?;
     declarations::load(&w.tx, actor, declaration).await?;
     for id in &input.agenda {
-        let c = cases::find(&w.tx, *id).await.map_err(|_| {
-            Error::invalid("agenda", "議題のケースが見つかりません")
-        })?;
+        let c = cases::find(&w.tx, *id)
+            .await
+            .map_err(|_| Error::invalid("agenda", "議題のケースが見つかりません"))?;
         if c.municipality_id != m || c.declaration_id != declaration {
             return Err(Error::invalid("agenda", "議題のケースが見つかりません"));
         }
@@ -231,7 +235,10 @@ pub async fn record_minutes(
         return Err(Error::Conflict { current: m.version });
     }
     if m.state != MeetingState::Scheduled {
-        return Err(Error::invalid("state", "議事録はすでに記録されたか、中止された会議です"));
+        return Err(Error::invalid(
+            "state",
+            "議事録はすでに記録されたか、中止された会議です",
+        ));
     }
     let mut may_take: Vec<OrganisationId> = m
         .body
@@ -322,7 +329,10 @@ pub async fn cancel(
     let actor = ctx.actor()?;
     let reason = reason.trim().to_owned();
     if reason.is_empty() || tsunagi_domain::text::unacceptable(&reason, 200) {
-        return Err(Error::invalid("reason", "中止の理由を200文字以内で入力してください"));
+        return Err(Error::invalid(
+            "reason",
+            "中止の理由を200文字以内で入力してください",
+        ));
     }
     let mut w = app.begin(ctx).await?;
     let m = store::find(&w.tx, id).await?;

@@ -68,7 +68,10 @@ pub async fn add(
     let actor = ctx.actor()?;
     let what = input.what.trim().to_owned();
     if what.is_empty() || tsunagi_domain::text::unacceptable(&what, 300) {
-        return Err(Error::invalid("what", "作業の内容を300文字以内で入力してください"));
+        return Err(Error::invalid(
+            "what",
+            "作業の内容を300文字以内で入力してください",
+        ));
     }
     if input.due_on.is_some_and(|d| d < ctx.today()) {
         return Err(Error::invalid("due_on", "期限が過ぎた日付です"));
@@ -162,8 +165,15 @@ pub async fn end(
                 "担当している団体か市町村が完了にします",
             ));
         }
-        b.end(state, TaskEnd { on: today, by, note })
-            .map_err(Error::Invalid)
+        b.end(
+            state,
+            TaskEnd {
+                on: today,
+                by,
+                note,
+            },
+        )
+        .map_err(Error::Invalid)
     })
     .await
 }
@@ -206,12 +216,11 @@ pub(crate) async fn open_for(
         Ok(m) => case_tasks::open_of_municipality(tx, m).await?,
         Err(_) => {
             let mut held = case_tasks::open_claimed_by(tx, actor.organisation_id).await?;
-            let meetings: Vec<uuid::Uuid> =
-                case_meetings::inviting(tx, actor.organisation_id)
-                    .await?
-                    .into_iter()
-                    .map(|m| m.id)
-                    .collect();
+            let meetings: Vec<uuid::Uuid> = case_meetings::inviting(tx, actor.organisation_id)
+                .await?
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
             let mut offered = case_tasks::open_of_meetings(tx, meetings).await?;
             for c in cases::led_by(tx, actor.organisation_id).await? {
                 if !c.closed {
@@ -235,14 +244,15 @@ pub(crate) async fn open_for(
     };
     tasks.sort_by_key(|t| (t.body.due_on.is_none(), t.body.due_on, t.created_at));
     // Household numbers, one query per municipality.
-    let mut households: std::collections::HashMap<uuid::Uuid, (OrganisationId, HouseholdId)> =
-        std::collections::HashMap::new();
-    for t in &tasks {
-        if !households.contains_key(&t.case_id) {
-            let c = cases::find(tx, t.case_id).await?;
-            households.insert(t.case_id, (c.municipality_id, c.household_id));
-        }
-    }
+    let mut ids: Vec<uuid::Uuid> = tasks.iter().map(|t| t.case_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let households: std::collections::HashMap<uuid::Uuid, (OrganisationId, HouseholdId)> =
+        cases::by_ids(tx, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, (c.municipality_id, c.household_id)))
+            .collect();
     let mut numbers = std::collections::HashMap::new();
     let mut by_m: std::collections::HashMap<OrganisationId, Vec<HouseholdId>> =
         std::collections::HashMap::new();

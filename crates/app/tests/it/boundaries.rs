@@ -37,7 +37,14 @@ const OWNERS: &[(&str, &[&str])] = &[
     ),
     ("programmes", &["municipal_programme", "disaster_act"]),
     ("cases", &["case", "outreach_visit"]),
-    ("case_meetings", &["case_meeting", "case_meeting_participant", "case_meeting_case"]),
+    (
+        "case_meetings",
+        &[
+            "case_meeting",
+            "case_meeting_participant",
+            "case_meeting_case",
+        ],
+    ),
     ("case_tasks", &["case_task", "case_task_claim"]),
     ("referrals", &["referral"]),
     ("partners", &["partner_profile"]),

@@ -41,17 +41,27 @@ fn a_meeting_needs_a_title_cases_and_participants_each_once() {
     m.title = "  ".into();
     m.agenda.clear();
     m.participants.clear();
-    let e = m.validate().err().map(|e| e.to_string()).unwrap_or_default();
+    let e = m
+        .validate()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("会議の名前"), "{e}");
     assert!(e.contains("ケースを選んで"), "{e}");
     assert!(e.contains("団体を選んで"), "{e}");
     let mut m = input();
     m.agenda.push(m.agenda[0]);
     m.participants.push(m.participants[0].clone());
-    let e = m.validate().err().map(|e| e.to_string()).unwrap_or_default();
+    let e = m
+        .validate()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("同じケース") && e.contains("同じ団体"), "{e}");
     let mut m = input();
-    m.agenda = (0..=MAX_AGENDA as u8).map(|i| uuid::Uuid::from_bytes([i; 16])).collect();
+    m.agenda = (0..=MAX_AGENDA as u8)
+        .map(|i| uuid::Uuid::from_bytes([i; 16]))
+        .collect();
     assert!(m.validate().is_err());
 }
 

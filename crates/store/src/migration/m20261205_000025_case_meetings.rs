@@ -190,8 +190,12 @@ impl MigrationTrait for Migration {
             .await?;
         m.drop_table(Table::drop().table(CaseMeetingCases::Table).to_owned())
             .await?;
-        m.drop_table(Table::drop().table(CaseMeetingParticipants::Table).to_owned())
-            .await?;
+        m.drop_table(
+            Table::drop()
+                .table(CaseMeetingParticipants::Table)
+                .to_owned(),
+        )
+        .await?;
         m.drop_table(Table::drop().table(CaseMeetings::Table).to_owned())
             .await
     }

@@ -138,8 +138,9 @@ pub async fn schedule(
             .collect()
     };
     let r = async {
-        let starts_at = chrono::NaiveDateTime::parse_from_str(field(&f, "starts_at"), "%Y-%m-%dT%H:%M")
-            .map_err(|_| tsunagi_app::Error::invalid("starts_at", "日時を入力してください"))?;
+        let starts_at =
+            chrono::NaiveDateTime::parse_from_str(field(&f, "starts_at"), "%Y-%m-%dT%H:%M")
+                .map_err(|_| tsunagi_app::Error::invalid("starts_at", "日時を入力してください"))?;
         let input = MeetingInput {
             title: field(&f, "title").to_owned(),
             starts_at,
@@ -394,8 +395,14 @@ pub async fn task_action(
     let r = async {
         match action.as_str() {
             "claim" | "claim-knowing" => {
-                tasks::claim(&state.app, &user.ctx, id, version(&f)?, action == "claim-knowing")
-                    .await?;
+                tasks::claim(
+                    &state.app,
+                    &user.ctx,
+                    id,
+                    version(&f)?,
+                    action == "claim-knowing",
+                )
+                .await?;
             }
             "release" => {
                 tasks::release(&state.app, &user.ctx, id, version(&f)?).await?;
@@ -422,9 +429,9 @@ pub async fn task_action(
     };
     let task = tasks::get(&state.app, &user.ctx, id).await.ok();
     let offer_knowing = action == "claim"
-        && task
-            .as_ref()
-            .is_some_and(|t| !t.body.claims.is_empty() && !t.body.claimed_by(user.actor.organisation_id));
+        && task.as_ref().is_some_and(|t| {
+            !t.body.claims.is_empty() && !t.body.claimed_by(user.actor.organisation_id)
+        });
     Ok((
         status,
         TaskRefusedPage {
@@ -457,9 +464,15 @@ pub async fn add_task(
                 s => Some(date(s, "due_on")?),
             },
         };
-        tasks::add(&state.app, &user.ctx, case, input, field(&f, "claim") == "1")
-            .await
-            .map(|_| ())
+        tasks::add(
+            &state.app,
+            &user.ctx,
+            case,
+            input,
+            field(&f, "claim") == "1",
+        )
+        .await
+        .map(|_| ())
     }
     .await;
     let Some((status, errors)) = form_failure(r)? else {

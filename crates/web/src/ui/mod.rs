@@ -250,7 +250,10 @@ pub fn router(state: AppState) -> Router {
         .route("/case-meetings/{id}", get(case_meetings::show))
         .route("/case-meetings/{id}/minutes", post(case_meetings::minutes))
         .route("/case-meetings/{id}/cancel", post(case_meetings::cancel))
-        .route("/case-meetings/{id}/minutes.pdf", get(case_meetings::minutes_pdf))
+        .route(
+            "/case-meetings/{id}/minutes.pdf",
+            get(case_meetings::minutes_pdf),
+        )
         .route(
             "/disasters/{id}/case-meetings",
             get(case_meetings::of_declaration).post(case_meetings::schedule),

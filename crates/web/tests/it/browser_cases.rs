@@ -1,7 +1,9 @@
 //! The caseworker's main path on screen, in a real browser: from the ledger to the outreach
 //! queue, a visit that meets the household with three issues, the case opened with the NPO as
 //! lead and classified; the NPO, in its own login, finds the case in its list and records a
-//! visit; the municipality closes it.
+//! visit; a case meeting with the care provider records the policy and two tasks; the NPO
+//! claims the open one, the care provider is shown that claim and takes it knowingly; the
+//! municipality closes the case.
 
 use crate::browser_common::{login, serve, shot, start_browser};
 use crate::browser_ledger::{click, declare_flood, fill, submit, text_of, wait_text};
@@ -144,6 +146,126 @@ db_test!(
             .await
             .unwrap();
         wait_text(&k, "main", "見つかりませんでした").await;
+
+        // A case meeting with the care provider: the policy and two tasks, one given to the
+        // care provider, one left for whoever takes it.
+        c.goto(&format!("{base}/disasters/{decl}/case-meetings"))
+            .await
+            .unwrap();
+        fill(&c, "m-title", "第1回ケース会議").await;
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).unwrap())
+            .date_naive();
+        c.execute(
+            "document.getElementById('m-starts').value = arguments[0]",
+            vec![serde_json::json!(format!("{today}T13:30"))],
+        )
+        .await
+        .unwrap();
+        click(&c, "input[name='agenda']").await;
+        click(
+            &c,
+            &format!("input[name='participants'][value='{care_org}']"),
+        )
+        .await;
+        submit(&c, "#meeting-form").await;
+        wait_text(&c, "#meeting-state", "予定").await;
+        let agenda = text_of(&c, "section.agenda-case").await;
+        assert!(
+            agenda.contains("山田　ハル") && agenda.contains("住宅の補修再建"),
+            "{agenda}"
+        );
+        let fill_in = |css: &'static str, text: &'static str| {
+            let c = c.clone();
+            async move {
+                let e = c.find(Locator::Css(css)).await.unwrap();
+                e.send_keys(text).await.unwrap();
+            }
+        };
+        fill_in(
+            "fieldset.minute textarea[name^='situation_']",
+            "屋根の養生は済んだ",
+        )
+        .await;
+        fill_in(
+            "fieldset.minute textarea[name^='policy_']",
+            "応急修理の申請に同行する",
+        )
+        .await;
+        let rows = c
+            .find_all(Locator::Css("fieldset.minute div.task-row"))
+            .await
+            .unwrap();
+        rows[0]
+            .find(Locator::Css("input[name^='task_']"))
+            .await
+            .unwrap()
+            .send_keys("屋根の修理業者を探す")
+            .await
+            .unwrap();
+        rows[0]
+            .find(Locator::Css(&format!("option[value='{care_org}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        rows[1]
+            .find(Locator::Css("input[name^='task_']"))
+            .await
+            .unwrap()
+            .send_keys("法律相談につなぐ")
+            .await
+            .unwrap();
+        submit(&c, "#minutes-form").await;
+        wait_text(&c, "#meeting-state", "開催済み").await;
+        assert!(c.find(Locator::Id("minutes-pdf")).await.is_ok());
+        shot(&c, "case-meeting").await;
+
+        // The NPO leads the case: it takes the open task from its day.
+        let claim_in = |row: &'static str| {
+            format!(
+                "//table[@id='tasks']//tr[contains(., '{row}')]//form[contains(@class,'claim-form')]//button"
+            )
+        };
+        n.goto(&format!("{base}/cases")).await.unwrap();
+        n.find(Locator::XPath(&claim_in("法律相談につなぐ")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&n, "#tasks", "担当をやめる").await;
+        // The care provider, invited to the meeting, sees it and its task; claiming the open
+        // one shows the NPO's claim first, and it takes it knowingly.
+        k.goto(&format!("{base}/case-meetings")).await.unwrap();
+        k.find(Locator::LinkText("第1回ケース会議"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&k, "section.agenda-case", "応急修理の申請に同行する").await;
+        k.find(Locator::XPath(
+            "//section[contains(@class,'agenda-case')]//tr[contains(., '法律相談につなぐ')]//form[contains(@class,'claim-form')]//button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        let refused = wait_text(&k, "#task-errors", "すでに").await;
+        assert!(refused.contains(&app.f.npo.name), "{refused}");
+        submit(&k, "#claim-knowing-form").await;
+        let row = wait_text(&k, "section.agenda-case", &app.f.care.name).await;
+        assert!(row.contains(&app.f.npo.name), "{row}");
+        // Both tasks it holds are on its day.
+        k.goto(&format!("{base}/cases")).await.unwrap();
+        let tasks = text_of(&k, "#tasks").await;
+        assert!(
+            tasks.contains("屋根の修理業者を探す") && tasks.contains("法律相談につなぐ"),
+            "{tasks}"
+        );
 
         // The municipality (still in its own browser) closes the case with its reason.
         c.goto(&format!("{base}/disasters/{decl}/households/{h1}/outreach"))

@@ -98,61 +98,115 @@ db_test!(
             assert_eq!(v["agenda"].as_array().unwrap().len(), 2);
             assert!(!v["agenda"][0]["members"].as_array().unwrap().is_empty());
             assert_eq!(v["manages"], false);
-            let (s, _) = call_json(&app, Method::GET, &format!("/api/v1/cases/{c1}"), t, None).await;
-            assert_eq!(s, StatusCode::NOT_FOUND, "a participant sees the meeting only");
+            let (s, _) =
+                call_json(&app, Method::GET, &format!("/api/v1/cases/{c1}"), t, None).await;
+            assert_eq!(
+                s,
+                StatusCode::NOT_FOUND,
+                "a participant sees the meeting only"
+            );
         }
         // Anyone else: nothing.
         let (s, _) = call_json(&app, Method::GET, &mpath, &leader_t, None).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (_, list) = call_json(&app, Method::GET, "/api/v1/case-meetings", &leader_t, None).await;
+        let (_, list) =
+            call_json(&app, Method::GET, "/api/v1/case-meetings", &leader_t, None).await;
         assert_eq!(list.as_array().unwrap().len(), 0);
 
         // Minutes: a task for an organisation that was not there is refused, and nothing of
         // the minutes is kept.
         let minutes = |org: &str, version: i64| {
             json!({"version": version, "minutes": {"held_on": today(), "notes": "次回は来月",
-                "cases": [
-                  {"case_id": c1, "situation": "屋根が壊れたまま", "policy": "応急修理の申請に同行する",
-                   "next_review_on": today() + chrono::Duration::days(14),
-                   "tasks": [
-                     {"what": "応急修理の申請書類をそろえる", "organisation_id": org, "due_on": today() + chrono::Duration::days(7)},
-                     {"what": "法律相談につなぐ", "organisation_id": null, "due_on": today()}
-                   ]},
-                  {"case_id": c2, "situation": "変化なし", "policy": "見守りを続ける", "next_review_on": null, "tasks": []}
-                ]}})
+            "cases": [
+              {"case_id": c1, "situation": "屋根が壊れたまま", "policy": "応急修理の申請に同行する",
+               "next_review_on": today() + chrono::Duration::days(14),
+               "tasks": [
+                 {"what": "応急修理の申請書類をそろえる", "organisation_id": org, "due_on": today() + chrono::Duration::days(7)},
+                 {"what": "法律相談につなぐ", "organisation_id": null, "due_on": today()}
+               ]},
+              {"case_id": c2, "situation": "変化なし", "policy": "見守りを続ける", "next_review_on": null, "tasks": []}
+            ]}})
         };
         let mins = format!("/api/v1/case-meetings/{id}/minutes");
-        let (s, e) = call_json(&app, Method::POST, &mins, &staff, Some(minutes(&community, 1))).await;
+        let (s, e) = call_json(
+            &app,
+            Method::POST,
+            &mins,
+            &staff,
+            Some(minutes(&community, 1)),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         let (s, _) = call_json(&app, Method::POST, &mins, &staff, Some(minutes(&care, 0))).await;
         assert_eq!(s, StatusCode::CONFLICT);
         // A participant does not write the minutes.
         let (s, _) = call_json(&app, Method::POST, &mins, &npo_t, Some(minutes(&care, 1))).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (_, c) = call_json(&app, Method::GET, &format!("/api/v1/cases/{c1}"), &staff, None).await;
-        assert!(c["body"]["reviews"].as_array().unwrap().is_empty(), "nothing half-applied");
+        let (_, c) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/cases/{c1}"),
+            &staff,
+            None,
+        )
+        .await;
+        assert!(
+            c["body"]["reviews"].as_array().unwrap().is_empty(),
+            "nothing half-applied"
+        );
         let (s, v) = call_json(&app, Method::POST, &mins, &staff, Some(minutes(&care, 1))).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "held");
         // The policy is on the case, as a review naming the meeting.
-        let (_, c) = call_json(&app, Method::GET, &format!("/api/v1/cases/{c1}"), &staff, None).await;
+        let (_, c) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/cases/{c1}"),
+            &staff,
+            None,
+        )
+        .await;
         let reviews = c["body"]["reviews"].as_array().unwrap();
         assert_eq!(reviews.len(), 1, "{c}");
         assert_eq!(reviews[0]["policy"], "応急修理の申請に同行する");
         assert_eq!(reviews[0]["meeting"], id.as_str());
-        assert_eq!(c["body"]["next_review_on"], (today() + chrono::Duration::days(14)).to_string());
+        assert_eq!(
+            c["body"]["next_review_on"],
+            (today() + chrono::Duration::days(14)).to_string()
+        );
         // Minutes are recorded once.
         let (s, _) = call_json(&app, Method::POST, &mins, &staff, Some(minutes(&care, 2))).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         // The meeting shows on the case.
-        let (_, ms) = call_json(&app, Method::GET, &format!("/api/v1/cases/{c1}/meetings"), &staff, None).await;
+        let (_, ms) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/cases/{c1}/meetings"),
+            &staff,
+            None,
+        )
+        .await;
         assert_eq!(ms[0]["id"], id.as_str());
 
         // The minutes print for the participants.
-        let pdf = api(&app, Method::GET, &format!("/api/v1/case-meetings/{id}/minutes.pdf"), Some(&npo_t), None).await;
+        let pdf = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/case-meetings/{id}/minutes.pdf"),
+            Some(&npo_t),
+            None,
+        )
+        .await;
         assert_eq!(pdf.status, StatusCode::OK);
         assert!(pdf.bytes.starts_with(b"%PDF"));
-        let pdf = api(&app, Method::GET, &format!("/api/v1/case-meetings/{id}/minutes.pdf"), Some(&leader_t), None).await;
+        let pdf = api(
+            &app,
+            Method::GET,
+            &format!("/api/v1/case-meetings/{id}/minutes.pdf"),
+            Some(&leader_t),
+            None,
+        )
+        .await;
         assert_eq!(pdf.status, StatusCode::NOT_FOUND);
 
         // Tasks: the one given to the care provider is held by it; the open one is offered to
@@ -162,19 +216,57 @@ db_test!(
         let open = task(&v, "法律相談につなぐ").clone();
         let tid = open["id"].as_str().unwrap().to_owned();
         let (_, offered) = call_json(&app, Method::GET, "/api/v1/tasks", &npo_t, None).await;
-        assert!(offered.as_array().unwrap().iter().any(|t| t["id"] == tid.as_str()), "{offered}");
+        assert!(
+            offered
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == tid.as_str()),
+            "{offered}"
+        );
         let claim = format!("/api/v1/tasks/{tid}/claim");
-        let (s, t) = call_json(&app, Method::POST, &claim, &npo_t, Some(json!({"version": 1}))).await;
+        let (s, t) = call_json(
+            &app,
+            Method::POST,
+            &claim,
+            &npo_t,
+            Some(json!({"version": 1})),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{t}");
         // The second organisation is shown the first, and may claim only knowingly.
-        let (s, e) = call_json(&app, Method::POST, &claim, &care_t, Some(json!({"version": 2}))).await;
+        let (s, e) = call_json(
+            &app,
+            Method::POST,
+            &claim,
+            &care_t,
+            Some(json!({"version": 2})),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(e.to_string().contains(&app.f.npo.name), "{e}");
-        let (s, t) = call_json(&app, Method::POST, &claim, &care_t, Some(json!({"version": 2, "knowing": true}))).await;
+        let (s, t) = call_json(
+            &app,
+            Method::POST,
+            &claim,
+            &care_t,
+            Some(json!({"version": 2, "knowing": true})),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{t}");
-        assert_eq!(t["body"]["claims"][1]["knowing_of"][0], app.f.npo.name.as_str());
+        assert_eq!(
+            t["body"]["claims"][1]["knowing_of"][0],
+            app.f.npo.name.as_str()
+        );
         // Someone with no part: not found.
-        let (s, _) = call_json(&app, Method::POST, &claim, &leader_t, Some(json!({"version": 3, "knowing": true}))).await;
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            &claim,
+            &leader_t,
+            Some(json!({"version": 3, "knowing": true})),
+        )
+        .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         // Held tasks are on each holder's day.
         let (_, day) = call_json(&app, Method::GET, "/api/v1/cases/day", &care_t, None).await;
@@ -182,8 +274,14 @@ db_test!(
         assert_eq!(tasks.len(), 2, "{day}");
         assert!(tasks.iter().all(|t| t["ours"] == true));
         // Ending: a holder, with a note; then it leaves the lists.
-        let (s, t) = call_json(&app, Method::POST, &format!("/api/v1/tasks/{tid}/end"), &npo_t,
-            Some(json!({"version": 3, "state": "done", "note": "弁護士会の相談会を予約"}))).await;
+        let (s, t) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/tasks/{tid}/end"),
+            &npo_t,
+            Some(json!({"version": 3, "state": "done", "note": "弁護士会の相談会を予約"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{t}");
         assert_eq!(t["body"]["state"], "done");
         let (_, offered) = call_json(&app, Method::GET, "/api/v1/tasks", &npo_t, None).await;
@@ -193,41 +291,78 @@ db_test!(
         assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
 
         // The views of the meeting are in the audit trail, with the meeting named.
-        let (_, audit) = call_json(&app, Method::GET, "/api/v1/audit?action=case.viewed", &admin, None).await;
+        let (_, audit) = call_json(
+            &app,
+            Method::GET,
+            "/api/v1/audit?action=case.viewed",
+            &admin,
+            None,
+        )
+        .await;
         assert!(
-            audit["items"].as_array().unwrap().iter().any(|e| e["entity_id"] == c1.as_str()
-                && e["user_login"] == "npo-staff"
-                && e["detail"].as_str().is_some_and(|d| d.contains(id.as_str()))),
+            audit["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["entity_id"] == c1.as_str()
+                    && e["user_login"] == "npo-staff"
+                    && e["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.contains(id.as_str()))),
             "{audit}"
         );
-        let (_, audit) = call_json(&app, Method::GET, "/api/v1/audit?action=case.task_updated", &admin, None).await;
+        let (_, audit) = call_json(
+            &app,
+            Method::GET,
+            "/api/v1/audit?action=case.task_updated",
+            &admin,
+            None,
+        )
+        .await;
         assert!(audit["items"].as_array().unwrap().len() >= 4, "{audit}");
     }
 );
 
-db_test!(a_scheduled_meeting_is_cancelled_with_a_reason, |store: Store| async move {
-    let app = app(store).await;
-    load_roster(&app, HONMACHI_ROSTER).await;
-    let staff = token_for(&app, "town-staff").await;
-    let admin = token_for(&app, "town-admin").await;
-    import_residents(&app, &staff, RESIDENTS, "").await;
-    let decl = declare(&app, &admin).await;
-    let c1 = open_case(&app, &staff, &decl, "1001").await;
-    let npo = app.f.npo.id.0.to_string();
-    let (s, m) = call_json(&app, Method::POST, &format!("/api/v1/disasters/{decl}/case-meetings"), &staff,
+db_test!(
+    a_scheduled_meeting_is_cancelled_with_a_reason,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        import_residents(&app, &staff, RESIDENTS, "").await;
+        let decl = declare(&app, &admin).await;
+        let c1 = open_case(&app, &staff, &decl, "1001").await;
+        let npo = app.f.npo.id.0.to_string();
+        let (s, m) = call_json(&app, Method::POST, &format!("/api/v1/disasters/{decl}/case-meetings"), &staff,
         Some(json!({"title": "臨時会議", "starts_at": format!("{}T10:00:00", today()), "place": null,
             "agenda": [c1], "participants": [{"organisation_id": npo, "attendees": null}], "basis": "law"}))).await;
-    assert_eq!(s, StatusCode::CREATED, "{m}");
-    let id = m["id"].as_str().unwrap();
-    let cancel = format!("/api/v1/case-meetings/{id}/cancel");
-    let (s, _) = call_json(&app, Method::POST, &cancel, &staff, Some(json!({"version": 1, "reason": " "}))).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let (s, m) = call_json(&app, Method::POST, &cancel, &staff, Some(json!({"version": 1, "reason": "台風接近のため"}))).await;
-    assert_eq!(s, StatusCode::OK, "{m}");
-    assert_eq!(m["state"], "cancelled");
-    // No minutes for a cancelled meeting.
-    let (s, _) = call_json(&app, Method::POST, &format!("/api/v1/case-meetings/{id}/minutes"), &staff,
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        let id = m["id"].as_str().unwrap();
+        let cancel = format!("/api/v1/case-meetings/{id}/cancel");
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            &cancel,
+            &staff,
+            Some(json!({"version": 1, "reason": " "})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, m) = call_json(
+            &app,
+            Method::POST,
+            &cancel,
+            &staff,
+            Some(json!({"version": 1, "reason": "台風接近のため"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{m}");
+        assert_eq!(m["state"], "cancelled");
+        // No minutes for a cancelled meeting.
+        let (s, _) = call_json(&app, Method::POST, &format!("/api/v1/case-meetings/{id}/minutes"), &staff,
         Some(json!({"version": 2, "minutes": {"held_on": today(), "notes": null,
             "cases": [{"case_id": c1, "situation": "", "policy": "x", "next_review_on": null, "tasks": []}]}}))).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-});
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
