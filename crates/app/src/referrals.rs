@@ -133,8 +133,7 @@ pub async fn refer(
         ));
     }
     let mut r =
-        tsunagi_store::referrals::create(&mut w.tx, actor, c.municipality_id, case_id, &input)
-            .await?;
+        tsunagi_store::referrals::create(&mut w.tx, actor, c.owner_id, case_id, &input).await?;
     if send {
         let to = next(r.state, &ReferralStep::Send, Side::Sender)
             .map_err(|m| Error::invalid("step", m))?;
@@ -182,7 +181,7 @@ pub async fn get(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<ReferralVie
     let v = view_of(&w.tx, r, side, &c).await?;
     w.tx.record(
         Entry::new(AuditAction::CaseViewed, "referral", id)
-            .owner(c.municipality_id)
+            .owner(c.owner_id)
             .detail(serde_json::json!({
                 "case": c.id, "side": v.side,
                 "items": v.referral.body.input.items.iter().map(|i| i.code()).collect::<Vec<_>>(),

@@ -14,6 +14,7 @@ mod letter;
 mod minutes;
 mod plan_sheet;
 mod render;
+mod report;
 mod world;
 
 pub use certificate::{CertificateSheet, certificates_pdf};
@@ -21,6 +22,7 @@ pub use forms::{FormPackLetter, form_pack_pdf};
 pub use letter::{Letter, LetterProgramme, letter_pdf};
 pub use minutes::{MinutesCase, MinutesSheet, MinutesTask, minutes_pdf};
 pub use plan_sheet::{PersonHeader, PlanSheet, plan_pdf};
+pub use report::{ReportLine, ReportSheet, ReportTable, report_pdf};
 
 /// Why a document could not be produced. None of these is the user's fault: the data is
 /// already validated, so each one is a bug or a broken build, reported with typst's words.

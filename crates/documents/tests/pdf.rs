@@ -362,3 +362,35 @@ fn case_meeting_minutes_carry_each_case_policy_and_tasks_marked_as_personal_data
     // Fourteen households (Tottori's afternoon) run over several pages, numbered.
     assert!(text.contains("1/"), "page numbers");
 }
+
+#[test]
+fn the_information_sharing_report_prints_counts_with_small_cells_suppressed() {
+    use tsunagi_documents::{ReportLine, ReportSheet, ReportTable, report_pdf};
+    let line = |l: &str, c: &str| ReportLine {
+        label: l.into(),
+        cells: vec![c.into()],
+    };
+    let sheet = ReportSheet {
+        municipality: "潮見市".into(),
+        title: "情報連携会議 資料".into(),
+        date: "令和8年12月5日".into(),
+        since: "令和8年11月21日以降".into(),
+        totals: vec![line("対象世帯", "120"), line("未面会の世帯", "5未満")],
+        tables: vec![ReportTable {
+            title: "紹介（つなぎ）の待ち日数".into(),
+            columns: vec!["件数".into()],
+            lines: vec![line("7日未満", "12"), line("30日以上", "5未満")],
+        }],
+    };
+    let pdf = report_pdf(&sheet, today()).expect("render");
+    let text = squash(&poppler("pdftotext", &pdf, "report.pdf"));
+    for want in [
+        "情報連携会議資料",
+        "対象世帯120",
+        "未面会の世帯5未満",
+        "30日以上5未満",
+        "令和8年11月21日以降",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+}

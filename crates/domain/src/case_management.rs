@@ -286,6 +286,43 @@ pub struct CaseBody {
     /// Reviews, oldest first; the last one's policy is the current one.
     #[serde(default)]
     pub reviews: Vec<Review>,
+    /// Transfers and shares with other municipalities or the prefecture, oldest first.
+    #[serde(default)]
+    pub handovers: Vec<Handover>,
+    /// The municipalities or prefecture the case is shared with now.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub shared_with: Vec<crate::OrganisationId>,
+}
+
+coded_enum! {
+    /// What a handover did (広域避難者のケース).
+    pub enum HandoverKind {
+        /// 移管: the receiving side manages the case from now on; the sending side's view ends.
+        Transfer = ("transfer", "移管"),
+        /// 共有: the receiving side works on the case beside the owner.
+        Share = ("share", "共有"),
+        /// 共有の終了.
+        Unshare = ("unshare", "共有の終了"),
+    }
+}
+
+/// One transfer or share of a case, kept in its history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handover {
+    pub kind: HandoverKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub from: crate::OrganisationId,
+    pub from_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub to: crate::OrganisationId,
+    pub to_name: String,
+    pub on: NaiveDate,
+    pub by: String,
+    pub reason: String,
+    /// Where the household is now, from the ledger (避難先), when the handover was made.
+    pub whereabouts: Option<String>,
 }
 
 impl CaseBody {
@@ -360,6 +397,45 @@ impl CaseBody {
         }
         self.closing = Some(Closing { note, ..c });
         self.next_review_on = None;
+        Ok(())
+    }
+
+    /// Records a handover. A transfer needs the case open and goes to someone other than the
+    /// owner (who then no longer sees it: the caller changes the owner); a share goes to
+    /// someone not already sharing it; an unshare ends one. Each needs a reason.
+    pub fn hand_over(&mut self, h: Handover) -> Result<(), ValidationErrors> {
+        let reason = h.reason.trim().to_owned();
+        if reason.is_empty() || bad_text(&reason, 500) {
+            return Err(ValidationErrors::single(
+                "reason",
+                "理由を500文字以内で入力してください",
+            ));
+        }
+        if h.to == h.from && h.kind != HandoverKind::Unshare {
+            return Err(ValidationErrors::single(
+                "to",
+                "自分の団体には移管・共有できません",
+            ));
+        }
+        if self.closing.is_some() && h.kind != HandoverKind::Unshare {
+            return Err(ValidationErrors::single(
+                "state",
+                "終結したケースです（再開してください）",
+            ));
+        }
+        let shared = self.shared_with.contains(&h.to);
+        match h.kind {
+            HandoverKind::Transfer => self.shared_with.retain(|o| *o != h.to),
+            HandoverKind::Share if shared => {
+                return Err(ValidationErrors::single("to", "すでに共有しています"));
+            }
+            HandoverKind::Share => self.shared_with.push(h.to),
+            HandoverKind::Unshare if !shared => {
+                return Err(ValidationErrors::single("to", "共有していない団体です"));
+            }
+            HandoverKind::Unshare => self.shared_with.retain(|o| *o != h.to),
+        }
+        self.handovers.push(Handover { reason, ..h });
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::case_management::{HouseholdType, IssueAssessment, Severity};
@@ -49,6 +50,11 @@ pub struct ReportRow {
     pub issues: Vec<IssueAssessment>,
     /// Met at least once by outreach.
     pub reached: bool,
+    /// The day outreach first met the household.
+    pub first_met_on: Option<NaiveDate>,
+    /// The day its case was opened, and closed (if it is).
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// One line of a table: a label and its cells.
@@ -70,8 +76,18 @@ pub struct Table {
 pub struct Report {
     pub households: Cell,
     pub not_reached: Cell,
+    /// The day of the last meeting the change is counted from.
+    pub since: NaiveDate,
     pub tables: Vec<Table>,
 }
+
+/// Bands of days an open referral has waited since it was sent.
+const WAIT_BANDS: [(&str, u32, u32); 4] = [
+    ("7日未満", 0, 7),
+    ("7〜13日", 7, 14),
+    ("14〜29日", 14, 30),
+    ("30日以上", 30, u32::MAX),
+];
 
 fn counts<K: Ord>(rows: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
     let mut m = BTreeMap::new();
@@ -81,8 +97,9 @@ fn counts<K: Ord>(rows: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
     m
 }
 
-/// The report from the rows.
-pub fn report(rows: &[ReportRow]) -> Report {
+/// The report from the rows, the days each open referral has waited since it was sent, and
+/// the day of the last meeting (the change is counted from it, that day included).
+pub fn report(rows: &[ReportRow], referral_waits: &[u32], since: NaiveDate) -> Report {
     let mut tables = Vec::new();
     // Cases by status.
     let open = rows.iter().filter(|r| r.case == Some(true)).count();
@@ -179,9 +196,53 @@ pub fn report(rows: &[ReportRow]) -> Report {
             })
             .collect(),
     });
+    // Change since the last meeting.
+    let after = |d: Option<NaiveDate>| d.is_some_and(|d| d >= since);
+    tables.push(Table {
+        title: "前回の会議からの変化".into(),
+        columns: vec!["世帯数".into()],
+        lines: [
+            (
+                "新たに面会できた世帯",
+                rows.iter().filter(|r| after(r.first_met_on)).count(),
+            ),
+            (
+                "開始したケース",
+                rows.iter().filter(|r| after(r.opened_on)).count(),
+            ),
+            (
+                "終結したケース",
+                rows.iter().filter(|r| after(r.closed_on)).count(),
+            ),
+        ]
+        .into_iter()
+        .map(|(l, n)| Line {
+            label: l.into(),
+            cells: vec![Cell::of(n)],
+        })
+        .collect(),
+    });
+    // Open referrals by how long they have waited.
+    tables.push(Table {
+        title: "紹介（つなぎ）の待ち日数（完了していないもの）".into(),
+        columns: vec!["件数".into()],
+        lines: WAIT_BANDS
+            .iter()
+            .map(|(label, from, to)| Line {
+                label: (*label).into(),
+                cells: vec![Cell::of(
+                    referral_waits
+                        .iter()
+                        .filter(|w| (*from..*to).contains(*w))
+                        .count(),
+                )],
+            })
+            .collect(),
+    });
     Report {
         households: Cell::of(rows.len()),
         not_reached: Cell::of(rows.iter().filter(|r| !r.reached).count()),
+        since,
         tables,
     }
 }
@@ -199,7 +260,38 @@ mod tests {
             lead: None,
             issues: Vec::new(),
             reached,
+            first_met_on: None,
+            opened_on: None,
+            closed_on: None,
         }
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn change_since_the_last_meeting_and_referral_waits_are_counted() {
+        let rows: Vec<ReportRow> = (1..=10)
+            .map(|d| ReportRow {
+                first_met_on: Some(day(d)),
+                opened_on: Some(day(d)),
+                closed_on: (d > 8).then(|| day(d)),
+                ..row("本町", Some(true), true)
+            })
+            .collect();
+        let r = report(&rows, &[0, 6, 7, 13, 14, 29, 30, 31, 40, 50, 60], day(5));
+        let change = &r.tables[5];
+        assert_eq!(
+            change.lines[0].cells[0],
+            Cell::Count(6),
+            "met on the 5th..10th"
+        );
+        assert_eq!(change.lines[1].cells[0], Cell::Count(6));
+        assert_eq!(change.lines[2].cells[0].text(), "5未満");
+        let waits = &r.tables[6];
+        assert_eq!(waits.lines[0].cells[0].text(), "5未満");
+        assert_eq!(waits.lines[3].cells[0], Cell::Count(5), "30 days or more");
     }
 
     #[test]
@@ -210,7 +302,7 @@ mod tests {
         assert_eq!(Cell::of(5), Cell::Count(5));
         let mut rows: Vec<ReportRow> = (0..6).map(|_| row("本町", Some(true), true)).collect();
         rows.push(row("港町", None, false));
-        let r = report(&rows);
+        let r = report(&rows, &[], day(1));
         assert_eq!(r.households, Cell::Count(7));
         assert_eq!(r.not_reached.text(), "5未満");
         let areas = &r.tables[3];
@@ -231,7 +323,8 @@ mod tests {
                     row(["本町", "港町", "山手"][*a], [None, Some(true), Some(false)][*c], *reached)
                 })
                 .collect();
-            let r = report(&rows);
+            let waits: Vec<u32> = spec.iter().map(|(a, c, _)| (*a * 13 + *c * 7) as u32).collect();
+            let r = report(&rows, &waits, day(1));
             let all = r.tables.iter().flat_map(|t| t.lines.iter()).flat_map(|l| l.cells.iter());
             for c in all.chain([&r.households, &r.not_reached]) {
                 if let Cell::Count(n) = c {

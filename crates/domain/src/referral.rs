@@ -41,6 +41,16 @@ coded_enum! {
     }
 }
 
+impl ReferralState {
+    /// Sent and not yet finished: the household is waiting on it.
+    pub fn is_waiting(self) -> bool {
+        matches!(
+            self,
+            ReferralState::Sent | ReferralState::Accepted | ReferralState::Accompanied
+        )
+    }
+}
+
 /// Who does what on a referral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {

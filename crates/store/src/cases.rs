@@ -13,7 +13,7 @@ use tsunagi_domain::case_management::{CaseBody, CaseSource, VisitInput, VisitOut
 use tsunagi_domain::{HouseholdId, OrganisationId};
 
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{case, outreach_visit};
+use crate::entity::{case, case_share, outreach_visit};
 use crate::error::StoreError;
 use crate::now;
 
@@ -21,7 +21,10 @@ use crate::now;
 #[derive(Clone, Debug, Serialize)]
 pub struct StoredCase {
     pub id: uuid::Uuid,
+    /// The municipality of the disaster, where the household's records are.
     pub municipality_id: OrganisationId,
+    /// The municipality or prefecture managing the case (the first unless transferred).
+    pub owner_id: OrganisationId,
     pub declaration_id: uuid::Uuid,
     pub household_id: HouseholdId,
     pub lead_organisation_id: OrganisationId,
@@ -52,6 +55,7 @@ fn of(m: case::Model) -> Result<StoredCase, StoreError> {
     Ok(StoredCase {
         id: m.id,
         municipality_id: OrganisationId(m.municipality_id),
+        owner_id: OrganisationId(m.owner_id.unwrap_or(m.municipality_id)),
         declaration_id: m.declaration_id,
         household_id: HouseholdId(m.household_id),
         lead_organisation_id: OrganisationId(m.lead_organisation_id),
@@ -102,6 +106,7 @@ pub async fn open(
         version: Set(1),
         created_at: Set(t),
         updated_at: Set(t),
+        owner_id: Set(Some(municipality.0)),
     })
     .exec(tx.conn())
     .await
@@ -175,12 +180,15 @@ pub async fn led_by(
         .collect()
 }
 
-/// Saves a case's body (and lead) from the version read; audited with what changed.
+/// Saves a case's body, lead and owner from the version read, the shares kept in step with
+/// the body; audited with what changed (for the owner before and after, when it changed).
+#[allow(clippy::too_many_arguments)]
 pub async fn save(
     tx: &mut AuditedTx,
     actor: &Actor,
     id: uuid::Uuid,
     expected_version: i32,
+    owner: OrganisationId,
     lead: OrganisationId,
     body: &CaseBody,
     what: &str,
@@ -196,6 +204,7 @@ pub async fn save(
         .col_expr(case::Column::Body, Expr::value(json))
         .col_expr(case::Column::Closed, Expr::value(body.closing.is_some()))
         .col_expr(case::Column::LeadOrganisationId, Expr::value(lead.0))
+        .col_expr(case::Column::OwnerId, Expr::value(owner.0))
         .col_expr(case::Column::Version, Expr::value(expected_version + 1))
         .col_expr(case::Column::UpdatedAt, Expr::value(now()))
         .filter(case::Column::Id.eq(id))
@@ -207,11 +216,38 @@ pub async fn save(
             current: expected_version + 1,
         });
     }
+    if current.body.shared_with != body.shared_with {
+        case_share::Entity::delete_many()
+            .filter(case_share::Column::CaseId.eq(id))
+            .exec(tx.conn())
+            .await?;
+        if !body.shared_with.is_empty() {
+            case_share::Entity::insert_many(body.shared_with.iter().map(|o| {
+                case_share::ActiveModel {
+                    case_id: Set(id),
+                    organisation_id: Set(o.0),
+                }
+            }))
+            .exec(tx.conn())
+            .await?;
+        }
+    }
+    let detail = serde_json::json!({
+        "change": what, "version": expected_version + 1, "by": actor.login,
+        "organisation": actor.organisation_id.0, "owner": owner.0,
+    });
     tx.record(
         Entry::new(AuditAction::CaseUpdated, "case", id)
-            .owner(current.municipality_id)
-            .detail(serde_json::json!({"change": what, "version": expected_version + 1, "by": actor.login})),
+            .owner(owner)
+            .detail(detail.clone()),
     );
+    if current.owner_id != owner {
+        tx.record(
+            Entry::new(AuditAction::CaseUpdated, "case", id)
+                .owner(current.owner_id)
+                .detail(detail),
+        );
+    }
     find(tx, id).await
 }
 
@@ -320,13 +356,24 @@ pub async fn visits_of_declaration(
         .collect()
 }
 
-/// Every case of a municipality, newest first.
-pub async fn of_municipality(
+/// Every case a municipality or prefecture manages (owns or shares), newest first.
+pub async fn managed_by(
     tx: &AuditedTx,
-    municipality: OrganisationId,
+    organisation: OrganisationId,
 ) -> Result<Vec<StoredCase>, StoreError> {
+    let shared: Vec<uuid::Uuid> = case_share::Entity::find()
+        .select_only()
+        .column(case_share::Column::CaseId)
+        .filter(case_share::Column::OrganisationId.eq(organisation.0))
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let mut owned = sea_orm::Condition::any().add(case::Column::OwnerId.eq(organisation.0));
+    if !shared.is_empty() {
+        owned = owned.add(case::Column::Id.is_in(shared));
+    }
     case::Entity::find()
-        .filter(case::Column::MunicipalityId.eq(municipality.0))
+        .filter(owned)
         .order_by_desc(case::Column::CreatedAt)
         .all(tx.conn())
         .await?

@@ -114,6 +114,25 @@ pub async fn find(tx: &AuditedTx, id: uuid::Uuid) -> Result<StoredReferral, Stor
         .and_then(of)
 }
 
+/// The referrals of these cases, oldest first (in chunks).
+pub async fn of_cases(
+    tx: &AuditedTx,
+    cases: &[uuid::Uuid],
+) -> Result<Vec<StoredReferral>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in cases.chunks(500) {
+        for m in referral::Entity::find()
+            .filter(referral::Column::CaseId.is_in(chunk.to_vec()))
+            .order_by_asc(referral::Column::CreatedAt)
+            .all(tx.conn())
+            .await?
+        {
+            out.push(of(m)?);
+        }
+    }
+    Ok(out)
+}
+
 /// A case's referrals, oldest first.
 pub async fn of_case(
     tx: &AuditedTx,

@@ -168,6 +168,8 @@ pub struct Fixture {
     pub care: crate::organisations::Organisation,
     /// A 自治会 of the town.
     pub community: crate::organisations::Organisation,
+    /// 高知県, for cases of evacuees transferred to the prefecture.
+    pub prefecture: crate::organisations::Organisation,
     pub town_admin: tsunagi_domain::access::Actor,
     pub town_staff: tsunagi_domain::access::Actor,
     pub other_staff: tsunagi_domain::access::Actor,
@@ -175,6 +177,7 @@ pub struct Fixture {
     pub npo_staff: tsunagi_domain::access::Actor,
     pub care_manager: tsunagi_domain::access::Actor,
     pub community_leader: tsunagi_domain::access::Actor,
+    pub prefecture_staff: tsunagi_domain::access::Actor,
 }
 
 /// Builds the [`Fixture`]. Every user's password hash is `password_hash` (tests that log in
@@ -211,6 +214,7 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
         org("本町自治会", K::CommunityAssociation, None, Some(town.id)),
     )
     .await?;
+    let prefecture = create(&mut tx, org("高知県", K::Prefecture, Some("390003"), None)).await?;
     let mut actors = Vec::new();
     for (login, o, role) in [
         ("town-admin", &town, Role::Administrator),
@@ -220,6 +224,7 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
         ("npo-staff", &npo, Role::PartnerStaff),
         ("care-manager", &care, Role::CareProfessional),
         ("community-leader", &community, Role::CommunityMember),
+        ("pref-staff", &prefecture, Role::PrefectureStaff),
     ] {
         let id = users::create(&mut tx, login, login, password_hash.to_owned()).await?;
         users::add_membership(&mut tx, id, o.id, role).await?;
@@ -246,6 +251,8 @@ pub async fn fixture(store: &Store, password_hash: &str) -> Result<Fixture, Stor
         npo_staff: next()?,
         care_manager: next()?,
         community_leader: next()?,
+        prefecture_staff: next()?,
+        prefecture,
         town,
         other_town,
         fire,

@@ -452,3 +452,46 @@ pub async fn minutes_pdf(
         &format!("ケース会議議事録_{}.pdf", b.input.title),
     ))
 }
+
+/// The information-sharing meeting's report (情報連携会議 資料) as PDF: counts only.
+pub async fn report_pdf(
+    r: &tsunagi_domain::case_report::Report,
+    municipality: &str,
+    today: NaiveDate,
+) -> Result<Response, AppError> {
+    use tsunagi_documents::{ReportLine, ReportSheet, ReportTable};
+    use tsunagi_domain::wareki::format_wareki;
+    let line = |label: &str, cells: Vec<String>| ReportLine {
+        label: label.to_owned(),
+        cells,
+    };
+    let sheet = ReportSheet {
+        municipality: municipality.to_owned(),
+        title: "情報連携会議 資料（災害ケースマネジメント）".into(),
+        date: format_wareki(today),
+        since: format!("{}以降", format_wareki(r.since)),
+        totals: vec![
+            line("対象世帯", vec![r.households.text()]),
+            line("未面会の世帯", vec![r.not_reached.text()]),
+        ],
+        tables: r
+            .tables
+            .iter()
+            .map(|t| ReportTable {
+                title: t.title.clone(),
+                columns: t.columns.clone(),
+                lines: t
+                    .lines
+                    .iter()
+                    .map(|l| line(&l.label, l.cells.iter().map(|c| c.text()).collect()))
+                    .collect(),
+            })
+            .collect(),
+    };
+    let bytes = blocking(move || tsunagi_documents::report_pdf(&sheet, today)).await?;
+    Ok(pdf_response(
+        bytes,
+        "case-report.pdf",
+        "情報連携会議_資料.pdf",
+    ))
+}

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tsunagi_domain::case_management::HouseholdType;
 use tsunagi_domain::{HouseholdId, OrganisationId};
-use tsunagi_store::{cases, certificates, persons};
+use tsunagi_store::{cases, persons};
 
 use super::StoredCase;
 use crate::{App, Context, Error};
@@ -41,9 +41,9 @@ pub async fn my_day(app: &App, ctx: &Context) -> Result<Day, Error> {
     let actor = ctx.actor()?;
     let today = ctx.today();
     let w = app.begin(ctx).await?;
-    let list = match certificates::staff_municipality(actor) {
-        Ok(m) => cases::of_municipality(&w.tx, m).await?,
-        Err(_) => cases::led_by(&w.tx, actor.organisation_id).await?,
+    let list = match super::manager_of(actor) {
+        Some(m) => cases::managed_by(&w.tx, m).await?,
+        None => cases::led_by(&w.tx, actor.organisation_id).await?,
     };
     let open: Vec<StoredCase> = list.into_iter().filter(|c| !c.closed).collect();
     let mut by_municipality: HashMap<OrganisationId, Vec<HouseholdId>> = HashMap::new();

@@ -25,7 +25,7 @@ use crate::{App, Context, Error};
 
 /// Whether the actor runs the meeting (the municipality's staff) or takes part in it.
 fn part(actor: &tsunagi_domain::access::Actor, m: &StoredMeeting) -> Option<bool> {
-    if certificates::staff_municipality(actor).ok() == Some(m.municipality_id) {
+    if super::manager_of(actor) == Some(m.municipality_id) {
         Some(true)
     } else if m
         .body
@@ -126,7 +126,7 @@ pub async fn schedule(
     input: MeetingInput,
 ) -> Result<StoredMeeting, Error> {
     let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
+    let m = super::manager_of(actor).ok_or(Error::NotFound)?;
     let mut input = input.validate().map_err(Error::Invalid)?;
     for p in &mut input.participants {
         p.organisation = app
@@ -137,12 +137,12 @@ pub async fn schedule(
             .name;
     }
     let mut w = app.begin(ctx).await?;
-    declarations::load(&w.tx, actor, declaration).await?;
+    declarations::by_id(&w.tx, declaration).await?;
     for id in &input.agenda {
         let c = cases::find(&w.tx, *id)
             .await
             .map_err(|_| Error::invalid("agenda", "議題のケースが見つかりません"))?;
-        if c.municipality_id != m || c.declaration_id != declaration {
+        if c.owner_id != m || c.declaration_id != declaration {
             return Err(Error::invalid("agenda", "議題のケースが見つかりません"));
         }
         if c.closed {
@@ -192,9 +192,9 @@ pub async fn get(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<MeetingView
 pub async fn list(app: &App, ctx: &Context) -> Result<Vec<StoredMeeting>, Error> {
     let actor = ctx.actor()?;
     let w = app.begin(ctx).await?;
-    let list = match certificates::staff_municipality(actor) {
-        Ok(m) => store::of_municipality(&w.tx, m).await?,
-        Err(_) => store::inviting(&w.tx, actor.organisation_id).await?,
+    let list = match super::manager_of(actor) {
+        Some(m) => store::of_municipality(&w.tx, m).await?,
+        None => store::inviting(&w.tx, actor.organisation_id).await?,
     };
     w.commit().await?;
     Ok(list)
@@ -278,6 +278,7 @@ pub async fn record_minutes(
             actor,
             c.id,
             c.version,
+            c.owner_id,
             c.lead_organisation_id,
             &body,
             "meeting",
@@ -374,16 +375,16 @@ pub async fn agenda_choices(
     declaration: uuid::Uuid,
 ) -> Result<Vec<AgendaChoice>, Error> {
     let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
+    let m = super::manager_of(actor).ok_or(Error::NotFound)?;
     let w = app.begin(ctx).await?;
-    declarations::load(&w.tx, actor, declaration).await?;
-    let open: Vec<_> = cases::of_declaration(&w.tx, m, declaration)
+    let d = declarations::by_id(&w.tx, declaration).await?;
+    let open: Vec<_> = cases::managed_by(&w.tx, m)
         .await?
         .into_iter()
-        .filter(|c| !c.closed)
+        .filter(|c| !c.closed && c.owner_id == m && c.declaration_id == declaration)
         .collect();
     let hs: Vec<HouseholdId> = open.iter().map(|c| c.household_id).collect();
-    let numbers = persons::household_numbers(&w.tx, m, &hs).await?;
+    let numbers = persons::household_numbers(&w.tx, d.municipality_id, &hs).await?;
     w.commit().await?;
     let mut out: Vec<AgendaChoice> = open
         .into_iter()

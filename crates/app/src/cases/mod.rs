@@ -26,11 +26,13 @@ pub use tsunagi_store::cases::{StoredCase, StoredVisit};
 use crate::{App, Context, Error, day_jst};
 
 mod day;
+mod handover;
 pub mod meetings;
 mod queue;
 pub mod tasks;
 
 pub use day::{Day, DayLine, my_day};
+pub use handover::hand_over;
 pub use queue::{QueueLine, queue, report};
 
 /// How far an actor may go with a case.
@@ -42,10 +44,27 @@ pub(crate) enum Part {
     Lead,
 }
 
+/// The municipality or prefecture whose cases the actor manages: a municipality's staff, or a
+/// prefecture's staff (for evacuees' cases transferred to it).
+pub(crate) fn manager_of(actor: &Actor) -> Option<OrganisationId> {
+    use tsunagi_domain::organisation::OrganisationKind;
+    use tsunagi_domain::role::Role;
+    certificates::staff_municipality(actor).ok().or_else(|| {
+        (actor.organisation_kind == OrganisationKind::Prefecture
+            && matches!(actor.role, Role::PrefectureStaff | Role::Administrator))
+        .then_some(actor.organisation_id)
+    })
+}
+
+/// The actor's part in a case: the owner's staff manage it; the lead organisation and the
+/// staff of a municipality or prefecture it is shared with work on it; anyone else: none.
 pub(crate) fn part_in(actor: &Actor, c: &StoredCase) -> Option<Part> {
-    if certificates::staff_municipality(actor).ok() == Some(c.municipality_id) {
+    let manager = manager_of(actor);
+    if manager == Some(c.owner_id) {
         Some(Part::Owner)
-    } else if actor.organisation_id == c.lead_organisation_id {
+    } else if actor.organisation_id == c.lead_organisation_id
+        || manager.is_some_and(|m| c.body.shared_with.contains(&m))
+    {
         Some(Part::Lead)
     } else {
         None
@@ -134,7 +153,7 @@ async fn view_of(tx: &AuditedTx, c: StoredCase, part: Part) -> Result<CaseView, 
 
 fn viewed(v: &CaseView) -> Entry {
     Entry::new(AuditAction::CaseViewed, "case", v.case.id)
-        .owner(v.case.municipality_id)
+        .owner(v.case.owner_id)
         .detail(serde_json::json!({
             "household": v.case.household_id.0,
             "persons": v.members.iter().map(|m| m.id.to_string()).collect::<Vec<_>>(),
@@ -233,11 +252,13 @@ pub async fn record_visit(
     let d = declarations::by_id(&w.tx, declaration).await?;
     let m = d.municipality_id;
     let staff = certificates::staff_municipality(actor).ok() == Some(m);
-    if !staff {
-        let c = cases::of_household(&w.tx, m, declaration, household).await?;
-        if c.is_none_or(|c| c.lead_organisation_id != actor.organisation_id) {
-            return Err(Error::NotFound);
+    // With a case, those who have a part in it; before one, the municipality's staff.
+    match cases::of_household(&w.tx, m, declaration, household).await? {
+        Some(c) => {
+            part_in(actor, &c).ok_or(Error::NotFound)?;
         }
+        None if staff => {}
+        None => return Err(Error::NotFound),
     }
     certificates::household_of(&w.tx, m, household).await?;
     let input = input
@@ -248,6 +269,12 @@ pub async fn record_visit(
     Ok(v)
 }
 
+/// Who manages a case and who leads it, as a change may set them.
+pub(crate) struct Keys {
+    pub owner: OrganisationId,
+    pub lead: OrganisationId,
+}
+
 /// Changes a case from the version read, if the actor's part allows.
 async fn change(
     app: &App,
@@ -256,7 +283,7 @@ async fn change(
     expected_version: i32,
     owner_only: bool,
     what: &str,
-    f: impl FnOnce(&mut CaseBody, &mut OrganisationId, HouseholdType) -> Result<(), Error>,
+    f: impl FnOnce(&mut CaseBody, &mut Keys, HouseholdType) -> Result<(), Error>,
 ) -> Result<CaseView, Error> {
     let actor = ctx.actor()?;
     let mut w = app.begin(ctx).await?;
@@ -268,9 +295,22 @@ async fn change(
     let visits = cases::visits_of(&w.tx, c.declaration_id, c.household_id).await?;
     let proposed = propose(&latest_assessment(&visits));
     let mut body = c.body.clone();
-    let mut lead = c.lead_organisation_id;
-    f(&mut body, &mut lead, proposed)?;
-    let c = cases::save(&mut w.tx, actor, id, expected_version, lead, &body, what).await?;
+    let mut keys = Keys {
+        owner: c.owner_id,
+        lead: c.lead_organisation_id,
+    };
+    f(&mut body, &mut keys, proposed)?;
+    let c = cases::save(
+        &mut w.tx,
+        actor,
+        id,
+        expected_version,
+        keys.owner,
+        keys.lead,
+        &body,
+        what,
+    )
+    .await?;
     let v = view_of(&w.tx, c, part).await?;
     w.commit().await?;
     Ok(v)

@@ -191,6 +191,7 @@ pub async fn report(
     app: &App,
     ctx: &Context,
     declaration: uuid::Uuid,
+    since: Option<chrono::NaiveDate>,
 ) -> Result<tsunagi_domain::case_report::Report, Error> {
     use tsunagi_domain::case_report::{ReportRow, report};
     let actor = ctx.actor()?;
@@ -210,11 +211,30 @@ pub async fn report(
         .map(|c| (c.household_id, c))
         .collect();
     let mut latest: HashMap<HouseholdId, Vec<IssueAssessment>> = HashMap::new();
+    let mut first_met: HashMap<HouseholdId, chrono::NaiveDate> = HashMap::new();
     for v in cases::visits_of_declaration(&w.tx, m, declaration).await? {
         if v.visit.outcome == VisitOutcome::Met {
+            first_met
+                .entry(v.household_id)
+                .or_insert(v.visit.visited_on);
             latest.insert(v.household_id, v.visit.issues);
         }
     }
+    // Open referrals: days waited since sent.
+    let today = ctx.today();
+    let ids: Vec<uuid::Uuid> = all_cases.values().map(|c| c.id).collect();
+    let waits: Vec<u32> = tsunagi_store::referrals::of_cases(&w.tx, &ids)
+        .await?
+        .iter()
+        .filter(|r| r.state.is_waiting())
+        .filter_map(|r| {
+            r.body
+                .history
+                .iter()
+                .find(|e| e.to == tsunagi_domain::referral::ReferralState::Sent)
+                .map(|e| (today - crate::day_jst(e.at)).num_days().max(0) as u32)
+        })
+        .collect();
     let rows: Vec<ReportRow> = lines
         .iter()
         .map(|l| {
@@ -226,6 +246,9 @@ pub async fn report(
                 lead: c.and_then(|c| organisations.get(&c.lead_organisation_id).cloned()),
                 issues: latest.remove(&l.household_id).unwrap_or_default(),
                 reached: l.reached,
+                first_met_on: first_met.get(&l.household_id).copied(),
+                opened_on: c.map(|c| crate::day_jst(c.created_at)),
+                closed_on: c.and_then(|c| c.body.closing.as_ref().map(|x| x.closed_on)),
             }
         })
         .collect();
@@ -235,5 +258,9 @@ pub async fn report(
             .detail(serde_json::json!({"case_report": d.id, "households": rows.len()})),
     );
     w.commit().await?;
-    Ok(report(&rows))
+    Ok(report(
+        &rows,
+        &waits,
+        since.unwrap_or(today - chrono::Duration::days(14)),
+    ))
 }

@@ -13,7 +13,7 @@ use tsunagi_store::audit::AuditedTx;
 use tsunagi_store::case_meetings;
 use tsunagi_store::case_tasks;
 pub use tsunagi_store::case_tasks::StoredTask;
-use tsunagi_store::{cases, certificates, persons};
+use tsunagi_store::{cases, persons};
 
 use super::part_in;
 use crate::{App, Context, Error};
@@ -25,7 +25,7 @@ struct TaskPart {
 }
 
 async fn part(tx: &AuditedTx, actor: &Actor, t: &StoredTask) -> Result<TaskPart, Error> {
-    let owner = certificates::staff_municipality(actor).ok() == Some(t.municipality_id);
+    let owner = super::manager_of(actor) == Some(t.municipality_id);
     if owner || t.body.claimed_by(actor.organisation_id) {
         return Ok(TaskPart { owner });
     }
@@ -88,7 +88,7 @@ pub async fn add(
         return Err(Error::invalid("case", "終結したケースです"));
     }
     let body = TaskBody::new(what, input.due_on, first);
-    let t = case_tasks::create(&mut w.tx, actor, c.municipality_id, case_id, None, &body).await?;
+    let t = case_tasks::create(&mut w.tx, actor, c.owner_id, case_id, None, &body).await?;
     w.commit().await?;
     Ok(t)
 }
@@ -212,9 +212,9 @@ pub(crate) async fn open_for(
     actor: &Actor,
     today: NaiveDate,
 ) -> Result<Vec<TaskLine>, Error> {
-    let mut tasks = match certificates::staff_municipality(actor) {
-        Ok(m) => case_tasks::open_of_municipality(tx, m).await?,
-        Err(_) => {
+    let mut tasks = match super::manager_of(actor) {
+        Some(m) => case_tasks::open_of_municipality(tx, m).await?,
+        None => {
             let mut held = case_tasks::open_claimed_by(tx, actor.organisation_id).await?;
             let meetings: Vec<uuid::Uuid> = case_meetings::inviting(tx, actor.organisation_id)
                 .await?

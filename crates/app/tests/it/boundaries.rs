@@ -36,7 +36,7 @@ const OWNERS: &[(&str, &[&str])] = &[
         &["victim_ledger", "ledger_disclosure", "ledger_partner"],
     ),
     ("programmes", &["municipal_programme", "disaster_act"]),
-    ("cases", &["case", "outreach_visit"]),
+    ("cases", &["case", "outreach_visit", "case_share"]),
     (
         "case_meetings",
         &[

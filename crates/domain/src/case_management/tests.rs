@@ -204,3 +204,44 @@ fn a_review_revises_the_policy_and_moves_the_next_review() {
     .expect("closed");
     assert!(!b.review_due(later), "a closed case is not due");
 }
+
+#[test]
+fn handovers_need_a_reason_and_keep_the_shares_in_step() {
+    let org = |n: u8| crate::OrganisationId(uuid::Uuid::from_bytes([n; 16]));
+    let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default();
+    let h = |kind, to: u8, reason: &str| Handover {
+        kind,
+        from: org(1),
+        from_name: "潮見市".into(),
+        to: org(to),
+        to_name: format!("団体{to}"),
+        on: day,
+        by: "staff".into(),
+        reason: reason.into(),
+        whereabouts: Some("都道府県外（福岡市）".into()),
+    };
+    let mut b = CaseBody::default();
+    assert!(b.hand_over(h(HandoverKind::Share, 2, " ")).is_err());
+    assert!(b.hand_over(h(HandoverKind::Share, 1, "自分")).is_err());
+    assert!(
+        b.hand_over(h(HandoverKind::Unshare, 2, "共有していない"))
+            .is_err()
+    );
+    assert!(b.hand_over(h(HandoverKind::Share, 2, "県外避難")).is_ok());
+    assert!(b.hand_over(h(HandoverKind::Share, 2, "二度目")).is_err());
+    assert_eq!(b.shared_with, vec![org(2)]);
+    // Transferring to the one it was shared with: it owns the case now, not shares it.
+    assert!(
+        b.hand_over(h(HandoverKind::Transfer, 2, "避難先で支援"))
+            .is_ok()
+    );
+    assert!(b.shared_with.is_empty());
+    assert_eq!(b.handovers.len(), 2);
+    b.close(Closing {
+        reason: ClosingReason::MovedAway,
+        closed_on: day,
+        note: None,
+    })
+    .expect("closed");
+    assert!(b.hand_over(h(HandoverKind::Transfer, 3, "再移管")).is_err());
+}

@@ -8,6 +8,7 @@ pub mod case;
 pub mod case_meeting;
 pub mod case_meeting_case;
 pub mod case_meeting_participant;
+pub mod case_share;
 pub mod case_task;
 pub mod case_task_claim;
 pub mod consent;

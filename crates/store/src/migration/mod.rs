@@ -28,6 +28,7 @@ mod m20261205_000022_cases;
 mod m20261205_000023_referrals;
 mod m20261205_000024_partner_profiles;
 mod m20261205_000025_case_meetings;
+mod m20261205_000026_case_transfers;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_referrals::Migration),
             Box::new(m20261205_000024_partner_profiles::Migration),
             Box::new(m20261205_000025_case_meetings::Migration),
+            Box::new(m20261205_000026_case_transfers::Migration),
         ]
     }
 }

@@ -182,17 +182,52 @@ pub async fn reopen(
     json(&cases::reopen(&state.app, &user.ctx, id, c.version).await?)
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct HandoverSave {
+    pub version: i32,
+    /// `transfer` (移管), `share` (共有) or `unshare` (共有の終了).
+    pub kind: tsunagi_domain::case_management::HandoverKind,
+    /// The municipality or prefecture.
+    #[schema(value_type = String, format = Uuid)]
+    pub to: tsunagi_domain::OrganisationId,
+    pub reason: String,
+}
+
+/// Transfers a case to, or shares it with, another municipality or the prefecture (the
+/// owner's staff), the household's whereabouts from the ledger recorded; a transfer ends the
+/// sending side's view.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/handovers", tag = "cases", params(("id" = Uuid, Path)),
+    request_body = HandoverSave,
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn handover(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(h): ApiJson<HandoverSave>,
+) -> Result<Json<Value>, AppError> {
+    json(&cases::hand_over(&state.app, &user.ctx, id, h.version, h.kind, h.to, h.reason).await?)
+}
+
 /// The information-sharing meeting's report (情報連携会議): cases by status, classification,
 /// issue category and severity, area and lead organisation, households not reached — counts
-/// only, cells of one to four households shown as 「5未満」.
-#[utoipa::path(get, path = "/api/v1/disasters/{id}/case-report", tag = "cases", params(("id" = Uuid, Path)),
+/// only, cells of one to four households shown as 「5未満」; the change since the last meeting
+/// (`since`, default 14 days ago) and open referrals by days waited.
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/case-report", tag = "cases",
+    params(("id" = Uuid, Path), ("since" = Option<String>, Query, description = "the day of the last meeting (YYYY-MM-DD)")),
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
+    axum::extract::Query(q): axum::extract::Query<ReportQuery>,
 ) -> Result<Json<Value>, AppError> {
-    json(&cases::report(&state.app, &user.ctx, id).await?)
+    let since = q.since.as_deref().and_then(|s| s.parse().ok());
+    json(&cases::report(&state.app, &user.ctx, id, since).await?)
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    since: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

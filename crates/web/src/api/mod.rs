@@ -107,6 +107,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::classify))
         .routes(routes!(cases::close))
         .routes(routes!(cases::reopen))
+        .routes(routes!(cases::handover))
         .routes(routes!(cases::report))
         .routes(routes!(cases::review))
         .routes(routes!(cases::day))

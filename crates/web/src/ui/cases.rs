@@ -13,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tsunagi_app::cases::{self, HouseholdOutreach, NewCase, QueueLine};
 use tsunagi_domain::case_management::{
@@ -73,6 +73,8 @@ pub(super) struct HouseholdPage {
     organisations: Vec<(String, String)>,
     referrals: Vec<tsunagi_app::referrals::StoredReferral>,
     meetings: Vec<tsunagi_app::cases::meetings::StoredMeeting>,
+    /// Municipalities and prefectures a case may be transferred to or shared with.
+    governments: Vec<(String, String)>,
     tasks: Vec<tsunagi_app::cases::tasks::StoredTask>,
     /// Where task buttons return to (this page).
     back: String,
@@ -188,6 +190,19 @@ async fn page(
         referrals,
         meetings,
         tasks,
+        governments: tsunagi_app::organisations::all(&state.app)
+            .await?
+            .into_iter()
+            .filter(|g| {
+                g.id != user.actor.organisation_id
+                    && matches!(
+                        g.kind,
+                        tsunagi_domain::organisation::OrganisationKind::Municipality
+                            | tsunagi_domain::organisation::OrganisationKind::Prefecture
+                    )
+            })
+            .map(|g| (g.id.0.to_string(), g.name))
+            .collect(),
         back: format!("/disasters/{d}/households/{h}/outreach"),
         org: user.actor.organisation_id,
         items: choices_of(
@@ -355,6 +370,29 @@ pub async fn act(
             "reopen" => {
                 cases::reopen(&state.app, &user.ctx, id, v).await?;
             }
+            "handover" => {
+                let kind = tsunagi_domain::case_management::HandoverKind::parse(field(&f, "kind"))
+                    .ok_or_else(|| {
+                        tsunagi_app::Error::invalid("kind", "移管か共有かを選んでください")
+                    })?;
+                let to = OrganisationId(field(&f, "to").parse().map_err(|_| {
+                    tsunagi_app::Error::invalid("to", "移管・共有先を選んでください")
+                })?);
+                cases::hand_over(
+                    &state.app,
+                    &user.ctx,
+                    id,
+                    v,
+                    kind,
+                    to,
+                    field(&f, "reason").to_owned(),
+                )
+                .await?;
+                // A transfer ends this side's view of the case: back to the queue.
+                if kind == tsunagi_domain::case_management::HandoverKind::Transfer {
+                    return Ok(true);
+                }
+            }
             "review" => {
                 let progress = IssueCategory::ALL
                     .iter()
@@ -379,10 +417,13 @@ pub async fn act(
             }
             _ => return Err(tsunagi_app::Error::NotFound),
         }
-        Ok(())
+        Ok(false)
     }
     .await;
-    after(&state, &user, d, h, r).await
+    if let Ok(true) = r {
+        return Ok(Redirect::to(&format!("/disasters/{d}/outreach")).into_response());
+    }
+    after(&state, &user, d, h, r.map(|_| ())).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -423,14 +464,52 @@ pub(super) struct ReportPage {
     r: tsunagi_domain::case_report::Report,
 }
 
+impl ReportPage {
+    fn day(d: &chrono::NaiveDate) -> String {
+        format_wareki(*d)
+    }
+    /// A bar for a one-column table's published count (none for a suppressed cell, so the
+    /// chart tells no more than the number).
+    fn chart(
+        t: &tsunagi_domain::case_report::Table,
+        l: &tsunagi_domain::case_report::Line,
+    ) -> Option<(usize, usize)> {
+        use tsunagi_domain::case_report::Cell;
+        let count = |c: &Cell| match c {
+            Cell::Count(n) => Some(*n),
+            Cell::Suppressed(_) => None,
+        };
+        let max = t
+            .lines
+            .iter()
+            .filter_map(|l| l.cells.first().and_then(count))
+            .max()?;
+        let v = l.cells.first().and_then(count)?;
+        (max > 0).then_some((v, max))
+    }
+}
+
+/// 「?since=YYYY-MM-DD」: the day of the last meeting.
+#[derive(serde::Deserialize)]
+pub struct Since {
+    since: Option<String>,
+}
+
+impl Since {
+    fn day(&self) -> Option<chrono::NaiveDate> {
+        self.since.as_deref().and_then(|s| s.parse().ok())
+    }
+}
+
 /// The information-sharing meeting's report.
 pub async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
     path: Result<Path<String>, PathRejection>,
+    Query(q): Query<Since>,
 ) -> UiResult<Response> {
     let id = super::ledger::one_id(path)?;
-    let r = cases::report(&state.app, &user.ctx, id).await?;
+    let r = cases::report(&state.app, &user.ctx, id, q.day()).await?;
     Ok(ReportPage {
         chrome: Chrome::new(&user, "disasters"),
         declaration: id.to_string(),
@@ -444,9 +523,10 @@ pub async fn report_xlsx(
     State(state): State<AppState>,
     user: CurrentUser,
     path: Result<Path<String>, PathRejection>,
+    Query(q): Query<Since>,
 ) -> UiResult<Response> {
     let id = super::ledger::one_id(path)?;
-    let r = cases::report(&state.app, &user.ctx, id).await?;
+    let r = cases::report(&state.app, &user.ctx, id, q.day()).await?;
     let mut rows = vec![
         vec![
             "合計".into(),
@@ -485,4 +565,17 @@ pub async fn report_xlsx(
         "case-report.xlsx",
         "情報連携会議_集計.xlsx",
     ))
+}
+
+/// The report as PDF (A4, counts only).
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    Query(q): Query<Since>,
+) -> UiResult<Response> {
+    let id = super::ledger::one_id(path)?;
+    let r = cases::report(&state.app, &user.ctx, id, q.day()).await?;
+    let m = user.membership.organisation.name.clone();
+    Ok(crate::documents::report_pdf(&r, &m, user.ctx.today()).await?)
 }

@@ -227,6 +227,7 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/outreach", get(cases::queue))
         .route("/disasters/{id}/case-report", get(cases::report))
         .route("/disasters/{id}/case-report.xlsx", get(cases::report_xlsx))
+        .route("/disasters/{id}/case-report.pdf", get(cases::report_pdf))
         .route(
             "/disasters/{id}/households/{household}/outreach",
             get(cases::household),

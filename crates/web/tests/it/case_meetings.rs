@@ -290,6 +290,46 @@ db_test!(
         let (_, all) = call_json(&app, Method::GET, "/api/v1/tasks", &staff, None).await;
         assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
 
+        // The information-sharing report counts the change since the last meeting and prints.
+        let (s, r) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/case-report?since={}", today()),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["since"], today().to_string());
+        let change = r["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == "前回の会議からの変化")
+            .expect("change table");
+        assert_eq!(
+            change["lines"][1]["cells"][0], "5未満",
+            "two cases opened today: {change}"
+        );
+        let pdf = api(
+            &app,
+            Method::GET,
+            &format!("/disasters/{decl}/case-report.pdf"),
+            None,
+            None,
+        )
+        .await;
+        assert_ne!(pdf.status, StatusCode::OK, "the screens' PDF needs a login");
+        let (s, _) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/case-report"),
+            &npo_t,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
         // The views of the meeting are in the audit trail, with the meeting named.
         let (_, audit) = call_json(
             &app,

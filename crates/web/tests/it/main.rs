@@ -19,6 +19,7 @@ mod defects;
 mod departures;
 mod disasters;
 mod geography;
+mod handovers;
 mod http;
 mod ledger;
 mod legal_basis;
