@@ -5,7 +5,7 @@
 //! and when a claim is refused, the first claim shown with the choice to claim knowingly.
 
 use super::ledger::{date_of as date, optional};
-use super::programmes::{Pairs, field, form_failure, version};
+use super::programmes::{Pairs, back_to, field, form_failure, version};
 use super::{Chrome, UiResult};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
@@ -26,15 +26,6 @@ use tsunagi_domain::wareki::format_wareki;
 
 /// Task rows the minutes form offers per case.
 const TASK_ROWS: usize = 3;
-
-fn back(form: &Pairs, default: &str) -> String {
-    let b = field(form, "back");
-    if b.starts_with('/') && !b.starts_with("//") {
-        b.to_owned()
-    } else {
-        default.to_owned()
-    }
-}
 
 fn day(d: &chrono::NaiveDate) -> String {
     format_wareki(*d)
@@ -391,7 +382,7 @@ pub async fn task_action(
     let Path((id, action)) = path.map_err(|_| AppError::NotFound)?;
     let id = super::ledger::uuid_of(&id)?;
     let Form(f) = form.map_err(AppError::from)?;
-    let to = back(&f, "/cases");
+    let to = back_to(&f, "/cases");
     let r = async {
         match action.as_str() {
             "claim" | "claim-knowing" => {
@@ -432,17 +423,30 @@ pub async fn task_action(
         && task.as_ref().is_some_and(|t| {
             !t.body.claims.is_empty() && !t.body.claimed_by(user.actor.organisation_id)
         });
-    Ok((
+    Ok(refused(&user, status, task, errors, offer_knowing, to))
+}
+
+/// The page a refused task action shows: the reasons, the task and, for a claim refused
+/// because another organisation holds it, the choice to claim knowingly.
+fn refused(
+    user: &CurrentUser,
+    status: axum::http::StatusCode,
+    task: Option<StoredTask>,
+    errors: Vec<String>,
+    offer_knowing: bool,
+    back: String,
+) -> Response {
+    (
         status,
         TaskRefusedPage {
-            chrome: Chrome::new(&user, "cases"),
+            chrome: Chrome::new(user, "cases"),
             task,
             errors,
             offer_knowing,
-            back: to,
+            back,
         },
     )
-        .into_response())
+        .into_response()
 }
 
 /// Adds a task to a case (its owner or lead); back to the case, or a page with the reason.
@@ -454,7 +458,7 @@ pub async fn add_task(
 ) -> UiResult<Response> {
     let case = super::ledger::one_id(path)?;
     let Form(f) = form.map_err(AppError::from)?;
-    let to = back(&f, "/cases");
+    let to = back_to(&f, "/cases");
     let r = async {
         let input = TaskInput {
             what: field(&f, "what").to_owned(),
@@ -478,15 +482,5 @@ pub async fn add_task(
     let Some((status, errors)) = form_failure(r)? else {
         return Ok(Redirect::to(&to).into_response());
     };
-    Ok((
-        status,
-        TaskRefusedPage {
-            chrome: Chrome::new(&user, "cases"),
-            task: None,
-            errors,
-            offer_knowing: false,
-            back: to,
-        },
-    )
-        .into_response())
+    Ok(refused(&user, status, None, errors, false, to))
 }

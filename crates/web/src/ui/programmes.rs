@@ -445,6 +445,16 @@ pub(super) fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
         .map_or("", |(_, v)| v.trim())
 }
 
+/// The form's `back` (where the user was), if it is a path of this site; else `default`.
+pub(super) fn back_to(pairs: &Pairs, default: &str) -> String {
+    let b = field(pairs, "back");
+    if b.starts_with('/') && !b.starts_with("//") {
+        b.to_owned()
+    } else {
+        default.to_owned()
+    }
+}
+
 pub(super) fn version(pairs: &Pairs) -> Result<i32, tsunagi_app::Error> {
     field(pairs, "version")
         .parse()

@@ -20,15 +20,6 @@ use tsunagi_domain::referral::{
 };
 use tsunagi_domain::wareki::format_wareki;
 
-fn back(form: &Pairs) -> String {
-    let b = field(form, "back");
-    if b.starts_with('/') && !b.starts_with("//") {
-        b.to_owned()
-    } else {
-        "/referrals".to_owned()
-    }
-}
-
 /// Makes (and sends) a referral from a case; back to where the user was, or that page again
 /// with the reasons.
 pub async fn create(
@@ -39,7 +30,7 @@ pub async fn create(
 ) -> UiResult<Response> {
     let case = super::ledger::one_id(path)?;
     let Form(f) = form.map_err(AppError::from)?;
-    let to = back(&f);
+    let to = super::programmes::back_to(&f, "/referrals");
     let r = async {
         let input = ReferralInput {
             to_organisation: OrganisationId(field(&f, "to_organisation").parse().map_err(
