@@ -2,6 +2,7 @@
 //! and the web layer.
 
 mod bench;
+mod bench_cases;
 mod bench_eligibility;
 mod bench_eligibility_stored;
 mod bench_gis;

@@ -38,6 +38,37 @@ impl Cell {
     }
 }
 
+/// What a complementary suppression shows: a cell hidden so that a 「5未満」 beside it cannot be
+/// worked out by subtracting the others from the total.
+pub const COMPLEMENTARY: &str = "秘匿";
+
+/// The cells of one partition (counts that add up to a total that is published or can be
+/// worked out): each count of 1–4 suppressed; when exactly one is, the smallest other non-zero
+/// count is hidden too (secondary suppression), so no suppressed count follows by subtraction.
+pub fn partition(counts: &[usize]) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = counts.iter().map(|n| Cell::of(*n)).collect();
+    let hidden = |c: &Cell| matches!(c, Cell::Suppressed(_));
+    if cells.iter().filter(|c| hidden(c)).count() == 1
+        && let Some(i) = (0..counts.len())
+            .filter(|i| counts[*i] > 0 && !hidden(&cells[*i]))
+            .min_by_key(|i| counts[*i])
+    {
+        cells[i] = Cell::Suppressed(COMPLEMENTARY);
+    }
+    cells
+}
+
+fn lines_of(labels: Vec<String>, counts: &[usize]) -> Vec<Line> {
+    labels
+        .into_iter()
+        .zip(partition(counts))
+        .map(|(label, c)| Line {
+            label,
+            cells: vec![c],
+        })
+        .collect()
+}
+
 /// One household as the report counts it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportRow {
@@ -108,13 +139,10 @@ pub fn report(rows: &[ReportRow], referral_waits: &[u32], since: NaiveDate) -> R
     tables.push(Table {
         title: "ケースの状況".into(),
         columns: vec!["世帯数".into()],
-        lines: [("支援中", open), ("終結", closed), ("ケースなし", none)]
-            .into_iter()
-            .map(|(l, n)| Line {
-                label: l.into(),
-                cells: vec![Cell::of(n)],
-            })
-            .collect(),
+        lines: lines_of(
+            vec!["支援中".into(), "終結".into(), "ケースなし".into()],
+            &[open, closed, none],
+        ),
     });
     // Classification.
     let by_type = counts(rows.iter().filter_map(|r| r.household_type));
@@ -122,21 +150,20 @@ pub fn report(rows: &[ReportRow], referral_waits: &[u32], since: NaiveDate) -> R
         .iter()
         .filter(|r| r.case.is_some() && r.household_type.is_none())
         .count();
-    let mut lines: Vec<Line> = HouseholdType::ALL
+    let mut labels: Vec<String> = HouseholdType::ALL
         .iter()
-        .map(|t| Line {
-            label: t.label().into(),
-            cells: vec![Cell::of(by_type.get(t).copied().unwrap_or(0))],
-        })
+        .map(|t| t.label().to_owned())
         .collect();
-    lines.push(Line {
-        label: "未分類（ケースあり）".into(),
-        cells: vec![Cell::of(unclassified)],
-    });
+    let mut n: Vec<usize> = HouseholdType::ALL
+        .iter()
+        .map(|t| by_type.get(t).copied().unwrap_or(0))
+        .collect();
+    labels.push("未分類（ケースあり）".into());
+    n.push(unclassified);
     tables.push(Table {
         title: "世帯の分類".into(),
         columns: vec!["世帯数".into()],
-        lines,
+        lines: lines_of(labels, &n),
     });
     // Issues by category and severity.
     tables.push(Table {
@@ -164,37 +191,40 @@ pub fn report(rows: &[ReportRow], referral_waits: &[u32], since: NaiveDate) -> R
             .collect(),
     });
     // By area: households, reached, with a case.
+    // Each column is a partition of its total (households, not reached, with a case).
     let areas = counts(rows.iter().map(|r| r.area.clone()));
+    let column = |keep: &dyn Fn(&ReportRow) -> bool| {
+        partition(
+            &areas
+                .keys()
+                .map(|a| rows.iter().filter(|r| &r.area == a && keep(r)).count())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (all, unmet, with_case) = (
+        column(&|_| true),
+        column(&|r| !r.reached),
+        column(&|r| r.case.is_some()),
+    );
     tables.push(Table {
         title: "地区ごと".into(),
         columns: vec!["世帯数".into(), "未面会".into(), "ケースあり".into()],
         lines: areas
-            .iter()
-            .map(|(a, n)| {
-                let here = || rows.iter().filter(move |r| &r.area == a);
-                Line {
-                    label: a.clone(),
-                    cells: vec![
-                        Cell::of(*n),
-                        Cell::of(here().filter(|r| !r.reached).count()),
-                        Cell::of(here().filter(|r| r.case.is_some()).count()),
-                    ],
-                }
+            .keys()
+            .enumerate()
+            .map(|(i, a)| Line {
+                label: a.clone(),
+                cells: vec![all[i], unmet[i], with_case[i]],
             })
             .collect(),
     });
     // By lead organisation.
     let leads = counts(rows.iter().filter_map(|r| r.lead.clone()));
+    let n: Vec<usize> = leads.values().copied().collect();
     tables.push(Table {
         title: "担当団体ごと（ケース）".into(),
         columns: vec!["世帯数".into()],
-        lines: leads
-            .into_iter()
-            .map(|(l, n)| Line {
-                label: l,
-                cells: vec![Cell::of(n)],
-            })
-            .collect(),
+        lines: lines_of(leads.into_keys().collect(), &n),
     });
     // Change since the last meeting.
     let after = |d: Option<NaiveDate>| d.is_some_and(|d| d >= since);
@@ -307,11 +337,52 @@ mod tests {
         assert_eq!(r.not_reached.text(), "5未満");
         let areas = &r.tables[3];
         assert_eq!(areas.lines[0].label, "本町");
-        assert_eq!(areas.lines[0].cells[0], Cell::Count(6));
+        // 港町's one household would follow from the total (7) and 本町's six: 本町 is hidden too.
+        assert_eq!(areas.lines[0].cells[0], Cell::Suppressed(COMPLEMENTARY));
         assert_eq!(areas.lines[1].cells[0].text(), "5未満");
     }
 
+    #[test]
+    fn a_lone_small_cell_is_protected_by_hiding_the_next_smallest() {
+        assert_eq!(
+            partition(&[10, 3, 7]),
+            vec![
+                Cell::Count(10),
+                Cell::of(3),
+                Cell::Suppressed(COMPLEMENTARY)
+            ]
+        );
+        assert_eq!(
+            partition(&[10, 3, 2]),
+            vec![Cell::Count(10), Cell::of(3), Cell::of(2)]
+        );
+        assert_eq!(
+            partition(&[0, 3, 0]),
+            vec![Cell::Count(0), Cell::of(3), Cell::Count(0)]
+        );
+        assert_eq!(
+            partition(&[6, 0, 8]),
+            vec![Cell::Count(6), Cell::Count(0), Cell::Count(8)]
+        );
+    }
+
     proptest! {
+        /// In a partition, a suppressed count never stands alone beside published non-zero
+        /// counts (it could be worked out from the total).
+        #[test]
+        fn no_suppressed_cell_follows_by_subtraction(counts in proptest::collection::vec(0usize..12, 0..8)) {
+            let cells = partition(&counts);
+            let hidden = cells.iter().filter(|c| matches!(c, Cell::Suppressed(_))).count();
+            let others_nonzero = counts.iter().filter(|n| **n > 0).count();
+            prop_assert!(hidden != 1 || others_nonzero == 1, "{counts:?} → {cells:?}");
+            for (n, c) in counts.iter().zip(&cells) {
+                if let Cell::Count(k) = c {
+                    prop_assert_eq!(k, n);
+                    prop_assert!(*k == 0 || *k >= SUPPRESS_BELOW);
+                }
+            }
+        }
+
         /// No published cell is a count from 1 to 4.
         #[test]
         fn no_cell_between_one_and_four(

@@ -235,3 +235,22 @@ pub async fn open_of_municipality(
             .await?,
     )
 }
+
+/// The open tasks of these cases (in chunks), by due date.
+pub async fn open_of_cases(
+    tx: &AuditedTx,
+    cases: &[uuid::Uuid],
+) -> Result<Vec<StoredTask>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in cases.chunks(500) {
+        out.extend(list(
+            case_task::Entity::find()
+                .filter(case_task::Column::CaseId.is_in(chunk.to_vec()))
+                .filter(case_task::Column::State.eq(TaskState::Open.code()))
+                .order_by_asc(case_task::Column::DueOn)
+                .all(tx.conn())
+                .await?,
+        )?);
+    }
+    Ok(out)
+}

@@ -396,3 +396,27 @@ pub async fn by_ids(tx: &AuditedTx, ids: &[uuid::Uuid]) -> Result<Vec<StoredCase
     }
     Ok(out)
 }
+
+/// The visits of these households under a declaration, oldest first (in chunks): a
+/// caseworker's day reads its own households' visits, not the whole disaster's.
+pub async fn visits_of_households(
+    tx: &AuditedTx,
+    declaration: uuid::Uuid,
+    households: &[HouseholdId],
+) -> Result<Vec<StoredVisit>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in households.chunks(500) {
+        let ids: Vec<uuid::Uuid> = chunk.iter().map(|h| h.0).collect();
+        for m in outreach_visit::Entity::find()
+            .filter(outreach_visit::Column::DeclarationId.eq(declaration))
+            .filter(outreach_visit::Column::HouseholdId.is_in(ids))
+            .order_by_asc(outreach_visit::Column::VisitedOn)
+            .order_by_asc(outreach_visit::Column::RecordedAt)
+            .all(tx.conn())
+            .await?
+        {
+            out.push(visit_of(m)?);
+        }
+    }
+    Ok(out)
+}

@@ -1,6 +1,6 @@
 //! A caseworker's day: visits due, reviews due, open tasks, open cases.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -57,14 +57,17 @@ pub async fn my_day(app: &App, ctx: &Context) -> Result<Day, Error> {
     for (m, hs) in &by_municipality {
         numbers.extend(persons::household_numbers(&w.tx, *m, hs).await?);
     }
-    // The last visit of each household, one query per declaration in view.
+    // The last visit of each household in view, read by declaration.
     let mut next_visit: HashMap<(uuid::Uuid, HouseholdId), Option<NaiveDate>> = HashMap::new();
-    let declarations_in_view: HashSet<(OrganisationId, uuid::Uuid)> = open
-        .iter()
-        .map(|c| (c.municipality_id, c.declaration_id))
-        .collect();
-    for (m, d) in declarations_in_view {
-        for v in cases::visits_of_declaration(&w.tx, m, d).await? {
+    let mut by_declaration: HashMap<uuid::Uuid, Vec<HouseholdId>> = HashMap::new();
+    for c in &open {
+        by_declaration
+            .entry(c.declaration_id)
+            .or_default()
+            .push(c.household_id);
+    }
+    for (d, hs) in by_declaration {
+        for v in cases::visits_of_households(&w.tx, d, &hs).await? {
             next_visit.insert((d, v.household_id), v.visit.next_visit_on);
         }
     }

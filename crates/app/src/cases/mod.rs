@@ -29,11 +29,13 @@ mod day;
 mod handover;
 pub mod meetings;
 mod queue;
+mod report;
 pub mod tasks;
 
 pub use day::{Day, DayLine, my_day};
 pub use handover::hand_over;
-pub use queue::{QueueLine, queue, report};
+pub use queue::{QueueLine, queue};
+pub use report::{prefecture_report, report};
 
 /// How far an actor may go with a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

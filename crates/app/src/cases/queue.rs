@@ -1,5 +1,5 @@
-//! The outreach queue of a declaration and the information-sharing meeting's figures built
-//! from it.
+//! The outreach queue of a declaration (the information-sharing figures are built from it in
+//! `report.rs`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,8 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::case_management::{
-    ESCALATE_AFTER_ABSENCES, IssueAssessment, QueueFacts, VisitOutcome, absences_in_a_row,
-    queue_key,
+    ESCALATE_AFTER_ABSENCES, QueueFacts, VisitOutcome, absences_in_a_row, queue_key,
 };
 use tsunagi_domain::damage::DamageLevel;
 use tsunagi_domain::safety::SafetyStatus;
@@ -17,7 +16,6 @@ use tsunagi_domain::{HouseholdId, OrganisationId};
 use tsunagi_store::audit::{AuditedTx, Entry};
 use tsunagi_store::{cases, certificates, declarations, ledger, persons, safety};
 
-use super::StoredCase;
 use crate::{App, Context, Error};
 
 /// One household in the outreach queue.
@@ -53,7 +51,7 @@ pub async fn queue(
     let m = certificates::staff_municipality(actor)?;
     let mut w = app.begin(ctx).await?;
     let d = declarations::load(&w.tx, actor, declaration).await?;
-    let lines = queue_in(&mut w.tx, ctx, m, declaration).await?;
+    let lines = queue_in(&mut w.tx, ctx, m, declaration, true).await?;
     w.tx.record(
         Entry::new(AuditAction::PersonSearched, "disaster", d.id)
             .owner(m)
@@ -66,11 +64,14 @@ pub async fn queue(
     Ok(lines)
 }
 
-async fn queue_in(
+/// The queue's lines; `with_sweep` adds the households of the safety sweep (read as the
+/// municipality's staff read it — the prefecture's roll-up leaves them out).
+pub(super) async fn queue_in(
     tx: &mut AuditedTx,
     ctx: &Context,
     m: OrganisationId,
     declaration: uuid::Uuid,
+    with_sweep: bool,
 ) -> Result<Vec<QueueLine>, Error> {
     let actor = ctx.actor()?;
     let today = ctx.today();
@@ -103,7 +104,11 @@ async fn queue_in(
     }
     // The sweep: its people's households, their priority and whether anyone is a concern.
     let disaster = ctx.disaster().clone();
-    let sweep = safety::sweep(tx, actor, &disaster, declaration).await?;
+    let sweep = if with_sweep {
+        safety::sweep(tx, actor, &disaster, declaration).await?
+    } else {
+        Vec::new()
+    };
     let swept: Vec<uuid::Uuid> = sweep.iter().map(|l| l.person.id.0).collect();
     let home_of = persons::households_of_persons(tx, m, &swept).await?;
     let mut priority: HashMap<HouseholdId, Priority> = HashMap::new();
@@ -182,85 +187,4 @@ async fn queue_in(
             .then_with(|| a.1.household_no.cmp(&b.1.household_no))
     });
     Ok(lines.into_iter().map(|(_, l)| l).collect())
-}
-
-/// The information-sharing meeting's report of a declaration (the municipality's staff): counts
-/// only, cells of one to four households suppressed (`case_report`). It names no one, so it is
-/// audited as a report, not as a search.
-pub async fn report(
-    app: &App,
-    ctx: &Context,
-    declaration: uuid::Uuid,
-    since: Option<chrono::NaiveDate>,
-) -> Result<tsunagi_domain::case_report::Report, Error> {
-    use tsunagi_domain::case_report::{ReportRow, report};
-    let actor = ctx.actor()?;
-    let m = certificates::staff_municipality(actor)?;
-    let municipality_name = crate::organisations::name_of(app, m).await?;
-    let organisations: HashMap<OrganisationId, String> = crate::organisations::all(app)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let mut w = app.begin(ctx).await?;
-    let d = declarations::load(&w.tx, actor, declaration).await?;
-    let lines = queue_in(&mut w.tx, ctx, m, declaration).await?;
-    let all_cases: HashMap<HouseholdId, StoredCase> = cases::of_declaration(&w.tx, m, declaration)
-        .await?
-        .into_iter()
-        .map(|c| (c.household_id, c))
-        .collect();
-    let mut latest: HashMap<HouseholdId, Vec<IssueAssessment>> = HashMap::new();
-    let mut first_met: HashMap<HouseholdId, chrono::NaiveDate> = HashMap::new();
-    for v in cases::visits_of_declaration(&w.tx, m, declaration).await? {
-        if v.visit.outcome == VisitOutcome::Met {
-            first_met
-                .entry(v.household_id)
-                .or_insert(v.visit.visited_on);
-            latest.insert(v.household_id, v.visit.issues);
-        }
-    }
-    // Open referrals: days waited since sent.
-    let today = ctx.today();
-    let ids: Vec<uuid::Uuid> = all_cases.values().map(|c| c.id).collect();
-    let waits: Vec<u32> = tsunagi_store::referrals::of_cases(&w.tx, &ids)
-        .await?
-        .iter()
-        .filter(|r| r.state.is_waiting())
-        .filter_map(|r| {
-            r.body
-                .history
-                .iter()
-                .find(|e| e.to == tsunagi_domain::referral::ReferralState::Sent)
-                .map(|e| (today - crate::day_jst(e.at)).num_days().max(0) as u32)
-        })
-        .collect();
-    let rows: Vec<ReportRow> = lines
-        .iter()
-        .map(|l| {
-            let c = all_cases.get(&l.household_id);
-            ReportRow {
-                area: tsunagi_domain::progress::area_of(&l.address, &municipality_name),
-                case: c.map(|c| !c.closed),
-                household_type: c.and_then(|c| c.body.current_type()),
-                lead: c.and_then(|c| organisations.get(&c.lead_organisation_id).cloned()),
-                issues: latest.remove(&l.household_id).unwrap_or_default(),
-                reached: l.reached,
-                first_met_on: first_met.get(&l.household_id).copied(),
-                opened_on: c.map(|c| crate::day_jst(c.created_at)),
-                closed_on: c.and_then(|c| c.body.closing.as_ref().map(|x| x.closed_on)),
-            }
-        })
-        .collect();
-    w.tx.record(
-        Entry::new(AuditAction::PersonSearched, "disaster", d.id)
-            .owner(m)
-            .detail(serde_json::json!({"case_report": d.id, "households": rows.len()})),
-    );
-    w.commit().await?;
-    Ok(report(
-        &rows,
-        &waits,
-        since.unwrap_or(today - chrono::Duration::days(14)),
-    ))
 }

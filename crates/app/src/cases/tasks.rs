@@ -222,16 +222,13 @@ pub(crate) async fn open_for(
                 .map(|m| m.id)
                 .collect();
             let mut offered = case_tasks::open_of_meetings(tx, meetings).await?;
-            for c in cases::led_by(tx, actor.organisation_id).await? {
-                if !c.closed {
-                    offered.extend(
-                        case_tasks::of_case(tx, c.id)
-                            .await?
-                            .into_iter()
-                            .filter(|t| t.body.state == TaskState::Open),
-                    );
-                }
-            }
+            let led: Vec<uuid::Uuid> = cases::led_by(tx, actor.organisation_id)
+                .await?
+                .into_iter()
+                .filter(|c| !c.closed)
+                .map(|c| c.id)
+                .collect();
+            offered.extend(case_tasks::open_of_cases(tx, &led).await?);
             let seen: std::collections::HashSet<uuid::Uuid> = held.iter().map(|t| t.id).collect();
             let mut extra_seen = seen.clone();
             held.extend(

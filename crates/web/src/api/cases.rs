@@ -225,6 +225,20 @@ pub async fn report(
     json(&cases::report(&state.app, &user.ctx, id, since).await?)
 }
 
+/// The prefecture's roll-up (the prefecture's staff): the same figures across every open
+/// declaration of the municipalities of the prefecture, one area per municipality.
+#[utoipa::path(get, path = "/api/v1/prefecture/case-report", tag = "cases",
+    params(("since" = Option<String>, Query, description = "the day of the last meeting (YYYY-MM-DD)")),
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
+pub async fn prefecture_report(
+    State(state): State<AppState>,
+    user: ApiUser,
+    axum::extract::Query(q): axum::extract::Query<ReportQuery>,
+) -> Result<Json<Value>, AppError> {
+    let since = q.since.as_deref().and_then(|s| s.parse().ok());
+    json(&cases::prefecture_report(&state.app, &user.ctx, since).await?)
+}
+
 #[derive(Deserialize)]
 pub struct ReportQuery {
     since: Option<String>,

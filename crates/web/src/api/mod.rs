@@ -109,6 +109,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::reopen))
         .routes(routes!(cases::handover))
         .routes(routes!(cases::report))
+        .routes(routes!(cases::prefecture_report))
         .routes(routes!(cases::review))
         .routes(routes!(cases::day))
         .routes(routes!(referrals::create, referrals::of_case))

@@ -460,7 +460,11 @@ pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> UiResult<
 #[template(path = "case_report.html")]
 pub(super) struct ReportPage {
     chrome: Chrome,
-    declaration: String,
+    title: &'static str,
+    /// The declaration (a municipality's report); none for the prefecture's roll-up.
+    declaration: Option<String>,
+    /// The page's path; `.xlsx` and `.pdf` beside it.
+    base: String,
     r: tsunagi_domain::case_report::Report,
 }
 
@@ -512,7 +516,9 @@ pub async fn report(
     let r = cases::report(&state.app, &user.ctx, id, q.day()).await?;
     Ok(ReportPage {
         chrome: Chrome::new(&user, "disasters"),
-        declaration: id.to_string(),
+        title: "情報連携会議の集計",
+        declaration: Some(id.to_string()),
+        base: format!("/disasters/{id}/case-report"),
         r,
     }
     .into_response())
@@ -527,6 +533,10 @@ pub async fn report_xlsx(
 ) -> UiResult<Response> {
     let id = super::ledger::one_id(path)?;
     let r = cases::report(&state.app, &user.ctx, id, q.day()).await?;
+    Ok(xlsx_of(&r)?)
+}
+
+fn xlsx_of(r: &tsunagi_domain::case_report::Report) -> Result<Response, AppError> {
     let mut rows = vec![
         vec![
             "合計".into(),
@@ -576,6 +586,44 @@ pub async fn report_pdf(
 ) -> UiResult<Response> {
     let id = super::ledger::one_id(path)?;
     let r = cases::report(&state.app, &user.ctx, id, q.day()).await?;
+    let m = user.membership.organisation.name.clone();
+    Ok(crate::documents::report_pdf(&r, &m, user.ctx.today()).await?)
+}
+
+/// The prefecture's roll-up across its municipalities (the prefecture's staff).
+pub async fn prefecture_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<Since>,
+) -> UiResult<Response> {
+    let r = cases::prefecture_report(&state.app, &user.ctx, q.day()).await?;
+    Ok(ReportPage {
+        chrome: Chrome::new(&user, "prefecture_report"),
+        title: "県の集計（情報連携会議）",
+        declaration: None,
+        base: "/prefecture/case-report".into(),
+        r,
+    }
+    .into_response())
+}
+
+/// The prefecture's roll-up as .xlsx.
+pub async fn prefecture_report_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<Since>,
+) -> UiResult<Response> {
+    let r = cases::prefecture_report(&state.app, &user.ctx, q.day()).await?;
+    Ok(xlsx_of(&r)?)
+}
+
+/// The prefecture's roll-up as PDF.
+pub async fn prefecture_report_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<Since>,
+) -> UiResult<Response> {
+    let r = cases::prefecture_report(&state.app, &user.ctx, q.day()).await?;
     let m = user.membership.organisation.name.clone();
     Ok(crate::documents::report_pdf(&r, &m, user.ctx.today()).await?)
 }

@@ -228,6 +228,15 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/case-report", get(cases::report))
         .route("/disasters/{id}/case-report.xlsx", get(cases::report_xlsx))
         .route("/disasters/{id}/case-report.pdf", get(cases::report_pdf))
+        .route("/prefecture/case-report", get(cases::prefecture_report))
+        .route(
+            "/prefecture/case-report.xlsx",
+            get(cases::prefecture_report_xlsx),
+        )
+        .route(
+            "/prefecture/case-report.pdf",
+            get(cases::prefecture_report_pdf),
+        )
         .route(
             "/disasters/{id}/households/{household}/outreach",
             get(cases::household),
@@ -286,6 +295,8 @@ pub struct Chrome {
     pub csrf: String,
     pub is_admin: bool,
     pub can_create_person: bool,
+    /// The user works for a prefecture (県の集計 in the menu).
+    pub is_prefecture: bool,
     /// A disaster is declared in the user's municipality (災害時): every screen says so.
     pub disaster_declared: bool,
     /// Which menu item is current.
@@ -302,6 +313,8 @@ impl Chrome {
             csrf: u.csrf_token.clone(),
             is_admin: can(&u.actor, Capability::ReadAudit),
             can_create_person: can(&u.actor, Capability::CreatePerson),
+            is_prefecture: u.actor.organisation_kind
+                == tsunagi_domain::organisation::OrganisationKind::Prefecture,
             disaster_declared: u
                 .ctx
                 .disaster()

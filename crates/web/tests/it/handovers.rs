@@ -181,6 +181,34 @@ db_test!(
                 "agenda": [c1], "participants": [{"organisation_id": npo, "attendees": null}], "basis": "consent"}))).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
+        // The prefecture's roll-up: the town's open declaration, one area per municipality;
+        // nobody else gets it (a report, not a record: 403).
+        let (s, r) = call_json(
+            &app,
+            Method::GET,
+            "/api/v1/prefecture/case-report",
+            &pref_t,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let areas = r["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == "地区ごと")
+            .expect("areas");
+        assert_eq!(
+            areas["lines"][0]["label"],
+            app.f.town.name.as_str(),
+            "{areas}"
+        );
+        for t in [&staff, &other_t] {
+            let (s, _) =
+                call_json(&app, Method::GET, "/api/v1/prefecture/case-report", t, None).await;
+            assert_eq!(s, StatusCode::FORBIDDEN);
+        }
+
         // The town's audit trail keeps its transfer (and the share).
         let (_, audit) = call_json(
             &app,
