@@ -212,6 +212,7 @@ pub async fn run(a: CasesBenchArgs) -> Result<()> {
                 outcome: VisitOutcome::Absent,
                 seen: None,
                 issues: Vec::new(),
+                other_issues: Vec::new(),
                 next_visit_on: Some(today - Duration::days(18)),
             },
         )
@@ -237,6 +238,7 @@ pub async fn run(a: CasesBenchArgs) -> Result<()> {
                 outcome: VisitOutcome::Met,
                 seen: Some("屋内の片付けが進んでいない".into()),
                 issues,
+                other_issues: Vec::new(),
                 next_visit_on: Some(today + Duration::days(rng.random_range(-5..20))),
             },
         )

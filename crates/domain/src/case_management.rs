@@ -42,6 +42,15 @@ pub struct IssueAssessment {
     pub notes: Option<String>,
 }
 
+/// An issue in a category the municipality added (仕事, 心のケア …), named by its label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtherIssue {
+    pub category: String,
+    pub severity: Severity,
+    pub notes: Option<String>,
+}
+
 /// A visit as entered (訪問記録).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -55,6 +64,10 @@ pub struct VisitInput {
     /// The assessment, when the household was met.
     #[serde(default)]
     pub issues: Vec<IssueAssessment>,
+    /// Issues in the categories the municipality added (checked against its list by the use
+    /// case).
+    #[serde(default)]
+    pub other_issues: Vec<OtherIssue>,
     /// When to go again.
     pub next_visit_on: Option<NaiveDate>,
 }
@@ -85,13 +98,25 @@ impl VisitInput {
         if self.seen.as_deref().is_some_and(|s| bad_text(s, 2000)) {
             e.push("seen", "記録は2000文字以内です");
         }
-        if self.outcome != VisitOutcome::Met && !self.issues.is_empty() {
+        if self.outcome != VisitOutcome::Met
+            && (!self.issues.is_empty() || !self.other_issues.is_empty())
+        {
             e.push("issues", "課題の評価は面会できたときに記録します");
         }
         let mut seen = std::collections::HashSet::new();
         for i in &mut self.issues {
             i.notes = clean(i.notes.take());
             if !seen.insert(i.category) {
+                e.push("issues", "同じ分類の課題が二つあります");
+            }
+            if i.notes.as_deref().is_some_and(|n| bad_text(n, 500)) {
+                e.push("issues", "課題のメモは500文字以内です");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for i in &mut self.other_issues {
+            i.notes = clean(i.notes.take());
+            if !seen.insert(i.category.clone()) {
                 e.push("issues", "同じ分類の課題が二つあります");
             }
             if i.notes.as_deref().is_some_and(|n| bad_text(n, 500)) {

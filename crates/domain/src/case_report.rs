@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case_management::{HouseholdType, IssueAssessment, Severity};
+use crate::case_management::{HouseholdType, IssueAssessment, OtherIssue, Severity};
 use crate::issue_category::IssueCategory;
 
 /// Cells under this are suppressed.
@@ -79,6 +79,8 @@ pub struct ReportRow {
     pub lead: Option<String>,
     /// The latest assessment.
     pub issues: Vec<IssueAssessment>,
+    /// …in the categories the municipality added.
+    pub other_issues: Vec<OtherIssue>,
     /// Met at least once by outreach.
     pub reached: bool,
     /// The day outreach first met the household.
@@ -165,7 +167,28 @@ pub fn report(rows: &[ReportRow], referral_waits: &[u32], since: NaiveDate) -> R
         columns: vec!["世帯数".into()],
         lines: lines_of(labels, &n),
     });
-    // Issues by category and severity.
+    // Issues by category and severity: the seven, then the municipality's own.
+    let added: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.other_issues.iter().map(|o| o.category.as_str()))
+        .collect();
+    let added_lines = added.into_iter().map(|label| Line {
+        label: label.to_owned(),
+        cells: Severity::ALL
+            .iter()
+            .map(|s| {
+                Cell::of(
+                    rows.iter()
+                        .filter(|r| {
+                            r.other_issues
+                                .iter()
+                                .any(|i| i.category == label && i.severity == *s)
+                        })
+                        .count(),
+                )
+            })
+            .collect(),
+    });
     tables.push(Table {
         title: "課題の分類と程度（直近の評価）".into(),
         columns: Severity::ALL.iter().map(|s| s.label().to_owned()).collect(),
@@ -188,6 +211,7 @@ pub fn report(rows: &[ReportRow], referral_waits: &[u32], since: NaiveDate) -> R
                     })
                     .collect(),
             })
+            .chain(added_lines)
             .collect(),
     });
     // By area: households, reached, with a case.
@@ -289,6 +313,7 @@ mod tests {
             household_type: None,
             lead: None,
             issues: Vec::new(),
+            other_issues: Vec::new(),
             reached,
             first_met_on: None,
             opened_on: None,

@@ -21,6 +21,7 @@ pub mod declarations;
 pub mod entity;
 mod error;
 pub mod gis;
+pub mod issue_categories;
 pub mod ledger;
 pub mod legal_bases;
 pub mod meetings;

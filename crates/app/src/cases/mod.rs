@@ -25,6 +25,7 @@ pub use tsunagi_store::cases::{StoredCase, StoredVisit};
 
 use crate::{App, Context, Error, day_jst};
 
+pub mod categories;
 mod day;
 mod handover;
 pub mod meetings;
@@ -266,6 +267,19 @@ pub async fn record_visit(
     let input = input
         .validate(ctx.today(), day_jst(d.started_at))
         .map_err(Error::Invalid)?;
+    if !input.other_issues.is_empty() {
+        let added = tsunagi_store::issue_categories::of_municipality(&w.tx, m).await?;
+        if let Some(o) = input
+            .other_issues
+            .iter()
+            .find(|o| !added.contains(&o.category))
+        {
+            return Err(Error::invalid(
+                "issues",
+                format!("「{}」はこの市町村の課題の分類にありません", o.category),
+            ));
+        }
+    }
     let v = cases::record_visit(&mut w.tx, actor, m, declaration, household, &input).await?;
     w.commit().await?;
     Ok(v)
@@ -409,6 +423,8 @@ pub struct HouseholdOutreach {
     pub case: Option<CaseView>,
     /// The municipality's staff (may open, close, reopen).
     pub manages: bool,
+    /// The categories the municipality added, for the visit form.
+    pub added_categories: Vec<String>,
 }
 
 /// A household's visits and case: the municipality's staff, or the lead organisation of its
@@ -432,6 +448,7 @@ pub async fn household(
     }
     .ok_or(Error::NotFound)?;
     let h = certificates::household_of(&w.tx, m, household).await?;
+    let added_categories = tsunagi_store::issue_categories::of_municipality(&w.tx, m).await?;
     let (case, members, visits) = match case {
         Some(c) => {
             let v = view_of(&w.tx, c, part).await?;
@@ -468,6 +485,7 @@ pub async fn household(
         visits,
         case,
         manages: part == Part::Owner,
+        added_categories,
     })
 }
 

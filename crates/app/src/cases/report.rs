@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use tsunagi_domain::audit::AuditAction;
-use tsunagi_domain::case_management::{IssueAssessment, VisitOutcome};
+use tsunagi_domain::case_management::{IssueAssessment, OtherIssue, VisitOutcome};
 use tsunagi_domain::case_report::{Report, ReportRow, report as build};
 use tsunagi_domain::municipality::MunicipalityCode;
 use tsunagi_domain::organisation::OrganisationKind;
@@ -40,14 +40,14 @@ async fn rows_of(
         .into_iter()
         .map(|c| (c.household_id, c))
         .collect();
-    let mut latest: HashMap<HouseholdId, Vec<IssueAssessment>> = HashMap::new();
+    let mut latest: HashMap<HouseholdId, (Vec<IssueAssessment>, Vec<OtherIssue>)> = HashMap::new();
     let mut first_met: HashMap<HouseholdId, NaiveDate> = HashMap::new();
     for v in cases::visits_of_declaration(tx, m, declaration).await? {
         if v.visit.outcome == VisitOutcome::Met {
             first_met
                 .entry(v.household_id)
                 .or_insert(v.visit.visited_on);
-            latest.insert(v.household_id, v.visit.issues);
+            latest.insert(v.household_id, (v.visit.issues, v.visit.other_issues));
         }
     }
     // Open referrals: days waited since sent.
@@ -69,6 +69,7 @@ async fn rows_of(
         .iter()
         .map(|l| {
             let c = all_cases.get(&l.household_id);
+            let (issues, other_issues) = latest.remove(&l.household_id).unwrap_or_default();
             ReportRow {
                 area: area.map_or_else(
                     || tsunagi_domain::progress::area_of(&l.address, municipality_name),
@@ -77,7 +78,8 @@ async fn rows_of(
                 case: c.map(|c| !c.closed),
                 household_type: c.and_then(|c| c.body.current_type()),
                 lead: c.and_then(|c| organisations.get(&c.lead_organisation_id).cloned()),
-                issues: latest.remove(&l.household_id).unwrap_or_default(),
+                issues,
+                other_issues,
                 reached: l.reached,
                 first_met_on: first_met.get(&l.household_id).copied(),
                 opened_on: c.map(|c| crate::day_jst(c.created_at)),

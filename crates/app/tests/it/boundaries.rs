@@ -46,6 +46,7 @@ const OWNERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("case_tasks", &["case_task", "case_task_claim"]),
+    ("issue_categories", &["issue_category"]),
     ("referrals", &["referral"]),
     ("partners", &["partner_profile"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),

@@ -121,6 +121,7 @@ fn a_visit_is_checked() {
         outcome: VisitOutcome::Absent,
         seen: None,
         issues: vec![issue(IssueCategory::Housing, Severity::High)],
+        other_issues: Vec::new(),
         next_visit_on: Some(day - chrono::Duration::days(1)),
     };
     let e = v.validate(day, day).expect_err("refused");

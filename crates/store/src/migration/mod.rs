@@ -29,6 +29,8 @@ mod m20261205_000023_referrals;
 mod m20261205_000024_partner_profiles;
 mod m20261205_000025_case_meetings;
 mod m20261205_000026_case_transfers;
+mod m20261205_000027_persons_by_household;
+mod m20261205_000028_issue_categories;
 
 pub struct Migrator;
 
@@ -62,6 +64,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000024_partner_profiles::Migration),
             Box::new(m20261205_000025_case_meetings::Migration),
             Box::new(m20261205_000026_case_transfers::Migration),
+            Box::new(m20261205_000027_persons_by_household::Migration),
+            Box::new(m20261205_000028_issue_categories::Migration),
         ]
     }
 }

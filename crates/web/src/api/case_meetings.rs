@@ -221,3 +221,31 @@ pub async fn end(
 ) -> Result<Json<Value>, AppError> {
     json(&tasks::end(&state.app, &user.ctx, id, s.version, s.state, s.note).await?)
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct CategoriesSave {
+    /// The municipality's own categories, in order (replaces the list).
+    pub categories: Vec<String>,
+}
+
+/// The issue categories the municipality added beside the seven (its staff).
+#[utoipa::path(get, path = "/api/v1/issue-categories", tag = "cases",
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn categories(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Value>, AppError> {
+    json(&tsunagi_app::cases::categories::list(&state.app, &user.ctx).await?)
+}
+
+/// Replaces the municipality's own issue categories (at most 20, none of the seven's names).
+#[utoipa::path(put, path = "/api/v1/issue-categories", tag = "cases",
+    request_body = CategoriesSave,
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_categories(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(c): ApiJson<CategoriesSave>,
+) -> Result<Json<Value>, AppError> {
+    json(&tsunagi_app::cases::categories::set(&state.app, &user.ctx, c.categories).await?)
+}

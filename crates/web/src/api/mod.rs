@@ -128,6 +128,10 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(case_meetings::claim))
         .routes(routes!(case_meetings::release))
         .routes(routes!(case_meetings::end))
+        .routes(routes!(
+            case_meetings::categories,
+            case_meetings::save_categories
+        ))
         .routes(routes!(partners::list))
         .routes(routes!(partners::save))
         .routes(routes!(certificates::apply))

@@ -484,3 +484,52 @@ pub async fn add_task(
     };
     Ok(refused(&user, status, None, errors, false, to))
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "issue_categories.html")]
+pub(super) struct CategoriesPage {
+    chrome: Chrome,
+    text: String,
+    errors: Vec<String>,
+}
+
+/// The municipality's own issue categories (its staff).
+pub async fn categories(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let list = tsunagi_app::cases::categories::list(&state.app, &user.ctx).await?;
+    Ok(CategoriesPage {
+        chrome: Chrome::new(&user, "cases"),
+        text: list.join("\n"),
+        errors: Vec::new(),
+    }
+    .into_response())
+}
+
+/// Saves the list (one per line); the form again with the reasons if refused.
+pub async fn save_categories(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> UiResult<Response> {
+    let Form(f) = form.map_err(AppError::from)?;
+    let text = f
+        .iter()
+        .find(|(k, _)| k == "categories")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let labels = text.lines().map(str::to_owned).collect();
+    let r = tsunagi_app::cases::categories::set(&state.app, &user.ctx, labels)
+        .await
+        .map(|_| ());
+    let Some((status, errors)) = form_failure(r)? else {
+        return Ok(Redirect::to("/issue-categories").into_response());
+    };
+    Ok((
+        status,
+        CategoriesPage {
+            chrome: Chrome::new(&user, "cases"),
+            text,
+            errors,
+        },
+    )
+        .into_response())
+}

@@ -285,6 +285,17 @@ pub async fn visit(
             })?,
             seen: optional(field(&f, "seen")),
             issues,
+            other_issues: (0..tsunagi_domain::issue_category::MAX_ADDED)
+                .filter_map(|i| {
+                    let category = field(&f, &format!("other_category_{i}"));
+                    let severity = Severity::parse(field(&f, &format!("other_severity_{i}")))?;
+                    (!category.is_empty()).then(|| tsunagi_domain::case_management::OtherIssue {
+                        category: category.to_owned(),
+                        severity,
+                        notes: optional(field(&f, &format!("other_notes_{i}"))),
+                    })
+                })
+                .collect(),
             next_visit_on: match field(&f, "next_visit_on") {
                 "" => None,
                 s => Some(date(s, "next_visit_on")?),

@@ -257,6 +257,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks", post(case_meetings::add_task))
         .route("/tasks/{id}/{action}", post(case_meetings::task_action))
         .route("/case-meetings", get(case_meetings::list))
+        .route(
+            "/issue-categories",
+            get(case_meetings::categories).post(case_meetings::save_categories),
+        )
         .route("/case-meetings/{id}", get(case_meetings::show))
         .route("/case-meetings/{id}/minutes", post(case_meetings::minutes))
         .route("/case-meetings/{id}/cancel", post(case_meetings::cancel))

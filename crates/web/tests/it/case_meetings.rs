@@ -406,3 +406,85 @@ db_test!(
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     }
 );
+
+db_test!(
+    a_municipality_adds_issue_categories_that_visits_assess_and_the_report_counts,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        import_residents(&app, &staff, RESIDENTS, "").await;
+        let decl = declare(&app, &admin).await;
+        let npo_t = token_for(&app, "npo-staff").await;
+        let path = "/api/v1/issue-categories";
+        // Not one of the seven, not twice; the NPO keeps no list of the town's.
+        let (s, _) = call_json(
+            &app,
+            Method::PUT,
+            path,
+            &staff,
+            Some(json!({"categories": ["住宅の補修再建"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, _) = call_json(
+            &app,
+            Method::PUT,
+            path,
+            &npo_t,
+            Some(json!({"categories": ["仕事"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, v) = call_json(
+            &app,
+            Method::PUT,
+            path,
+            &staff,
+            Some(json!({"categories": [" 仕事 ", "心のケア"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v, json!(["仕事", "心のケア"]));
+        let (_, v) = call_json(&app, Method::GET, path, &staff, None).await;
+        assert_eq!(v, json!(["仕事", "心のケア"]));
+
+        // A visit assesses 仕事; a category the town does not have is refused.
+        let (h1, _) = household_of(&app, &staff, "1001").await;
+        let visit = |category: &str| {
+            json!({"visited_on": today(), "visitors": ["佐々木（市）"], "outcome": "met",
+            "issues": [{"category": "housing", "severity": "medium", "notes": null}],
+            "other_issues": [{"category": category, "severity": "high", "notes": "失職"}],
+            "next_visit_on": null})
+        };
+        let vpath = format!("/api/v1/disasters/{decl}/households/{h1}/visits");
+        let (s, e) = call_json(&app, Method::POST, &vpath, &staff, Some(visit("趣味"))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let (s, v) = call_json(&app, Method::POST, &vpath, &staff, Some(visit("仕事"))).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["other_issues"][0]["category"], "仕事");
+        // The report counts it beside the seven (one household: suppressed, but the line is there).
+        let (_, r) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/case-report"),
+            &staff,
+            None,
+        )
+        .await;
+        let issues = r["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == "課題の分類と程度（直近の評価）")
+            .expect("issues");
+        let work = issues["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["label"] == "仕事")
+            .expect("仕事 line");
+        assert_eq!(work["cells"][2], "5未満", "{work}");
+    }
+);
