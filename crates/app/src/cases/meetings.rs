@@ -84,6 +84,10 @@ async fn agenda_of(
     let mut out = Vec::with_capacity(m.body.input.agenda.len());
     for id in &m.body.input.agenda {
         let c = cases::find(tx, *id).await?;
+        if c.owner_id != m.municipality_id {
+            // Transferred since: the meeting no longer shows it (the sending side's view ends).
+            continue;
+        }
         let h = certificates::household_of(tx, c.municipality_id, c.household_id).await?;
         let people = persons::household_members(tx, c.municipality_id, c.household_id).await?;
         let apps =
@@ -262,6 +266,12 @@ pub async fn record_minutes(
     let municipality_name = crate::organisations::name_of(app, m.municipality_id).await?;
     for cm in &minutes.cases {
         let c = cases::find(&w.tx, cm.case_id).await?;
+        if c.owner_id != m.municipality_id {
+            return Err(Error::invalid(
+                "cases",
+                "移管したケースは議事録に記録できません",
+            ));
+        }
         let mut body = c.body.clone();
         let keep = body.next_review_on.filter(|d| *d > minutes.held_on);
         body.review(Review {

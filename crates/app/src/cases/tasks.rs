@@ -25,11 +25,12 @@ struct TaskPart {
 }
 
 async fn part(tx: &AuditedTx, actor: &Actor, t: &StoredTask) -> Result<TaskPart, Error> {
-    let owner = super::manager_of(actor) == Some(t.municipality_id);
+    // The case's owner now (a transfer moves its tasks with it), not the one that made it.
+    let c = cases::find(tx, t.case_id).await?;
+    let owner = super::manager_of(actor) == Some(c.owner_id);
     if owner || t.body.claimed_by(actor.organisation_id) {
         return Ok(TaskPart { owner });
     }
-    let c = cases::find(tx, t.case_id).await?;
     if part_in(actor, &c).is_some() {
         return Ok(TaskPart { owner: false });
     }
@@ -212,8 +213,27 @@ pub(crate) async fn open_for(
     actor: &Actor,
     today: NaiveDate,
 ) -> Result<Vec<TaskLine>, Error> {
-    let mut tasks = match super::manager_of(actor) {
-        Some(m) => case_tasks::open_of_municipality(tx, m).await?,
+    let manager = super::manager_of(actor);
+    let mut tasks = match manager {
+        Some(m) => {
+            // The tasks it made and the ones of cases transferred to it, as long as the case
+            // is its own now.
+            let mut mine = case_tasks::open_of_municipality(tx, m).await?;
+            let owned: Vec<uuid::Uuid> = cases::managed_by(tx, m)
+                .await?
+                .into_iter()
+                .filter(|c| c.owner_id == m && !c.closed)
+                .map(|c| c.id)
+                .collect();
+            let seen: std::collections::HashSet<uuid::Uuid> = mine.iter().map(|t| t.id).collect();
+            mine.extend(
+                case_tasks::open_of_cases(tx, &owned)
+                    .await?
+                    .into_iter()
+                    .filter(|t| !seen.contains(&t.id)),
+            );
+            mine
+        }
         None => {
             let mut held = case_tasks::open_claimed_by(tx, actor.organisation_id).await?;
             let meetings: Vec<uuid::Uuid> = case_meetings::inviting(tx, actor.organisation_id)
@@ -244,12 +264,20 @@ pub(crate) async fn open_for(
     let mut ids: Vec<uuid::Uuid> = tasks.iter().map(|t| t.case_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let households: std::collections::HashMap<uuid::Uuid, (OrganisationId, HouseholdId)> =
-        cases::by_ids(tx, &ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, (c.municipality_id, c.household_id)))
+    let found = cases::by_ids(tx, &ids).await?;
+    // A municipality's staff keep only the tasks of cases that are still theirs.
+    if let Some(m) = manager {
+        let theirs: std::collections::HashSet<uuid::Uuid> = found
+            .iter()
+            .filter(|c| c.owner_id == m)
+            .map(|c| c.id)
             .collect();
+        tasks.retain(|t| theirs.contains(&t.case_id));
+    }
+    let households: std::collections::HashMap<uuid::Uuid, (OrganisationId, HouseholdId)> = found
+        .into_iter()
+        .map(|c| (c.id, (c.municipality_id, c.household_id)))
+        .collect();
     let mut numbers = std::collections::HashMap::new();
     let mut by_m: std::collections::HashMap<OrganisationId, Vec<HouseholdId>> =
         std::collections::HashMap::new();

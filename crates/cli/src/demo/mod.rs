@@ -414,6 +414,7 @@ pub async fn run(db: Option<String>, args: DemoArgs) -> Result<()> {
     }
     banner.push_str("Try: log in as fukushi, search ﾔﾏﾀﾞ, open a record, edit it, then log in as admin and open 監査ログ.\n");
     banner.push_str("A drill: as admin, 災害の宣言 → declare; then 安否確認, 避難所の開設・運営, 被災者台帳・罹災証明 and 災害対策本部 from the declaration.\n");
+    banner.push_str("Then case management: アウトリーチ from the ledger (visit, open a case, classify), ケース会議 with shakyo and bengoshi, 紹介 to npo; as ken, 県の集計.\n");
     if args.no_serve {
         println!("{banner}");
         return Ok(());

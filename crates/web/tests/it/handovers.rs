@@ -121,10 +121,34 @@ db_test!(
         .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 
+        // Before the transfer the town held a meeting on it and kept a task.
+        let town = app.f.town.id.0.to_string();
+        let (s, m) = call_json(&app, Method::POST, &format!("/api/v1/disasters/{decl}/case-meetings"), &staff,
+            Some(json!({"title": "町のケース会議", "starts_at": format!("{today}T09:00:00"), "place": null,
+                "agenda": [c1], "participants": [{"organisation_id": npo, "attendees": null}], "basis": "consent"}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        let town_meeting = m["id"].as_str().unwrap().to_owned();
+        let (s, m) = call_json(&app, Method::POST, &format!("/api/v1/case-meetings/{town_meeting}/minutes"), &staff,
+            Some(json!({"version": 1, "minutes": {"held_on": today, "notes": null, "cases": [
+                {"case_id": c1, "situation": "県外に避難", "policy": "県に引き継ぐ", "next_review_on": null,
+                 "tasks": [{"what": "避難先の県に連絡する", "organisation_id": town, "due_on": null}]}]}}))).await;
+        assert_eq!(s, StatusCode::OK, "{m}");
+        let c1_version = {
+            let (_, c) = call_json(
+                &app,
+                Method::GET,
+                &format!("/api/v1/cases/{c1}"),
+                &staff,
+                None,
+            )
+            .await;
+            c["version"].as_i64().unwrap()
+        };
+
         // Transferred to the prefecture: the whereabouts recorded, the prefecture owns and
         // leads it, and the town no longer sees it.
         let (s, v) = call_json(&app, Method::POST, &hand(&c1), &staff,
-            Some(json!({"version": 1, "kind": "transfer", "to": pref, "reason": "県外避難者として県が支援"}))).await;
+            Some(json!({"version": c1_version, "kind": "transfer", "to": pref, "reason": "県外避難者として県が支援"}))).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let h = &v["body"]["handovers"][0];
         assert_eq!(h["kind"], "transfer");
@@ -167,6 +191,21 @@ db_test!(
             1,
             "only the other case: {day}"
         );
+        // The town's meeting no longer shows the case; its task went with the case.
+        let (_, tm) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/case-meetings/{town_meeting}"),
+            &staff,
+            None,
+        )
+        .await;
+        assert!(tm["agenda"].as_array().unwrap().is_empty(), "{tm}");
+        let (_, tasks) = call_json(&app, Method::GET, "/api/v1/tasks", &staff, None).await;
+        assert!(tasks.as_array().unwrap().is_empty(), "{tasks}");
+        let (_, tasks) = call_json(&app, Method::GET, "/api/v1/tasks", &pref_t, None).await;
+        assert_eq!(tasks.as_array().unwrap().len(), 1, "{tasks}");
+
         // The prefecture records a visit and holds a case meeting for it.
         let (s, v) = call_json(&app, Method::POST, &format!("/api/v1/disasters/{decl}/households/{h1}/visits"), &pref_t,
             Some(json!({"visited_on": today, "visitors": ["県 広域支援班"], "outcome": "met", "issues": [], "next_visit_on": null}))).await;
