@@ -17,6 +17,7 @@ mod context;
 pub mod databases;
 pub mod declarations;
 mod disaster;
+pub mod disaster_lists;
 pub mod documents;
 pub mod eligibility;
 mod error;

@@ -18,6 +18,7 @@ pub mod cases;
 pub mod certificates;
 pub mod db;
 pub mod declarations;
+pub mod disaster_lists;
 pub mod entity;
 mod error;
 pub mod gis;

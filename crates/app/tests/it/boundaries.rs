@@ -47,6 +47,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ),
     ("case_tasks", &["case_task", "case_task_claim"]),
     ("issue_categories", &["issue_category"]),
+    ("disaster_lists", &["roster_receipt"]),
     ("referrals", &["referral"]),
     ("partners", &["partner_profile"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),

@@ -46,6 +46,7 @@ pub mod receiver;
 pub mod referral;
 pub mod roster_departure;
 pub mod roster_entry;
+pub mod roster_receipt;
 pub mod safety_attempt;
 pub mod safety_check;
 pub mod safety_enquiry;

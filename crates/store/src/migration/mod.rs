@@ -31,6 +31,7 @@ mod m20261205_000025_case_meetings;
 mod m20261205_000026_case_transfers;
 mod m20261205_000027_persons_by_household;
 mod m20261205_000028_issue_categories;
+mod m20261205_000029_roster_receipts;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000026_case_transfers::Migration),
             Box::new(m20261205_000027_persons_by_household::Migration),
             Box::new(m20261205_000028_issue_categories::Migration),
+            Box::new(m20261205_000029_roster_receipts::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 mod case_meetings;
 mod cases;
 mod certificates;
+mod disaster_lists;
 mod disasters;
 mod dto;
 mod extract;
@@ -128,6 +129,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(case_meetings::claim))
         .routes(routes!(case_meetings::release))
         .routes(routes!(case_meetings::end))
+        .routes(routes!(disaster_lists::full_list))
+        .routes(routes!(disaster_lists::full_list_receipts))
         .routes(routes!(
             case_meetings::categories,
             case_meetings::save_categories

@@ -37,6 +37,8 @@ struct Row {
 struct DisastersPage {
     chrome: Chrome,
     can_declare: bool,
+    /// Fire or police: offered the full roster of an open declaration.
+    full_list: bool,
     rows: Vec<Row>,
     kinds: Vec<(&'static str, &'static str)>,
     stages: Vec<(&'static str, &'static str)>,
@@ -56,6 +58,11 @@ async fn build(state: &AppState, user: &CurrentUser) -> UiResult<DisastersPage> 
     Ok(DisastersPage {
         chrome: Chrome::new(user, "disasters"),
         can_declare: may_declare(user),
+        full_list: matches!(
+            user.actor.organisation_kind,
+            tsunagi_domain::organisation::OrganisationKind::FireDepartment
+                | tsunagi_domain::organisation::OrganisationKind::Police
+        ),
         rows: list
             .into_iter()
             .map(|d| Row {

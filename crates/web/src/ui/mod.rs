@@ -7,6 +7,7 @@ mod case_meetings;
 mod cases;
 mod disasters;
 mod documents;
+mod full_list;
 mod geography;
 mod ledger;
 mod ledger_lists;
@@ -257,6 +258,11 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks", post(case_meetings::add_task))
         .route("/tasks/{id}/{action}", post(case_meetings::task_action))
         .route("/case-meetings", get(case_meetings::list))
+        .route("/disasters/{id}/full-list.xlsx", get(full_list::xlsx))
+        .route(
+            "/disasters/{id}/full-list/receipts",
+            get(full_list::receipts),
+        )
         .route(
             "/issue-categories",
             get(case_meetings::categories).post(case_meetings::save_categories),

@@ -18,6 +18,7 @@ mod cases;
 mod defects;
 mod departures;
 mod disasters;
+mod full_list;
 mod geography;
 mod handovers;
 mod http;
