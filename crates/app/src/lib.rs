@@ -32,6 +32,7 @@ pub mod partners;
 pub mod passwords;
 pub mod persons;
 pub mod plans;
+pub mod preparedness;
 pub mod programmes;
 pub mod progress;
 pub mod receivers;

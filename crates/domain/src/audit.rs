@@ -77,10 +77,12 @@ pub enum AuditAction {
     CaseMeetingSaved,
     /// A case task created, claimed, released or ended.
     TaskUpdated,
+    /// A training, briefing or drill recorded.
+    ActivityRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -127,6 +129,7 @@ impl AuditAction {
         AuditAction::VisitRecorded,
         AuditAction::CaseMeetingSaved,
         AuditAction::TaskUpdated,
+        AuditAction::ActivityRecorded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -177,6 +180,7 @@ impl AuditAction {
             AuditAction::VisitRecorded => "case.visit_recorded",
             AuditAction::CaseMeetingSaved => "case.meeting_saved",
             AuditAction::TaskUpdated => "case.task_updated",
+            AuditAction::ActivityRecorded => "preparedness.recorded",
         }
     }
 
@@ -228,6 +232,7 @@ impl AuditAction {
             AuditAction::VisitRecorded => "訪問の記録",
             AuditAction::CaseMeetingSaved => "ケース会議の記録",
             AuditAction::TaskUpdated => "作業の更新",
+            AuditAction::ActivityRecorded => "研修・訓練の記録",
         }
     }
 

@@ -32,6 +32,7 @@ pub mod partner;
 pub mod password;
 pub mod person;
 pub mod plan;
+pub mod preparedness;
 pub mod progress;
 pub mod receiver;
 pub mod referral;

@@ -31,6 +31,7 @@ pub mod organisations;
 pub mod partners;
 pub mod persons;
 pub mod plans;
+pub mod preparedness;
 pub mod programmes;
 pub mod progress;
 pub mod receivers;

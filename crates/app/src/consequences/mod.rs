@@ -42,6 +42,8 @@ pub enum Cause {
     SupportersChanged,
     /// Classification against the hazard maps changed a home's point 1.
     HazardsChanged,
+    /// A drill found something a person's plan must change (避難訓練での気づき).
+    DrillFinding,
 }
 
 impl Cause {
@@ -53,6 +55,7 @@ impl Cause {
             Cause::RosterLeft => "roster_left",
             Cause::SupportersChanged => "supporters_changed",
             Cause::HazardsChanged => "hazards_changed",
+            Cause::DrillFinding => "drill_finding",
         }
     }
 
@@ -63,6 +66,7 @@ impl Cause {
             Cause::RosterChanged => Some("心身の状況・世帯の変化"),
             Cause::SupportersChanged => Some("避難支援者の変更"),
             Cause::HazardsChanged => Some("自宅の災害危険性（ハザードマップ）の変化"),
+            Cause::DrillFinding => Some("避難訓練での気づき"),
             Cause::HomePinned | Cause::RosterLeft => None,
         }
     }

@@ -48,6 +48,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("case_tasks", &["case_task", "case_task_claim"]),
     ("issue_categories", &["issue_category"]),
     ("disaster_lists", &["roster_receipt"]),
+    ("preparedness", &["preparedness_activity"]),
     ("referrals", &["referral"]),
     ("partners", &["partner_profile"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),

@@ -42,6 +42,7 @@ pub mod person_location;
 pub mod person_share;
 pub mod plan_workflow;
 pub mod plan_workflow_event;
+pub mod preparedness_activity;
 pub mod receiver;
 pub mod referral;
 pub mod roster_departure;

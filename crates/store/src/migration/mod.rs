@@ -32,6 +32,7 @@ mod m20261205_000026_case_transfers;
 mod m20261205_000027_persons_by_household;
 mod m20261205_000028_issue_categories;
 mod m20261205_000029_roster_receipts;
+mod m20261205_000030_preparedness;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000027_persons_by_household::Migration),
             Box::new(m20261205_000028_issue_categories::Migration),
             Box::new(m20261205_000029_roster_receipts::Migration),
+            Box::new(m20261205_000030_preparedness::Migration),
         ]
     }
 }

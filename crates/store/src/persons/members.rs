@@ -80,3 +80,29 @@ pub async fn households_of_persons(
     }
     Ok(out)
 }
+
+/// The persons of a municipality with these 宛名番号 (those found), by number.
+pub async fn ids_by_resident_no(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    numbers: &[String],
+) -> Result<HashMap<String, tsunagi_domain::PersonId>, StoreError> {
+    use sea_orm::QuerySelect;
+    let mut out = HashMap::with_capacity(numbers.len());
+    for chunk in numbers.chunks(500) {
+        let rows: Vec<(uuid::Uuid, Option<String>)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::ResidentNo)
+            .filter(person::Column::MunicipalityId.eq(municipality.0))
+            .filter(person::Column::ResidentNo.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(tx.conn())
+            .await?;
+        out.extend(
+            rows.into_iter()
+                .filter_map(|(p, n)| n.map(|n| (n, tsunagi_domain::PersonId(p)))),
+        );
+    }
+    Ok(out)
+}

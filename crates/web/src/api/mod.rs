@@ -16,6 +16,7 @@ mod organisations;
 mod partners;
 mod persons;
 mod plans;
+mod preparedness;
 mod programmes;
 mod receivers;
 mod referrals;
@@ -135,6 +136,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             case_meetings::categories,
             case_meetings::save_categories
         ))
+        .routes(routes!(preparedness::list, preparedness::record))
         .routes(routes!(partners::list))
         .routes(routes!(partners::save))
         .routes(routes!(certificates::apply))

@@ -21,6 +21,7 @@ mod meetings;
 mod partners;
 mod persons;
 mod plan;
+mod preparedness;
 mod progress;
 mod receivers;
 mod referrals;
@@ -258,6 +259,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks", post(case_meetings::add_task))
         .route("/tasks/{id}/{action}", post(case_meetings::task_action))
         .route("/case-meetings", get(case_meetings::list))
+        .route(
+            "/preparedness",
+            get(preparedness::show).post(preparedness::record),
+        )
         .route("/disasters/{id}/full-list.xlsx", get(full_list::xlsx))
         .route(
             "/disasters/{id}/full-list/receipts",

@@ -26,6 +26,7 @@ mod ledger;
 mod legal_basis;
 mod map;
 mod plans;
+mod preparedness;
 mod programmes;
 mod receivers;
 mod referrals;

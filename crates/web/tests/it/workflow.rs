@@ -205,6 +205,22 @@ db_test!(
         );
         let page = c.get(&plan_url).await;
         assert!(page.body.contains("状況の変化あり: 住所の変更"));
+        // A drill's finding about him adds its reason (STEP 5 feeds the review).
+        let drill = serde_json::json!({"kind": "drill", "held_on": "2026-11-01", "title": "旭町 避難訓練",
+            "district": "旭町", "organisations": ["旭町自治会"], "attendees": 12,
+            "what_happened": "夜間は支援者が間に合わない",
+            "findings": [{"resident_no": "1004", "note": "夜間の支援者を加える"}]});
+        let r = api(
+            &app,
+            Method::POST,
+            "/api/v1/preparedness",
+            Some(&t),
+            Some(drill.to_string()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let list = c.get("/roster/reviews").await;
+        assert!(list.body.contains("避難訓練での気づき"), "{}", list.body);
         // The municipality reviews every six months: the next date follows.
         let r = c.post("/roster/reviews/interval", &[("months", "0")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
