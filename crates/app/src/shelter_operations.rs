@@ -119,6 +119,45 @@ pub async fn check_in(
     Ok(o)
 }
 
+/// Registers someone with no record yet and checks them in, in one transaction (the
+/// municipality's staff at the shelter): the person's record is created from name, reading,
+/// age (the birth date estimated, the stay's note says so), sex and the address if known, and
+/// found later by the same search as everyone else. Returns the new person and the shelter.
+pub async fn check_in_walk_in(
+    app: &App,
+    ctx: &Context,
+    opening: uuid::Uuid,
+    walk_in: tsunagi_domain::shelter_stay::WalkIn,
+) -> Result<(PersonId, Opening), Error> {
+    let actor = ctx.actor()?;
+    // The shelter's staff are the municipality's: to anyone else the shelter does not exist.
+    tsunagi_store::certificates::staff_municipality(actor)?;
+    let details = walk_in
+        .person_input(ctx.today())
+        .map_err(Error::Invalid)?
+        .validate(ctx.today())
+        .map_err(Error::Invalid)?;
+    let input = CheckInInput {
+        needs: walk_in.check_in.needs.clone(),
+        note: Some(walk_in.note()),
+    }
+    .validate()
+    .map_err(Error::Invalid)?;
+    let mut w = app.begin(ctx).await?;
+    let created = tsunagi_store::persons::create(&mut w.tx, actor, ctx.disaster(), details).await?;
+    let o = shelter_stays::check_in(
+        &mut w.tx,
+        actor,
+        ctx.disaster(),
+        opening,
+        created.id,
+        &input,
+    )
+    .await?;
+    w.commit().await?;
+    Ok((created.id, o))
+}
+
 /// Checks a person out, or transfers them to another open shelter (`to`).
 pub async fn check_out(
     app: &App,

@@ -73,6 +73,61 @@ impl CheckInInput {
     }
 }
 
+/// Someone with no record yet, registered at the shelter in seconds (避難所での登録): name,
+/// reading, age, sex, the address if known, and the needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WalkIn {
+    pub name: String,
+    pub name_kana: String,
+    pub age: u32,
+    /// `male`, `female` or `unspecified` (as a person's record takes it).
+    pub sex: String,
+    pub address: Option<String>,
+    #[serde(flatten)]
+    pub check_in: CheckInInput,
+}
+
+/// The address recorded when a walk-in does not give one.
+pub const ADDRESS_UNKNOWN: &str = "不明（避難所で登録）";
+
+impl WalkIn {
+    /// The person's record as the roster's rules read it: the birth date is estimated as
+    /// 1 January of the year of birth the age gives (the stay's note says it is an estimate);
+    /// the address, when not given, is 「不明（避難所で登録）」.
+    pub fn person_input(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<crate::person::PersonInput, ValidationErrors> {
+        use chrono::Datelike;
+        if self.age > 120 {
+            return Err(ValidationErrors::single("age", "年齢を確かめてください"));
+        }
+        let year = today.year() - i32::try_from(self.age).unwrap_or(0);
+        Ok(crate::person::PersonInput {
+            name: self.name.clone(),
+            name_kana: self.name_kana.clone(),
+            birth_date: format!("{year:04}-01-01"),
+            sex: self.sex.clone(),
+            address: self
+                .address
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+                .unwrap_or_else(|| ADDRESS_UNKNOWN.to_owned()),
+            ..crate::person::PersonInput::default()
+        })
+    }
+
+    /// What the stay's note says of the record (with the note given, if any).
+    pub fn note(&self) -> String {
+        let base = format!("避難所で登録（{}歳から生年を推定）", self.age);
+        match self.check_in.note.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => format!("{base}。{n}"),
+            _ => base,
+        }
+    }
+}
+
 /// Free places (never negative: a shelter over capacity has none, and says how many over).
 pub fn free_places(capacity: u32, present: u32) -> (u32, u32) {
     (
@@ -129,5 +184,28 @@ mod tests {
             prop_assert!(free == 0 || over == 0);
             prop_assert_eq!(i64::from(capacity) - i64::from(present), i64::from(free) - i64::from(over));
         }
+    }
+
+    #[test]
+    fn a_walk_in_becomes_a_record_with_an_estimated_birth_year_said_so() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap_or_default();
+        let w = WalkIn {
+            name: "田中　花".into(),
+            name_kana: "タナカ ハナ".into(),
+            age: 80,
+            sex: "female".into(),
+            address: Some(" ".into()),
+            check_in: CheckInInput {
+                needs: vec![],
+                note: Some("酸素".into()),
+            },
+        };
+        let p = w.person_input(today).expect("input");
+        assert_eq!(p.birth_date, "1946-01-01");
+        assert_eq!(p.address, ADDRESS_UNKNOWN);
+        assert!(p.validate(today).is_ok());
+        assert_eq!(w.note(), "避難所で登録（80歳から生年を推定）。酸素");
+        let old = WalkIn { age: 121, ..w };
+        assert!(old.person_input(today).is_err());
     }
 }

@@ -156,6 +156,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(shelter_operations::close))
         .routes(routes!(shelter_operations::evacuees))
         .routes(routes!(shelter_operations::check_in))
+        .routes(routes!(shelter_operations::walk_in))
         .routes(routes!(shelter_operations::check_out))
         .routes(routes!(shelter_operations::headquarters))
         .routes(routes!(shelter_operations::safety_info_consent))

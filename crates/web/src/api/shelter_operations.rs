@@ -103,6 +103,22 @@ pub async fn check_in(
     json(&ops::check_in(&state.app, &user.ctx, id, PersonId(c.person), input).await?)
 }
 
+/// Registers someone with no record yet (name, reading, age, sex, the address if known) and
+/// checks them in, in one step; the birth date is estimated from the age and the stay says so.
+#[utoipa::path(post, path = "/api/v1/shelter-openings/{id}/walk-in", tag = "shelters", params(("id" = Uuid, Path)),
+    request_body = tsunagi_domain::shelter_stay::WalkIn,
+    responses((status = 201, body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn walk_in(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(w): ApiJson<tsunagi_domain::shelter_stay::WalkIn>,
+) -> Result<(axum::http::StatusCode, Json<Value>), AppError> {
+    let (person, opening) = ops::check_in_walk_in(&state.app, &user.ctx, id, w).await?;
+    let v = serde_json::json!({"person": person, "opening": opening});
+    Ok((axum::http::StatusCode::CREATED, Json(v)))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct CheckOut {
     pub person: Uuid,

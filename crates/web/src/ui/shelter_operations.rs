@@ -256,6 +256,26 @@ pub async fn act(
                 };
                 ops::check_in(&state.app, &user.ctx, id, person()?, input).await?;
             }
+            "walk-in" => {
+                let walk_in = tsunagi_domain::shelter_stay::WalkIn {
+                    name: field("name"),
+                    name_kana: field("name_kana"),
+                    age: field("age").trim().parse().map_err(|_| {
+                        tsunagi_app::Error::invalid("age", "年齢を数字で入力してください")
+                    })?,
+                    sex: field("sex"),
+                    address: Some(field("address")),
+                    check_in: CheckInInput {
+                        needs: pairs
+                            .iter()
+                            .filter(|(k, _)| k == "needs")
+                            .filter_map(|(_, v)| EvacueeNeed::parse(v))
+                            .collect(),
+                        note: Some(field("note")),
+                    },
+                };
+                ops::check_in_walk_in(&state.app, &user.ctx, id, walk_in).await?;
+            }
             "check-out" => {
                 let to = match field("to").as_str() {
                     "" => None,

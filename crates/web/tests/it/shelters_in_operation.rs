@@ -281,3 +281,83 @@ db_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+db_test!(
+    a_walk_in_with_no_record_is_registered_and_checked_in_at_once,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        let decl = declare(&app, &admin).await;
+        let school = shelter(&app, "潮見市立本町小学校", false).await;
+        let (_, o) = open(&app, &staff, &decl, &school, 10).await;
+        let opening = o["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/shelter-openings/{opening}/walk-in");
+        // A name is needed, and an age that makes sense; nothing is kept otherwise.
+        let (s, _) = call_json(&app, Method::POST, &path, &staff,
+            Some(json!({"name": "", "name_kana": "タナカ", "age": 80, "sex": "female", "address": null}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, _) = call_json(&app, Method::POST, &path, &staff,
+            Some(json!({"name": "田中　花", "name_kana": "タナカ ハナ", "age": 130, "sex": "female", "address": null}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            &path,
+            &staff,
+            Some(
+                json!({"name": "田中　花", "name_kana": "タナカ ハナ", "age": 80, "sex": "female",
+                "address": null, "needs": ["oxygen"], "note": "酸素ボンベ持参"}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["opening"]["present"], 1, "{v}");
+        let person = v["person"].as_str().unwrap().to_owned();
+        // A person record now, found like anyone else, with the estimate said on the stay.
+        let (s, p) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{person}"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        assert_eq!(p["address"], "不明（避難所で登録）", "{p}");
+        let (_, evacuees) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/shelter-openings/{opening}/evacuees"),
+            &staff,
+            None,
+        )
+        .await;
+        let line = evacuees
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["person"]["id"] == person.as_str())
+            .expect("listed");
+        assert!(
+            line["note"]
+                .as_str()
+                .unwrap_or("")
+                .contains("80歳から生年を推定"),
+            "{line}"
+        );
+        assert!(
+            line["note"]
+                .as_str()
+                .unwrap_or("")
+                .contains("酸素ボンベ持参"),
+            "{line}"
+        );
+        // Not for a 自治会 leader.
+        let leader = token_for(&app, "community-leader").await;
+        let (s, _) = call_json(&app, Method::POST, &path, &leader,
+            Some(json!({"name": "x", "name_kana": "エックス", "age": 1, "sex": "male", "address": null}))).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);
