@@ -63,3 +63,24 @@ pub async fn counts(
     w.commit().await?;
     Ok(c)
 }
+
+/// The municipality's escalation time for the sweep, in minutes (its staff).
+pub async fn escalation(app: &App, ctx: &Context) -> Result<u32, Error> {
+    let m = tsunagi_store::certificates::staff_municipality(ctx.actor()?)?;
+    let w = app.begin(ctx).await?;
+    let after = safety::escalate_after(&w.tx, m).await?;
+    w.commit().await?;
+    Ok(u32::try_from(after.num_minutes()).unwrap_or(0))
+}
+
+/// Sets how long a person may stay unreached before 要対応 (the municipality's staff): 30
+/// minutes to 72 hours; every open sweep uses it from the next read.
+pub async fn set_escalation(app: &App, ctx: &Context, minutes: u32) -> Result<u32, Error> {
+    let actor = ctx.actor()?;
+    let m = tsunagi_store::certificates::staff_municipality(actor)?;
+    tsunagi_domain::safety::escalate_after_minutes(minutes).map_err(Error::Invalid)?;
+    let mut w = app.begin(ctx).await?;
+    safety::set_escalate_after(&mut w.tx, actor, m, minutes).await?;
+    w.commit().await?;
+    Ok(minutes)
+}

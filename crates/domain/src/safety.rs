@@ -184,17 +184,33 @@ impl CheckAttempt {
 
 /// How long a person may stay unreached (未確認 or 不在・連絡つかず since the declaration or the
 /// last attempt) before they are flagged 要対応 and go to the top of the queue, for fire,
-/// police or staff. A fixed default: the municipality's own setting is not built yet.
+/// police or staff — unless the municipality sets its own (`escalate_after_minutes`).
 pub const ESCALATE_AFTER: chrono::Duration = chrono::Duration::hours(3);
 
-/// Is a person overdue: still unreached `ESCALATE_AFTER` after `since` (the last attempt, or the
+/// The shortest and longest times a municipality may set, in minutes (30 minutes to 3 days).
+pub const ESCALATE_MINUTES: std::ops::RangeInclusive<u32> = 30..=4320;
+
+/// A municipality's own escalation time, checked.
+pub fn escalate_after_minutes(minutes: u32) -> Result<chrono::Duration, ValidationErrors> {
+    if ESCALATE_MINUTES.contains(&minutes) {
+        Ok(chrono::Duration::minutes(i64::from(minutes)))
+    } else {
+        Err(ValidationErrors::single(
+            "escalate_after_minutes",
+            "要対応にするまでの時間は30分から72時間（4320分）までです",
+        ))
+    }
+}
+
+/// Is a person overdue: still unreached `after` after `since` (the last attempt, or the
 /// declaration's start when nobody has tried)?
 pub fn overdue(
     status: SafetyStatus,
     since: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
+    after: chrono::Duration,
 ) -> bool {
-    !status.is_confirmed() && now - since >= ESCALATE_AFTER
+    !status.is_confirmed() && now - since >= after
 }
 
 /// The sort key of a person in the sweep queue: the overdue first, then nobody reached, then by
@@ -310,14 +326,25 @@ mod tests {
     fn the_long_unreached_are_flagged_and_go_first() {
         let t0 = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
         let later = t0 + ESCALATE_AFTER;
-        assert!(overdue(SafetyStatus::Unchecked, t0, later));
-        assert!(overdue(SafetyStatus::NotReached, t0, later));
+        assert!(overdue(SafetyStatus::Unchecked, t0, later, ESCALATE_AFTER));
+        assert!(overdue(SafetyStatus::NotReached, t0, later, ESCALATE_AFTER));
         assert!(!overdue(
             SafetyStatus::Unchecked,
             t0,
-            later - chrono::Duration::minutes(1)
+            later - chrono::Duration::minutes(1),
+            ESCALATE_AFTER
         ));
-        assert!(!overdue(SafetyStatus::SafeAtHome, t0, later));
+        assert!(!overdue(
+            SafetyStatus::SafeAtHome,
+            t0,
+            later,
+            ESCALATE_AFTER
+        ));
+        // A municipality's own time: an hour.
+        let hour = escalate_after_minutes(60).expect("an hour");
+        assert!(overdue(SafetyStatus::Unchecked, t0, t0 + hour, hour));
+        assert!(escalate_after_minutes(29).is_err());
+        assert!(escalate_after_minutes(4321).is_err());
         assert!(
             queue_key(true, SafetyStatus::NotReached, Some(Priority::Low), Some(1))
                 < queue_key(false, SafetyStatus::Unchecked, Some(Priority::High), None)

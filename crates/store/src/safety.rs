@@ -130,6 +130,7 @@ pub async fn sweep(
         }
     }
     let t = now();
+    let after = escalate_after(tx, OrganisationId(d.municipality_id)).await?;
     let mut lines = Vec::with_capacity(persons.len());
     for p in &persons {
         let Some(c) = checks.remove(&p.id) else {
@@ -145,6 +146,7 @@ pub async fn sweep(
                     status,
                     c.last_at.unwrap_or(d.started_at),
                     t,
+                    after,
                 ),
                 priority: priorities.get(&p.id).copied(),
                 attempts: c.attempts,
@@ -345,4 +347,56 @@ pub async fn statuses_with_addresses(
             ))
         })
         .collect()
+}
+
+/// The municipality's escalation time (its own, or the default of three hours).
+pub async fn escalate_after(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+) -> Result<chrono::Duration, StoreError> {
+    Ok(
+        crate::entity::safety_setting::Entity::find_by_id(municipality.0)
+            .one(tx.conn())
+            .await?
+            .map_or(tsunagi_domain::safety::ESCALATE_AFTER, |s| {
+                chrono::Duration::minutes(i64::from(s.escalate_after_minutes))
+            }),
+    )
+}
+
+/// Sets the municipality's escalation time (checked by the caller), audited.
+pub async fn set_escalate_after(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    municipality: OrganisationId,
+    minutes: u32,
+) -> Result<(), StoreError> {
+    use crate::entity::safety_setting;
+    use sea_orm::sea_query::OnConflict;
+    let m = i32::try_from(minutes).unwrap_or(i32::MAX);
+    safety_setting::Entity::insert(safety_setting::ActiveModel {
+        municipality_id: Set(municipality.0),
+        escalate_after_minutes: Set(m),
+        updated_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::column(safety_setting::Column::MunicipalityId)
+            .update_columns([
+                safety_setting::Column::EscalateAfterMinutes,
+                safety_setting::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(tx.conn())
+    .await?;
+    tx.record(
+        Entry::new(
+            AuditAction::DisasterStageChanged,
+            "safety_settings",
+            municipality.0,
+        )
+        .owner(municipality)
+        .detail(serde_json::json!({"escalate_after_minutes": minutes, "by": actor.login})),
+    );
+    Ok(())
 }

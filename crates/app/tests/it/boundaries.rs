@@ -30,7 +30,10 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("organisations", &["organisation"]),
     ("legal_bases", &["legal_basis"]),
     ("declarations", &["disaster_declaration"]),
-    ("safety", &["safety_check", "safety_attempt"]),
+    (
+        "safety",
+        &["safety_check", "safety_attempt", "safety_setting"],
+    ),
     (
         "ledger",
         &["victim_ledger", "ledger_disclosure", "ledger_partner"],

@@ -33,6 +33,7 @@ mod m20261205_000027_persons_by_household;
 mod m20261205_000028_issue_categories;
 mod m20261205_000029_roster_receipts;
 mod m20261205_000030_preparedness;
+mod m20261205_000031_safety_settings;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000028_issue_categories::Migration),
             Box::new(m20261205_000029_roster_receipts::Migration),
             Box::new(m20261205_000030_preparedness::Migration),
+            Box::new(m20261205_000031_safety_settings::Migration),
         ]
     }
 }

@@ -197,3 +197,39 @@ pub async fn sweep_counts(
             .collect(),
     ))
 }
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SafetySettings {
+    /// How long a person may stay unreached before 要対応 (30–4320 minutes; default 180).
+    pub escalate_after_minutes: u32,
+}
+
+/// The municipality's escalation time for the safety-check sweep (its staff).
+#[utoipa::path(get, path = "/api/v1/safety-settings", tag = "disasters",
+    responses((status = 200, body = SafetySettings), (status = 404, body = ErrorBody)))]
+pub async fn safety_settings(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<SafetySettings>, AppError> {
+    Ok(Json(SafetySettings {
+        escalate_after_minutes: tsunagi_app::safety::escalation(&state.app, &user.ctx).await?,
+    }))
+}
+
+/// Sets the escalation time; every open sweep uses it from the next read.
+#[utoipa::path(put, path = "/api/v1/safety-settings", tag = "disasters", request_body = SafetySettings,
+    responses((status = 200, body = SafetySettings), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_safety_settings(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(s): ApiJson<SafetySettings>,
+) -> Result<Json<SafetySettings>, AppError> {
+    Ok(Json(SafetySettings {
+        escalate_after_minutes: tsunagi_app::safety::set_escalation(
+            &state.app,
+            &user.ctx,
+            s.escalate_after_minutes,
+        )
+        .await?,
+    }))
+}

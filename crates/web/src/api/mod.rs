@@ -131,6 +131,10 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(case_meetings::release))
         .routes(routes!(case_meetings::end))
         .routes(routes!(disaster_lists::full_list))
+        .routes(routes!(
+            disasters::safety_settings,
+            disasters::save_safety_settings
+        ))
         .routes(routes!(disaster_lists::full_list_receipts))
         .routes(routes!(
             case_meetings::categories,

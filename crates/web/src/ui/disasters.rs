@@ -191,6 +191,8 @@ struct SweepPage {
     counts: Vec<(&'static str, u64)>,
     statuses: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
+    /// The municipality's escalation time in minutes, for its staff.
+    escalation: Option<u32>,
 }
 
 /// A checker's list: their people, nobody-reached first, one form per person.
@@ -220,10 +222,11 @@ pub async fn sweep(
             key: uuid::Uuid::new_v4().simple().to_string(),
         })
         .collect();
-    let counts = if tsunagi_domain::access::can(
+    let staff = tsunagi_domain::access::can(
         &user.actor,
         tsunagi_domain::access::Capability::CreatePerson,
-    ) {
+    );
+    let counts = if staff {
         tsunagi_app::safety::counts(&state.app, &user.ctx, id)
             .await?
             .into_iter()
@@ -232,10 +235,16 @@ pub async fn sweep(
     } else {
         Vec::new()
     };
+    let escalation = if staff {
+        Some(tsunagi_app::safety::escalation(&state.app, &user.ctx).await?)
+    } else {
+        None
+    };
     Ok(SweepPage {
         chrome: Chrome::new(&user, "disasters"),
         declaration: id.to_string(),
         counts,
+        escalation,
         unreached: rows.iter().filter(|r| !r.confirmed).count(),
         rows,
         statuses: SafetyStatus::ALL
@@ -285,4 +294,27 @@ pub async fn record_check(
     };
     tsunagi_app::safety::record(&state.app, &user.ctx, decl, person, attempt).await?;
     Ok(Redirect::to(&format!("/disasters/{decl}/sweep")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EscalationForm {
+    minutes: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Sets the municipality's escalation time (its staff); back to the sweep.
+pub async fn set_escalation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<EscalationForm>,
+) -> UiResult<Response> {
+    let minutes: u32 = f.minutes.trim().parse().unwrap_or(0);
+    tsunagi_app::safety::set_escalation(&state.app, &user.ctx, minutes).await?;
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+        f.back
+    } else {
+        "/disasters".to_owned()
+    };
+    Ok(axum::response::Redirect::to(&back).into_response())
 }

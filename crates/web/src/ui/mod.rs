@@ -259,6 +259,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks", post(case_meetings::add_task))
         .route("/tasks/{id}/{action}", post(case_meetings::task_action))
         .route("/case-meetings", get(case_meetings::list))
+        .route("/safety-settings", post(disasters::set_escalation))
         .route(
             "/preparedness",
             get(preparedness::show).post(preparedness::record),

@@ -370,3 +370,74 @@ db_test!(
         assert_eq!(y["attempts"], 1);
     }
 );
+
+db_test!(
+    the_municipality_sets_when_the_unreached_are_flagged,
+    |store: Store| async move {
+        let app = crate::common::app(store).await;
+        crate::common::load_roster(&app, crate::common::HONMACHI_ROSTER).await;
+        let admin = crate::common::token_for(&app, "town-admin").await;
+        let staff = crate::common::token_for(&app, "town-staff").await;
+        let started = chrono::Utc::now() - chrono::Duration::hours(2);
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            "/api/v1/disasters",
+            &admin,
+            Some(
+                json!({"name": "潮見川の洪水", "kind": "flood", "stage": "occurred",
+                "area": {"type": "whole_municipality"}, "started_at": started}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let decl = v["id"].as_str().unwrap().to_owned();
+        let sweep = format!("/api/v1/disasters/{decl}/sweep");
+        let overdue = |v: &serde_json::Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["overdue"] == true)
+                .count()
+        };
+        // Two hours unreached: not yet 要対応 under the default three hours.
+        let (_, v) = call_json(&app, Method::GET, "/api/v1/safety-settings", &staff, None).await;
+        assert_eq!(v["escalate_after_minutes"], 180);
+        let (_, list) = call_json(&app, Method::GET, &sweep, &staff, None).await;
+        assert_eq!(overdue(&list), 0, "{list}");
+        // The town sets an hour: both are 要対応 now. Out-of-range times are refused.
+        for bad in [29, 4321] {
+            let (s, _) = call_json(
+                &app,
+                Method::PUT,
+                "/api/v1/safety-settings",
+                &staff,
+                Some(json!({"escalate_after_minutes": bad})),
+            )
+            .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        let (s, _) = call_json(
+            &app,
+            Method::PUT,
+            "/api/v1/safety-settings",
+            &staff,
+            Some(json!({"escalate_after_minutes": 60})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, list) = call_json(&app, Method::GET, &sweep, &staff, None).await;
+        assert_eq!(overdue(&list), 2, "{list}");
+        // Not a setting other organisations have.
+        let npo = crate::common::token_for(&app, "npo-staff").await;
+        let (s, _) = call_json(
+            &app,
+            Method::PUT,
+            "/api/v1/safety-settings",
+            &npo,
+            Some(json!({"escalate_after_minutes": 60})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

@@ -1,0 +1,16 @@
+use sea_orm::entity::prelude::*;
+
+/// A municipality's own escalation time for the sweep.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "safety_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub municipality_id: Uuid,
+    pub escalate_after_minutes: i32,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
