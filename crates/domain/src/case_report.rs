@@ -43,16 +43,27 @@ impl Cell {
 pub const COMPLEMENTARY: &str = "秘匿";
 
 /// The cells of one partition (counts that add up to a total that is published or can be
-/// worked out): each count of 1–4 suppressed; when exactly one is, the smallest other non-zero
-/// count is hidden too (secondary suppression), so no suppressed count follows by subtraction.
+/// worked out): each count of 1–4 suppressed; then, while the hidden cells could be worked out
+/// by subtraction — a single one, or several whose sum is under five (two hidden cells summing
+/// to 2 are both 1) — the smallest other non-zero count is hidden too (secondary suppression).
 pub fn partition(counts: &[usize]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = counts.iter().map(|n| Cell::of(*n)).collect();
     let hidden = |c: &Cell| matches!(c, Cell::Suppressed(_));
-    if cells.iter().filter(|c| hidden(c)).count() == 1
-        && let Some(i) = (0..counts.len())
+    loop {
+        let (n, sum) = cells
+            .iter()
+            .zip(counts)
+            .filter(|(c, _)| hidden(c))
+            .fold((0, 0), |(n, s), (_, k)| (n + 1, s + k));
+        if n == 0 || (n >= 2 && sum >= SUPPRESS_BELOW) {
+            break;
+        }
+        let Some(i) = (0..counts.len())
             .filter(|i| counts[*i] > 0 && !hidden(&cells[*i]))
             .min_by_key(|i| counts[*i])
-    {
+        else {
+            break;
+        };
         cells[i] = Cell::Suppressed(COMPLEMENTARY);
     }
     cells
@@ -389,17 +400,41 @@ mod tests {
             partition(&[6, 0, 8]),
             vec![Cell::Count(6), Cell::Count(0), Cell::Count(8)]
         );
+        // Two hidden cells summing to 2 would both be 1: the next is hidden too.
+        assert_eq!(
+            partition(&[10, 1, 1, 7]),
+            vec![
+                Cell::Count(10),
+                Cell::of(1),
+                Cell::of(1),
+                Cell::Suppressed(COMPLEMENTARY)
+            ]
+        );
     }
 
     proptest! {
-        /// In a partition, a suppressed count never stands alone beside published non-zero
-        /// counts (it could be worked out from the total).
+        /// In a partition, the suppressed counts cannot be worked out from the total: none,
+        /// or two or more summing to five or more, or nothing left to hide.
         #[test]
         fn no_suppressed_cell_follows_by_subtraction(counts in proptest::collection::vec(0usize..12, 0..8)) {
             let cells = partition(&counts);
-            let hidden = cells.iter().filter(|c| matches!(c, Cell::Suppressed(_))).count();
-            let others_nonzero = counts.iter().filter(|n| **n > 0).count();
-            prop_assert!(hidden != 1 || others_nonzero == 1, "{counts:?} → {cells:?}");
+            let hidden: Vec<usize> = cells
+                .iter()
+                .zip(&counts)
+                .filter(|(c, _)| matches!(c, Cell::Suppressed(_)))
+                .map(|(_, n)| *n)
+                .collect();
+            let shown_nonzero = cells
+                .iter()
+                .zip(&counts)
+                .filter(|(c, n)| !matches!(c, Cell::Suppressed(_)) && **n > 0)
+                .count();
+            prop_assert!(
+                hidden.is_empty()
+                    || (hidden.len() >= 2 && hidden.iter().sum::<usize>() >= SUPPRESS_BELOW)
+                    || shown_nonzero == 0,
+                "{counts:?} → {cells:?}"
+            );
             for (n, c) in counts.iter().zip(&cells) {
                 if let Cell::Count(k) = c {
                     prop_assert_eq!(k, n);
