@@ -197,3 +197,65 @@ pub async fn run(c: BenchCommand) -> Result<()> {
     }
     Ok(())
 }
+
+/// A fresh SQLite database under `target/{dir}` with the bench town, its resident extract of
+/// `residents` people (seeded) and a flood declared `days_ago`: the app, the staff's context
+/// (read after the declaration, so it carries the disaster state), the system context and the
+/// declaration. The stored benchmarks of the disaster half start here.
+pub async fn flooded_town(
+    dir: &str,
+    residents: usize,
+    seed: u64,
+    days_ago: i64,
+) -> Result<(
+    tsunagi_app::App,
+    tsunagi_app::Context,
+    tsunagi_app::Context,
+    tsunagi_app::declarations::Declaration,
+)> {
+    use tsunagi_domain::declaration::{AffectedArea, DisasterKind, NewDeclaration, Stage};
+    let dir = std::path::Path::new("target").join(dir);
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("stored.db");
+    let _ = std::fs::remove_file(&file);
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let app = crate::ops::open(&url).await?;
+    let staff = bench_town(&app).await?;
+    let town = staff.actor()?.organisation_id;
+    let system = app.system_context("bench").await?;
+    tsunagi_app::users::create_with_hash(
+        &app,
+        &system,
+        "bench-admin",
+        "ベンチ 防災",
+        String::new(),
+        town,
+        tsunagi_domain::role::Role::Administrator,
+    )
+    .await?;
+    let admin = crate::import::municipal_context(&app, "bench-admin").await?;
+    let csv = crate::bench_residents::residents_csv(residents, seed);
+    let options = tsunagi_app::roster::ImportOptions {
+        encoding: "auto".parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        mapping: Default::default(),
+        dry_run: false,
+        only_valid: false,
+    };
+    tsunagi_app::residents::import(&app, &staff, "residents.csv", &csv, &options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let d = tsunagi_app::declarations::declare(
+        &app,
+        &admin,
+        NewDeclaration {
+            name: "ベンチ川の洪水".into(),
+            kind: DisasterKind::Flood,
+            stage: Stage::Occurred,
+            area: AffectedArea::WholeMunicipality,
+            started_at: Some(chrono::Utc::now() - chrono::Duration::days(days_ago)),
+        },
+    )
+    .await?;
+    let staff = crate::import::municipal_context(&app, "bench").await?;
+    Ok((app, staff, system, d))
+}

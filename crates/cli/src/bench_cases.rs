@@ -8,7 +8,7 @@
 //! the meeting, the open tasks; and, for the municipality's staff, the outreach queue, the
 //! information-sharing report and the whole town's day. Figures are printed, never asserted.
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use chrono::{Duration, NaiveDateTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -21,7 +21,6 @@ use tsunagi_domain::case_management::{
     CaseSource, IssueAssessment, Severity, VisitInput, VisitOutcome,
 };
 use tsunagi_domain::case_meeting::{CaseMinute, MeetingInput, Minutes, Participant, TaskInput};
-use tsunagi_domain::declaration::{AffectedArea, DisasterKind, NewDeclaration, Stage};
 use tsunagi_domain::issue_category::IssueCategory;
 use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::referral::ReferralBasis;
@@ -99,51 +98,10 @@ async fn context_of(
 
 pub async fn run(a: CasesBenchArgs) -> Result<()> {
     let n = a.n;
-    let dir = std::path::Path::new("target/bench-cases");
-    std::fs::create_dir_all(dir)?;
-    let file = dir.join("cases.db");
-    let _ = std::fs::remove_file(&file);
-    let url = format!("sqlite://{}?mode=rwc", file.display());
-    let app = crate::ops::open(&url).await?;
-    let staff = crate::bench::bench_town(&app).await?;
-    let town = staff.actor()?.organisation_id;
-    let system = app.system_context("bench").await?;
-    tsunagi_app::users::create_with_hash(
-        &app,
-        &system,
-        "bench-admin",
-        "ベンチ 防災",
-        String::new(),
-        town,
-        Role::Administrator,
-    )
-    .await?;
-    let admin = crate::import::municipal_context(&app, "bench-admin").await?;
-
     let t = Instant::now();
-    let csv = crate::bench_residents::residents_csv(n * 5 / 2, 20);
-    let options = tsunagi_app::roster::ImportOptions {
-        encoding: "auto".parse().map_err(|e: String| anyhow!(e))?,
-        mapping: Default::default(),
-        dry_run: false,
-        only_valid: false,
-    };
-    tsunagi_app::residents::import(&app, &staff, "residents.csv", &csv, &options)
-        .await
-        .map_err(|e| anyhow!("{e:?}"))?;
-    let d = tsunagi_app::declarations::declare(
-        &app,
-        &admin,
-        NewDeclaration {
-            name: "ベンチ川の洪水".into(),
-            kind: DisasterKind::Flood,
-            stage: Stage::Occurred,
-            area: AffectedArea::WholeMunicipality,
-            started_at: Some(chrono::Utc::now() - Duration::days(60)),
-        },
-    )
-    .await?;
-    let staff = crate::import::municipal_context(&app, "bench").await?;
+    let (app, staff, system, d) =
+        crate::bench::flooded_town("bench-cases", n * 5 / 2, 20, 60).await?;
+    let town = staff.actor()?.organisation_id;
     let households: Vec<HouseholdId> = tsunagi_app::certificates::progress(&app, &staff, d.id)
         .await?
         .not_applied

@@ -5,8 +5,7 @@
 //! not applied (every ledger household evaluated from the database) and one household's
 //! programmes page — as the screens and the API call them.
 
-use anyhow::{Context as _, Result, anyhow};
-use chrono::Duration;
+use anyhow::{Context as _, Result};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
@@ -14,7 +13,6 @@ use tsunagi_app::eligibility;
 use tsunagi_domain::HouseholdId;
 use tsunagi_domain::circumstances::{Circumstances, DisasterActs, RebuildMethod};
 use tsunagi_domain::damage::{ApplicantRelation, ApplicationInput, SurveyInput, SurveyKind};
-use tsunagi_domain::declaration::{AffectedArea, DisasterKind, NewDeclaration, Stage};
 
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -28,51 +26,9 @@ fn percentile(sorted: &[f64], p: usize) -> f64 {
 }
 
 pub async fn run(n: usize) -> Result<()> {
-    let dir = std::path::Path::new("target/bench-eligibility");
-    std::fs::create_dir_all(dir)?;
-    let file = dir.join("stored.db");
-    let _ = std::fs::remove_file(&file);
-    let url = format!("sqlite://{}?mode=rwc", file.display());
-    let app = crate::ops::open(&url).await?;
-    let staff = crate::bench::bench_town(&app).await?;
-    let town = staff.actor()?.organisation_id;
-    let system = app.system_context("bench").await?;
-    tsunagi_app::users::create_with_hash(
-        &app,
-        &system,
-        "bench-admin",
-        "ベンチ 防災",
-        String::new(),
-        town,
-        tsunagi_domain::role::Role::Administrator,
-    )
-    .await?;
-    let admin = crate::import::municipal_context(&app, "bench-admin").await?;
-
     let t = Instant::now();
-    let csv = crate::bench_residents::residents_csv(n * 5 / 2, 21);
-    let options = tsunagi_app::roster::ImportOptions {
-        encoding: "auto".parse().map_err(|e: String| anyhow!(e))?,
-        mapping: Default::default(),
-        dry_run: false,
-        only_valid: false,
-    };
-    tsunagi_app::residents::import(&app, &staff, "residents.csv", &csv, &options)
-        .await
-        .map_err(|e| anyhow!("{e:?}"))?;
-    let d = tsunagi_app::declarations::declare(
-        &app,
-        &admin,
-        NewDeclaration {
-            name: "ベンチ川の洪水".into(),
-            kind: DisasterKind::Flood,
-            stage: Stage::Occurred,
-            area: AffectedArea::WholeMunicipality,
-            started_at: Some(chrono::Utc::now() - Duration::days(30)),
-        },
-    )
-    .await?;
-    let staff = crate::import::municipal_context(&app, "bench").await?;
+    let (app, staff, _system, d) =
+        crate::bench::flooded_town("bench-eligibility", n * 5 / 2, 21, 30).await?;
     tsunagi_app::programmes::set_acts(
         &app,
         &staff,
