@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod case_meetings;
+mod case_report;
 mod cases;
 mod disasters;
 mod documents;
@@ -227,17 +228,26 @@ pub fn router(state: AppState) -> Router {
             get(programme_lists::catalogue).post(programme_lists::save),
         )
         .route("/disasters/{id}/outreach", get(cases::queue))
-        .route("/disasters/{id}/case-report", get(cases::report))
-        .route("/disasters/{id}/case-report.xlsx", get(cases::report_xlsx))
-        .route("/disasters/{id}/case-report.pdf", get(cases::report_pdf))
-        .route("/prefecture/case-report", get(cases::prefecture_report))
+        .route("/disasters/{id}/case-report", get(case_report::report))
+        .route(
+            "/disasters/{id}/case-report.xlsx",
+            get(case_report::report_xlsx),
+        )
+        .route(
+            "/disasters/{id}/case-report.pdf",
+            get(case_report::report_pdf),
+        )
+        .route(
+            "/prefecture/case-report",
+            get(case_report::prefecture_report),
+        )
         .route(
             "/prefecture/case-report.xlsx",
-            get(cases::prefecture_report_xlsx),
+            get(case_report::prefecture_report_xlsx),
         )
         .route(
             "/prefecture/case-report.pdf",
-            get(cases::prefecture_report_pdf),
+            get(case_report::prefecture_report_pdf),
         )
         .route(
             "/disasters/{id}/households/{household}/outreach",
