@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tsunagi_domain::{HouseholdId, OrganisationId};
 
 use super::{PersonSummary, summary};
@@ -22,7 +22,6 @@ pub async fn members_of_households(
         let rows = person::Entity::find()
             .filter(person::Column::MunicipalityId.eq(municipality.0))
             .filter(person::Column::HouseholdId.is_in(chunk.iter().map(|h| h.0)))
-            .order_by_asc(person::Column::NameKana)
             .all(tx.conn())
             .await?;
         for m in &rows {
@@ -30,6 +29,10 @@ pub async fn members_of_households(
                 out.entry(HouseholdId(h)).or_default().push(summary(m)?);
             }
         }
+    }
+    // By reading, sorted here (see `household_members`: no ORDER BY on the reading in SQL).
+    for members in out.values_mut() {
+        members.sort_by(|a, b| a.name_kana.cmp(&b.name_kana).then(a.id.0.cmp(&b.id.0)));
     }
     Ok(out)
 }

@@ -488,22 +488,24 @@ impl PlaceChange {
     }
 }
 
-/// The members of one household of a municipality, by relationship then reading (for its
-/// ledger; the caller checks and audits).
+/// The members of one household of a municipality, by reading (for its ledger; the caller
+/// checks and audits). Sorted here, not in SQL: an ORDER BY on the reading makes SQLite walk
+/// the reading index over every resident of the town instead of the household's index.
 pub async fn household_members(
     tx: &AuditedTx,
     municipality: OrganisationId,
     household: HouseholdId,
 ) -> Result<Vec<PersonSummary>, StoreError> {
-    person::Entity::find()
+    let mut members = person::Entity::find()
         .filter(person::Column::MunicipalityId.eq(municipality.0))
         .filter(person::Column::HouseholdId.eq(household.0))
-        .order_by_asc(person::Column::NameKana)
         .all(tx.conn())
         .await?
         .iter()
         .map(summary)
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    members.sort_by(|a, b| a.name_kana.cmp(&b.name_kana).then(a.id.0.cmp(&b.id.0)));
+    Ok(members)
 }
 
 /// A household with its head (世帯主: the member whose relationship says so, else the eldest)
