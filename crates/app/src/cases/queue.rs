@@ -36,6 +36,9 @@ pub struct QueueLine {
     pub oldest_age: Option<u32>,
     pub sweep_concern: bool,
     pub case_id: Option<uuid::Uuid>,
+    /// Its case was transferred to another municipality or the prefecture (移管済み): the
+    /// household stays on this ledger, the case is no longer this municipality's.
+    pub transferred: bool,
 }
 
 /// The outreach queue of a declaration (the municipality's staff): every household on the
@@ -97,6 +100,11 @@ pub(super) async fn queue_in(
     let case_of: HashMap<HouseholdId, uuid::Uuid> =
         all_cases.iter().map(|c| (c.household_id, c.id)).collect();
     households.extend(case_of.keys().copied());
+    let transferred: HashSet<HouseholdId> = all_cases
+        .iter()
+        .filter(|c| c.owner_id != m)
+        .map(|c| c.household_id)
+        .collect();
     let mut outcomes: HashMap<HouseholdId, Vec<(NaiveDate, VisitOutcome)>> = HashMap::new();
     for (h, day, o) in cases::outcomes_of_declaration(tx, m, declaration).await? {
         households.insert(h);
@@ -177,6 +185,7 @@ pub(super) async fn queue_in(
                 oldest_age: oldest,
                 sweep_concern: facts.sweep_concern,
                 case_id: case_of.get(h).copied(),
+                transferred: transferred.contains(h),
             };
             (facts, line)
         })

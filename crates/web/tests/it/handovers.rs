@@ -191,6 +191,22 @@ db_test!(
             1,
             "only the other case: {day}"
         );
+        // The town's queue still lists the household (its ledger), marked 移管済み.
+        let (_, q) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{decl}/outreach"),
+            &staff,
+            None,
+        )
+        .await;
+        let line = q
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["case_id"] == c1.as_str())
+            .expect("in the queue");
+        assert_eq!(line["transferred"], true, "{line}");
         // The town's meeting no longer shows the case; its task went with the case.
         let (_, tm) = call_json(
             &app,
