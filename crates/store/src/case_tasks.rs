@@ -221,21 +221,6 @@ pub async fn open_of_meetings(
     )
 }
 
-/// A municipality's open tasks, by due date.
-pub async fn open_of_municipality(
-    tx: &AuditedTx,
-    municipality: OrganisationId,
-) -> Result<Vec<StoredTask>, StoreError> {
-    list(
-        case_task::Entity::find()
-            .filter(case_task::Column::MunicipalityId.eq(municipality.0))
-            .filter(case_task::Column::State.eq(TaskState::Open.code()))
-            .order_by_asc(case_task::Column::DueOn)
-            .all(tx.conn())
-            .await?,
-    )
-}
-
 /// The open tasks of these cases (in chunks), by due date.
 pub async fn open_of_cases(
     tx: &AuditedTx,

@@ -16,6 +16,7 @@ use tsunagi_domain::{HouseholdId, OrganisationId};
 use tsunagi_store::audit::{AuditedTx, Entry};
 use tsunagi_store::{cases, certificates, declarations, ledger, persons, safety};
 
+use super::StoredCase;
 use crate::{App, Context, Error};
 
 /// One household in the outreach queue.
@@ -54,7 +55,7 @@ pub async fn queue(
     let m = certificates::staff_municipality(actor)?;
     let mut w = app.begin(ctx).await?;
     let d = declarations::load(&w.tx, actor, declaration).await?;
-    let lines = queue_in(&mut w.tx, ctx, m, declaration, true).await?;
+    let (lines, _) = queue_in(&mut w.tx, ctx, m, declaration, true).await?;
     w.tx.record(
         Entry::new(AuditAction::PersonSearched, "disaster", d.id)
             .owner(m)
@@ -67,7 +68,7 @@ pub async fn queue(
     Ok(lines)
 }
 
-/// The queue's lines; `with_sweep` adds the households of the safety sweep (read as the
+/// The queue's lines and the declaration's cases (read once for both); `with_sweep` adds the households of the safety sweep (read as the
 /// municipality's staff read it — the prefecture's roll-up leaves them out).
 pub(super) async fn queue_in(
     tx: &mut AuditedTx,
@@ -75,7 +76,7 @@ pub(super) async fn queue_in(
     m: OrganisationId,
     declaration: uuid::Uuid,
     with_sweep: bool,
-) -> Result<Vec<QueueLine>, Error> {
+) -> Result<(Vec<QueueLine>, Vec<StoredCase>), Error> {
     let actor = ctx.actor()?;
     let today = ctx.today();
     let mut households: HashSet<HouseholdId> = HashSet::new();
@@ -195,5 +196,5 @@ pub(super) async fn queue_in(
             .cmp(&queue_key(&b.0))
             .then_with(|| a.1.household_no.cmp(&b.1.household_no))
     });
-    Ok(lines.into_iter().map(|(_, l)| l).collect())
+    Ok((lines.into_iter().map(|(_, l)| l).collect(), all_cases))
 }

@@ -34,12 +34,9 @@ async fn rows_of(
     municipality_name: &str,
     organisations: &HashMap<OrganisationId, String>,
 ) -> Result<(Vec<ReportRow>, Vec<u32>), Error> {
-    let lines = queue_in(tx, ctx, m, declaration, with_sweep).await?;
-    let all_cases: HashMap<HouseholdId, StoredCase> = cases::of_declaration(tx, m, declaration)
-        .await?
-        .into_iter()
-        .map(|c| (c.household_id, c))
-        .collect();
+    let (lines, all_cases) = queue_in(tx, ctx, m, declaration, with_sweep).await?;
+    let all_cases: HashMap<HouseholdId, StoredCase> =
+        all_cases.into_iter().map(|c| (c.household_id, c)).collect();
     let mut latest: HashMap<HouseholdId, (Vec<IssueAssessment>, Vec<OtherIssue>)> = HashMap::new();
     let mut first_met: HashMap<HouseholdId, NaiveDate> = HashMap::new();
     for v in cases::visits_of_declaration(tx, m, declaration).await? {

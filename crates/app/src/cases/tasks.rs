@@ -205,8 +205,8 @@ pub struct TaskLine {
     pub ours: bool,
 }
 
-/// The open tasks in the actor's view, by due date: every open task of the municipality for
-/// its staff; for anyone else the tasks its organisation holds, and the unclaimed ones of the
+/// The open tasks in the actor's view, by due date: for a municipality's (or prefecture's)
+/// staff, those of the open cases it owns; for anyone else the tasks its organisation holds, and the unclaimed ones of the
 /// meetings it was invited to and of the cases it leads (to claim).
 pub(crate) async fn open_for(
     tx: &AuditedTx,
@@ -215,24 +215,15 @@ pub(crate) async fn open_for(
 ) -> Result<Vec<TaskLine>, Error> {
     let manager = super::manager_of(actor);
     let mut tasks = match manager {
+        // The open tasks of the open cases it owns now (made here or transferred to it).
         Some(m) => {
-            // The tasks it made and the ones of cases transferred to it, as long as the case
-            // is its own now.
-            let mut mine = case_tasks::open_of_municipality(tx, m).await?;
             let owned: Vec<uuid::Uuid> = cases::managed_by(tx, m)
                 .await?
                 .into_iter()
                 .filter(|c| c.owner_id == m && !c.closed)
                 .map(|c| c.id)
                 .collect();
-            let seen: std::collections::HashSet<uuid::Uuid> = mine.iter().map(|t| t.id).collect();
-            mine.extend(
-                case_tasks::open_of_cases(tx, &owned)
-                    .await?
-                    .into_iter()
-                    .filter(|t| !seen.contains(&t.id)),
-            );
-            mine
+            case_tasks::open_of_cases(tx, &owned).await?
         }
         None => {
             let mut held = case_tasks::open_claimed_by(tx, actor.organisation_id).await?;
@@ -265,15 +256,6 @@ pub(crate) async fn open_for(
     ids.sort_unstable();
     ids.dedup();
     let found = cases::by_ids(tx, &ids).await?;
-    // A municipality's staff keep only the tasks of cases that are still theirs.
-    if let Some(m) = manager {
-        let theirs: std::collections::HashSet<uuid::Uuid> = found
-            .iter()
-            .filter(|c| c.owner_id == m)
-            .map(|c| c.id)
-            .collect();
-        tasks.retain(|t| theirs.contains(&t.case_id));
-    }
     let households: std::collections::HashMap<uuid::Uuid, (OrganisationId, HouseholdId)> = found
         .into_iter()
         .map(|c| (c.id, (c.municipality_id, c.household_id)))
