@@ -1,5 +1,6 @@
 //! The full roster for fire and police (issue 18 item 2): while a declaration is open, the
-//! fire department and the police of the municipality download everyone on its roster —
+//! fire department and the police of the municipality download everyone on its roster in the
+//! declared area —
 //! consented or not, including those who refused (49-11(3): to protect life in a disaster) —
 //! as one list, and each hand-over is recorded as a receipt (受領記録) and audited on the basis
 //! 災害時 with every person named. Closing the declaration ends it at once. Anyone else: not
@@ -39,7 +40,18 @@ pub async fn full_list(
     if d.closed_at.is_some() || actor.municipality_id != Some(d.municipality_id) {
         return Err(Error::NotFound);
     }
-    let lines = disaster_lists::full_list(&w.tx, d.municipality_id).await?;
+    // The declared area's people: everyone on the roster, or those in the declared part.
+    let only = if d.area.is_whole() {
+        None
+    } else {
+        Some(
+            tsunagi_store::safety::members(&w.tx, d.id)
+                .await?
+                .into_iter()
+                .collect::<std::collections::HashSet<_>>(),
+        )
+    };
+    let lines = disaster_lists::full_list(&w.tx, d.municipality_id, only.as_ref()).await?;
     let receipt =
         disaster_lists::record_receipt(&mut w.tx, actor, d.municipality_id, d.id, &lines).await?;
     w.commit().await?;

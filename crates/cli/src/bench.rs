@@ -34,6 +34,9 @@ pub enum BenchCommand {
     /// Disaster case management at scale: N cases with their visits, timed through the use
     /// cases behind each caseworker page (issue 20: 50,000 cases, every page p99 < 100 ms)
     Cases(crate::bench_cases::CasesBenchArgs),
+    /// The safety-check sweep at the peak, over loopback HTTP on SQLite and PostgreSQL (issue
+    /// 18: 50,000 people, 300 checkers, 200 updates/s + 50 list views/s, p99 < 200 ms)
+    Sweep(crate::bench_sweep::SweepBenchArgs),
 }
 
 fn synthetic_csv(n: usize, rng: &mut StdRng) -> String {
@@ -119,6 +122,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
         BenchCommand::Residents(a) => return crate::bench_residents::run(a).await,
         BenchCommand::Eligibility(a) => return crate::bench_eligibility::run(a).await,
         BenchCommand::Cases(a) => return crate::bench_cases::run(a).await,
+        BenchCommand::Sweep(a) => return crate::bench_sweep::run(a).await,
     };
     let mut rng = StdRng::seed_from_u64(42);
     let t = Instant::now();

@@ -8,6 +8,7 @@ mod bench_eligibility_stored;
 mod bench_gis;
 mod bench_residents;
 mod bench_stored;
+mod bench_sweep;
 mod demo;
 mod eligibility;
 mod gis;

@@ -156,6 +156,9 @@ pub struct PersonFacts {
     pub consent: ConsentFacts,
     /// The owner's legal bases in force for normal-time provision.
     pub provision: Provision,
+    /// The open part-area declarations whose area holds the person (their sweep); only read
+    /// while one is open (see [`DisasterState::reaches`]).
+    pub declared_areas: Vec<uuid::Uuid>,
 }
 
 /// Roles of a municipality that work on its residents' records directly.
@@ -220,7 +223,7 @@ pub fn person_access(
             plan,
         });
     }
-    if disaster.is_declared_in(person.owner)
+    if disaster.reaches(person.owner, &person.declared_areas)
         && actor.organisation_kind.is_evacuation_support_party()
     {
         // Art. 49-11(3)/49-15(3): when a disaster occurs or threatens, roster and plan data
@@ -249,8 +252,11 @@ pub struct PersonScope {
     pub opt_out_owners: Vec<OrganisationId>,
     /// … or, under an ordinance without consent, those owned by these municipalities; …
     pub without_consent_owners: Vec<OrganisationId>,
-    /// … or, without consent, those owned by these municipalities (declared disaster);
+    /// … or, without consent, those owned by these municipalities (declared disaster); …
     pub disaster_owners: Vec<OrganisationId>,
+    /// … or, without consent, those in the area of these open part-area declarations
+    /// (municipality, declaration); …
+    pub disaster_areas: Vec<(OrganisationId, uuid::Uuid)>,
     /// … or, without consent, those whose plan work is assigned to this organisation
     /// (only for kinds that [`may_be_entrusted`]).
     pub entrusted: bool,
@@ -261,10 +267,11 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState, bases: &RosterBases
     let owned_by = (actor.organisation_kind == OrganisationKind::Municipality
         && is_municipal_staff(actor.role))
     .then_some(actor.organisation_id);
-    let disaster_owners = if actor.organisation_kind.is_evacuation_support_party() {
-        disaster.declared_in.clone()
+    let (disaster_owners, disaster_areas) = if actor.organisation_kind.is_evacuation_support_party()
+    {
+        (disaster.declared_in.clone(), disaster.partial.clone())
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let owners_under = |basis: ProvisionBasis| -> Vec<OrganisationId> {
         if !actor.organisation_kind.is_evacuation_support_party() {
@@ -284,6 +291,7 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState, bases: &RosterBases
         opt_out_owners: owners_under(ProvisionBasis::OrdinanceOptOut),
         without_consent_owners: owners_under(ProvisionBasis::OrdinanceWithoutConsent),
         disaster_owners,
+        disaster_areas,
         entrusted: may_be_entrusted(actor.organisation_kind),
     }
 }
@@ -308,7 +316,11 @@ impl PersonScope {
                             ConsentStatus::Refused | ConsentStatus::Withdrawn
                         ))
                     || self.without_consent_owners.contains(&person.owner)
-                    || self.disaster_owners.contains(&person.owner)))
+                    || self.disaster_owners.contains(&person.owner)
+                    || self
+                        .disaster_areas
+                        .iter()
+                        .any(|(m, d)| *m == person.owner && person.declared_areas.contains(d))))
     }
 }
 

@@ -52,6 +52,8 @@ pub enum AuditAction {
     DisasterStageChanged,
     /// A declared disaster closed: disaster-time provision ends.
     DisasterClosed,
+    /// An open declaration's area widened: the people added join its sweep.
+    DisasterAreaWidened,
     /// A victims' ledger (被災者台帳) read: whose, by whom, on which basis.
     LedgerViewed,
     /// A victims' ledger written (whereabouts, damage, support).
@@ -82,7 +84,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 48] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -114,6 +116,7 @@ impl AuditAction {
         AuditAction::DisasterDeclared,
         AuditAction::DisasterStageChanged,
         AuditAction::DisasterClosed,
+        AuditAction::DisasterAreaWidened,
         AuditAction::LedgerViewed,
         AuditAction::LedgerUpdated,
         AuditAction::LedgerDisclosed,
@@ -165,6 +168,7 @@ impl AuditAction {
             AuditAction::DisasterDeclared => "disaster.declared",
             AuditAction::DisasterStageChanged => "disaster.stage_changed",
             AuditAction::DisasterClosed => "disaster.closed",
+            AuditAction::DisasterAreaWidened => "disaster.area_widened",
             AuditAction::LedgerViewed => "ledger.viewed",
             AuditAction::LedgerUpdated => "ledger.updated",
             AuditAction::LedgerDisclosed => "ledger.disclosed",
@@ -217,6 +221,7 @@ impl AuditAction {
             AuditAction::DisasterDeclared => "災害の宣言",
             AuditAction::DisasterStageChanged => "災害の段階の変更",
             AuditAction::DisasterClosed => "災害の終了",
+            AuditAction::DisasterAreaWidened => "災害の区域の拡大",
             AuditAction::LedgerViewed => "被災者台帳の閲覧",
             AuditAction::LedgerUpdated => "被災者台帳の更新",
             AuditAction::LedgerDisclosed => "被災者台帳の提供",

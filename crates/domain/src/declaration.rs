@@ -98,24 +98,8 @@ impl Stage {
     }
 }
 
-/// The affected area. Only the whole municipality is supported yet: the disaster-time
-/// provision of a part (町丁目, districts, hazard zones) needs each person's place decided at
-/// every read, which is not built — a part is refused rather than widened to the whole.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case", tag = "type")]
-pub enum AffectedArea {
-    /// 市町村全域
-    WholeMunicipality,
-}
-
-impl AffectedArea {
-    pub fn label(&self) -> &'static str {
-        match self {
-            AffectedArea::WholeMunicipality => "市町村全域",
-        }
-    }
-}
+mod area;
+pub use area::{AffectedArea, AreaDistrict, MAX_PARTS, Place, ZoneHazard};
 
 /// What the municipality declares.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +129,10 @@ impl NewDeclaration {
             e.push("name", "名称は100文字以内で入力してください");
         } else if crate::text::invisible_or_control(&self.name).is_some() {
             e.push("name", "名称に使用できない文字が含まれています");
+        }
+        match self.area.clone().validate() {
+            Ok(a) => self.area = a,
+            Err(errors) => e.0.extend(errors.0),
         }
         if self.started_at.is_some_and(|t| t > now) {
             e.push(

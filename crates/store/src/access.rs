@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use tsunagi_domain::access::{
     AccessLevel, Actor, Grant, PersonFacts, PersonScope, Share, ShareSource, person_access,
     person_scope,
@@ -17,7 +17,7 @@ use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::{OrganisationId, PersonId};
 
 use crate::audit::AuditedTx;
-use crate::entity::{consent, consent_scope, person, person_share};
+use crate::entity::{consent, consent_scope, person, person_share, safety_check};
 use crate::error::StoreError;
 
 /// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
@@ -82,6 +82,21 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
             ),
         );
     }
+    if !scope.disaster_areas.is_empty() {
+        // In the area of an open part-area declaration: its safety-check sweep.
+        basis = basis.add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(safety_check::Column::PersonId)
+                    .from(safety_check::Entity)
+                    .and_where(
+                        safety_check::Column::DeclarationId
+                            .is_in(scope.disaster_areas.iter().map(|(_, d)| *d)),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
     let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
     if scope.entrusted {
         cond = cond.add(
@@ -104,9 +119,10 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
 pub(crate) async fn facts(
     conn: &impl ConnectionTrait,
     m: &person::Model,
+    disaster: &DisasterState,
 ) -> Result<PersonFacts, StoreError> {
     let provision = crate::legal_bases::provision_of(conn, m.municipality_id).await?;
-    facts_under(conn, m, provision).await
+    facts_under(conn, m, provision, disaster).await
 }
 
 /// [`facts`] with the owner's legal bases already read (lists of one municipality's persons
@@ -115,7 +131,22 @@ pub(crate) async fn facts_under(
     conn: &impl ConnectionTrait,
     m: &person::Model,
     provision: tsunagi_domain::legal_basis::Provision,
+    disaster: &DisasterState,
 ) -> Result<PersonFacts, StoreError> {
+    // Which open part-area declarations hold the person: read only while one is open.
+    let partial = disaster.partial_in(OrganisationId(m.municipality_id));
+    let declared_areas = if partial.is_empty() {
+        Vec::new()
+    } else {
+        safety_check::Entity::find()
+            .select_only()
+            .column(safety_check::Column::DeclarationId)
+            .filter(safety_check::Column::DeclarationId.is_in(partial))
+            .filter(safety_check::Column::PersonId.eq(m.id))
+            .into_tuple::<uuid::Uuid>()
+            .all(conn)
+            .await?
+    };
     let shares = person_share::Entity::find()
         .filter(person_share::Column::PersonId.eq(m.id))
         .all(conn)
@@ -137,6 +168,7 @@ pub(crate) async fn facts_under(
         shares,
         consent: consent_of(conn, m.id).await?.facts(),
         provision,
+        declared_areas,
     })
 }
 
@@ -234,6 +266,6 @@ pub(crate) async fn load_visible(
     let Some(m) = person::Entity::find_by_id(id.0).one(tx.conn()).await? else {
         return Ok(None);
     };
-    let f = facts(tx.conn(), &m).await?;
+    let f = facts(tx.conn(), &m, disaster).await?;
     Ok(person_access(actor, &f, disaster).map(|g| (m, f, g)))
 }

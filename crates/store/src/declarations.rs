@@ -97,11 +97,44 @@ pub(crate) async fn open_declarations(
         .collect())
 }
 
+/// An open declaration as the disaster state needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenDeclaration {
+    pub municipality: OrganisationId,
+    pub id: uuid::Uuid,
+    /// Over the whole municipality, or a part (town, district, hazard zones).
+    pub whole: bool,
+}
+
 impl crate::Store {
-    /// The open declarations, (municipality, declaration id): the disaster state of every
-    /// request, and what its disaster-time audit entries name.
+    /// The open declarations, (municipality, declaration id).
     pub async fn open_declarations(&self) -> Result<Vec<(OrganisationId, uuid::Uuid)>, StoreError> {
         open_declarations(self.conn()).await
+    }
+
+    /// The open declarations with the form of their area: the disaster state of every
+    /// request, and what its disaster-time audit entries name.
+    pub async fn open_declaration_areas(&self) -> Result<Vec<OpenDeclaration>, StoreError> {
+        let rows: Vec<(uuid::Uuid, uuid::Uuid, String)> = disaster_declaration::Entity::find()
+            .select_only()
+            .column(disaster_declaration::Column::MunicipalityId)
+            .column(disaster_declaration::Column::Id)
+            .column(disaster_declaration::Column::Area)
+            .filter(disaster_declaration::Column::ClosedAt.is_null())
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        rows.into_iter()
+            .map(|(m, id, area)| {
+                let area: AffectedArea =
+                    serde_json::from_str(&area).map_err(|_| corrupt("area"))?;
+                Ok(OpenDeclaration {
+                    municipality: OrganisationId(m),
+                    id,
+                    whole: area.is_whole(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -192,7 +225,7 @@ async fn change(
     actor: &Actor,
     id: uuid::Uuid,
     expected_version: i32,
-    next: impl FnOnce(&Declaration) -> Result<State, StoreError>,
+    next: impl FnOnce(&Declaration) -> Result<(State, AffectedArea), StoreError>,
 ) -> Result<(Declaration, Declaration), StoreError> {
     may_declare(actor)?;
     let before = load(tx, actor, id).await?;
@@ -201,10 +234,12 @@ async fn change(
             current: before.version,
         });
     }
-    let (stage, closed_at) = match next(&before)? {
+    let (state, area) = next(&before)?;
+    let (stage, closed_at) = match state {
         State::Open(s) => (s, None),
         State::Closed { at, last } => (last, Some(at)),
     };
+    let area = serde_json::to_string(&area).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let done = disaster_declaration::Entity::update_many()
         .col_expr(
             disaster_declaration::Column::Stage,
@@ -214,6 +249,7 @@ async fn change(
             disaster_declaration::Column::ClosedAt,
             Expr::value(closed_at),
         )
+        .col_expr(disaster_declaration::Column::Area, Expr::value(area))
         .col_expr(
             disaster_declaration::Column::Version,
             Expr::value(expected_version + 1),
@@ -241,7 +277,7 @@ pub async fn change_stage(
     to: Stage,
 ) -> Result<Declaration, StoreError> {
     let (before, after) = change(tx, actor, id, expected_version, |d| {
-        d.state().change_stage(to).map_err(refused)
+        Ok((d.state().change_stage(to).map_err(refused)?, d.area.clone()))
     })
     .await?;
     tx.record(
@@ -261,13 +297,48 @@ pub async fn close(
 ) -> Result<Declaration, StoreError> {
     let at = now();
     let (_, after) = change(tx, actor, id, expected_version, |d| {
-        d.state().close(at, d.started_at).map_err(refused)
+        Ok((
+            d.state().close(at, d.started_at).map_err(refused)?,
+            d.area.clone(),
+        ))
     })
     .await?;
     tx.record(
         Entry::new(AuditAction::DisasterClosed, "disaster", id)
             .owner(after.municipality_id)
             .detail(serde_json::json!({"closed_at": at, "last_stage": after.stage.code()})),
+    );
+    Ok(after)
+}
+
+/// Widens an open declaration's area by `more` (validated): the area becomes both. The
+/// caller adds the people of the widened area to the sweep. Refused when the two are of
+/// different forms (a town list and hazard zones): such a disaster is declared anew.
+pub async fn widen_area(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    id: uuid::Uuid,
+    expected_version: i32,
+    more: AffectedArea,
+) -> Result<Declaration, StoreError> {
+    let (before, after) = change(tx, actor, id, expected_version, |d| {
+        let state = d.state();
+        if !state.is_open() {
+            return Err(refused(tsunagi_domain::declaration::Refused::AlreadyClosed));
+        }
+        let wide = d.area.widened_by(&more).ok_or_else(|| {
+            StoreError::Invalid(ValidationErrors::single(
+                "area",
+                "区域の種類が違います（町丁目・地区・ハザード区域を混ぜることはできません）。別の災害として宣言してください",
+            ))
+        })?;
+        Ok((state, wide))
+    })
+    .await?;
+    tx.record(
+        Entry::new(AuditAction::DisasterAreaWidened, "disaster", id)
+            .owner(after.municipality_id)
+            .detail(serde_json::json!({"from": before.area, "to": after.area})),
     );
     Ok(after)
 }

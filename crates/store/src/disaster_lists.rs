@@ -39,14 +39,20 @@ fn of(m: roster_receipt::Model) -> Receipt {
     }
 }
 
-/// Everyone on the municipality's roster, by reading (no plans: the plans stay with the
-/// receivers that have them). The caller decided the actor may have it.
+/// Everyone on the municipality's roster — or, with `only`, those of them in a declared part
+/// of it (its sweep) — by reading (no plans: the plans stay with the receivers that have
+/// them). The caller decided the actor may have it.
 pub async fn full_list(
     tx: &AuditedTx,
     municipality: OrganisationId,
+    only: Option<&std::collections::HashSet<uuid::Uuid>>,
 ) -> Result<Vec<ListLine>, StoreError> {
     let entries = crate::roster::entries_of_municipality(tx, municipality).await?;
-    let ids: Vec<uuid::Uuid> = entries.keys().copied().collect();
+    let ids: Vec<uuid::Uuid> = entries
+        .keys()
+        .copied()
+        .filter(|id| only.is_none_or(|o| o.contains(id)))
+        .collect();
     let mut lines = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         for m in person::Entity::find()

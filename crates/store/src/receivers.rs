@@ -221,7 +221,7 @@ pub async fn receiver_list(
             .all(tx.conn())
             .await?
         {
-            let f = facts_under(tx.conn(), &m, provision).await?;
+            let f = facts_under(tx.conn(), &m, provision, disaster).await?;
             let Some(grant) = person_access(&as_receiver, &f, disaster) else {
                 continue;
             };

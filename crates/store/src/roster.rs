@@ -186,6 +186,33 @@ pub async fn persons_of(
         .collect())
 }
 
+/// Where everyone on `owner`'s roster lives, as an affected area decides by it: (person,
+/// address, roster entry).
+pub async fn places_of(
+    tx: &AuditedTx,
+    owner: OrganisationId,
+) -> Result<Vec<(uuid::Uuid, String, RosterEntry)>, StoreError> {
+    use sea_orm::QuerySelect;
+    let addresses: HashMap<uuid::Uuid, String> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Address)
+        .filter(person::Column::MunicipalityId.eq(owner.0))
+        .into_tuple::<(uuid::Uuid, String)>()
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .collect();
+    entries_of_municipality(tx, owner)
+        .await?
+        .into_iter()
+        .map(|(id, e)| {
+            let address = addresses.get(&id).cloned().unwrap_or_default();
+            Ok((id, address, e.entry))
+        })
+        .collect()
+}
+
 fn in_municipality(owner: OrganisationId) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(person::Column::Id)

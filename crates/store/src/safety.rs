@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
@@ -35,18 +35,25 @@ pub struct SweepLine {
     pub overdue: bool,
 }
 
-/// Opens the sweep of a new declaration over everyone on the owner's roster (all 未確認).
+/// Opens the sweep of a new declaration over the people in its area (all 未確認), or adds the
+/// people of a widened area who are not in it yet. Returns how many were added.
 pub async fn open_sweep(
     tx: &mut AuditedTx,
     declaration: uuid::Uuid,
-    owner: OrganisationId,
+    persons: Vec<uuid::Uuid>,
 ) -> Result<usize, StoreError> {
-    let persons = crate::roster::persons_of(tx, owner).await?;
-    let n = persons.len();
+    let already: std::collections::HashSet<uuid::Uuid> =
+        members(tx, declaration).await?.into_iter().collect();
+    let new: Vec<uuid::Uuid> = persons
+        .into_iter()
+        .filter(|p| !already.contains(p))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let n = new.len();
     crate::db::bulk::insert_models(
         tx.conn(),
-        persons
-            .into_iter()
+        new.into_iter()
             .map(|p| safety_check::ActiveModel {
                 declaration_id: Set(declaration),
                 person_id: Set(p),
@@ -60,6 +67,41 @@ pub async fn open_sweep(
     )
     .await?;
     Ok(n)
+}
+
+/// How many people each declaration's sweep holds (the people in its area).
+pub async fn sizes(
+    tx: &AuditedTx,
+    declarations: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, i64>, StoreError> {
+    if declarations.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(safety_check::Entity::find()
+        .select_only()
+        .column(safety_check::Column::DeclarationId)
+        .column_as(safety_check::Column::PersonId.count(), "n")
+        .filter(safety_check::Column::DeclarationId.is_in(declarations.to_vec()))
+        .group_by(safety_check::Column::DeclarationId)
+        .into_tuple::<(uuid::Uuid, i64)>()
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The people in a declaration's sweep.
+pub async fn members(
+    tx: &AuditedTx,
+    declaration: uuid::Uuid,
+) -> Result<Vec<uuid::Uuid>, StoreError> {
+    Ok(safety_check::Entity::find()
+        .select_only()
+        .column(safety_check::Column::PersonId)
+        .filter(safety_check::Column::DeclarationId.eq(declaration))
+        .into_tuple::<uuid::Uuid>()
+        .all(tx.conn())
+        .await?)
 }
 
 fn corrupt(what: &str) -> StoreError {

@@ -322,6 +322,7 @@ db_test!(
         tx.commit().await.expect("commit");
         let declared = DisasterState {
             declared_in: vec![f.town.id],
+            ..DisasterState::default()
         };
         let mut tx = store.begin(ctx(&f.firefighter)).await.expect("begin");
         let r = persons::get(&mut tx, &f.firefighter, &declared, p.id)
@@ -426,14 +427,47 @@ db_test!(
                     shares,
                     consent,
                     provision: Provision::default(),
+                    declared_areas: Vec::new(),
                 },
             ));
         }
         tx.commit().await.expect("commit");
+        // A declaration over part of the town holding every third person (its sweep).
+        let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
+        let part = tsunagi_store::declarations::declare(
+            &mut tx,
+            &f.town_admin,
+            tsunagi_domain::declaration::NewDeclaration {
+                name: "一部の区域".into(),
+                kind: tsunagi_domain::declaration::DisasterKind::Flood,
+                stage: tsunagi_domain::declaration::Stage::EvacuationOrder,
+                area: tsunagi_domain::declaration::AffectedArea::Towns {
+                    towns: ["本町".to_owned()].into_iter().collect(),
+                },
+                started_at: None,
+            },
+        )
+        .await
+        .expect("declare");
+        let inside: Vec<uuid::Uuid> = facts.iter().step_by(3).map(|(id, _)| id.0).collect();
+        tsunagi_store::safety::open_sweep(&mut tx, part.id, inside.clone())
+            .await
+            .expect("sweep");
+        tx.commit().await.expect("commit");
+        for (id, pf) in facts.iter_mut() {
+            if inside.contains(&id.0) {
+                pf.declared_areas = vec![part.id];
+            }
+        }
         let disasters = [
             DisasterState::normal(),
             DisasterState {
                 declared_in: vec![f.town.id],
+                ..DisasterState::default()
+            },
+            DisasterState {
+                partial: vec![(f.town.id, part.id)],
+                ..DisasterState::default()
             },
         ];
         // Under each legal basis the town may choose (同意方式 first: none recorded), the SQL
@@ -485,8 +519,8 @@ db_test!(
                         .collect();
                     assert_eq!(
                         got, want,
-                        "actor {} disaster {:?} basis {roster:?}",
-                        a.login, d.declared_in
+                        "actor {} disaster {d:?} basis {roster:?}",
+                        a.login
                     );
                 }
             }

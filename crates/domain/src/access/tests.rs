@@ -34,6 +34,7 @@ fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) ->
             .collect(),
         consent,
         provision: Provision::default(),
+        declared_areas: Vec::new(),
     }
 }
 
@@ -113,6 +114,7 @@ fn a_declared_disaster_opens_shared_records_to_support_parties_read_only() {
     let fire = actor(5, FIRE, Role::CommunityMember);
     let declared = DisasterState {
         declared_in: vec![org(1)],
+        ..DisasterState::default()
     };
     assert_eq!(
         person_access(&fire, &p, &declared),
@@ -125,11 +127,41 @@ fn a_declared_disaster_opens_shared_records_to_support_parties_read_only() {
     // a disaster elsewhere changes nothing
     let elsewhere = DisasterState {
         declared_in: vec![org(2)],
+        ..DisasterState::default()
     };
     assert_eq!(person_access(&fire, &p, &elsewhere), None);
     // an NPO is not an evacuation-support party
     let npo = actor(5, OrganisationKind::Npo, Role::PartnerStaff);
     assert_eq!(person_access(&npo, &p, &declared), None);
+}
+
+#[test]
+fn a_declaration_over_part_of_the_town_reaches_only_the_people_in_its_area() {
+    let area = uuid::Uuid::from_u128(77);
+    let part = DisasterState {
+        partial: vec![(org(1), area)],
+        ..DisasterState::default()
+    };
+    let fire = actor(5, FIRE, Role::CommunityMember);
+    let mut outside = person(1, &[(5, AccessLevel::Read)], ConsentFacts::not_asked());
+    assert_eq!(person_access(&fire, &outside, &part), None);
+    assert!(!person_scope(&fire, &part, &RosterBases::default()).admits(&outside));
+    let mut inside = outside.clone();
+    inside.declared_areas = vec![area];
+    assert_eq!(
+        person_access(&fire, &inside, &part).map(|g| (g.basis, g.level)),
+        Some((AccessBasis::Disaster, AccessLevel::Read))
+    );
+    assert!(person_scope(&fire, &part, &RosterBases::default()).admits(&inside));
+    // Once that declaration is closed (not in the state), the area no longer counts.
+    assert_eq!(
+        person_access(&fire, &inside, &DisasterState::normal()),
+        None
+    );
+    // Another declaration's area does not reach this one's people.
+    outside.declared_areas = vec![uuid::Uuid::from_u128(78)];
+    assert_eq!(person_access(&fire, &outside, &part), None);
+    assert!(part.any_declared_in(org(1)) && !part.is_declared_in(org(1)));
 }
 
 #[test]
@@ -246,8 +278,10 @@ prop_compose! {
         shares in proptest::collection::vec((1u128..5, level_strategy(), any::<bool>(), source_strategy()), 0..5),
         status in status_strategy(),
         scope in proptest::collection::btree_set(kind_strategy(), 0..5),
+        areas in proptest::collection::btree_set(1u128..4, 0..2),
     ) -> PersonFacts {
         let mut p = person(owner, &[], ConsentFacts { status, scope });
+        p.declared_areas = areas.into_iter().map(uuid::Uuid::from_u128).collect();
         p.shares = shares
             .into_iter()
             .map(|(o, level, plan, source)| Share { organisation_id: org(o), level, plan, source })
@@ -257,8 +291,14 @@ prop_compose! {
 }
 
 prop_compose! {
-    fn any_disaster()(declared in proptest::collection::btree_set(1u128..3, 0..3)) -> DisasterState {
-        DisasterState { declared_in: declared.into_iter().map(org).collect() }
+    fn any_disaster()(
+        declared in proptest::collection::btree_set(1u128..3, 0..3),
+        partial in proptest::collection::btree_set((1u128..3, 1u128..4), 0..3),
+    ) -> DisasterState {
+        DisasterState {
+            declared_in: declared.into_iter().map(org).collect(),
+            partial: partial.into_iter().map(|(o, d)| (org(o), uuid::Uuid::from_u128(d))).collect(),
+        }
     }
 }
 

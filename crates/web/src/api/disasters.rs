@@ -27,11 +27,14 @@ pub struct DisasterDto {
     pub open: bool,
     pub declared_by: String,
     pub version: i32,
+    /// How many people on the roster are in the area (the safety-check sweep).
+    pub people_in_area: i64,
 }
 
 impl From<Declaration> for DisasterDto {
     fn from(d: Declaration) -> Self {
         Self {
+            people_in_area: 0,
             id: d.id,
             open: d.closed_at.is_none(),
             name: d.name,
@@ -54,11 +57,44 @@ pub async fn list(
     user: ApiUser,
 ) -> Result<Json<Vec<DisasterDto>>, AppError> {
     let l = declarations::list(&state.app, &user.ctx).await?;
-    Ok(Json(l.into_iter().map(Into::into).collect()))
+    with_people(&state, &user, l).await.map(Json)
 }
 
-/// Declares a disaster (disaster-management staff, administrators). Disaster-time provision
-/// starts at once.
+/// The declarations with how many people are in each area.
+async fn with_people(
+    state: &AppState,
+    user: &ApiUser,
+    l: Vec<Declaration>,
+) -> Result<Vec<DisasterDto>, AppError> {
+    let ids: Vec<Uuid> = l.iter().map(|d| d.id).collect();
+    let n = declarations::people_in_areas(&state.app, &user.ctx, &ids).await?;
+    Ok(l.into_iter()
+        .map(|d| {
+            let people = n.get(&d.id).copied().unwrap_or(0);
+            DisasterDto {
+                people_in_area: people,
+                ..d.into()
+            }
+        })
+        .collect())
+}
+
+async fn one_with_people(
+    state: &AppState,
+    user: &ApiUser,
+    d: Declaration,
+) -> Result<DisasterDto, AppError> {
+    with_people(state, user, vec![d])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Declares a disaster (disaster-management staff, administrators) over an area: the whole
+/// municipality, chosen towns (`{"type":"towns","towns":["本町一丁目"]}`), 自治会 or 民生委員
+/// districts (`{"type":"districts","of":"welfare","districts":["第3地区"]}`) or the homes in
+/// hazard zones (`{"type":"hazard_zones","hazards":["flood"]}`). Disaster-time provision for
+/// the people in the area and their safety-check sweep start at once.
 #[utoipa::path(post, path = "/api/v1/disasters", tag = "disasters", request_body = NewDeclaration,
     responses((status = 201, body = DisasterDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn declare(
@@ -67,7 +103,42 @@ pub async fn declare(
     ApiJson(d): ApiJson<NewDeclaration>,
 ) -> Result<(StatusCode, Json<DisasterDto>), AppError> {
     let d = declarations::declare(&state.app, &user.ctx, d).await?;
-    Ok((StatusCode::CREATED, Json(d.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(one_with_people(&state, &user, d).await?),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AreaWidening {
+    pub version: i32,
+    /// Added to the area; of the same form (towns to towns, …).
+    pub area: AffectedArea,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WidenedDto {
+    pub disaster: DisasterDto,
+    /// How many people joined the sweep.
+    pub joined: usize,
+}
+
+/// Widens an open declaration's area: the people of the widened area who were not in the
+/// sweep join it and are reached at once; nobody leaves it.
+#[utoipa::path(post, path = "/api/v1/disasters/{id}/area", tag = "disasters", params(("id" = Uuid, Path)), request_body = AreaWidening,
+    responses((status = 200, body = WidenedDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn widen(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(c): ApiJson<AreaWidening>,
+) -> Result<Json<WidenedDto>, AppError> {
+    let (d, joined) =
+        declarations::widen_area(&state.app, &user.ctx, id, c.version, c.area).await?;
+    Ok(Json(WidenedDto {
+        disaster: one_with_people(&state, &user, d).await?,
+        joined,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -84,6 +84,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(disasters::list, disasters::declare))
         .routes(routes!(disasters::stage))
         .routes(routes!(disasters::close))
+        .routes(routes!(disasters::widen))
         .routes(routes!(disasters::sweep))
         .routes(routes!(disasters::sweep_counts))
         .routes(routes!(disasters::record_check))

@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters", get(disasters::page).post(disasters::declare))
         .route("/disasters/{id}/stage", post(disasters::stage))
         .route("/disasters/{id}/close", post(disasters::close))
+        .route("/disasters/{id}/area", post(disasters::widen))
         .route("/disasters/{id}/sweep", get(disasters::sweep))
         .route("/disasters/{id}/ledger", get(ledger_lists::progress))
         .route(
@@ -344,7 +345,7 @@ impl Chrome {
             disaster_declared: u
                 .ctx
                 .disaster()
-                .is_declared_in(u.actor.municipality_id.unwrap_or(u.actor.organisation_id)),
+                .any_declared_in(u.actor.municipality_id.unwrap_or(u.actor.organisation_id)),
             current,
         }
     }

@@ -17,6 +17,7 @@ mod case_meetings;
 mod cases;
 mod defects;
 mod departures;
+mod disaster_areas;
 mod disasters;
 mod full_list;
 mod geography;
