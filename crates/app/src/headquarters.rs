@@ -21,10 +21,23 @@ pub struct Headquarters {
     /// When these figures were read.
     pub at: DateTime<Utc>,
     pub areas: Vec<SweepFigures>,
+    /// The same by 自治会 and by 民生委員 district (「（未設定）」 for people with none).
+    pub community_districts: Vec<SweepFigures>,
+    pub welfare_districts: Vec<SweepFigures>,
     pub total: SweepFigures,
+    /// Each checking organisation: people checked at least once, attempts.
+    pub checkers: Vec<CheckerProgress>,
     pub shelters: Vec<Opening>,
     pub evacuees: u32,
     pub free_places: u32,
+}
+
+/// What one checking organisation has done in the sweep.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckerProgress {
+    pub organisation: String,
+    pub people: u32,
+    pub attempts: u32,
 }
 
 pub async fn view(
@@ -37,11 +50,34 @@ pub async fn view(
     let name = crate::organisations::name_of(app, m).await?;
     let w = app.begin(ctx).await?;
     let d = declarations::load(&w.tx, actor, declaration).await?;
-    let rows = safety::statuses_with_addresses(&w.tx, actor, declaration).await?;
-    let (areas, total) = tally(
-        rows.into_iter()
-            .map(|(address, s)| (tsunagi_domain::progress::area_of(&address, &name), s)),
-    );
+    let rows = safety::statuses_with_places(&w.tx, actor, declaration).await?;
+    let by = |key: &dyn Fn(&safety::SweepPlace) -> String| {
+        tally(rows.iter().map(|r| (key(r), r.status))).0
+    };
+    let district = |d: &Option<String>| {
+        d.as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .unwrap_or("（未設定）")
+            .to_owned()
+    };
+    let community_districts = by(&|r| district(&r.community));
+    let welfare_districts = by(&|r| district(&r.welfare));
+    let (areas, total) = tally(rows.iter().map(|r| {
+        (
+            tsunagi_domain::progress::area_of(&r.address, &name),
+            r.status,
+        )
+    }));
+    let checkers = safety::by_checker(&w.tx, actor, declaration)
+        .await?
+        .into_iter()
+        .map(|(organisation, people, attempts)| CheckerProgress {
+            organisation,
+            people,
+            attempts,
+        })
+        .collect();
     let shelters: Vec<Opening> = shelter_stays::of_declaration(&w.tx, actor, declaration)
         .await?
         .into_iter()
@@ -55,6 +91,9 @@ pub async fn view(
         open: d.closed_at.is_none(),
         at: tsunagi_store::now(),
         areas,
+        community_districts,
+        welfare_districts,
+        checkers,
         total,
         evacuees: shelters.iter().map(|o| o.present).sum(),
         free_places: shelters.iter().map(|o| o.free).sum(),

@@ -77,6 +77,8 @@ struct Sample {
     kind: Kind,
     ms: f64,
     ok: bool,
+    /// The HTTP status, or 0 when the request failed on the way.
+    status: u16,
 }
 
 fn roster_csv(people: usize, checkers: usize, rng: &mut StdRng) -> String {
@@ -291,7 +293,8 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
     let t = Instant::now();
     let mut checkers = Vec::with_capacity(tokens.len());
     for token in tokens {
-        let (status, body) = request(&client, "GET", &format!("{base}/sweep"), &token, None).await?;
+        let (status, body) =
+            request(&client, "GET", &format!("{base}/sweep"), &token, None).await?;
         if status != 200 {
             bail!("a checker's list answered {status}");
         }
@@ -400,6 +403,10 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
             };
             let r = request(&client, method, &url, &token, body).await;
             let ok = matches!(r, Ok((200, _)));
+            let status = r.as_ref().map(|(s, _)| *s).unwrap_or(0);
+            if let Err(e) = &r {
+                tracing::warn!("request failed: {e:#}");
+            }
             let elapsed = ms(due.elapsed());
             if let (true, Some(key)) = (ok, key)
                 && let Ok(mut a) = accepted.lock()
@@ -411,6 +418,7 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
                     kind,
                     ms: elapsed,
                     ok,
+                    status,
                 });
             }
         }));
@@ -431,7 +439,10 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
         ("status update (POST …/sweep/{person})", &[Kind::Update][..]),
         ("resent update (same key)", &[Kind::Resend][..]),
         ("checker's list (GET …/sweep)", &[Kind::View][..]),
-        ("all requests", &[Kind::Update, Kind::Resend, Kind::View][..]),
+        (
+            "all requests",
+            &[Kind::Update, Kind::Resend, Kind::View][..],
+        ),
     ] {
         let mut v: Vec<f64> = samples
             .iter()
@@ -453,6 +464,14 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
             v.last().copied().unwrap_or(0.0),
             if p99 < ANCHOR_MS { "met" } else { "NOT met" }
         );
+    }
+
+    let mut failures: std::collections::BTreeMap<u16, usize> = Default::default();
+    for s in samples.iter().filter(|s| !s.ok) {
+        *failures.entry(s.status).or_default() += 1;
+    }
+    if !failures.is_empty() {
+        println!("  failed requests by status (0: no answer): {failures:?}");
     }
 
     // Nothing lost, nothing doubled: the stored attempts are exactly the accepted updates.

@@ -350,14 +350,23 @@ pub async fn statuses_of(
     Ok(out)
 }
 
-/// Every person of a declaration's sweep as (registered address, latest status): for counting
-/// by area (the caller only counts; nobody is named).
-pub async fn statuses_with_addresses(
+/// Where one person of a sweep lives and how they are: for counting by area and district
+/// (the caller only counts; nobody is named).
+#[derive(Clone, Debug)]
+pub struct SweepPlace {
+    pub address: String,
+    /// 自治会 and 民生委員 districts, from the roster entry.
+    pub community: Option<String>,
+    pub welfare: Option<String>,
+    pub status: SafetyStatus,
+}
+
+/// Every person of a declaration's sweep with their address, districts and latest status.
+pub async fn statuses_with_places(
     tx: &AuditedTx,
     actor: &Actor,
     declaration: uuid::Uuid,
-) -> Result<Vec<(String, SafetyStatus)>, StoreError> {
-    use sea_orm::QuerySelect;
+) -> Result<Vec<SweepPlace>, StoreError> {
     declaration_of(tx, actor, declaration).await?;
     let checks: Vec<(uuid::Uuid, String)> = safety_check::Entity::find()
         .select_only()
@@ -380,15 +389,58 @@ pub async fn statuses_with_addresses(
             .await?;
         addresses.extend(rows);
     }
+    let mut entries: HashMap<uuid::Uuid, tsunagi_domain::roster::RosterEntry> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        entries.extend(crate::roster::entries_of(tx, chunk).await?);
+    }
     checks
         .into_iter()
         .map(|(p, s)| {
-            Ok((
-                addresses.remove(&p).unwrap_or_default(),
-                SafetyStatus::parse(&s).ok_or_else(|| corrupt("status"))?,
-            ))
+            let entry = entries.remove(&p).unwrap_or_default();
+            Ok(SweepPlace {
+                address: addresses.remove(&p).unwrap_or_default(),
+                community: entry.community_district,
+                welfare: entry.welfare_district,
+                status: SafetyStatus::parse(&s).ok_or_else(|| corrupt("status"))?,
+            })
         })
         .collect()
+}
+
+/// What each checking organisation has done in a sweep: (organisation, people checked at
+/// least once, attempts), most people first.
+pub async fn by_checker(
+    tx: &AuditedTx,
+    actor: &Actor,
+    declaration: uuid::Uuid,
+) -> Result<Vec<(String, u32, u32)>, StoreError> {
+    declaration_of(tx, actor, declaration).await?;
+    let rows: Vec<(String, uuid::Uuid)> = safety_attempt::Entity::find()
+        .select_only()
+        .column(safety_attempt::Column::ByOrganisation)
+        .column(safety_attempt::Column::PersonId)
+        .filter(safety_attempt::Column::DeclarationId.eq(declaration))
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    let mut per: HashMap<String, (std::collections::HashSet<uuid::Uuid>, u32)> = HashMap::new();
+    for (org, person) in rows {
+        let e = per.entry(org).or_default();
+        e.0.insert(person);
+        e.1 += 1;
+    }
+    let mut out: Vec<(String, u32, u32)> = per
+        .into_iter()
+        .map(|(org, (people, attempts))| {
+            (
+                org,
+                u32::try_from(people.len()).unwrap_or(u32::MAX),
+                attempts,
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(out)
 }
 
 /// The municipality's escalation time (its own, or the default of three hours).

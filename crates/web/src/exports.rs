@@ -379,6 +379,8 @@ pub fn headquarters_table(h: &tsunagi_app::headquarters::Headquarters, at: &str)
         .areas
         .iter()
         .map(|a| ("地区", a))
+        .chain(h.community_districts.iter().map(|a| ("自治会", a)))
+        .chain(h.welfare_districts.iter().map(|a| ("民生委員地区", a)))
         .chain(std::iter::once(("合計", &h.total)))
     {
         rows.push(vec![

@@ -359,6 +359,24 @@ db_test!(
         assert_eq!(count("unchecked"), 0, "{counts}");
         let (s, _) = call_json(&app, Method::GET, &format!("{sweep}/counts"), &leader, None).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+        // Progress by 自治会 district and by the organisation that checked: the 自治会 checked
+        // 佐藤 (twice submitted, once recorded) and 山田.
+        let (s, hq) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/disasters/{did}/headquarters"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{hq}");
+        let honmachi = &hq["community_districts"][0];
+        assert_eq!(honmachi["area"], "本町自治会", "{hq}");
+        assert_eq!(honmachi["people"], 2, "{hq}");
+        assert_eq!(honmachi["not_reached"], 0, "{hq}");
+        let checkers = hq["checkers"].as_array().unwrap();
+        assert_eq!(checkers.len(), 1, "{hq}");
+        assert_eq!(checkers[0]["people"], 2, "{hq}");
         let (_, done) = call_json(&app, Method::GET, &sweep, &staff, None).await;
         let y = done
             .as_array()
