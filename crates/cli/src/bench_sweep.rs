@@ -405,7 +405,7 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
             let ok = matches!(r, Ok((200, _)));
             let status = r.as_ref().map(|(s, _)| *s).unwrap_or(0);
             if let Err(e) = &r {
-                tracing::warn!("request failed: {e:#}");
+                tracing::debug!("request failed: {e:#}");
             }
             let elapsed = ms(due.elapsed());
             if let (true, Some(key)) = (ok, key)

@@ -190,6 +190,15 @@ pub fn person_access(
         .iter()
         .filter(|s| s.organisation_id == actor.organisation_id)
         .collect();
+    if mine.is_empty() {
+        // Fire and police of the municipality receive everyone in a declared area, share or
+        // not (art. 49-11(3); they are handed the full roster): the unreached go to them.
+        return rescues(actor, person.owner, disaster, &person.declared_areas).then_some(Grant {
+            level: AccessLevel::Read,
+            basis: AccessBasis::Disaster,
+            plan: false,
+        });
+    }
     let level = mine.iter().map(|s| s.level).max()?;
     let cap = |level: AccessLevel| {
         if actor.role.may_write_records() {
@@ -237,6 +246,27 @@ pub fn person_access(
     None
 }
 
+/// Fire departments and the police (消防・警察): during a declaration they receive everyone on
+/// their municipality's roster in the declared area, with or without a share or consent.
+pub fn receives_everyone_in_disaster(kind: OrganisationKind) -> bool {
+    matches!(
+        kind,
+        OrganisationKind::FireDepartment | OrganisationKind::Police
+    )
+}
+
+/// Is `actor` fire or police of `owner`, with a declaration reaching the person open?
+fn rescues(
+    actor: &Actor,
+    owner: OrganisationId,
+    disaster: &DisasterState,
+    declared_areas: &[uuid::Uuid],
+) -> bool {
+    receives_everyone_in_disaster(actor.organisation_kind)
+        && actor.municipality_id == Some(owner)
+        && disaster.reaches(owner, declared_areas)
+}
+
 /// Which persons a list or search may return for `actor`: the same rule as [`person_access`],
 /// in a form the storage layer can turn into a query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,8 +288,13 @@ pub struct PersonScope {
     /// (municipality, declaration); …
     pub disaster_areas: Vec<(OrganisationId, uuid::Uuid)>,
     /// … or, without consent, those whose plan work is assigned to this organisation
-    /// (only for kinds that [`may_be_entrusted`]).
+    /// (only for kinds that [`may_be_entrusted`]); …
     pub entrusted: bool,
+    /// … or, share or not (fire and police of the municipality), those owned by this
+    /// municipality under a whole-area declaration (`Some`), and those in these of its open
+    /// part-area declarations.
+    pub rescue_owner: Option<OrganisationId>,
+    pub rescue_areas: Vec<(OrganisationId, uuid::Uuid)>,
 }
 
 /// The list scope of `actor`; `bases` are the municipalities' roster bases in force.
@@ -284,7 +319,21 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState, bases: &RosterBases
             .map(|(o, _)| *o)
             .collect()
     };
+    let home = actor
+        .municipality_id
+        .filter(|_| receives_everyone_in_disaster(actor.organisation_kind));
     PersonScope {
+        rescue_owner: home.filter(|m| disaster.is_declared_in(*m)),
+        rescue_areas: home
+            .map(|m| {
+                disaster
+                    .partial
+                    .iter()
+                    .filter(|(o, _)| *o == m)
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default(),
         owned_by,
         shared_with: actor.organisation_id,
         kind: actor.organisation_kind,
@@ -304,6 +353,11 @@ impl PersonScope {
             .iter()
             .filter(|s| s.organisation_id == self.shared_with);
         self.owned_by == Some(person.owner)
+            || self.rescue_owner == Some(person.owner)
+            || self
+                .rescue_areas
+                .iter()
+                .any(|(m, d)| *m == person.owner && person.declared_areas.contains(d))
             || mine.any(|s| self.entrusted && s.source == ShareSource::Assignment)
             || (person
                 .shares

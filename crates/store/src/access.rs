@@ -84,18 +84,7 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     }
     if !scope.disaster_areas.is_empty() {
         // In the area of an open part-area declaration: its safety-check sweep.
-        basis = basis.add(
-            person::Column::Id.in_subquery(
-                Query::select()
-                    .column(safety_check::Column::PersonId)
-                    .from(safety_check::Entity)
-                    .and_where(
-                        safety_check::Column::DeclarationId
-                            .is_in(scope.disaster_areas.iter().map(|(_, d)| *d)),
-                    )
-                    .to_owned(),
-            ),
-        );
+        basis = basis.add(in_sweeps(scope.disaster_areas.iter().map(|(_, d)| *d)));
     }
     let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
     if scope.entrusted {
@@ -113,7 +102,27 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     if let Some(owner) = scope.owned_by {
         cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
     }
+    // Fire and police during a declaration: everyone in the area, share or not.
+    if let Some(owner) = scope.rescue_owner {
+        cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
+    }
+    if !scope.rescue_areas.is_empty() {
+        cond = cond.add(in_sweeps(scope.rescue_areas.iter().map(|(_, d)| *d)));
+    }
     cond
+}
+
+/// Persons in the sweep (the area) of these declarations.
+fn in_sweeps(declarations: impl IntoIterator<Item = uuid::Uuid>) -> Condition {
+    Condition::all().add(
+        person::Column::Id.in_subquery(
+            Query::select()
+                .column(safety_check::Column::PersonId)
+                .from(safety_check::Entity)
+                .and_where(safety_check::Column::DeclarationId.is_in(declarations))
+                .to_owned(),
+        ),
+    )
 }
 
 pub(crate) async fn facts(

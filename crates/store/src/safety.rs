@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
@@ -135,18 +135,11 @@ pub async fn sweep(
 ) -> Result<Vec<SweepLine>, StoreError> {
     let d = declaration_of(tx, actor, declaration).await?;
     let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
+    // Those the actor may see, then those of them in the sweep (below): a subquery on the
+    // sweep here made SQLite drive the search from the whole sweep (50,000 index probes for a
+    // checker's 167 people: 39 ms against 12).
     let persons = person::Entity::find()
-        .filter(
-            Condition::all().add(scope_condition(&scope)).add(
-                person::Column::Id.in_subquery(
-                    Query::select()
-                        .column(safety_check::Column::PersonId)
-                        .from(safety_check::Entity)
-                        .and_where(safety_check::Column::DeclarationId.eq(declaration))
-                        .to_owned(),
-                ),
-            ),
-        )
+        .filter(scope_condition(&scope))
         .all(tx.conn())
         .await?;
     let ids: Vec<uuid::Uuid> = persons.iter().map(|p| p.id).collect();
@@ -202,7 +195,24 @@ pub async fn sweep(
             .cmp(&queue_key(b.overdue, b.status, b.priority, *sb))
             .then(a.person.name_kana.cmp(&b.person.name_kana))
     });
-    let lines: Vec<SweepLine> = lines.into_iter().map(|(_, l)| l).collect();
+    let mut lines: Vec<SweepLine> = lines.into_iter().map(|(_, l)| l).collect();
+    if tsunagi_domain::access::receives_everyone_in_disaster(actor.organisation_kind) {
+        // Fire and police see everyone in the area, but their queue is the unreached past the
+        // municipality's time (要対応) and the people shared with them.
+        let shared: std::collections::HashSet<uuid::Uuid> =
+            crate::entity::person_share::Entity::find()
+                .select_only()
+                .column(crate::entity::person_share::Column::PersonId)
+                .filter(
+                    crate::entity::person_share::Column::OrganisationId.eq(actor.organisation_id.0),
+                )
+                .into_tuple::<uuid::Uuid>()
+                .all(tx.conn())
+                .await?
+                .into_iter()
+                .collect();
+        lines.retain(|l| l.overdue || shared.contains(&l.person.id.0));
+    }
     tx.record(
         Entry::new(AuditAction::PersonSearched, "disaster", declaration)
             .owner(OrganisationId(d.municipality_id))

@@ -364,14 +364,28 @@ proptest! {
         }
     }
 
-    /// Without a share, only the owning municipality's staff see a person.
+    /// Without a share, only the owning municipality's staff see a person — and, during a
+    /// declaration reaching the person, the municipality's fire and police, read-only and
+    /// without the plan.
     #[test]
     fn no_share_no_access_outside_the_owner(a in any_actor(), p in any_person(), d in any_disaster()) {
         let shared = p.shares.iter().any(|s| s.organisation_id == a.organisation_id);
         if !shared {
             let g = person_access(&a, &p, &d);
-            prop_assert!(g.is_none() || g.map(|g| g.basis) == Some(AccessBasis::Owner));
-            if g.is_some() { prop_assert_eq!(a.organisation_id, p.owner); }
+            match g.map(|g| g.basis) {
+                None => {}
+                Some(AccessBasis::Owner) => prop_assert_eq!(a.organisation_id, p.owner),
+                Some(AccessBasis::Disaster) => {
+                    let g = g.expect("grant");
+                    prop_assert!(receives_everyone_in_disaster(a.organisation_kind));
+                    prop_assert_eq!(a.municipality_id, Some(p.owner));
+                    prop_assert!(d.reaches(p.owner, &p.declared_areas));
+                    prop_assert_eq!((g.level, g.plan), (AccessLevel::Read, false));
+                    // In normal times, never.
+                    prop_assert!(person_access(&a, &p, &DisasterState::normal()).is_none());
+                }
+                Some(other) => prop_assert!(false, "{other:?} without a share"),
+            }
         }
     }
 

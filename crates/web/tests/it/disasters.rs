@@ -459,3 +459,140 @@ db_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+db_test!(
+    the_unreached_go_to_the_fire_department_and_leave_it_when_the_declaration_closes,
+    |store: Store| async move {
+        let app = app(store).await;
+        crate::common::load_roster(&app, crate::common::HONMACHI_ROSTER).await;
+        let admin = token_for(&app, "town-admin").await;
+        let staff = token_for(&app, "town-staff").await;
+        let leader = token_for(&app, "community-leader").await;
+        let fire = token_for(&app, "firefighter").await;
+        crate::common::community_receives_honmachi(&app, &staff, true).await;
+        // Declared four hours ago: past the three hours after which the unreached are 要対応.
+        let (s, d) = call_json(
+            &app,
+            Method::POST,
+            "/api/v1/disasters",
+            &admin,
+            Some(
+                json!({"name": "潮見川の洪水", "kind": "flood", "stage": "occurred",
+                "area": {"type": "whole_municipality"},
+                "started_at": chrono::Utc::now() - chrono::Duration::hours(4)}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let did = d["id"].as_str().unwrap().to_owned();
+        let sweep = format!("/api/v1/disasters/{did}/sweep");
+        let (_, all) = call_json(&app, Method::GET, &sweep, &staff, None).await;
+        let id_of = |name: &str| {
+            all.as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["person"]["name"] == name)
+                .unwrap()["person"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (sato, yamada) = (id_of("佐藤　茂"), id_of("山田　ハル"));
+        // The 自治会 reaches 佐藤; nobody reaches 山田.
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            &format!("{sweep}/{sato}"),
+            &leader,
+            Some(
+                json!({"status": "safe_at_home", "method": "visit", "note": null,
+                "key": "fire-test-0001"}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+
+        // The fire department has no share: its queue is the unreached past the time — 山田.
+        let (s, q) = call_json(&app, Method::GET, &sweep, &fire, None).await;
+        assert_eq!(s, StatusCode::OK, "{q}");
+        let names: Vec<&str> = q
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["person"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["山田　ハル"], "{q}");
+        // It opens her record read-only, without the plan, and records what it finds.
+        let (s, rec) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{yamada}"),
+            &fire,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{rec}");
+        let (s, _) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{yamada}/plan"),
+            &fire,
+            None,
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "the plan stays with the receivers"
+        );
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            &format!("{sweep}/{yamada}"),
+            &fire,
+            Some(
+                json!({"status": "hospitalised", "method": "visit", "note": "潮見中央病院へ搬送",
+                "key": "fire-test-0002"}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, q) = call_json(&app, Method::GET, &sweep, &fire, None).await;
+        assert!(
+            q.as_array().unwrap().is_empty(),
+            "reached: off the queue {q}"
+        );
+        // The view is audited on the basis 災害時.
+        let (_, audit) = call_json(&app, Method::GET, "/api/v1/audit", &admin, None).await;
+        assert!(
+            audit["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "person.viewed"
+                    && e["access_basis"] == "disaster"
+                    && e["user_login"] == "firefighter"),
+            "{audit}"
+        );
+
+        // Closed: the fire department no longer sees her.
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/disasters/{did}/close"),
+            &admin,
+            Some(json!({"version": d["version"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, _) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{yamada}"),
+            &fire,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);
