@@ -16,7 +16,7 @@ pub async fn sweep(
     ctx: &Context,
     declaration: uuid::Uuid,
 ) -> Result<Vec<SweepLine>, Error> {
-    let mut w = app.begin(ctx).await?;
+    let mut w = app.begin_read(ctx).await?;
     let l = safety::sweep(&mut w.tx, ctx.actor()?, ctx.disaster(), declaration).await?;
     w.commit().await?;
     Ok(l)

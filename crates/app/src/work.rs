@@ -22,6 +22,17 @@ impl App {
             changes: Changes::default(),
         })
     }
+
+    /// Opens the transaction of a use case that only reads (the busiest pages: a checker's
+    /// sweep list, the headquarters' figures): it does not queue for the audit chain's lock
+    /// while reading; its audit entries are appended when it commits (`AuditedTx::commit`).
+    pub(crate) async fn begin_read<'c>(&self, ctx: &'c Context) -> Result<Work<'c>, Error> {
+        Ok(Work {
+            tx: self.store.begin_read(ctx.audit()).await?,
+            ctx,
+            changes: Changes::default(),
+        })
+    }
 }
 
 impl Work<'_> {

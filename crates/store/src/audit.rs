@@ -119,6 +119,9 @@ pub struct AuditedTx {
     entries: Vec<Entry>,
     /// One time for every entry of the transaction.
     at: DateTime<Utc>,
+    /// A read ([`Store::begin_read`]): the chain's lock is not held; the entries are appended
+    /// at `commit`, after the reads, in a short transaction of their own on this connection.
+    read: Option<sea_orm::DatabaseConnection>,
 }
 
 impl Store {
@@ -144,6 +147,24 @@ impl Store {
             head: (head.seq, head.hash),
             entries: Vec::new(),
             at: now(),
+            read: None,
+        })
+    }
+
+    /// Begins a transaction that only reads. The audit chain's lock is not taken while it
+    /// reads, so reads run beside writes (on SQLite, beside the one writer, instead of queueing
+    /// for its lock); the entries it records are appended at [`AuditedTx::commit`] in a short
+    /// transaction of their own, and the caller answers only once that has committed — nothing
+    /// read is shown without its audit entry. Writing in it is a bug: on SQLite the write could
+    /// fail on a stale snapshot, on PostgreSQL it would escape the chain's serialisation.
+    pub async fn begin_read(&self, ctx: AuditContext) -> Result<AuditedTx, StoreError> {
+        Ok(AuditedTx {
+            tx: self.conn().begin().await?,
+            ctx,
+            head: (0, String::new()),
+            entries: Vec::new(),
+            at: now(),
+            read: Some(self.conn().clone()),
         })
     }
 }
@@ -188,7 +209,7 @@ impl AuditedTx {
     /// lock is held from `begin`, so nobody else appends meanwhile). Bulk work calls this now
     /// and then to keep memory bounded; `commit` writes the rest.
     pub async fn flush(&mut self) -> Result<(), StoreError> {
-        if self.entries.is_empty() {
+        if self.entries.is_empty() || self.read.is_some() {
             return Ok(());
         }
         let started = std::time::Instant::now();
@@ -215,6 +236,17 @@ impl AuditedTx {
 
     /// Appends the entries to the chain and commits. Returns the last sequence number.
     pub async fn commit(mut self) -> Result<i64, StoreError> {
+        if let Some(conn) = self.read.take() {
+            // A read: end it, then append its entries under the chain's lock.
+            self.tx.commit().await?;
+            if self.entries.is_empty() {
+                return Ok(0);
+            }
+            let mut append = Store::from_connection(conn).begin(self.ctx).await?;
+            append.entries = self.entries;
+            append.at = self.at;
+            return Box::pin(append.commit()).await;
+        }
         self.flush().await?;
         let (seq, prev) = self.head.clone();
         audit_head::Entity::update_many()

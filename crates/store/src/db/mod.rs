@@ -72,6 +72,10 @@ impl Store {
         &self.db
     }
 
+    pub(crate) fn from_connection(db: DatabaseConnection) -> Store {
+        Store { db }
+    }
+
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await.map_err(StoreError::from)
     }
