@@ -245,6 +245,9 @@ pub async fn register_many(
         })
         .collect();
     crate::db::bulk::insert_models(tx.conn(), rows).await?;
+    if entries.len() >= 1000 {
+        crate::db::analyze(tx.conn(), "roster_entries").await?;
+    }
     for ((id, _), text) in entries.iter().zip(encoded) {
         tx.record(
             Entry::new(AuditAction::RosterUpdated, "person", id)

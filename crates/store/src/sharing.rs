@@ -333,6 +333,9 @@ pub async fn sync_receiver_shares(
             .collect(),
     )
     .await?;
+    if added.len() >= 1000 {
+        crate::db::analyze(tx.conn(), "person_shares").await?;
+    }
     let report = SyncReport {
         added: added.into_iter().map(PersonId).collect(),
         removed: stale.into_iter().map(|(p, _)| PersonId(p)).collect(),

@@ -115,11 +115,19 @@ impl Store {
         else {
             return Ok(None);
         };
-        api_token::Entity::update_many()
-            .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now())))
-            .filter(api_token::Column::Id.eq(t.id))
-            .exec(self.conn())
-            .await?;
+        // "Last used" to the minute: a write per request would queue every API call behind
+        // the one SQLite writer (a checker's phone at the peak of a disaster).
+        let t0 = now();
+        if t
+            .last_used_at
+            .is_none_or(|at| t0 - at >= chrono::Duration::minutes(1))
+        {
+            api_token::Entity::update_many()
+                .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(t0)))
+                .filter(api_token::Column::Id.eq(t.id))
+                .exec(self.conn())
+                .await?;
+        }
         Ok(Some((t.user_id.into(), t.membership_id.into())))
     }
 }

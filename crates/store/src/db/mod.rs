@@ -81,6 +81,18 @@ impl Store {
     }
 }
 
+/// Refreshes PostgreSQL's planner statistics of a table after a bulk insert (inside the
+/// transaction: it counts the transaction's own rows). SQLite plans without them: nothing.
+pub(crate) async fn analyze(
+    conn: &impl sea_orm::ConnectionTrait,
+    table: &'static str,
+) -> Result<(), StoreError> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_unprepared(&format!("ANALYZE {table}")).await?;
+    }
+    Ok(())
+}
+
 /// A database URL with its password replaced, for logs and messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

@@ -140,6 +140,9 @@ pub async fn insert_many(
             e => e,
         })?;
     tracing::debug!(elapsed = ?started.elapsed(), "persons: rows inserted");
+    if new.len() >= 1000 {
+        crate::db::analyze(tx.conn(), "persons").await?;
+    }
     for p in new {
         tx.record(created_entry(p.id, owner, p.details));
         tx.flush_if_many().await?;
