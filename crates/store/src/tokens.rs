@@ -118,8 +118,7 @@ impl Store {
         // "Last used" to the minute: a write per request would queue every API call behind
         // the one SQLite writer (a checker's phone at the peak of a disaster).
         let t0 = now();
-        if t
-            .last_used_at
+        if t.last_used_at
             .is_none_or(|at| t0 - at >= chrono::Duration::minutes(1))
         {
             api_token::Entity::update_many()
