@@ -157,4 +157,14 @@ mod tests {
             assert_eq!(kind_of(kind_code(k)).ok(), Some(k));
         }
     }
+
+    /// A declared area's hazard zones (domain, which knows no geography crate) name the kinds
+    /// by the codes the layers are stored under: one list, the same six codes.
+    #[test]
+    fn declared_area_hazards_use_the_stored_codes() {
+        use tsunagi_domain::declaration::ZoneHazard;
+        let stored: Vec<&str> = HazardKind::ALL.into_iter().map(kind_code).collect();
+        let area: Vec<&str> = ZoneHazard::ALL.into_iter().map(|h| h.code()).collect();
+        assert_eq!(stored, area);
+    }
 }
