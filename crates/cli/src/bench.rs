@@ -114,6 +114,25 @@ pub async fn bench_town(app: &tsunagi_app::App) -> Result<tsunagi_app::Context> 
     crate::import::municipal_context(app, "bench").await
 }
 
+/// The bench town's administrator (who declares disasters), as a context.
+pub async fn bench_admin(
+    app: &tsunagi_app::App,
+    town: tsunagi_domain::OrganisationId,
+) -> Result<tsunagi_app::Context> {
+    let system = app.system_context("bench").await?;
+    tsunagi_app::users::create_with_hash(
+        app,
+        &system,
+        "bench-admin",
+        "ベンチ 防災",
+        String::new(),
+        town,
+        tsunagi_domain::role::Role::Administrator,
+    )
+    .await?;
+    crate::import::municipal_context(app, "bench-admin").await
+}
+
 pub async fn run(c: BenchCommand) -> Result<()> {
     let (n, db_run) = match c {
         BenchCommand::Triage { n, db_run } => (n, db_run),
@@ -227,17 +246,7 @@ pub async fn flooded_town(
     let staff = bench_town(&app).await?;
     let town = staff.actor()?.organisation_id;
     let system = app.system_context("bench").await?;
-    tsunagi_app::users::create_with_hash(
-        &app,
-        &system,
-        "bench-admin",
-        "ベンチ 防災",
-        String::new(),
-        town,
-        tsunagi_domain::role::Role::Administrator,
-    )
-    .await?;
-    let admin = crate::import::municipal_context(&app, "bench-admin").await?;
+    let admin = bench_admin(&app, town).await?;
     let csv = crate::bench_residents::residents_csv(residents, seed);
     let options = tsunagi_app::roster::ImportOptions {
         encoding: "auto".parse().map_err(|e: String| anyhow::anyhow!(e))?,

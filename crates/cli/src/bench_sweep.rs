@@ -183,17 +183,7 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
     let staff = crate::bench::bench_town(&app).await?;
     let town = staff.actor()?.organisation_id;
     let system = app.system_context("bench").await?;
-    tsunagi_app::users::create_with_hash(
-        &app,
-        &system,
-        "bench-admin",
-        "ベンチ 防災",
-        String::new(),
-        town,
-        Role::Administrator,
-    )
-    .await?;
-    let admin = crate::import::municipal_context(&app, "bench-admin").await?;
+    let admin = crate::bench::bench_admin(&app, town).await?;
     let mut rng = StdRng::seed_from_u64(18);
     let csv = roster_csv(a.people, a.checkers, &mut rng);
     let options = tsunagi_app::roster::ImportOptions {
