@@ -31,6 +31,7 @@ pub async fn declare(app: &App, ctx: &Context, d: NewDeclaration) -> Result<Decl
     let decl = declarations::declare(&mut w.tx, actor, d).await?;
     // Declaring opens the safety-check sweep over the people in the area.
     let people = in_area(&w.tx, &decl, &name).await?;
+    let people = crate::safety::with_checkers(&w.tx, decl.municipality_id, people).await?;
     safety::open_sweep(&mut w.tx, decl.id, people).await?;
     w.commit().await?;
     Ok(decl)
@@ -73,7 +74,14 @@ pub async fn widen_area(
     let name = crate::organisations::name_of(app, actor.organisation_id).await?;
     let mut w = app.begin(ctx).await?;
     let decl = declarations::widen_area(&mut w.tx, actor, id, expected_version, more).await?;
-    let people = in_area(&w.tx, &decl, &name).await?;
+    let already: std::collections::HashSet<uuid::Uuid> =
+        safety::members(&w.tx, decl.id).await?.into_iter().collect();
+    let people: Vec<uuid::Uuid> = in_area(&w.tx, &decl, &name)
+        .await?
+        .into_iter()
+        .filter(|p| !already.contains(p))
+        .collect();
+    let people = crate::safety::with_checkers(&w.tx, decl.municipality_id, people).await?;
     let joined = safety::open_sweep(&mut w.tx, decl.id, people).await?;
     w.commit().await?;
     Ok((decl, joined))

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tsunagi_domain::headquarters::{SweepFigures, tally};
+use tsunagi_domain::safety::checkers::CheckerStep;
 use tsunagi_store::{certificates, declarations, safety, shelter_stays};
 
 pub use tsunagi_store::shelter_stays::Opening;
@@ -27,9 +28,21 @@ pub struct Headquarters {
     pub total: SweepFigures,
     /// Each checking organisation: people checked at least once, attempts.
     pub checkers: Vec<CheckerProgress>,
+    /// Each checker the checker order gave people to: how many, how many confirmed, how many
+    /// nobody has tried yet (most untried first).
+    pub assigned: Vec<AssignedProgress>,
     pub shelters: Vec<Opening>,
     pub evacuees: u32,
     pub free_places: u32,
+}
+
+/// One checker's share of the sweep.
+#[derive(Clone, Debug, Serialize)]
+pub struct AssignedProgress {
+    pub checker: String,
+    pub people: u32,
+    pub confirmed: u32,
+    pub untried: u32,
 }
 
 /// What one checking organisation has done in the sweep.
@@ -48,6 +61,12 @@ pub async fn view(
     let actor = ctx.actor()?;
     let m = certificates::staff_municipality(actor)?;
     let name = crate::organisations::name_of(app, m).await?;
+    let names: std::collections::HashMap<uuid::Uuid, String> =
+        crate::organisations::in_municipality(app, m)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0, o.name))
+            .collect();
     let w = app.begin(ctx).await?;
     let d = declarations::load(&w.tx, actor, declaration).await?;
     let rows = safety::statuses_with_places(&w.tx, actor, declaration).await?;
@@ -78,6 +97,21 @@ pub async fn view(
             attempts,
         })
         .collect();
+    let mut assigned: Vec<AssignedProgress> =
+        safety::assigned_counts(&w.tx, actor, declaration, None)
+            .await?
+            .into_iter()
+            .map(|l| AssignedProgress {
+                checker: l
+                    .checker
+                    .and_then(|o| names.get(&o).cloned())
+                    .unwrap_or_else(|| CheckerStep::MunicipalStaff.label().to_owned()),
+                people: l.people,
+                confirmed: l.confirmed,
+                untried: l.untried,
+            })
+            .collect();
+    assigned.sort_by(|a, b| b.untried.cmp(&a.untried).then(a.checker.cmp(&b.checker)));
     let shelters: Vec<Opening> = shelter_stays::of_declaration(&w.tx, actor, declaration)
         .await?
         .into_iter()
@@ -94,6 +128,7 @@ pub async fn view(
         community_districts,
         welfare_districts,
         checkers,
+        assigned,
         total,
         evacuees: shelters.iter().map(|o| o.present).sum(),
         free_places: shelters.iter().map(|o| o.free).sum(),

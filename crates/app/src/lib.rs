@@ -41,6 +41,7 @@ pub mod residents;
 pub mod roster;
 pub mod safety;
 pub mod safety_info;
+pub mod safety_paper;
 pub mod sessions;
 pub mod sharing;
 pub mod shelter_operations;

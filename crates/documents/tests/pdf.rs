@@ -394,3 +394,58 @@ fn the_information_sharing_report_prints_counts_with_small_cells_suppressed() {
         assert!(text.contains(want), "{want} missing: {text}");
     }
 }
+
+#[test]
+fn a_checkers_paper_list_has_a_numbered_row_with_boxes_per_person_and_says_it_expires() {
+    use tsunagi_documents::{SweepSheet, SweepSheetRow, sweep_sheet_pdf};
+    let sheet = SweepSheet {
+        municipality: "潮見市".into(),
+        declaration: "潮見川の洪水".into(),
+        number: "No.3".into(),
+        checker: "本町自治会".into(),
+        issued: "令和8年12月5日 14:00（town-staff）".into(),
+        statuses: ["無事（在宅）", "避難済み", "要支援", "不在・連絡つかず"]
+            .map(String::from)
+            .to_vec(),
+        methods: ["訪問", "電話"].map(String::from).to_vec(),
+        rows: (1..=40)
+            .map(|i| SweepSheetRow {
+                row: i,
+                name: format!("住民{i:02}"),
+                kana: "ジュウミン".into(),
+                address: format!("潮見市本町{i}番地"),
+                age: "86歳".into(),
+                priority: "高".into(),
+                first_call: if i == 2 {
+                    "★まず支援者（計画の避難支援等実施者）に確認".into()
+                } else {
+                    String::new()
+                },
+            })
+            .collect(),
+    };
+    let pdf = sweep_sheet_pdf(&sheet, today()).expect("render");
+    let text = squash(&poppler("pdftotext", &pdf, "sweep.pdf"));
+    for want in [
+        "安否確認名簿No.3",
+        "取扱注意（個人情報を含む）",
+        "本町自治会",
+        "潮見川の洪水",
+        "住民01",
+        "住民40",
+        "潮見市本町40番地",
+        "□無事（在宅）",
+        "□不在・連絡つかず",
+        "□電話",
+        // (the marker wraps in its cell; its start is on one line)
+        "★まず支援者",
+        "この名簿は「潮見川の洪水」の終了とともに無効です",
+    ] {
+        assert!(
+            text.contains(want),
+            "{want} missing from the paper list:\n{text}"
+        );
+    }
+    // Forty people run over pages, numbered.
+    assert!(text.contains("1/"), "page numbers");
+}

@@ -2,6 +2,8 @@
 //! checked; each attempt (who, how, what was found) is kept, and the people nobody has reached
 //! rise to the top of the queue, the highest priority first.
 
+pub mod checkers;
+
 use crate::ValidationErrors;
 use crate::triage::Priority;
 use serde::{Deserialize, Serialize};

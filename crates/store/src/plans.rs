@@ -340,3 +340,44 @@ pub async fn supporter_capacity(
     );
     Ok(report)
 }
+
+/// Of these people, those whose newest checked plan (what receivers get) names a supporter
+/// (避難支援等実施者). Reads without a policy check: for the sweep's checker order.
+pub async fn with_supporters(
+    tx: &AuditedTx,
+    persons: &[uuid::Uuid],
+) -> Result<std::collections::HashSet<uuid::Uuid>, StoreError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in persons.chunks(500) {
+        let mut newest: std::collections::HashMap<uuid::Uuid, i32> =
+            std::collections::HashMap::new();
+        for c in evacuation_plan_check::Entity::find()
+            .filter(evacuation_plan_check::Column::PersonId.is_in(chunk.to_vec()))
+            .all(tx.conn())
+            .await?
+        {
+            let v = newest.entry(c.person_id).or_insert(c.version);
+            *v = (*v).max(c.version);
+        }
+        if newest.is_empty() {
+            continue;
+        }
+        for p in evacuation_plan::Entity::find()
+            .filter(
+                evacuation_plan::Column::PersonId.is_in(newest.keys().copied().collect::<Vec<_>>()),
+            )
+            .all(tx.conn())
+            .await?
+        {
+            if newest.get(&p.person_id) != Some(&p.version) {
+                continue;
+            }
+            let plan: EvacuationPlan =
+                serde_json::from_str(&p.content).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if !plan.supporters.is_empty() {
+                out.insert(p.person_id);
+            }
+        }
+    }
+    Ok(out)
+}

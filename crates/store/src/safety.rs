@@ -12,6 +12,7 @@ use serde::Serialize;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
+use tsunagi_domain::safety::checkers::{CheckerAssignment, CheckerStep};
 use tsunagi_domain::safety::{CheckAttempt, SafetyStatus, queue_key};
 use tsunagi_domain::triage::Priority;
 use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
@@ -21,6 +22,12 @@ use crate::audit::{AuditedTx, Entry};
 use crate::entity::{disaster_declaration, person, safety_attempt, safety_check, triage_result};
 use crate::error::StoreError;
 use crate::now;
+
+mod checkers;
+pub mod paper;
+mod settings;
+pub use checkers::{CheckerLoad, assigned_counts};
+pub use settings::{checker_order, escalate_after, set_checker_order, set_escalate_after};
 
 /// One person in a sweep, as the queue shows them.
 #[derive(Clone, Debug, Serialize)]
@@ -33,28 +40,35 @@ pub struct SweepLine {
     pub last_by: Option<String>,
     /// 要対応: unreached for longer than `safety::ESCALATE_AFTER`.
     pub overdue: bool,
+    /// The checking organisation the sweep gave the person to; `None`: the staff.
+    pub checker: Option<uuid::Uuid>,
+    /// The checker order's step that decided (`Supporters`: reach the plan's supporters first).
+    pub checker_step: Option<CheckerStep>,
+    /// The checking organisation's name (「市町村職員」 for the staff).
+    pub checker_name: String,
 }
 
-/// Opens the sweep of a new declaration over the people in its area (all 未確認), or adds the
-/// people of a widened area who are not in it yet. Returns how many were added.
+/// Opens the sweep of a new declaration over the people in its area (all 未確認), each given
+/// to its checker, or adds the people of a widened area who are not in it yet. Returns how
+/// many were added.
 pub async fn open_sweep(
     tx: &mut AuditedTx,
     declaration: uuid::Uuid,
-    persons: Vec<uuid::Uuid>,
+    persons: Vec<(uuid::Uuid, CheckerAssignment)>,
 ) -> Result<usize, StoreError> {
     let already: std::collections::HashSet<uuid::Uuid> =
         members(tx, declaration).await?.into_iter().collect();
-    let new: Vec<uuid::Uuid> = persons
+    let new: Vec<(uuid::Uuid, CheckerAssignment)> = persons
         .into_iter()
-        .filter(|p| !already.contains(p))
-        .collect::<std::collections::BTreeSet<_>>()
+        .filter(|(p, _)| !already.contains(p))
+        .collect::<std::collections::BTreeMap<_, _>>()
         .into_iter()
         .collect();
     let n = new.len();
     crate::db::bulk::insert_models(
         tx.conn(),
         new.into_iter()
-            .map(|p| safety_check::ActiveModel {
+            .map(|(p, a)| safety_check::ActiveModel {
                 declaration_id: Set(declaration),
                 person_id: Set(p),
                 status: Set(SafetyStatus::Unchecked.code().to_owned()),
@@ -62,6 +76,8 @@ pub async fn open_sweep(
                 last_at: Set(None),
                 last_by: Set(None),
                 last_seq: Set(None),
+                checker_id: Set(a.organisation.map(|o| o.0)),
+                checker_step: Set(Some(a.step.code().to_owned())),
             })
             .collect(),
     )
@@ -132,12 +148,14 @@ async fn declaration_of(
 }
 
 /// The sweep as the actor may see it, in queue order: nobody reached first, highest priority
-/// first. Audited as a search naming who was shown.
+/// first. With `mine`, only the people the sweep gave to the actor's organisation. Audited as a
+/// search naming who was shown.
 pub async fn sweep(
     tx: &mut AuditedTx,
     actor: &Actor,
     disaster: &DisasterState,
     declaration: uuid::Uuid,
+    mine: bool,
 ) -> Result<Vec<SweepLine>, StoreError> {
     let d = declaration_of(tx, actor, declaration).await?;
     let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
@@ -146,16 +164,16 @@ pub async fn sweep(
     // probes for a checker's 167 people: 39 ms against 12). The municipality's staff: those
     // in the sweep (not the whole town when the area is a part of it).
     let mut query = person::Entity::find().filter(scope_condition(&scope));
-    if scope.owned_by.is_some() {
-        query = query.filter(
-            person::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(safety_check::Column::PersonId)
-                    .from(safety_check::Entity)
-                    .and_where(safety_check::Column::DeclarationId.eq(declaration))
-                    .to_owned(),
-            ),
-        );
+    if scope.owned_by.is_some() || mine {
+        let mut members = sea_orm::sea_query::Query::select()
+            .column(safety_check::Column::PersonId)
+            .from(safety_check::Entity)
+            .and_where(safety_check::Column::DeclarationId.eq(declaration))
+            .to_owned();
+        if mine {
+            members.and_where(safety_check::Column::CheckerId.eq(actor.organisation_id.0));
+        }
+        query = query.filter(person::Column::Id.in_subquery(members));
     }
     let persons = query.all(tx.conn()).await?;
     let ids: Vec<uuid::Uuid> = persons.iter().map(|p| p.id).collect();
@@ -182,6 +200,12 @@ pub async fn sweep(
     }
     let t = now();
     let after = escalate_after(tx, OrganisationId(d.municipality_id)).await?;
+    let names: HashMap<uuid::Uuid, String> =
+        crate::organisations::in_municipality(tx.conn(), OrganisationId(d.municipality_id))
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0, o.name))
+            .collect();
     let mut lines = Vec::with_capacity(persons.len());
     for p in &persons {
         let Some(c) = checks.remove(&p.id) else {
@@ -203,6 +227,12 @@ pub async fn sweep(
                 attempts: c.attempts,
                 last_at: c.last_at,
                 last_by: c.last_by,
+                checker_name: c
+                    .checker_id
+                    .and_then(|o| names.get(&o).cloned())
+                    .unwrap_or_else(|| CheckerStep::MunicipalStaff.label().to_owned()),
+                checker: c.checker_id,
+                checker_step: c.checker_step.as_deref().and_then(CheckerStep::parse),
             },
         ));
     }
@@ -467,56 +497,4 @@ pub async fn by_checker(
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(out)
-}
-
-/// The municipality's escalation time (its own, or the default of three hours).
-pub async fn escalate_after(
-    tx: &AuditedTx,
-    municipality: OrganisationId,
-) -> Result<chrono::Duration, StoreError> {
-    Ok(
-        crate::entity::safety_setting::Entity::find_by_id(municipality.0)
-            .one(tx.conn())
-            .await?
-            .map_or(tsunagi_domain::safety::ESCALATE_AFTER, |s| {
-                chrono::Duration::minutes(i64::from(s.escalate_after_minutes))
-            }),
-    )
-}
-
-/// Sets the municipality's escalation time (checked by the caller), audited.
-pub async fn set_escalate_after(
-    tx: &mut AuditedTx,
-    actor: &Actor,
-    municipality: OrganisationId,
-    minutes: u32,
-) -> Result<(), StoreError> {
-    use crate::entity::safety_setting;
-    use sea_orm::sea_query::OnConflict;
-    let m = i32::try_from(minutes).unwrap_or(i32::MAX);
-    safety_setting::Entity::insert(safety_setting::ActiveModel {
-        municipality_id: Set(municipality.0),
-        escalate_after_minutes: Set(m),
-        updated_at: Set(now()),
-    })
-    .on_conflict(
-        OnConflict::column(safety_setting::Column::MunicipalityId)
-            .update_columns([
-                safety_setting::Column::EscalateAfterMinutes,
-                safety_setting::Column::UpdatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec(tx.conn())
-    .await?;
-    tx.record(
-        Entry::new(
-            AuditAction::DisasterStageChanged,
-            "safety_settings",
-            municipality.0,
-        )
-        .owner(municipality)
-        .detail(serde_json::json!({"escalate_after_minutes": minutes, "by": actor.login})),
-    );
-    Ok(())
 }

@@ -357,3 +357,39 @@ pub async fn sync_receiver_shares(
     }
     Ok(report)
 }
+
+/// The organisations of the municipality each of these people's records is shared with, with
+/// their kinds: who could check on them when a sweep opens. Reads without a policy check (the
+/// use case opening a sweep asks; nothing personal leaves).
+pub async fn organisations_of(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+    persons: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, Vec<(OrganisationId, OrganisationKind)>>, StoreError> {
+    use sea_orm::QuerySelect;
+    let kinds: HashMap<uuid::Uuid, OrganisationKind> =
+        crate::organisations::in_municipality(tx.conn(), municipality)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.0, o.kind))
+            .collect();
+    let mut out: HashMap<uuid::Uuid, Vec<(OrganisationId, OrganisationKind)>> = HashMap::new();
+    for chunk in persons.chunks(500) {
+        let rows: Vec<(uuid::Uuid, uuid::Uuid)> = person_share::Entity::find()
+            .select_only()
+            .column(person_share::Column::PersonId)
+            .column(person_share::Column::OrganisationId)
+            .filter(person_share::Column::PersonId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(tx.conn())
+            .await?;
+        for (person, org) in rows {
+            if let Some(kind) = kinds.get(&org) {
+                out.entry(person)
+                    .or_default()
+                    .push((OrganisationId(org), *kind));
+            }
+        }
+    }
+    Ok(out)
+}

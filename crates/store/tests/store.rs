@@ -452,9 +452,17 @@ db_test!(
         .await
         .expect("declare");
         let inside: Vec<uuid::Uuid> = facts.iter().step_by(3).map(|(id, _)| id.0).collect();
-        tsunagi_store::safety::open_sweep(&mut tx, part.id, inside.clone())
-            .await
-            .expect("sweep");
+        let staff = tsunagi_domain::safety::checkers::CheckerAssignment {
+            step: tsunagi_domain::safety::checkers::CheckerStep::MunicipalStaff,
+            organisation: None,
+        };
+        tsunagi_store::safety::open_sweep(
+            &mut tx,
+            part.id,
+            inside.iter().map(|p| (*p, staff)).collect(),
+        )
+        .await
+        .expect("sweep");
         tx.commit().await.expect("commit");
         for (id, pf) in facts.iter_mut() {
             if inside.contains(&id.0) {

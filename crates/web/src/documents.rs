@@ -495,3 +495,57 @@ pub async fn report_pdf(
         "情報連携会議_資料.pdf",
     ))
 }
+
+/// A checker's paper list of the sweep (安否確認名簿) as PDF, rows in the list's order.
+pub async fn sweep_sheet_pdf(
+    s: &tsunagi_app::safety_paper::PaperSheet,
+    municipality: &str,
+    today: NaiveDate,
+) -> Result<Response, AppError> {
+    use tsunagi_domain::safety::checkers::CheckerStep;
+    use tsunagi_domain::safety::{ContactMethod, SafetyStatus};
+    let number = format!("No.{}", s.list.number);
+    let sheet = tsunagi_documents::SweepSheet {
+        municipality: municipality.to_owned(),
+        declaration: s.declaration_name.clone(),
+        number: number.clone(),
+        checker: s.checker_name.clone(),
+        issued: format!(
+            "{}（{}）",
+            crate::ui::views::jst_minutes(&s.list.issued_at),
+            s.list.issued_by
+        ),
+        statuses: SafetyStatus::ALL
+            .into_iter()
+            .filter(|x| *x != SafetyStatus::Unchecked)
+            .map(|x| x.label().to_owned())
+            .collect(),
+        methods: ContactMethod::ALL
+            .into_iter()
+            .map(|m| m.label().to_owned())
+            .collect(),
+        rows: s
+            .lines
+            .iter()
+            .map(|(row, l)| tsunagi_documents::SweepSheetRow {
+                row: *row,
+                name: l.person.name.clone(),
+                kana: l.person.name_kana.clone(),
+                address: l.person.address.clone(),
+                age: format!("{}歳", today.years_since(l.person.birth_date).unwrap_or(0)),
+                priority: l.priority.map(|p| p.label()).unwrap_or("—").to_owned(),
+                first_call: if l.checker_step == Some(CheckerStep::Supporters) {
+                    "★まず支援者（計画の避難支援等実施者）に確認".to_owned()
+                } else {
+                    String::new()
+                },
+            })
+            .collect(),
+    };
+    let bytes = blocking(move || tsunagi_documents::sweep_sheet_pdf(&sheet, today)).await?;
+    Ok(pdf_response(
+        bytes,
+        &format!("safety-check-list-{}.pdf", s.list.number),
+        &format!("安否確認名簿_{number}_{}.pdf", s.checker_name),
+    ))
+}

@@ -32,7 +32,12 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("declarations", &["disaster_declaration"]),
     (
         "safety",
-        &["safety_check", "safety_attempt", "safety_setting"],
+        &[
+            "safety_check",
+            "safety_attempt",
+            "safety_setting",
+            "safety_paper_list",
+        ],
     ),
     (
         "ledger",

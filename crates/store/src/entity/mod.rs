@@ -52,6 +52,7 @@ pub mod safety_attempt;
 pub mod safety_check;
 pub mod safety_enquiry;
 pub mod safety_info_consent;
+pub mod safety_paper_list;
 pub mod safety_setting;
 pub mod session;
 pub mod shelter;

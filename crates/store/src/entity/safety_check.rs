@@ -14,6 +14,10 @@ pub struct Model {
     pub last_by: Option<String>,
     /// Microseconds since the epoch of the last attempt (the queue's tie-break).
     pub last_seq: Option<i64>,
+    /// The checking organisation; `None`: the municipality's staff.
+    pub checker_id: Option<Uuid>,
+    /// The checker order's step that decided (`CheckerStep` code).
+    pub checker_step: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub municipality_id: Uuid,
     pub escalate_after_minutes: i32,
+    /// The checker order (`CheckerOrder` codes joined by commas); `None`: the default.
+    pub checker_order: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

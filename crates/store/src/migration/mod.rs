@@ -34,6 +34,8 @@ mod m20261205_000028_issue_categories;
 mod m20261205_000029_roster_receipts;
 mod m20261205_000030_preparedness;
 mod m20261205_000031_safety_settings;
+mod m20261206_000032_safety_checkers;
+mod m20261206_000033_safety_paper_lists;
 
 pub struct Migrator;
 
@@ -72,6 +74,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000029_roster_receipts::Migration),
             Box::new(m20261205_000030_preparedness::Migration),
             Box::new(m20261205_000031_safety_settings::Migration),
+            Box::new(m20261206_000032_safety_checkers::Migration),
+            Box::new(m20261206_000033_safety_paper_lists::Migration),
         ]
     }
 }

@@ -186,22 +186,37 @@ pub struct SweepLineDto {
     pub attempts: i32,
     pub last_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_by: Option<String>,
-    /// 要対応: unreached for three hours or more (first in the queue).
+    /// 要対応: unreached for the municipality's escalation time or more (first in the queue).
     pub overdue: bool,
+    /// The checking organisation the checker order gave the person to (none: the staff).
+    pub checker_organisation_id: Option<Uuid>,
+    /// Its name (「市町村職員」 for the staff).
+    pub checker: String,
+    /// The order's step that decided; `supporters`: reach the plan's supporters first.
+    pub checker_step: Option<tsunagi_domain::safety::checkers::CheckerStep>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SweepQuery {
+    /// A checking organisation (自治会, 民生委員, 事業所, 社協) gets the people given to it;
+    /// `all=true` lists everyone it may see. Others always get their whole list.
+    pub all: Option<bool>,
 }
 
 /// The safety-check sweep of a declaration as the caller may see it: nobody-reached first,
 /// then by priority.
-#[utoipa::path(get, path = "/api/v1/disasters/{id}/sweep", tag = "disasters", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/disasters/{id}/sweep", tag = "disasters", params(("id" = Uuid, Path), SweepQuery),
     responses((status = 200, body = Vec<SweepLineDto>), (status = 404, body = ErrorBody)))]
 pub async fn sweep(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
+    super::extract::ApiQuery(q): super::extract::ApiQuery<SweepQuery>,
 ) -> Result<Json<Vec<SweepLineDto>>, AppError> {
-    let l = tsunagi_app::safety::sweep(&state.app, &user.ctx, id).await?;
+    let l = tsunagi_app::safety::sweep(&state.app, &user.ctx, id, q.all.unwrap_or(false)).await?;
     Ok(Json(
-        l.into_iter()
+        l.lines
+            .into_iter()
             .map(|l| SweepLineDto {
                 person: (&l.person).into(),
                 status: l.status,
@@ -210,6 +225,9 @@ pub async fn sweep(
                 last_at: l.last_at,
                 last_by: l.last_by,
                 overdue: l.overdue,
+                checker_organisation_id: l.checker,
+                checker: l.checker_name,
+                checker_step: l.checker_step,
             })
             .collect(),
     ))
@@ -303,4 +321,52 @@ pub async fn save_safety_settings(
         )
         .await?,
     }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CheckerOrderDto {
+    /// The steps in order; the municipality's staff are added last when left out.
+    pub steps: Vec<tsunagi_domain::safety::checkers::CheckerStep>,
+    /// The order in words (read only).
+    #[serde(default)]
+    pub label: String,
+}
+
+impl From<tsunagi_domain::safety::checkers::CheckerOrder> for CheckerOrderDto {
+    fn from(o: tsunagi_domain::safety::checkers::CheckerOrder) -> Self {
+        CheckerOrderDto {
+            steps: o.steps().to_vec(),
+            label: o.label(),
+        }
+    }
+}
+
+/// The municipality's checker order for the safety-check sweep (its staff): each person goes to
+/// the first step that has someone for them.
+#[utoipa::path(get, path = "/api/v1/safety-settings/checker-order", tag = "disasters",
+    responses((status = 200, body = CheckerOrderDto), (status = 404, body = ErrorBody)))]
+pub async fn checker_order(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<CheckerOrderDto>, AppError> {
+    Ok(Json(
+        tsunagi_app::safety::checker_order(&state.app, &user.ctx)
+            .await?
+            .into(),
+    ))
+}
+
+/// Sets the checker order; sweeps opened from now on use it (open ones keep their checkers).
+#[utoipa::path(put, path = "/api/v1/safety-settings/checker-order", tag = "disasters", request_body = CheckerOrderDto,
+    responses((status = 200, body = CheckerOrderDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_checker_order(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(o): ApiJson<CheckerOrderDto>,
+) -> Result<Json<CheckerOrderDto>, AppError> {
+    Ok(Json(
+        tsunagi_app::safety::set_checker_order(&state.app, &user.ctx, &o.steps)
+            .await?
+            .into(),
+    ))
 }

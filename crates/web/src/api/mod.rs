@@ -13,6 +13,7 @@ mod extract;
 mod ledger;
 mod legal_basis;
 mod organisations;
+mod paper_lists;
 mod partners;
 mod persons;
 mod plans;
@@ -136,6 +137,12 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             disasters::safety_settings,
             disasters::save_safety_settings
         ))
+        .routes(routes!(
+            disasters::checker_order,
+            disasters::save_checker_order
+        ))
+        .routes(routes!(paper_lists::print, paper_lists::lists))
+        .routes(routes!(paper_lists::enter))
         .routes(routes!(disaster_lists::full_list_receipts))
         .routes(routes!(
             case_meetings::categories,

@@ -19,6 +19,7 @@ mod programmes;
 pub(crate) use audit::audit_filter;
 mod login;
 mod meetings;
+mod paper_lists;
 mod partners;
 mod persons;
 mod plan;
@@ -29,6 +30,7 @@ mod referrals;
 mod roster;
 mod sharing;
 mod shelter_operations;
+mod sweep;
 mod tokens;
 mod triage;
 pub(crate) mod views;
@@ -128,7 +130,12 @@ pub fn router(state: AppState) -> Router {
         .route("/disasters/{id}/stage", post(disasters::stage))
         .route("/disasters/{id}/close", post(disasters::close))
         .route("/disasters/{id}/area", post(disasters::widen))
-        .route("/disasters/{id}/sweep", get(disasters::sweep))
+        .route("/disasters/{id}/sweep", get(sweep::sweep))
+        .route("/disasters/{id}/paper-lists", post(paper_lists::print))
+        .route(
+            "/paper-lists/{id}",
+            get(paper_lists::entry).post(paper_lists::enter),
+        )
         .route("/disasters/{id}/ledger", get(ledger_lists::progress))
         .route(
             "/disasters/{id}/shelters",
@@ -270,7 +277,11 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/tasks", post(case_meetings::add_task))
         .route("/tasks/{id}/{action}", post(case_meetings::task_action))
         .route("/case-meetings", get(case_meetings::list))
-        .route("/safety-settings", post(disasters::set_escalation))
+        .route("/safety-settings", post(sweep::set_escalation))
+        .route(
+            "/safety-settings/checker-order",
+            post(sweep::set_checker_order),
+        )
         .route(
             "/preparedness",
             get(preparedness::show).post(preparedness::record),
@@ -300,10 +311,7 @@ pub fn router(state: AppState) -> Router {
         .route("/partners", get(partners::list).post(partners::save))
         .route("/referrals/{id}", get(referrals::show))
         .route("/referrals/{id}/steps", post(referrals::step))
-        .route(
-            "/disasters/{id}/sweep/{person}",
-            post(disasters::record_check),
-        )
+        .route("/disasters/{id}/sweep/{person}", post(sweep::record_check))
         .route("/users", get(admin::users).post(admin::create_user))
         .route("/audit", get(audit::page))
         .route("/tokens", get(tokens::page).post(tokens::create))

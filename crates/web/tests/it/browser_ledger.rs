@@ -385,10 +385,12 @@ db_test!(
                 .await
                 .unwrap()[0]
                 .id,
+            false,
         )
         .await
         .unwrap();
         let haru = sweep
+            .lines
             .iter()
             .find(|l| l.person.name == "山田　ハル")
             .unwrap();
