@@ -30,15 +30,18 @@ pub(crate) async fn import_residents(
 }
 
 pub(crate) async fn declare(app: &TestApp, admin: &str) -> String {
+    declare_named(app, admin, "令和8年12月 潮見川の洪水").await
+}
+
+/// A flood over the whole town, declared by `admin` under `name`: its id.
+pub(crate) async fn declare_named(app: &TestApp, admin: &str, name: &str) -> String {
     let (s, v) = call_json(
         app,
         Method::POST,
         "/api/v1/disasters",
         admin,
-        Some(
-            json!({"name": "令和8年12月 潮見川の洪水", "kind": "flood", "stage": "occurred",
-            "area": {"type": "whole_municipality"}, "started_at": null}),
-        ),
+        Some(json!({"name": name, "kind": "flood", "stage": "occurred",
+            "area": {"type": "whole_municipality"}, "started_at": null})),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

@@ -17,19 +17,7 @@ db_test!(
         let leader = token_for(&app, "community-leader").await;
         let npo = token_for(&app, "npo-staff").await;
         crate::common::community_receives_honmachi(&app, &staff, false).await;
-        let (s, d) = call_json(
-            &app,
-            Method::POST,
-            "/api/v1/disasters",
-            &admin,
-            Some(
-                json!({"name": "潮見川の洪水", "kind": "flood", "stage": "evacuation_order",
-                "area": {"type": "whole_municipality"}, "started_at": null}),
-            ),
-        )
-        .await;
-        assert_eq!(s, StatusCode::CREATED, "{d}");
-        let decl = d["id"].as_str().unwrap().to_owned();
+        let decl = crate::ledger::declare_named(&app, &admin, "潮見川の洪水").await;
         let print = format!("/api/v1/disasters/{decl}/paper-lists");
 
         // The 自治会 prints its own people; an NPO is no checker.

@@ -4,25 +4,10 @@
 //! checker sees its own people and its progress first.
 
 use crate::common::{Client, PASSWORD, TestApp, app, call_json, token_for};
+use crate::ledger::declare_named;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use tsunagi_store::{Store, db_test};
-
-async fn declare(app: &TestApp, admin: &str, name: &str) -> String {
-    let (s, v) = call_json(
-        app,
-        Method::POST,
-        "/api/v1/disasters",
-        admin,
-        Some(
-            json!({"name": name, "kind": "flood", "stage": "evacuation_order",
-            "area": {"type": "whole_municipality"}, "started_at": null}),
-        ),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    v["id"].as_str().unwrap().to_owned()
-}
 
 /// Name → (checker, step) of a sweep as `token` gets it.
 async fn checkers(
@@ -105,7 +90,7 @@ db_test!(
         )
         .await;
         assert_eq!(o["steps"][0], "supporters", "{o}");
-        let first = declare(&app, &admin, "潮見川の洪水").await;
+        let first = declare_named(&app, &admin, "潮見川の洪水").await;
         let both = vec![
             line("佐藤　茂", "本町自治会", "community_association"),
             line("山田　ハル", "潮見ケアセンター", "care_provider"),
@@ -178,7 +163,7 @@ db_test!(
             o["label"],
             "自治会・自主防災組織 → ケアマネジャー・事業所 → 市町村職員"
         );
-        let second = declare(&app, &admin, "土砂災害警戒").await;
+        let second = declare_named(&app, &admin, "土砂災害警戒").await;
         assert_eq!(
             checkers(&app, &second, &leader, false).await,
             vec![
@@ -229,7 +214,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK);
-        let third = declare(&app, &admin, "高潮").await;
+        let third = declare_named(&app, &admin, "高潮").await;
         assert_eq!(
             checkers(&app, &third, &staff, false).await,
             vec![
