@@ -42,6 +42,7 @@ pub mod safety;
 pub mod safety_info;
 pub mod shelter_stay;
 pub mod supporters;
+pub mod survey;
 pub mod text;
 pub mod triage;
 pub mod wareki;

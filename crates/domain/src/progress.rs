@@ -22,6 +22,15 @@ pub struct ProgressRow {
     /// Roster information reaches at least one kind of 避難支援等関係者 in normal times, under
     /// the municipality's legal basis in force (the national survey's 平常時からの名簿提供).
     pub shared_normal_times: bool,
+    /// …because the person consented (otherwise, when shared: by the ordinance).
+    pub shared_by_consent: bool,
+    /// A plan version has been written (a finished plan is `step == Done`).
+    pub plan_written: bool,
+    /// The finished plan reaches at least one kind of 避難支援等関係者 in normal times under the
+    /// plan basis in force.
+    pub plan_shared_normal_times: bool,
+    /// The 自治会 district of the roster entry (「（未設定）」 when none).
+    pub community_district: String,
 }
 
 /// Counts for one area (or the whole municipality).
@@ -129,6 +138,10 @@ mod tests {
             review_overdue: false,
             tsunami_difficult: false,
             shared_normal_times: true,
+            shared_by_consent: true,
+            plan_written: step.is_some(),
+            plan_shared_normal_times: step == Some(Step::Done),
+            community_district: "本町自治会".into(),
         }
     }
 

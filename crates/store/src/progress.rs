@@ -102,15 +102,23 @@ pub async fn rows(
         let hazards = PlanHazard::of_home(&entry.home_hazards);
         let t = triage.get(&e.person_id);
         let w = workflows.get(&e.person_id);
+        // Who is provided in normal times: the basis in force against the person's consent.
+        let facts = tsunagi_domain::consent::ConsentFacts {
+            status: consents
+                .get(&e.person_id)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(ConsentStatus::NotAsked),
+            scope: scopes.get(&e.person_id).cloned().unwrap_or_default(),
+        };
+        let parties = OrganisationKind::ALL
+            .into_iter()
+            .filter(|k| k.is_evacuation_support_party());
         out.push(ProgressRow {
             area: area_of(&p.address, municipality_name),
             priority: t.and_then(|t| Priority::parse(&t.priority)),
             approach: t.and_then(|t| Approach::parse(&t.approach)),
             step: w.and_then(|w| Step::parse(&w.step)),
-            consent: consents
-                .get(&e.person_id)
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(ConsentStatus::NotAsked),
+            consent: facts.status,
             plan_complete: plans
                 .get(&e.person_id)
                 .and_then(|p| serde_json::from_str::<EvacuationPlan>(&p.content).ok())
@@ -119,19 +127,19 @@ pub async fn rows(
                 review::state(w.review_due, false, today) == review::ReviewState::Overdue
             }),
             tsunami_difficult: difficult.contains(&e.person_id),
-            shared_normal_times: {
-                let facts = tsunagi_domain::consent::ConsentFacts {
-                    status: consents
-                        .get(&e.person_id)
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(ConsentStatus::NotAsked),
-                    scope: scopes.get(&e.person_id).cloned().unwrap_or_default(),
-                };
-                OrganisationKind::ALL
-                    .into_iter()
-                    .filter(|k| k.is_evacuation_support_party())
-                    .any(|k| provision.roster.provides(&facts, k))
-            },
+            shared_normal_times: parties
+                .clone()
+                .any(|k| provision.roster.provides(&facts, k)),
+            shared_by_consent: parties.clone().any(|k| facts.covers(k)),
+            plan_written: plans.contains_key(&e.person_id),
+            plan_shared_normal_times: parties.clone().any(|k| provision.plans.provides(&facts, k)),
+            community_district: entry
+                .community_district
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .unwrap_or("（未設定）")
+                .to_owned(),
         });
     }
     tx.record(

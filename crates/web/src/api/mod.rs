@@ -186,6 +186,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(workflow::obstacle))
         .routes(routes!(workflow::review))
         .routes(routes!(workflow::progress))
+        .routes(routes!(workflow::survey))
         .routes(routes!(sharing::list_shares, sharing::add_share))
         .routes(routes!(sharing::remove_share))
         .merge(

@@ -235,3 +235,19 @@ pub async fn progress(
         tsunagi_app::progress::summary(&state.app, &user.ctx).await?,
     ))
 }
+
+/// The yearly 消防庁 survey's figures of the roster and plans (the municipality's staff): the
+/// bases in force, the plan status (全部策定・一部策定・未策定), and per municipality, area and
+/// 自治会 district the people on the roster, provided in normal times (by consent, by the
+/// ordinance), plans finished, in part and not begun, finished plans provided, and high-priority
+/// people with their finished plans.
+#[utoipa::path(get, path = "/api/v1/roster/survey", tag = "roster",
+    responses((status = 200, description = "the survey's figures"), (status = 403, body = ErrorBody)))]
+pub async fn survey(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<tsunagi_app::progress::SurveyView>, AppError> {
+    Ok(Json(
+        tsunagi_app::progress::survey(&state.app, &user.ctx).await?,
+    ))
+}

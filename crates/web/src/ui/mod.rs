@@ -30,6 +30,7 @@ mod referrals;
 mod roster;
 mod sharing;
 mod shelter_operations;
+mod survey;
 mod sweep;
 mod tokens;
 mod triage;
@@ -95,6 +96,8 @@ pub fn router(state: AppState) -> Router {
         .route("/roster/reviews/interval", post(workflow::set_interval))
         .route("/roster/progress", get(progress::page))
         .route("/roster/progress.xlsx", get(progress::xlsx))
+        .route("/roster/survey", get(survey::page))
+        .route("/roster/survey.xlsx", get(survey::xlsx))
         .route("/persons/{id}/shares", post(sharing::add_share))
         .route(
             "/persons/{id}/shares/{org}/remove",

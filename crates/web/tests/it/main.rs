@@ -38,6 +38,7 @@ mod sharing;
 mod shelter_edits;
 mod shelters_in_operation;
 mod supporters;
+mod survey;
 mod sweep_checkers;
 mod triage;
 mod workflow;
