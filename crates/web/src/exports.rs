@@ -428,6 +428,64 @@ pub fn headquarters_table(h: &tsunagi_app::headquarters::Headquarters, at: &str)
     Table { headers, rows }
 }
 
+/// The national survey's figures as one sheet: the basis and plan status first, then the
+/// municipality, each area and each 自治会 district.
+pub fn survey_table(v: &tsunagi_app::progress::SurveyView) -> Table {
+    let headers = vec![
+        "区分",
+        "地区",
+        "名簿掲載者数",
+        "平常時から名簿情報を提供",
+        "うち本人同意",
+        "うち条例",
+        "個別避難計画 全部作成",
+        "一部作成",
+        "未作成",
+        "平常時から計画情報を提供",
+        "優先度が高い者",
+        "うち計画作成済み",
+    ];
+    let note = |label: &str, value: String| {
+        let mut r = vec![label.to_owned(), value];
+        r.resize(headers.len(), String::new());
+        r
+    };
+    let mut rows = vec![
+        note("調査基準日", tsunagi_domain::wareki::format_wareki(v.as_of)),
+        note("名簿情報の提供の根拠", v.basis.roster.label().to_owned()),
+        note("計画情報の提供の根拠", v.basis.plans.label().to_owned()),
+        note("条例", v.ordinance.clone().unwrap_or_default()),
+        note("個別避難計画の策定状況", v.plan_status.label().to_owned()),
+    ];
+    let s = &v.survey;
+    for (kind, f) in std::iter::once(("市町村", &s.total))
+        .chain(s.areas.iter().map(|f| ("町名", f)))
+        .chain(s.community_districts.iter().map(|f| ("自治会", f)))
+    {
+        rows.push(
+            [kind.to_owned(), f.district.clone()]
+                .into_iter()
+                .chain(
+                    [
+                        f.roster,
+                        f.shared,
+                        f.shared_by_consent,
+                        f.shared_by_ordinance,
+                        f.plans_done,
+                        f.plans_partial,
+                        f.plans_none,
+                        f.plans_shared,
+                        f.high_priority,
+                        f.high_priority_done,
+                    ]
+                    .map(|n| n.to_string()),
+                )
+                .collect(),
+        );
+    }
+    Table { headers, rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,62 +573,4 @@ mod tests {
         assert!(utf8.starts_with(&[0xEF, 0xBB, 0xBF]));
         assert!(String::from_utf8_lossy(&utf8).contains("𠮷田 花子"));
     }
-}
-
-/// The national survey's figures as one sheet: the basis and plan status first, then the
-/// municipality, each area and each 自治会 district.
-pub fn survey_table(v: &tsunagi_app::progress::SurveyView) -> Table {
-    let headers = vec![
-        "区分",
-        "地区",
-        "名簿掲載者数",
-        "平常時から名簿情報を提供",
-        "うち本人同意",
-        "うち条例",
-        "個別避難計画 全部作成",
-        "一部作成",
-        "未作成",
-        "平常時から計画情報を提供",
-        "優先度が高い者",
-        "うち計画作成済み",
-    ];
-    let note = |label: &str, value: String| {
-        let mut r = vec![label.to_owned(), value];
-        r.resize(headers.len(), String::new());
-        r
-    };
-    let mut rows = vec![
-        note("調査基準日", tsunagi_domain::wareki::format_wareki(v.as_of)),
-        note("名簿情報の提供の根拠", v.basis.roster.label().to_owned()),
-        note("計画情報の提供の根拠", v.basis.plans.label().to_owned()),
-        note("条例", v.ordinance.clone().unwrap_or_default()),
-        note("個別避難計画の策定状況", v.plan_status.label().to_owned()),
-    ];
-    let s = &v.survey;
-    for (kind, f) in std::iter::once(("市町村", &s.total))
-        .chain(s.areas.iter().map(|f| ("町名", f)))
-        .chain(s.community_districts.iter().map(|f| ("自治会", f)))
-    {
-        rows.push(
-            [kind.to_owned(), f.district.clone()]
-                .into_iter()
-                .chain(
-                    [
-                        f.roster,
-                        f.shared,
-                        f.shared_by_consent,
-                        f.shared_by_ordinance,
-                        f.plans_done,
-                        f.plans_partial,
-                        f.plans_none,
-                        f.plans_shared,
-                        f.high_priority,
-                        f.high_priority_done,
-                    ]
-                    .map(|n| n.to_string()),
-                )
-                .collect(),
-        );
-    }
-    Table { headers, rows }
 }
