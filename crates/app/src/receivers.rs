@@ -36,7 +36,8 @@ async fn apply_one(
         &mut w.tx,
         owner,
         org,
-        def.is_some_and(|d| d.includes_plan),
+        def.map(tsunagi_store::sharing::ReceiverTerms::from)
+            .unwrap_or_default(),
         &covered,
         None,
         &["receiver_defined"],

@@ -220,6 +220,7 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
             district_field: DistrictField::Community,
             districts: [format!("第{k}区")].into_iter().collect(),
             includes_plan: false,
+            disaster_only: false,
         };
         tsunagi_app::receivers::set(&app, &staff, org.id, Some(&receiver), 0).await?;
         let login = format!("checker-{k:04}");

@@ -135,6 +135,11 @@ pub struct Share {
     /// Whether the plan is shared too, or only the roster entry.
     pub plan: bool,
     pub source: ShareSource,
+    /// Given for disasters only (a receiver the municipality designates for disasters, 災害時
+    /// のみの提供先): counts only while a declaration reaches the person, never in normal
+    /// times, whatever the consent or the ordinance says.
+    #[serde(default)]
+    pub disaster_only: bool,
 }
 
 /// Kinds of organisation a municipality entrusts plan work to (委託先): care managers and
@@ -199,7 +204,13 @@ pub fn person_access(
             plan: false,
         });
     }
-    let level = mine.iter().map(|s| s.level).max()?;
+    // In normal times only the shares given for normal times count.
+    let normal: Vec<&Share> = mine.iter().copied().filter(|s| !s.disaster_only).collect();
+    let level = normal
+        .iter()
+        .map(|s| s.level)
+        .max()
+        .unwrap_or(AccessLevel::Read);
     let cap = |level: AccessLevel| {
         if actor.role.may_write_records() {
             level
@@ -208,7 +219,7 @@ pub fn person_access(
         }
     };
     if may_be_entrusted(actor.organisation_kind)
-        && mine.iter().any(|s| s.source == ShareSource::Assignment)
+        && normal.iter().any(|s| s.source == ShareSource::Assignment)
     {
         return Some(Grant {
             level: cap(level),
@@ -217,10 +228,10 @@ pub fn person_access(
         });
     }
     let kind = actor.organisation_kind;
-    if person.provision.roster.provides(&person.consent, kind) {
+    if !normal.is_empty() && person.provision.roster.provides(&person.consent, kind) {
         // The plan follows the plans' own basis (49-15(2)), on top of the roster's.
         let plan =
-            mine.iter().any(|s| s.plan) && person.provision.plans.provides(&person.consent, kind);
+            normal.iter().any(|s| s.plan) && person.provision.plans.provides(&person.consent, kind);
         let basis = if person.consent.covers(kind) {
             AccessBasis::Consent
         } else {
@@ -348,29 +359,30 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState, bases: &RosterBases
 impl PersonScope {
     /// Evaluates the scope against one person's facts: what a query built from it must return.
     pub fn admits(&self, person: &PersonFacts) -> bool {
-        let mut mine = person
-            .shares
-            .iter()
-            .filter(|s| s.organisation_id == self.shared_with);
+        let mine = || {
+            person
+                .shares
+                .iter()
+                .filter(|s| s.organisation_id == self.shared_with)
+        };
+        let normal = || mine().filter(|s| !s.disaster_only);
         self.owned_by == Some(person.owner)
             || self.rescue_owner == Some(person.owner)
             || self
                 .rescue_areas
                 .iter()
                 .any(|(m, d)| *m == person.owner && person.declared_areas.contains(d))
-            || mine.any(|s| self.entrusted && s.source == ShareSource::Assignment)
-            || (person
-                .shares
-                .iter()
-                .any(|s| s.organisation_id == self.shared_with)
+            || normal().any(|s| self.entrusted && s.source == ShareSource::Assignment)
+            || (normal().next().is_some()
                 && (person.consent.covers(self.kind)
                     || (self.opt_out_owners.contains(&person.owner)
                         && !matches!(
                             person.consent.status,
                             ConsentStatus::Refused | ConsentStatus::Withdrawn
                         ))
-                    || self.without_consent_owners.contains(&person.owner)
-                    || self.disaster_owners.contains(&person.owner)
+                    || self.without_consent_owners.contains(&person.owner)))
+            || (mine().next().is_some()
+                && (self.disaster_owners.contains(&person.owner)
                     || self
                         .disaster_areas
                         .iter()

@@ -64,6 +64,11 @@ pub struct Receiver {
     pub districts: BTreeSet<String>,
     /// Whether plans are given too, or only roster entries.
     pub includes_plan: bool,
+    /// Designated for disasters only (災害時のみの提供先, art. 49-11(3)): it receives nothing
+    /// in normal times, whatever the person's consent or the ordinance says, and the area's
+    /// people while a declaration reaches them.
+    #[serde(default)]
+    pub disaster_only: bool,
 }
 
 impl Receiver {
@@ -128,6 +133,7 @@ mod tests {
             district_field: field,
             districts: districts.iter().map(|d| (*d).to_owned()).collect(),
             includes_plan: true,
+            disaster_only: false,
         }
     }
 
@@ -175,7 +181,7 @@ mod tests {
             districts in proptest::collection::btree_set("[本港浜]町[1１]?", 0..4),
             person in proptest::option::of("[本港浜]町[1１]?"),
         ) {
-            let r = Receiver { district_field: DistrictField::Community, districts: districts.clone(), includes_plan: false };
+            let r = Receiver { district_field: DistrictField::Community, districts: districts.clone(), includes_plan: false, disaster_only: false };
             let e = entry(person.as_deref(), None);
             let expected = person.as_deref().is_some_and(|p| districts.iter().any(|d| district_key(d) == district_key(p)));
             prop_assert_eq!(r.covers(&e), expected);

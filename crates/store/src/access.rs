@@ -22,16 +22,19 @@ use crate::error::StoreError;
 
 /// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
 pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
-    let shared_with = || {
-        person::Column::Id.in_subquery(
-            Query::select()
-                .column(person_share::Column::PersonId)
-                .from(person_share::Entity)
-                .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
-                .to_owned(),
-        )
+    // Shared with the organisation: any share (a disaster's ways in), or only those given
+    // for normal times (not a receiver's designated for disasters only).
+    let shared_with = |normal_times: bool| {
+        let mut q = Query::select()
+            .column(person_share::Column::PersonId)
+            .from(person_share::Entity)
+            .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
+            .to_owned();
+        if normal_times {
+            q.and_where(person_share::Column::DisasterOnly.eq(false));
+        }
+        person::Column::Id.in_subquery(q)
     };
-    let shared = shared_with();
     let consented = person::Column::Id.in_subquery(
         Query::select()
             .column((consent::Entity, consent::Column::PersonId))
@@ -74,8 +77,10 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     if !scope.without_consent_owners.is_empty() {
         basis = basis.add(person::Column::MunicipalityId.is_in(ids(&scope.without_consent_owners)));
     }
+    let mut cond = Condition::any().add(Condition::all().add(shared_with(true)).add(basis));
+    let mut disaster = Condition::any();
     if !scope.disaster_owners.is_empty() {
-        basis = basis.add(
+        disaster = disaster.add(
             person::Column::MunicipalityId.is_in(
                 scope
                     .disaster_owners
@@ -87,9 +92,11 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     }
     if !scope.disaster_areas.is_empty() {
         // In the area of an open part-area declaration: its safety-check sweep.
-        basis = basis.add(in_sweeps(scope.disaster_areas.iter().map(|(_, d)| *d)));
+        disaster = disaster.add(in_sweeps(scope.disaster_areas.iter().map(|(_, d)| *d)));
     }
-    let mut cond = Condition::any().add(Condition::all().add(shared).add(basis));
+    if !scope.disaster_owners.is_empty() || !scope.disaster_areas.is_empty() {
+        cond = cond.add(Condition::all().add(shared_with(false)).add(disaster));
+    }
     if scope.entrusted {
         cond = cond.add(
             person::Column::Id.in_subquery(
@@ -98,6 +105,7 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
                     .from(person_share::Entity)
                     .and_where(person_share::Column::OrganisationId.eq(scope.shared_with.0))
                     .and_where(person_share::Column::Source.eq(ShareSource::Assignment.code()))
+                    .and_where(person_share::Column::DisasterOnly.eq(false))
                     .to_owned(),
             ),
         );
@@ -116,7 +124,7 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
         // Every way in then needs a share with the organisation: said first, the databases
         // drive the search from its shares (a district: a few hundred) instead of filtering
         // every person of the town through the alternatives (PostgreSQL scanned all 50,000).
-        return Condition::all().add(shared_with()).add(cond);
+        return Condition::all().add(shared_with(false)).add(cond);
     }
     cond
 }
@@ -176,6 +184,7 @@ pub(crate) async fn facts_under(
                 level: AccessLevel::parse(&s.level)
                     .ok_or_else(|| StoreError::Corrupt(format!("share level {}", s.level)))?,
                 plan: s.includes_plan,
+                disaster_only: s.disaster_only,
                 source: ShareSource::parse(&s.source)
                     .ok_or_else(|| StoreError::Corrupt(format!("share source {}", s.source)))?,
             })

@@ -54,6 +54,7 @@ fn definition(m: &receiver::Model) -> Result<Receiver, StoreError> {
             .ok_or_else(|| corrupt(format!("district field {}", m.district_field)))?,
         districts: serde_json::from_str::<BTreeSet<String>>(&m.districts).map_err(corrupt)?,
         includes_plan: m.includes_plan,
+        disaster_only: m.disaster_only,
     })
 }
 
@@ -127,6 +128,7 @@ pub async fn set(
             district_field: Set(d.district_field.code().to_owned()),
             districts: Set(serde_json::to_string(&d.districts).map_err(corrupt)?),
             includes_plan: Set(d.includes_plan),
+            disaster_only: Set(d.disaster_only),
             version: Set(current_version + 1),
             updated_at: Set(now()),
         })

@@ -79,6 +79,7 @@ pub(crate) fn new_share(
         created_at: Set(now()),
         source: Set(source.code().to_owned()),
         includes_plan: Set(includes_plan),
+        disaster_only: Set(false),
     }
 }
 
@@ -251,15 +252,32 @@ pub struct SyncReport {
     pub removed: Vec<PersonId>,
 }
 
+/// What a receiver's shares carry from its definition: the plan or not, disasters only or not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReceiverTerms {
+    pub includes_plan: bool,
+    pub disaster_only: bool,
+}
+
+impl From<&tsunagi_domain::receiver::Receiver> for ReceiverTerms {
+    fn from(r: &tsunagi_domain::receiver::Receiver) -> Self {
+        ReceiverTerms {
+            includes_plan: r.includes_plan,
+            disaster_only: r.disaster_only,
+        }
+    }
+}
+
 /// Brings one receiver's shares (source `receiver`) to exactly `covered` among the persons
 /// considered: all of them with `among: None` (the definition changed), or only `among` (some
-/// roster entries changed). Whether plans are included follows `includes_plan`. One audit entry
-/// names the organisation, every person added and removed, and `cause`.
+/// roster entries changed). Whether plans are included and whether the shares are for
+/// disasters only follow `terms`. One audit entry names the organisation, every person added
+/// and removed, and `cause`.
 pub async fn sync_receiver_shares(
     tx: &mut AuditedTx,
     owner: OrganisationId,
     org: OrganisationId,
-    includes_plan: bool,
+    terms: ReceiverTerms,
     covered: &HashSet<uuid::Uuid>,
     among: Option<&HashSet<uuid::Uuid>>,
     cause: &[&str],
@@ -274,12 +292,18 @@ pub async fn sync_receiver_shares(
             person_share::Column::PersonId.is_in(among.iter().copied().collect::<Vec<_>>()),
         );
     }
-    let existing: HashMap<uuid::Uuid, (uuid::Uuid, bool)> = existing
+    let existing: HashMap<uuid::Uuid, (uuid::Uuid, ReceiverTerms)> = existing
         .all(tx.conn())
         .await?
         .into_iter()
         .filter(|s| among.is_none_or(|a| a.contains(&s.person_id)))
-        .map(|s| (s.person_id, (s.id, s.includes_plan)))
+        .map(|s| {
+            let t = ReceiverTerms {
+                includes_plan: s.includes_plan,
+                disaster_only: s.disaster_only,
+            };
+            (s.person_id, (s.id, t))
+        })
         .collect();
     let mut stale: Vec<(uuid::Uuid, uuid::Uuid)> = existing
         .iter()
@@ -297,7 +321,7 @@ pub async fn sync_receiver_shares(
     }
     let mut wrong_plan: Vec<uuid::Uuid> = existing
         .iter()
-        .filter(|(p, (_, plan))| covered.contains(p) && *plan != includes_plan)
+        .filter(|(p, (_, t))| covered.contains(p) && *t != terms)
         .map(|(_, (share, _))| *share)
         .collect();
     wrong_plan.sort();
@@ -305,7 +329,11 @@ pub async fn sync_receiver_shares(
         person_share::Entity::update_many()
             .col_expr(
                 person_share::Column::IncludesPlan,
-                sea_orm::sea_query::Expr::value(includes_plan),
+                sea_orm::sea_query::Expr::value(terms.includes_plan),
+            )
+            .col_expr(
+                person_share::Column::DisasterOnly,
+                sea_orm::sea_query::Expr::value(terms.disaster_only),
             )
             .filter(person_share::Column::Id.is_in(chunk.to_vec()))
             .exec(tx.conn())
@@ -322,13 +350,15 @@ pub async fn sync_receiver_shares(
         added
             .iter()
             .map(|p| {
-                new_share(
+                let mut s = new_share(
                     PersonId(*p),
                     org,
                     AccessLevel::Read,
                     ShareSource::Receiver,
-                    includes_plan,
-                )
+                    terms.includes_plan,
+                );
+                s.disaster_only = Set(terms.disaster_only);
+                s
             })
             .collect(),
     )
@@ -348,7 +378,8 @@ pub async fn sync_receiver_shares(
                 .detail(serde_json::json!({
                     "cause": cause,
                     "source": ShareSource::Receiver.code(),
-                    "includes_plan": includes_plan,
+                    "includes_plan": terms.includes_plan,
+                    "disaster_only": terms.disaster_only,
                     "added": report.added.iter().map(ToString::to_string).collect::<Vec<_>>(),
                     "removed": report.removed.iter().map(ToString::to_string).collect::<Vec<_>>(),
                     "plan_changed": wrong_plan.len(),

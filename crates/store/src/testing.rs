@@ -267,6 +267,27 @@ pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, StoreError> {
     Ok(store.conn().execute_unprepared(sql).await?.rows_affected())
 }
 
+/// Marks a person's shares with an organisation as given for disasters only (as a receiver
+/// designated for disasters makes them), for tests of the policy's SQL form.
+pub async fn mark_disaster_only(
+    store: &Store,
+    person: tsunagi_domain::PersonId,
+    org: tsunagi_domain::OrganisationId,
+) -> Result<u64, StoreError> {
+    use crate::entity::person_share;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(person_share::Entity::update_many()
+        .col_expr(
+            person_share::Column::DisasterOnly,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(person_share::Column::PersonId.eq(person.0))
+        .filter(person_share::Column::OrganisationId.eq(org.0))
+        .exec(store.conn())
+        .await?
+        .rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

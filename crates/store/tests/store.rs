@@ -361,6 +361,7 @@ db_test!(
         ];
         let statuses = ConsentStatus::ALL;
         let mut facts = Vec::new();
+        let mut disaster_only_later = Vec::new();
         let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
         for i in 0..64u32 {
             let p = persons::create(
@@ -396,11 +397,17 @@ db_test!(
                     )
                     .await
                     .expect("share");
+                    // Some shares are a receiver's designated for disasters only.
+                    let disaster_only = (i + j as u32) % 5 == 1;
+                    if disaster_only {
+                        disaster_only_later.push((p.id, *o));
+                    }
                     shares.push(Share {
                         organisation_id: *o,
                         level,
                         plan: true,
                         source,
+                        disaster_only,
                     });
                 }
             }
@@ -434,6 +441,12 @@ db_test!(
             ));
         }
         tx.commit().await.expect("commit");
+        for (p, o) in disaster_only_later {
+            let n = tsunagi_store::testing::mark_disaster_only(&store, p, o)
+                .await
+                .expect("disaster only");
+            assert_eq!(n, 1);
+        }
         // A declaration over part of the town holding every third person (its sweep).
         let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
         let part = tsunagi_store::declarations::declare(

@@ -310,7 +310,7 @@ pub(crate) async fn apply_receivers(
             tx,
             owner,
             org,
-            def.includes_plan,
+            tsunagi_store::sharing::ReceiverTerms::from(&def),
             &covered,
             among,
             cause,

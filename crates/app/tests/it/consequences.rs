@@ -183,6 +183,7 @@ db_test!(
             district_field: DistrictField::Community,
             districts: BTreeSet::from(["本町一丁目自治会".to_owned()]),
             includes_plan: true,
+            disaster_only: false,
         };
         let applied = receivers::set(&app, &staff, f.community.id, Some(&def), 0)
             .await

@@ -103,6 +103,7 @@ db_test!(
             district_field: DistrictField::Community,
             districts: BTreeSet::from(["本町自治会".to_owned()]),
             includes_plan: false,
+            disaster_only: false,
         };
         let r = set_receiver(&app, &f, Some(&def), 0).await.expect("set");
         assert_eq!((r.added, r.removed), (2, 0));

@@ -309,6 +309,8 @@ async fn define_receivers(app: &App, orgs: &Orgs, staff: &UseCaseContext) -> Res
             district_field: field,
             districts: districts.iter().map(|d| (*d).to_owned()).collect(),
             includes_plan,
+            // The police receive the roster only when disaster strikes (災害時のみの提供先).
+            disaster_only: name == "潮見警察署",
         };
         tsunagi_app::receivers::set(app, staff, orgs.named(name)?.id, Some(&r), 0).await?;
     }

@@ -30,6 +30,7 @@ fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) ->
                 level: *l,
                 plan: true,
                 source: ShareSource::Manual,
+                disaster_only: false,
             })
             .collect(),
         consent,
@@ -177,6 +178,7 @@ fn an_assignment_opens_the_record_before_consent_only_to_entrusted_kinds() {
             level: AccessLevel::Write,
             plan: true,
             source: ShareSource::Assignment,
+            disaster_only: false,
         }];
         let care_manager = actor(5, kind, Role::CareProfessional);
         let got = person_access(&care_manager, &p, &normal);
@@ -217,6 +219,7 @@ fn a_roster_only_receiver_gets_no_plan() {
         level: AccessLevel::Read,
         plan: true,
         source: ShareSource::Manual,
+        disaster_only: false,
     });
     assert!(
         person_access(&fire, &p, &DisasterState::normal())
@@ -275,7 +278,7 @@ fn source_strategy() -> impl Strategy<Value = ShareSource> {
 prop_compose! {
     fn any_person()(
         owner in 1u128..3,
-        shares in proptest::collection::vec((1u128..5, level_strategy(), any::<bool>(), source_strategy()), 0..5),
+        shares in proptest::collection::vec((1u128..5, level_strategy(), any::<bool>(), source_strategy(), any::<bool>()), 0..5),
         status in status_strategy(),
         scope in proptest::collection::btree_set(kind_strategy(), 0..5),
         areas in proptest::collection::btree_set(1u128..4, 0..2),
@@ -284,7 +287,7 @@ prop_compose! {
         p.declared_areas = areas.into_iter().map(uuid::Uuid::from_u128).collect();
         p.shares = shares
             .into_iter()
-            .map(|(o, level, plan, source)| Share { organisation_id: org(o), level, plan, source })
+            .map(|(o, level, plan, source, disaster_only)| Share { organisation_id: org(o), level, plan, source, disaster_only })
             .collect();
         p
     }
@@ -470,4 +473,34 @@ fn scope_of_an_empty_consent_set() {
         }
         .covers(FIRE)
     );
+}
+
+proptest! {
+    /// A share given for disasters only opens nothing in normal times, whatever the consent,
+    /// the basis or the share's source; in a declaration reaching the person it reads like any
+    /// other share of a 避難支援等関係者.
+    #[test]
+    fn a_disaster_only_share_opens_nothing_in_normal_times(
+        a in any_actor(),
+        mut p in any_person(),
+        roster in basis_strategy(),
+        plans in basis_strategy(),
+    ) {
+        p.provision = Provision { roster, plans };
+        for s in &mut p.shares {
+            s.disaster_only = true;
+        }
+        let got = person_access(&a, &p, &DisasterState::normal());
+        let owner = a.organisation_kind == OrganisationKind::Municipality
+            && a.organisation_id == p.owner
+            && is_municipal_staff(a.role);
+        prop_assert_eq!(got.is_some(), owner);
+        let declared = DisasterState { declared_in: vec![p.owner], ..DisasterState::default() };
+        if !owner && a.organisation_kind.is_evacuation_support_party()
+            && p.shares.iter().any(|s| s.organisation_id == a.organisation_id)
+        {
+            let g = person_access(&a, &p, &declared).expect("reached in the disaster");
+            prop_assert_eq!((g.level, g.basis), (AccessLevel::Read, AccessBasis::Disaster));
+        }
+    }
 }

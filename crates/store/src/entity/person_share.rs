@@ -14,6 +14,8 @@ pub struct Model {
     pub source: String,
     /// Whether the plan is shared too, or only the roster entry.
     pub includes_plan: bool,
+    /// Given for disasters only (a receiver designated for disasters).
+    pub disaster_only: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     /// JSON array of district names.
     pub districts: String,
     pub includes_plan: bool,
+    /// Designated for disasters only (災害時のみ).
+    pub disaster_only: bool,
     pub version: i32,
     pub updated_at: DateTimeUtc,
 }

@@ -36,6 +36,7 @@ mod m20261205_000030_preparedness;
 mod m20261205_000031_safety_settings;
 mod m20261206_000032_safety_checkers;
 mod m20261206_000033_safety_paper_lists;
+mod m20261206_000034_disaster_only_receivers;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000031_safety_settings::Migration),
             Box::new(m20261206_000032_safety_checkers::Migration),
             Box::new(m20261206_000033_safety_paper_lists::Migration),
+            Box::new(m20261206_000034_disaster_only_receivers::Migration),
         ]
     }
 }

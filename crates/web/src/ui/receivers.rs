@@ -26,6 +26,7 @@ pub struct Row {
     field: &'static str,
     districts: String,
     includes_plan: bool,
+    disaster_only: bool,
     defined: bool,
     version: i32,
     covered: u64,
@@ -73,6 +74,7 @@ pub async fn page(
                         .map(|r| r.districts.iter().cloned().collect::<Vec<_>>().join("\n"))
                         .unwrap_or_default(),
                     includes_plan: r.as_ref().is_none_or(|r| r.includes_plan),
+                    disaster_only: r.as_ref().is_some_and(|r| r.disaster_only),
                     defined: r.is_some(),
                     version: l.version,
                     covered: l.covered,
@@ -87,6 +89,7 @@ pub async fn page(
             field: "",
             districts: String::new(),
             includes_plan: false,
+            disaster_only: false,
             defined: true,
             version: 0,
             covered: 0,
@@ -122,6 +125,7 @@ pub struct ReceiverForm {
     #[serde(default)]
     districts: String,
     includes_plan: Option<String>,
+    disaster_only: Option<String>,
     version: i32,
 }
 
@@ -141,6 +145,7 @@ pub async fn save(
                 .ok_or_else(|| AppError::BadRequest("地区の種類が不正です".into()))?,
             districts: parse_districts(&f.districts),
             includes_plan: f.includes_plan.is_some(),
+            disaster_only: f.disaster_only.is_some(),
         })
     };
     let report = receivers::set(&state.app, &user.ctx, org, def.as_ref(), f.version).await?;

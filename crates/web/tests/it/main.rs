@@ -18,6 +18,7 @@ mod cases;
 mod defects;
 mod departures;
 mod disaster_areas;
+mod disaster_receivers;
 mod disasters;
 mod full_list;
 mod geography;
