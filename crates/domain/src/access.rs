@@ -164,6 +164,10 @@ pub struct PersonFacts {
     /// The open part-area declarations whose area holds the person (their sweep); only read
     /// while one is open (see [`DisasterState::reaches`]).
     pub declared_areas: Vec<uuid::Uuid>,
+    /// The person is on the roster (避難行動要支援者名簿), not only a resident from the
+    /// resident extract; only read while a declaration of the owner is open (fire and police
+    /// receive the roster's people, not every resident).
+    pub on_roster: bool,
 }
 
 /// Roles of a municipality that work on its residents' records directly.
@@ -198,7 +202,7 @@ pub fn person_access(
     if mine.is_empty() {
         // Fire and police of the municipality receive everyone in a declared area, share or
         // not (art. 49-11(3); they are handed the full roster): the unreached go to them.
-        return rescues(actor, person.owner, disaster, &person.declared_areas).then_some(Grant {
+        return rescues(actor, person, disaster).then_some(Grant {
             level: AccessLevel::Read,
             basis: AccessBasis::Disaster,
             plan: false,
@@ -266,16 +270,13 @@ pub fn receives_everyone_in_disaster(kind: OrganisationKind) -> bool {
     )
 }
 
-/// Is `actor` fire or police of `owner`, with a declaration reaching the person open?
-fn rescues(
-    actor: &Actor,
-    owner: OrganisationId,
-    disaster: &DisasterState,
-    declared_areas: &[uuid::Uuid],
-) -> bool {
+/// Is `actor` fire or police of the person's municipality, the person on its roster, with a
+/// declaration reaching the person open?
+fn rescues(actor: &Actor, person: &PersonFacts, disaster: &DisasterState) -> bool {
     receives_everyone_in_disaster(actor.organisation_kind)
-        && actor.municipality_id == Some(owner)
-        && disaster.reaches(owner, declared_areas)
+        && actor.municipality_id == Some(person.owner)
+        && person.on_roster
+        && disaster.reaches(person.owner, &person.declared_areas)
 }
 
 /// Which persons a list or search may return for `actor`: the same rule as [`person_access`],
@@ -301,9 +302,9 @@ pub struct PersonScope {
     /// … or, without consent, those whose plan work is assigned to this organisation
     /// (only for kinds that [`may_be_entrusted`]); …
     pub entrusted: bool,
-    /// … or, share or not (fire and police of the municipality), those owned by this
-    /// municipality under a whole-area declaration (`Some`), and those in these of its open
-    /// part-area declarations.
+    /// … or, share or not (fire and police of the municipality), those on the roster of this
+    /// municipality under a whole-area declaration (`Some`), and those on its roster in these
+    /// of its open part-area declarations.
     pub rescue_owner: Option<OrganisationId>,
     pub rescue_areas: Vec<(OrganisationId, uuid::Uuid)>,
 }
@@ -367,11 +368,12 @@ impl PersonScope {
         };
         let normal = || mine().filter(|s| !s.disaster_only);
         self.owned_by == Some(person.owner)
-            || self.rescue_owner == Some(person.owner)
-            || self
-                .rescue_areas
-                .iter()
-                .any(|(m, d)| *m == person.owner && person.declared_areas.contains(d))
+            || (person.on_roster
+                && (self.rescue_owner == Some(person.owner)
+                    || self
+                        .rescue_areas
+                        .iter()
+                        .any(|(m, d)| *m == person.owner && person.declared_areas.contains(d))))
             || normal().any(|s| self.entrusted && s.source == ShareSource::Assignment)
             || (normal().next().is_some()
                 && (person.consent.covers(self.kind)

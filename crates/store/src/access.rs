@@ -17,7 +17,7 @@ use tsunagi_domain::organisation::OrganisationKind;
 use tsunagi_domain::{OrganisationId, PersonId};
 
 use crate::audit::AuditedTx;
-use crate::entity::{consent, consent_scope, person, person_share, safety_check};
+use crate::entity::{consent, consent_scope, person, person_share, roster_entry, safety_check};
 use crate::error::StoreError;
 
 /// The SQL form of a [`PersonScope`]. Tested against `PersonScope::admits` on both databases.
@@ -113,12 +113,28 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     if let Some(owner) = scope.owned_by {
         cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
     }
-    // Fire and police during a declaration: everyone in the area, share or not.
+    // Fire and police during a declaration: everyone on the roster in the area, share or not.
+    let on_roster = || {
+        person::Column::Id.in_subquery(
+            Query::select()
+                .column(roster_entry::Column::PersonId)
+                .from(roster_entry::Entity)
+                .to_owned(),
+        )
+    };
     if let Some(owner) = scope.rescue_owner {
-        cond = cond.add(person::Column::MunicipalityId.eq(owner.0));
+        cond = cond.add(
+            Condition::all()
+                .add(person::Column::MunicipalityId.eq(owner.0))
+                .add(on_roster()),
+        );
     }
     if !scope.rescue_areas.is_empty() {
-        cond = cond.add(in_sweeps(scope.rescue_areas.iter().map(|(_, d)| *d)));
+        cond = cond.add(
+            Condition::all()
+                .add(in_sweeps(scope.rescue_areas.iter().map(|(_, d)| *d)))
+                .add(on_roster()),
+        );
     }
     if scope.owned_by.is_none() && scope.rescue_owner.is_none() && scope.rescue_areas.is_empty() {
         // Every way in then needs a share with the organisation: said first, the databases
@@ -190,12 +206,20 @@ pub(crate) async fn facts_under(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    // On the roster: read only while a declaration of the owner is open (fire and police
+    // receive the roster's people then, not every resident).
+    let on_roster = disaster.any_declared_in(OrganisationId(m.municipality_id))
+        && roster_entry::Entity::find_by_id(m.id)
+            .one(conn)
+            .await?
+            .is_some();
     Ok(PersonFacts {
         owner: m.municipality_id.into(),
         shares,
         consent: consent_of(conn, m.id).await?.facts(),
         provision,
         declared_areas,
+        on_roster,
     })
 }
 

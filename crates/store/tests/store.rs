@@ -437,6 +437,8 @@ db_test!(
                     consent,
                     provision: Provision::default(),
                     declared_areas: Vec::new(),
+                    // Made by hand, not by a roster import.
+                    on_roster: false,
                 },
             ));
         }

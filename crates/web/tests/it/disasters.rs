@@ -545,6 +545,26 @@ db_test!(
             StatusCode::NOT_FOUND,
             "the plan stays with the receivers"
         );
+        // A resident who is not on the roster (the resident extract, a walk-in) is not the
+        // fire department's: 404, and not in its list.
+        let resident =
+            crate::common::create_person(&app, &staff, "住民　一郎", "ジュウミン イチロウ", "9001")
+                .await;
+        let rid = resident["id"].as_str().unwrap().to_owned();
+        let (s, _) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{rid}"),
+            &fire,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (_, listed) = call_json(&app, Method::GET, "/api/v1/persons", &fire, None).await;
+        assert_eq!(
+            listed["total"], 2,
+            "the roster's two, not the resident: {listed}"
+        );
         let (s, v) = call_json(
             &app,
             Method::POST,
