@@ -37,8 +37,40 @@ pub async fn declare(app: &App, ctx: &Context, d: NewDeclaration) -> Result<Decl
     Ok(decl)
 }
 
-/// Everyone on the municipality's roster in the declaration's area now.
+/// Everyone on the municipality's roster in the declaration's area now, and, when the
+/// declaration reaches beyond the roster, every resident of the area of its age on the day it
+/// began. A resident who is not on the roster has no 自治会 or hazard classification: a
+/// district or hazard-zone area holds only the roster's people.
 async fn in_area(
+    tx: &tsunagi_store::AuditedTx,
+    decl: &Declaration,
+    municipality_name: &str,
+) -> Result<Vec<uuid::Uuid>, Error> {
+    let mut people = on_roster_in_area(tx, decl, municipality_name).await?;
+    if let Some(aged) = decl.residents_aged {
+        let started = crate::context::day_jst(decl.started_at);
+        let born_by = started
+            .checked_sub_months(chrono::Months::new(aged.saturating_mul(12)))
+            .unwrap_or(started);
+        let none = tsunagi_domain::roster::RosterEntry::default();
+        people.extend(
+            tsunagi_store::persons::born_by(tx, decl.municipality_id, born_by)
+                .await?
+                .into_iter()
+                .filter(|(_, address, birth)| {
+                    tsunagi_domain::declaration::of_age(*birth, started, aged)
+                        && decl.area.includes(Place {
+                            town: &area_of(address, municipality_name),
+                            entry: &none,
+                        })
+                })
+                .map(|(id, _, _)| id),
+        );
+    }
+    Ok(people)
+}
+
+async fn on_roster_in_area(
     tx: &tsunagi_store::AuditedTx,
     decl: &Declaration,
     municipality_name: &str,

@@ -266,6 +266,7 @@ pub async fn flooded_town(
             stage: Stage::Occurred,
             area: AffectedArea::WholeMunicipality,
             started_at: Some(chrono::Utc::now() - chrono::Duration::days(days_ago)),
+            residents_aged: None,
         },
     )
     .await?;

@@ -263,6 +263,7 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
             stage: Stage::Occurred,
             area: AffectedArea::WholeMunicipality,
             started_at: None,
+            residents_aged: None,
         },
     )
     .await?;

@@ -112,6 +112,11 @@ pub struct NewDeclaration {
     pub area: AffectedArea,
     /// When it began; now when absent.
     pub started_at: Option<DateTime<Utc>>,
+    /// The safety-check sweep also reaches every resident of the area (from the resident
+    /// extract) aged at least this many years on the day it began, e.g. 75; none: the roster
+    /// only.
+    #[serde(default)]
+    pub residents_aged: Option<u32>,
 }
 
 impl NewDeclaration {
@@ -134,6 +139,15 @@ impl NewDeclaration {
             Ok(a) => self.area = a,
             Err(errors) => e.0.extend(errors.0),
         }
+        if self
+            .residents_aged
+            .is_some_and(|a| !RESIDENTS_AGED.contains(&a))
+        {
+            e.push(
+                "residents_aged",
+                "名簿にない住民を含める年齢は60歳から100歳までです",
+            );
+        }
         if self.started_at.is_some_and(|t| t > now) {
             e.push(
                 "started_at",
@@ -142,6 +156,14 @@ impl NewDeclaration {
         }
         if e.is_empty() { Ok(self) } else { Err(e) }
     }
+}
+
+/// The ages from which a sweep may reach residents beyond the roster.
+pub const RESIDENTS_AGED: std::ops::RangeInclusive<u32> = 60..=100;
+
+/// Whether a resident born on `birth` is of the sweep's age on the day `started` (JST).
+pub fn of_age(birth: chrono::NaiveDate, started: chrono::NaiveDate, aged: u32) -> bool {
+    started.years_since(birth).is_some_and(|y| y >= aged)
 }
 
 /// A declaration's state: open at a stage, or closed.
@@ -221,6 +243,7 @@ mod tests {
             stage: Stage::EvacuationOrder,
             area: AffectedArea::WholeMunicipality,
             started_at: Some(t(900)),
+            residents_aged: None,
         };
         assert_eq!(
             d.clone().validate(now).expect("ok").name,
@@ -234,6 +257,29 @@ mod tests {
         .validate(now)
         .expect_err("bad");
         assert!(e.for_field("name").is_some() && e.for_field("started_at").is_some());
+    }
+
+    #[test]
+    fn a_sweep_reaches_residents_of_an_age_from_sixty_to_a_hundred() {
+        let now = t(1000);
+        let d = |aged| NewDeclaration {
+            name: "潮見川の洪水".into(),
+            kind: DisasterKind::Flood,
+            stage: Stage::Occurred,
+            area: AffectedArea::WholeMunicipality,
+            started_at: None,
+            residents_aged: aged,
+        };
+        assert!(d(Some(75)).validate(now).is_ok());
+        assert!(d(None).validate(now).is_ok());
+        for bad in [59, 101] {
+            let e = d(Some(bad)).validate(now).expect_err("out of range");
+            assert!(e.for_field("residents_aged").is_some());
+        }
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        // 75 on the very day it began counts; the day before the birthday does not.
+        assert!(of_age(day(1951, 12, 5), day(2026, 12, 5), 75));
+        assert!(!of_age(day(1951, 12, 6), day(2026, 12, 5), 75));
     }
 
     fn stage() -> impl Strategy<Value = Stage> {

@@ -31,6 +31,8 @@ pub struct Declaration {
     pub closed_at: Option<DateTime<Utc>>,
     pub declared_by: String,
     pub version: i32,
+    /// The sweep also reaches residents of the area aged at least this.
+    pub residents_aged: Option<u32>,
 }
 
 impl Declaration {
@@ -57,6 +59,7 @@ fn of(m: disaster_declaration::Model) -> Result<Declaration, StoreError> {
         kind: DisasterKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?,
         stage: Stage::parse(&m.stage).ok_or_else(|| corrupt("stage"))?,
         area: serde_json::from_str(&m.area).map_err(|_| corrupt("area"))?,
+        residents_aged: m.residents_aged.and_then(|a| u32::try_from(a).ok()),
         started_at: m.started_at,
         closed_at: m.closed_at,
         declared_by: m.declared_by,
@@ -205,6 +208,7 @@ pub async fn declare(
         declared_by: Set(actor.login.clone()),
         version: Set(1),
         updated_at: Set(t),
+        residents_aged: Set(d.residents_aged.and_then(|a| i32::try_from(a).ok())),
     })
     .exec(tx.conn())
     .await?;
@@ -213,7 +217,7 @@ pub async fn declare(
             .owner(municipality)
             .detail(serde_json::json!({
                 "name": d.name, "kind": d.kind.code(), "stage": d.stage.code(),
-                "area": d.area, "started_at": started_at,
+                "area": d.area, "started_at": started_at, "residents_aged": d.residents_aged,
             })),
     );
     load(tx, actor, id).await

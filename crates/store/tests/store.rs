@@ -462,6 +462,7 @@ db_test!(
                     towns: ["本町".to_owned()].into_iter().collect(),
                 },
                 started_at: None,
+                residents_aged: None,
             },
         )
         .await

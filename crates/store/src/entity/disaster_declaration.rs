@@ -18,6 +18,9 @@ pub struct Model {
     pub declared_by: String,
     pub version: i32,
     pub updated_at: DateTimeUtc,
+    /// The sweep also reaches every resident of the area aged at least this (not only the
+    /// roster).
+    pub residents_aged: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -37,6 +37,7 @@ mod m20261205_000031_safety_settings;
 mod m20261206_000032_safety_checkers;
 mod m20261206_000033_safety_paper_lists;
 mod m20261206_000034_disaster_only_receivers;
+mod m20261206_000035_sweep_residents_aged;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000032_safety_checkers::Migration),
             Box::new(m20261206_000033_safety_paper_lists::Migration),
             Box::new(m20261206_000034_disaster_only_receivers::Migration),
+            Box::new(m20261206_000035_sweep_residents_aged::Migration),
         ]
     }
 }

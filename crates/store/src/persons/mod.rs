@@ -7,7 +7,7 @@ mod residents;
 pub use members::{
     household_numbers, households_of_persons, ids_by_resident_no, members_of_households,
 };
-pub use residents::{NewPerson, Resident, insert_many, residents_of, update_residents};
+pub use residents::{NewPerson, Resident, born_by, insert_many, residents_of, update_residents};
 
 use crate::access::{load_visible, scope_condition};
 use crate::audit::{AuditedTx, Entry};

@@ -261,3 +261,24 @@ pub async fn update_residents(
     }
     Ok(out)
 }
+
+/// The residents of a municipality born on or before `born_by` (ids and addresses), for a
+/// sweep that reaches beyond the roster. Reads without a policy check: the use case opening a
+/// sweep asks; nothing leaves but who is in it.
+pub async fn born_by(
+    tx: &AuditedTx,
+    owner: OrganisationId,
+    born_by: chrono::NaiveDate,
+) -> Result<Vec<(uuid::Uuid, String, chrono::NaiveDate)>, StoreError> {
+    use sea_orm::QuerySelect;
+    Ok(person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Address)
+        .column(person::Column::BirthDate)
+        .filter(person::Column::MunicipalityId.eq(owner.0))
+        .filter(person::Column::BirthDate.lte(born_by))
+        .into_tuple()
+        .all(tx.conn())
+        .await?)
+}

@@ -27,8 +27,10 @@ pub struct DisasterDto {
     pub open: bool,
     pub declared_by: String,
     pub version: i32,
-    /// How many people on the roster are in the area (the safety-check sweep).
+    /// How many people are in the area (the safety-check sweep).
     pub people_in_area: i64,
+    /// The sweep also reaches residents of the area aged at least this (not only the roster).
+    pub residents_aged: Option<u32>,
 }
 
 impl From<Declaration> for DisasterDto {
@@ -45,6 +47,7 @@ impl From<Declaration> for DisasterDto {
             closed_at: d.closed_at,
             declared_by: d.declared_by,
             version: d.version,
+            residents_aged: d.residents_aged,
         }
     }
 }

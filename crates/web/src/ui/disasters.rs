@@ -143,7 +143,10 @@ async fn build(state: &AppState, user: &CurrentUser) -> UiResult<DisastersPage> 
                 kind: d.kind.label(),
                 stage: d.stage.label(),
                 stage_code: d.stage.code(),
-                area: d.area.label(),
+                area: match d.residents_aged {
+                    Some(a) => format!("{}（名簿にない{a}歳以上の住民も）", d.area.label()),
+                    None => d.area.label(),
+                },
                 area_form: area_form(&d.area),
                 people: people.get(&d.id).copied().unwrap_or(0),
                 widen_error: None,
@@ -192,6 +195,11 @@ pub async fn declare(
                 stage,
                 area,
                 started_at: None,
+                // Empty: the roster only; anything but a number is refused by the rules.
+                residents_aged: match field(&f, "residents_aged") {
+                    "" => None,
+                    a => Some(a.parse().unwrap_or(0)),
+                },
             };
             declarations::declare(&state.app, &user.ctx, d).await
         }

@@ -24,6 +24,7 @@ pub(crate) async fn declare_flood(app: &crate::common::TestApp) {
             stage: tsunagi_domain::declaration::Stage::Occurred,
             area: tsunagi_domain::declaration::AffectedArea::WholeMunicipality,
             started_at: None,
+            residents_aged: None,
         },
     )
     .await

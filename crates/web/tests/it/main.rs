@@ -41,5 +41,6 @@ mod shelters_in_operation;
 mod supporters;
 mod survey;
 mod sweep_checkers;
+mod sweep_residents;
 mod triage;
 mod workflow;
