@@ -11,7 +11,8 @@ use crate::{App, Context, Error};
 /// Every token starts with this, so a leaked one is recognisable.
 pub const PREFIX: &str = "tsn_";
 
-fn sha256_hex(s: &str) -> String {
+/// The stored form of a secret (SHA-256, hex).
+pub fn hash_secret(s: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(s.as_bytes()))
 }
@@ -26,7 +27,7 @@ fn generate() -> (String, String, String) {
         "{PREFIX}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
     );
-    let hash = sha256_hex(&secret);
+    let hash = hash_secret(&secret);
     let shown = secret.chars().take(10).collect();
     (secret, hash, shown)
 }
@@ -37,9 +38,12 @@ pub async fn list(app: &App, ctx: &Context) -> Result<Vec<ApiToken>, Error> {
 }
 
 /// Issues a token acting for the actor's current membership; returns it with its secret,
-/// which is never stored.
+/// which is never stored. The community's volunteers may not (`Forbidden`).
 pub async fn create(app: &App, ctx: &Context, name: &str) -> Result<(ApiToken, String), Error> {
     let actor = ctx.actor()?;
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::IssueApiTokens) {
+        return Err(Error::Forbidden);
+    }
     let membership = app
         .store
         .membership_of(actor)
@@ -64,7 +68,7 @@ pub async fn authenticate(app: &App, bearer: &str) -> Result<Option<Actor>, Erro
     if !bearer.starts_with(PREFIX) || bearer.len() >= 200 {
         return Ok(None);
     }
-    let Some((user, membership)) = app.store.token_by_hash(&sha256_hex(bearer)).await? else {
+    let Some((user, membership)) = app.store.token_by_hash(&hash_secret(bearer)).await? else {
         return Ok(None);
     };
     Ok(crate::users::acting_as(app, user, membership)

@@ -405,6 +405,9 @@ pub enum Capability {
     /// Declare, change and close disasters (the municipality's disaster-management staff and
     /// administrators).
     DeclareDisaster,
+    /// Issue API tokens for other systems. Not the community's volunteers (自治会役員, 民生委員,
+    /// 消防団): they work on the screens, and a token would carry their lists out of sight.
+    IssueApiTokens,
 }
 
 /// Whether a grant shows the plan's versions that have not passed 市町村による確認 (drafts).
@@ -430,6 +433,7 @@ pub fn can(actor: &Actor, capability: Capability) -> bool {
                     Role::Administrator | Role::DisasterManagementStaff
                 )
         }
+        Capability::IssueApiTokens => actor.role != Role::CommunityMember,
     }
 }
 

@@ -510,3 +510,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_communitys_volunteers_issue_no_api_tokens() {
+    for role in Role::ALL {
+        let a = actor(5, OrganisationKind::CommunityAssociation, role);
+        assert_eq!(
+            can(&a, Capability::IssueApiTokens),
+            role != Role::CommunityMember,
+            "{role:?}"
+        );
+    }
+}

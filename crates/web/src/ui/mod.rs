@@ -333,6 +333,8 @@ pub struct Chrome {
     pub csrf: String,
     pub is_admin: bool,
     pub can_create_person: bool,
+    /// May issue API tokens (not the community's volunteers).
+    pub can_issue_tokens: bool,
     /// The user works for a prefecture (県の集計 in the menu).
     pub is_prefecture: bool,
     /// A disaster is declared in the user's municipality (災害時): every screen says so.
@@ -351,6 +353,7 @@ impl Chrome {
             csrf: u.csrf_token.clone(),
             is_admin: can(&u.actor, Capability::ReadAudit),
             can_create_person: can(&u.actor, Capability::CreatePerson),
+            can_issue_tokens: can(&u.actor, Capability::IssueApiTokens),
             is_prefecture: u.actor.organisation_kind
                 == tsunagi_domain::organisation::OrganisationKind::Prefecture,
             disaster_declared: u

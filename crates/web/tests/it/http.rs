@@ -544,3 +544,47 @@ db_test!(
         assert_eq!(t.json()["code"], "unavailable");
     }
 );
+
+db_test!(
+    the_communitys_volunteers_issue_no_api_tokens_and_are_not_offered_them,
+    |store: Store| async move {
+        let app = app(store).await;
+        // The 自治会 leader: no APIトークン or 組織 in the menu, no form, and a post is refused.
+        let mut c = Client::new(&app);
+        c.login("community-leader", PASSWORD).await;
+        let home = c.get("/").await;
+        assert!(!home.body.contains("href=\"/tokens\""), "{}", home.body);
+        assert!(
+            !home.body.contains("href=\"/organisations\""),
+            "{}",
+            home.body
+        );
+        let page = c.get("/tokens").await;
+        assert!(page.body.contains("id=\"no-tokens\""), "{}", page.body);
+        assert!(!page.body.contains("action=\"/tokens\""), "{}", page.body);
+        let r = c.post("/tokens", &[("name", "持ち出し")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        // Nor through the API with a token someone made for the leader.
+        let t = token_for(&app, "community-leader").await;
+        let r = api(
+            &app,
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&t),
+            Some(serde_json::json!({"name": "another"}).to_string()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        // The town's staff are offered both and may issue one.
+        let mut s = Client::new(&app);
+        s.login("town-staff", PASSWORD).await;
+        let home = s.get("/").await;
+        assert!(home.body.contains("href=\"/tokens\""), "{}", home.body);
+        assert!(
+            home.body.contains("href=\"/organisations\""),
+            "{}",
+            home.body
+        );
+        assert!(!token_for(&app, "care-manager").await.is_empty());
+    }
+);
