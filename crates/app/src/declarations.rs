@@ -41,7 +41,7 @@ pub async fn declare(app: &App, ctx: &Context, d: NewDeclaration) -> Result<Decl
 /// declaration reaches beyond the roster, every resident of the area of its age on the day it
 /// began. A resident who is not on the roster has no 自治会 or hazard classification: a
 /// district or hazard-zone area holds only the roster's people.
-async fn in_area(
+pub(crate) async fn in_area(
     tx: &tsunagi_store::AuditedTx,
     decl: &Declaration,
     municipality_name: &str,

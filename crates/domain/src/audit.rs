@@ -54,6 +54,8 @@ pub enum AuditAction {
     DisasterClosed,
     /// An open declaration's area widened: the people added join its sweep.
     DisasterAreaWidened,
+    /// People entered or moved on the roster during an open declaration joined its sweep.
+    SweepJoined,
     /// A victims' ledger (被災者台帳) read: whose, by whom, on which basis.
     LedgerViewed,
     /// A victims' ledger written (whereabouts, damage, support).
@@ -84,7 +86,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 48] = [
+    pub const ALL: [AuditAction; 49] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -117,6 +119,7 @@ impl AuditAction {
         AuditAction::DisasterStageChanged,
         AuditAction::DisasterClosed,
         AuditAction::DisasterAreaWidened,
+        AuditAction::SweepJoined,
         AuditAction::LedgerViewed,
         AuditAction::LedgerUpdated,
         AuditAction::LedgerDisclosed,
@@ -169,6 +172,7 @@ impl AuditAction {
             AuditAction::DisasterStageChanged => "disaster.stage_changed",
             AuditAction::DisasterClosed => "disaster.closed",
             AuditAction::DisasterAreaWidened => "disaster.area_widened",
+            AuditAction::SweepJoined => "safety.sweep_joined",
             AuditAction::LedgerViewed => "ledger.viewed",
             AuditAction::LedgerUpdated => "ledger.updated",
             AuditAction::LedgerDisclosed => "ledger.disclosed",
@@ -222,6 +226,7 @@ impl AuditAction {
             AuditAction::DisasterStageChanged => "災害の段階の変更",
             AuditAction::DisasterClosed => "災害の終了",
             AuditAction::DisasterAreaWidened => "災害の区域の拡大",
+            AuditAction::SweepJoined => "安否確認の対象に追加",
             AuditAction::LedgerViewed => "被災者台帳の閲覧",
             AuditAction::LedgerUpdated => "被災者台帳の更新",
             AuditAction::LedgerDisclosed => "被災者台帳の提供",

@@ -156,6 +156,22 @@ pub async fn list(tx: &AuditedTx, actor: &Actor) -> Result<Vec<Declaration>, Sto
     Ok(all)
 }
 
+/// The open declarations of a municipality (for the consequences of a roster change: the
+/// people it brings into an area join the sweep).
+pub async fn open_of(
+    tx: &AuditedTx,
+    municipality: OrganisationId,
+) -> Result<Vec<Declaration>, StoreError> {
+    disaster_declaration::Entity::find()
+        .filter(disaster_declaration::Column::MunicipalityId.eq(municipality.0))
+        .filter(disaster_declaration::Column::ClosedAt.is_null())
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(of)
+        .collect()
+}
+
 /// A declaration by id, whoever's (the caller has checked the actor's right to what it
 /// belongs to).
 pub async fn by_id(tx: &AuditedTx, id: uuid::Uuid) -> Result<Declaration, StoreError> {

@@ -113,6 +113,14 @@ pub(crate) async fn get(
         .transpose()
 }
 
+/// An organisation's name, read in the transaction (empty if it was removed).
+pub async fn name_in(tx: &AuditedTx, id: OrganisationId) -> Result<String, StoreError> {
+    Ok(get(tx.conn(), id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
 /// Organisations working in a municipality (including the municipality itself), by name.
 pub(crate) async fn in_municipality(
     conn: &impl sea_orm::ConnectionTrait,

@@ -91,6 +91,35 @@ pub async fn open_sweep(
     Ok(n)
 }
 
+/// People a roster change brought into an open declaration's area join its sweep (nobody
+/// leaves it), each with its checker; one audit entry names them and the cause. Returns who
+/// joined.
+pub async fn join(
+    tx: &mut AuditedTx,
+    declaration: uuid::Uuid,
+    municipality: OrganisationId,
+    persons: Vec<(uuid::Uuid, CheckerAssignment)>,
+    cause: &[&str],
+) -> Result<Vec<uuid::Uuid>, StoreError> {
+    let already: std::collections::HashSet<uuid::Uuid> =
+        members(tx, declaration).await?.into_iter().collect();
+    let new: Vec<(uuid::Uuid, CheckerAssignment)> = persons
+        .into_iter()
+        .filter(|(p, _)| !already.contains(p))
+        .collect();
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let joined: Vec<uuid::Uuid> = new.iter().map(|(p, _)| *p).collect();
+    open_sweep(tx, declaration, new).await?;
+    tx.record(
+        Entry::new(AuditAction::SweepJoined, "disaster", declaration)
+            .owner(municipality)
+            .detail(serde_json::json!({"cause": cause, "persons": joined})),
+    );
+    Ok(joined)
+}
+
 /// How many people each declaration's sweep holds (the people in its area).
 pub async fn sizes(
     tx: &AuditedTx,

@@ -120,6 +120,9 @@ pub struct Changes {
     roster: Marks,
     /// Finished plans whose basis changed: marked for review.
     review: Marks,
+    /// Persons whose roster entry or hazard zones changed: they join the sweep of an open
+    /// declaration whose area now holds them.
+    sweep: Marks,
 }
 
 impl Changes {
@@ -139,11 +142,13 @@ impl Changes {
     /// Point 1 changed: the person is triaged again.
     pub(crate) fn hazards_changed(&mut self, owner: OrganisationId, id: PersonId) {
         self.hazards.add(owner, id, Cause::HazardsChanged);
+        self.sweep.add(owner, id, Cause::HazardsChanged);
     }
 
     /// A roster entry was created or changed: the receivers are applied to the person again.
     pub(crate) fn roster_changed(&mut self, owner: OrganisationId, id: PersonId) {
         self.roster.add(owner, id, Cause::RosterChanged);
+        self.sweep.add(owner, id, Cause::RosterChanged);
     }
 
     /// A person left the roster: the receivers' shares of them go.
@@ -162,6 +167,7 @@ impl Changes {
             && self.hazards.is_empty()
             && self.roster.is_empty()
             && self.review.is_empty()
+            && self.sweep.is_empty()
     }
 }
 
@@ -177,15 +183,19 @@ pub enum Consequence {
     Retriage,
     /// Roster entry changed → the receivers' shares of the person (who can see whom).
     Receivers,
+    /// Roster entry or hazard zones changed during an open declaration → the person joins its
+    /// sweep when its area now holds them, with a checker (after the shares it reads).
+    Sweeps,
     /// Address, condition, supporters or point 1 changed → finished plans marked for review.
     ReviewMarks,
 }
 
-pub const ORDER: [Consequence; 5] = [
+pub const ORDER: [Consequence; 6] = [
     Consequence::Locate,
     Consequence::Classify,
     Consequence::Retriage,
     Consequence::Receivers,
+    Consequence::Sweeps,
     Consequence::ReviewMarks,
 ];
 
@@ -226,6 +236,12 @@ pub(crate) async fn run(
                     apply_receivers(tx, owner, Some(&ids), &codes(&persons)).await?;
                 }
             }
+            Consequence::Sweeps => {
+                for (owner, persons) in changes.sweep.take() {
+                    let ids: HashSet<uuid::Uuid> = persons.keys().map(|p| p.0).collect();
+                    join_sweeps(tx, owner, &ids, &codes(&persons)).await?;
+                }
+            }
             Consequence::ReviewMarks => {
                 for (owner, persons) in changes.review.take() {
                     let marks: BTreeMap<PersonId, BTreeSet<&str>> = persons
@@ -251,6 +267,34 @@ pub(crate) async fn run(
             }
         }
         tracing::debug!(consequence = ?c, elapsed = ?started.elapsed(), "consequence run");
+    }
+    Ok(())
+}
+
+/// The people of `ids` an open declaration's area holds now join its sweep (one read of the
+/// roster per open declaration; nothing when none is open).
+async fn join_sweeps(
+    tx: &mut AuditedTx,
+    owner: OrganisationId,
+    ids: &HashSet<uuid::Uuid>,
+    cause: &[&str],
+) -> Result<(), Error> {
+    let open = tsunagi_store::declarations::open_of(tx, owner).await?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    let name = tsunagi_store::organisations::name_in(tx, owner).await?;
+    for decl in open {
+        let inside: Vec<uuid::Uuid> = crate::declarations::in_area(tx, &decl, &name)
+            .await?
+            .into_iter()
+            .filter(|p| ids.contains(p))
+            .collect();
+        if inside.is_empty() {
+            continue;
+        }
+        let people = crate::safety::with_checkers(tx, owner, inside).await?;
+        tsunagi_store::safety::join(tx, decl.id, owner, people, cause).await?;
     }
     Ok(())
 }

@@ -41,6 +41,7 @@ mod shelters_in_operation;
 mod supporters;
 mod survey;
 mod sweep_checkers;
+mod sweep_joins;
 mod sweep_residents;
 mod triage;
 mod workflow;
