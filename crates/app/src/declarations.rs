@@ -114,7 +114,7 @@ pub async fn widen_area(
         .filter(|p| !already.contains(p))
         .collect();
     let people = crate::safety::with_checkers(&w.tx, decl.municipality_id, people).await?;
-    let joined = safety::open_sweep(&mut w.tx, decl.id, people).await?;
+    let joined = safety::open_sweep(&mut w.tx, decl.id, people).await?.len();
     w.commit().await?;
     Ok((decl, joined))
 }

@@ -49,13 +49,13 @@ pub struct SweepLine {
 }
 
 /// Opens the sweep of a new declaration over the people in its area (all 未確認), each given
-/// to its checker, or adds the people of a widened area who are not in it yet. Returns how
-/// many were added.
+/// to its checker, or adds the people of a widened area who are not in it yet. Returns who
+/// was added.
 pub async fn open_sweep(
     tx: &mut AuditedTx,
     declaration: uuid::Uuid,
     persons: Vec<(uuid::Uuid, CheckerAssignment)>,
-) -> Result<usize, StoreError> {
+) -> Result<Vec<uuid::Uuid>, StoreError> {
     let already: std::collections::HashSet<uuid::Uuid> =
         members(tx, declaration).await?.into_iter().collect();
     let new: Vec<(uuid::Uuid, CheckerAssignment)> = persons
@@ -64,7 +64,7 @@ pub async fn open_sweep(
         .collect::<std::collections::BTreeMap<_, _>>()
         .into_iter()
         .collect();
-    let n = new.len();
+    let added: Vec<uuid::Uuid> = new.iter().map(|(p, _)| *p).collect();
     crate::db::bulk::insert_models(
         tx.conn(),
         new.into_iter()
@@ -82,13 +82,13 @@ pub async fn open_sweep(
             .collect(),
     )
     .await?;
-    if n >= 1000 {
+    if added.len() >= 1000 {
         // The sweep is read at once and at its busiest right after it opens: give PostgreSQL's
         // planner the new rows now (without, a checker's list probed the sweep by sequential
         // scan, 5–6 ms a read, until autovacuum came by).
         crate::db::analyze(tx.conn(), "safety_checks").await?;
     }
-    Ok(n)
+    Ok(added)
 }
 
 /// People a roster change brought into an open declaration's area join its sweep (nobody
@@ -101,17 +101,10 @@ pub async fn join(
     persons: Vec<(uuid::Uuid, CheckerAssignment)>,
     cause: &[&str],
 ) -> Result<Vec<uuid::Uuid>, StoreError> {
-    let already: std::collections::HashSet<uuid::Uuid> =
-        members(tx, declaration).await?.into_iter().collect();
-    let new: Vec<(uuid::Uuid, CheckerAssignment)> = persons
-        .into_iter()
-        .filter(|(p, _)| !already.contains(p))
-        .collect();
-    if new.is_empty() {
-        return Ok(Vec::new());
+    let joined = open_sweep(tx, declaration, persons).await?;
+    if joined.is_empty() {
+        return Ok(joined);
     }
-    let joined: Vec<uuid::Uuid> = new.iter().map(|(p, _)| *p).collect();
-    open_sweep(tx, declaration, new).await?;
     tx.record(
         Entry::new(AuditAction::SweepJoined, "disaster", declaration)
             .owner(municipality)

@@ -254,6 +254,20 @@ async fn mint_token(app: &TestApp, actor: &Actor) -> String {
     secret
 }
 
+/// The id of the person named `name` in the caller's person list (the first page).
+pub async fn person_id(app: &TestApp, token: &str, name: &str) -> String {
+    let (_, persons) = call_json(app, Method::GET, "/api/v1/persons", token, None).await;
+    persons["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {persons}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
 /// Creates a person through the API as the town's staff; returns its JSON.
 pub async fn create_person(
     app: &TestApp,

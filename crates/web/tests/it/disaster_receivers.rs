@@ -2,23 +2,10 @@
 //! normal times — even for a person who consented — and the area's people, read-only, while a
 //! declaration reaches them; closing ends it.
 
-use crate::common::{Client, PASSWORD, TestApp, app, call_json, token_for};
+use crate::common::{Client, PASSWORD, app, call_json, token_for};
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use tsunagi_store::{Store, db_test};
-
-async fn list_len(app: &TestApp, t: &str) -> usize {
-    let (s, v) = call_json(
-        app,
-        Method::GET,
-        &format!("/api/v1/receivers/{}/list", app.f.community.id.0),
-        t,
-        None,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v.as_array().unwrap().len()
-}
 
 db_test!(
     a_receiver_for_disasters_only_sees_nothing_until_one_is_declared,
@@ -41,16 +28,7 @@ db_test!(
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         // 山田 consents to the 自治会: still nothing in normal times.
-        let (_, persons) = call_json(&app, Method::GET, "/api/v1/persons", &staff, None).await;
-        let yamada = persons["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == "山田　ハル")
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let yamada = crate::common::person_id(&app, &staff, "山田　ハル").await;
         let (s, v) = call_json(
             &app,
             Method::PUT,
@@ -61,7 +39,7 @@ db_test!(
         )
         .await;
         assert!(s.is_success(), "{v}");
-        assert_eq!(list_len(&app, &leader).await, 0);
+        assert_eq!(crate::disasters::list_names(&app, &leader).await, 0);
         let (s, _) = call_json(
             &app,
             Method::GET,
@@ -74,7 +52,7 @@ db_test!(
 
         // Declared: both people of its district, read-only, on the basis 災害時.
         let decl = crate::ledger::declare_named(&app, &admin, "潮見川の洪水").await;
-        assert_eq!(list_len(&app, &leader).await, 2);
+        assert_eq!(crate::disasters::list_names(&app, &leader).await, 2);
         let (s, v) = call_json(
             &app,
             Method::GET,
@@ -114,7 +92,7 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        assert_eq!(list_len(&app, &leader).await, 0);
+        assert_eq!(crate::disasters::list_names(&app, &leader).await, 0);
 
         // The screen: unticking 災害時のみ makes it a normal-time receiver again (山田 consented).
         let mut c = Client::new(&app);
@@ -139,6 +117,6 @@ db_test!(
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        assert_eq!(list_len(&app, &leader).await, 1);
+        assert_eq!(crate::disasters::list_names(&app, &leader).await, 1);
     }
 );

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use tsunagi_store::{Store, db_test};
 
-async fn list_names(app: &TestApp, t: &str) -> usize {
+pub(crate) async fn list_names(app: &TestApp, t: &str) -> usize {
     let (s, v) = call_json(
         app,
         Method::GET,

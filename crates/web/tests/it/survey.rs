@@ -19,18 +19,6 @@ db_test!(
         crate::common::load_roster(&app, ROSTER).await;
         let staff = token_for(&app, "town-staff").await;
         let admin = token_for(&app, "town-admin").await;
-        let (_, persons) = call_json(&app, Method::GET, "/api/v1/persons", &staff, None).await;
-        let id_of = |name: &str| {
-            persons["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|p| p["name"] == name)
-                .unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        };
         // 同意方式 and nobody asked: nobody provided, no plans.
         let (s, v) = call_json(&app, Method::GET, "/api/v1/roster/survey", &staff, None).await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -54,10 +42,11 @@ db_test!(
             ("佐藤　茂", "given", json!(["community_association"])),
             ("山田　ハル", "refused", json!([])),
         ] {
+            let id = crate::common::person_id(&app, &staff, name).await;
             let (s, v) = call_json(
                 &app,
                 Method::PUT,
-                &format!("/api/v1/persons/{}/consent", id_of(name)),
+                &format!("/api/v1/persons/{id}/consent"),
                 &staff,
                 Some(
                     json!({"status": status, "scope": scope, "obtained_on": "2026-11-01",
@@ -76,7 +65,10 @@ db_test!(
         let (s, v) = call_json(
             &app,
             Method::PUT,
-            &format!("/api/v1/persons/{}/plan", id_of("山田　ハル")),
+            &format!(
+                "/api/v1/persons/{}/plan",
+                crate::common::person_id(&app, &staff, "山田　ハル").await
+            ),
             &staff,
             Some(plan),
         )

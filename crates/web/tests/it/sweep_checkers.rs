@@ -57,19 +57,7 @@ db_test!(
         let care = token_for(&app, "care-manager").await;
         crate::common::community_receives_honmachi(&app, &staff, true).await;
         // 山田 is also shared with her care provider.
-        let (_, persons) = call_json(&app, Method::GET, "/api/v1/persons", &staff, None).await;
-        let id_of = |name: &str| {
-            persons["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|p| p["name"] == name)
-                .unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        };
-        let yamada = id_of("山田　ハル");
+        let yamada = crate::common::person_id(&app, &staff, "山田　ハル").await;
         let (s, v) = call_json(
             &app,
             Method::POST,
