@@ -58,6 +58,7 @@ fn plan() -> EvacuationPlan {
             address: "潮見市本町3丁目10番地".into(),
             phone: "0889-22-5678".into(),
             relationship: "近所の方".into(),
+            ..Supporter::default()
         }],
         destinations: vec![Destination {
             hazard: PlanHazard::Flood,

@@ -168,6 +168,10 @@ pub struct PersonFacts {
     /// resident extract; only read while a declaration of the owner is open (fire and police
     /// receive the roster's people, not every resident).
     pub on_roster: bool,
+    /// Every supporter named in the newest checked plan agreed to its provision (49-15(2));
+    /// without it a receiver gets the plan in normal times only under an ordinance that needs
+    /// no consent. Only read when a share includes the plan.
+    pub supporters_agreed: bool,
 }
 
 /// Roles of a municipality that work on its residents' records directly.
@@ -233,14 +237,29 @@ pub fn person_access(
     }
     let kind = actor.organisation_kind;
     if !normal.is_empty() && person.provision.roster.provides(&person.consent, kind) {
-        // The plan follows the plans' own basis (49-15(2)), on top of the roster's.
-        let plan =
-            normal.iter().any(|s| s.plan) && person.provision.plans.provides(&person.consent, kind);
+        // The plan follows the plans' own basis (49-15(2)), on top of the roster's, and needs
+        // the supporters' agreement unless the ordinance needs no consent.
+        let plan = normal.iter().any(|s| s.plan)
+            && person.provision.plans.provides(&person.consent, kind)
+            && (person.supporters_agreed
+                || person.provision.plans == ProvisionBasis::OrdinanceWithoutConsent);
         let basis = if person.consent.covers(kind) {
             AccessBasis::Consent
         } else {
             AccessBasis::Ordinance
         };
+        if !plan
+            && disaster.reaches(person.owner, &person.declared_areas)
+            && kind.is_evacuation_support_party()
+        {
+            // In a disaster the plan goes to the support parties without consent (49-15(3)),
+            // as it does to those the roster reaches only then.
+            return Some(Grant {
+                level: cap(level),
+                basis: AccessBasis::Disaster,
+                plan: true,
+            });
+        }
         return Some(Grant {
             level: cap(level),
             basis,

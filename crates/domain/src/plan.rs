@@ -74,6 +74,14 @@ pub struct Supporter {
     pub phone: String,
     /// 本人との関係 (近所の方, 長男, 自主防災会 …)
     pub relationship: String,
+    /// The day the supporter agreed to be named and to have the plan provided to the
+    /// receivers (避難支援等実施者の同意, art. 49-15(2)); none: not (yet) agreed.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub consented_on: Option<chrono::NaiveDate>,
+    /// How the agreement was given (書面, 口頭 …).
+    #[serde(default)]
+    pub consent_method: String,
 }
 
 /// Where to go for one hazard, and how.
@@ -149,6 +157,12 @@ fn blank(s: &str) -> bool {
 }
 
 impl EvacuationPlan {
+    /// Every supporter named has agreed to the plan's provision (true when none is named:
+    /// nobody's information would be provided).
+    pub fn supporters_agreed(&self) -> bool {
+        self.supporters.iter().all(|s| s.consented_on.is_some())
+    }
+
     /// Drops empty rows (blank form slots) and trims text.
     pub fn normalised(mut self) -> Self {
         self.supporters
@@ -273,6 +287,7 @@ mod tests {
                 address: "潮見市本町1-2".into(),
                 phone: "0889-22-0001".into(),
                 relationship: "近所".into(),
+                ..Supporter::default()
             }],
             destinations: vec![Destination {
                 hazard: PlanHazard::Flood,

@@ -110,6 +110,7 @@ mod tests {
                     address: String::new(),
                     phone: (*phone).into(),
                     relationship: "近所".into(),
+                    ..Supporter::default()
                 })
                 .collect(),
             ..EvacuationPlan::default()

@@ -213,6 +213,15 @@ pub(crate) async fn facts_under(
             .one(conn)
             .await?
             .is_some();
+    // The supporters' agreement to the plan's provision: read only when a share includes the
+    // plan (nobody else's grant depends on it); no checked plan: nothing to provide anyway.
+    let supporters_agreed = if shares.iter().any(|s| s.plan) {
+        crate::plans::newest_checked(conn, m.id)
+            .await?
+            .is_none_or(|p| p.supporters_agreed())
+    } else {
+        true
+    };
     Ok(PersonFacts {
         owner: m.municipality_id.into(),
         shares,
@@ -220,6 +229,7 @@ pub(crate) async fn facts_under(
         provision,
         declared_areas,
         on_roster,
+        supporters_agreed,
     })
 }
 

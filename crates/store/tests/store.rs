@@ -439,6 +439,7 @@ db_test!(
                     declared_areas: Vec::new(),
                     // Made by hand, not by a roster import.
                     on_roster: false,
+                    supporters_agreed: true,
                 },
             ));
         }

@@ -76,6 +76,7 @@ async fn finish_plan(app: &App, staff: &Context, id: PersonId) {
             address: "高知市".into(),
             phone: "090-1".into(),
             relationship: "子".into(),
+            ..Supporter::default()
         }],
         destinations: vec![Destination {
             hazard: PlanHazard::Flood,

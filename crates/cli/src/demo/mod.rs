@@ -351,6 +351,9 @@ async fn start_workflows(app: &App, staff: &UseCaseContext) -> Result<()> {
                     address: "潮見市本町一丁目".into(),
                     phone: "0889-22-0000".into(),
                     relationship: "近所".into(),
+                    // The neighbour agreed in writing to be named and to the plan's provision.
+                    consented_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+                    consent_method: "書面".into(),
                 }],
                 destinations: vec![Destination {
                     hazard: PlanHazard::Flood,

@@ -37,6 +37,7 @@ fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) ->
         provision: Provision::default(),
         declared_areas: Vec::new(),
         on_roster: true,
+        supporters_agreed: true,
     }
 }
 
@@ -284,9 +285,11 @@ prop_compose! {
         scope in proptest::collection::btree_set(kind_strategy(), 0..5),
         areas in proptest::collection::btree_set(1u128..4, 0..2),
         on_roster in any::<bool>(),
+        supporters_agreed in any::<bool>(),
     ) -> PersonFacts {
         let mut p = person(owner, &[], ConsentFacts { status, scope });
         p.on_roster = on_roster;
+        p.supporters_agreed = supporters_agreed;
         p.declared_areas = areas.into_iter().map(uuid::Uuid::from_u128).collect();
         p.shares = shares
             .into_iter()
@@ -421,7 +424,8 @@ proptest! {
             let any_plan = p.shares.iter().any(|s| {
                 s.organisation_id == a.organisation_id && s.plan && !s.disaster_only
             });
-            prop_assert_eq!(g.plan, any_plan);
+            // … and the plan needs its supporters' agreement (the default basis is consent).
+            prop_assert_eq!(g.plan, any_plan && p.supporters_agreed);
         }
     }
 
@@ -430,7 +434,17 @@ proptest! {
     fn disasters_only_widen(a in any_actor(), p in any_person(), d in any_disaster()) {
         let before = person_access(&a, &p, &DisasterState::normal());
         let during = person_access(&a, &p, &d);
-        if before.is_some() { prop_assert_eq!(before, during); }
+        if let (Some(b), Some(g)) = (before, during) {
+            // The same grant, except that the plan may be added (49-15(3)), on the basis 災害時.
+            prop_assert_eq!(b.level, g.level);
+            prop_assert!(g.plan >= b.plan);
+            if g.plan == b.plan {
+                prop_assert_eq!(b.basis, g.basis);
+            } else {
+                prop_assert_eq!(g.basis, AccessBasis::Disaster);
+            }
+        }
+        prop_assert!(before.is_none() || during.is_some());
         if let (None, Some(g)) = (before, during) {
             prop_assert_eq!(g.level, AccessLevel::Read);
             prop_assert_eq!(g.basis, AccessBasis::Disaster);
@@ -520,5 +534,22 @@ fn the_communitys_volunteers_issue_no_api_tokens() {
             role != Role::CommunityMember,
             "{role:?}"
         );
+    }
+}
+
+proptest! {
+    /// In normal times a receiver (not the owner, not an entrusted assignee) gets the plan only
+    /// when every supporter agreed, unless the plan basis is an ordinance that needs no consent.
+    #[test]
+    fn the_plan_needs_its_supporters_agreement_in_normal_times(
+        a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
+    ) {
+        p.provision = Provision { roster, plans };
+        if let Some(g) = person_access(&a, &p, &DisasterState::normal())
+            && matches!(g.basis, AccessBasis::Consent | AccessBasis::Ordinance)
+            && g.plan
+        {
+            prop_assert!(p.supporters_agreed || plans == ProvisionBasis::OrdinanceWithoutConsent);
+        }
     }
 }

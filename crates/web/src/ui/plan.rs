@@ -104,6 +104,16 @@ fn page(
                     "本人との関係",
                     &s.relationship,
                 ),
+                field(
+                    format!("s{i}_consented_on"),
+                    "名前の記載と計画の提供への同意日（例: 2026-11-01）",
+                    &s.consented_on.map(|d| d.to_string()).unwrap_or_default(),
+                ),
+                field(
+                    format!("s{i}_consent_method"),
+                    "同意の方法（書面・口頭など）",
+                    &s.consent_method,
+                ),
             ]
         })
         .collect();
@@ -190,22 +200,40 @@ fn page(
     }
 }
 
-/// Builds a plan from the form's fields.
-pub fn plan_from_pairs(pairs: &[(String, String)]) -> (EvacuationPlan, Option<i32>) {
+/// Builds a plan from the form's fields; a supporter's agreement day that is not a date (西暦
+/// or 和暦) is refused with the supporter's number.
+pub fn plan_from_pairs(
+    pairs: &[(String, String)],
+) -> Result<(EvacuationPlan, Option<i32>), String> {
     let map: HashMap<&str, &str> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let get = |k: &str| map.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let day = |i: usize| -> Result<Option<chrono::NaiveDate>, String> {
+        match get(&format!("s{i}_consented_on")) {
+            d if d.is_empty() => Ok(None),
+            d => tsunagi_domain::wareki::parse_date(&d).map(Some).map_err(|_| {
+                format!(
+                    "{}人目の避難支援等実施者の同意日「{d}」は日付として読めません（例: 2026-11-01、令和8年11月1日）",
+                    i + 1
+                )
+            }),
+        }
+    };
     let plan = EvacuationPlan {
         supporters: (0..SUPPORTER_SLOTS)
-            .map(|i| Supporter {
-                name: get(&format!("s{i}_name")),
-                address: get(&format!("s{i}_address")),
-                phone: get(&format!("s{i}_phone")),
-                relationship: get(&format!("s{i}_relationship")),
+            .map(|i| {
+                Ok(Supporter {
+                    name: get(&format!("s{i}_name")),
+                    address: get(&format!("s{i}_address")),
+                    phone: get(&format!("s{i}_phone")),
+                    relationship: get(&format!("s{i}_relationship")),
+                    consented_on: day(i)?,
+                    consent_method: get(&format!("s{i}_consent_method")),
+                })
             })
-            .collect(),
+            .collect::<Result<Vec<_>, String>>()?,
         destinations: PlanHazard::ALL
             .iter()
             .map(|h| Destination {
@@ -234,7 +262,7 @@ pub fn plan_from_pairs(pairs: &[(String, String)]) -> (EvacuationPlan, Option<i3
         notes_for_supporters: get("notes_for_supporters"),
         agreed_at: get("agreed_at"),
     };
-    (plan.normalised(), get("version").parse().ok())
+    Ok((plan.normalised(), get("version").parse().ok()))
 }
 
 /// Adds the workflow panel (and, for the owner, the organisations work can be assigned to).
@@ -332,7 +360,7 @@ pub async fn save(
 ) -> UiResult<Response> {
     let id = person_id(path)?;
     let Form(pairs) = form.map_err(AppError::from)?;
-    let (plan, version) = plan_from_pairs(&pairs);
+    let (plan, version) = plan_from_pairs(&pairs).map_err(AppError::BadRequest)?;
     let version = version.ok_or_else(|| AppError::BadRequest("版番号がありません".into()))?;
     match plans::save(&state.app, &user.ctx, id, version, plan.clone()).await {
         Ok(_) => Ok(Redirect::to(&format!("/persons/{id}/plan")).into_response()),

@@ -50,7 +50,8 @@ fn consent(kinds: &[&str]) -> Value {
 
 fn plan(hazard: &str) -> Value {
     json!({"version": 0, "plan": {
-        "supporters": [{"name": "隣の山本さん", "address": "潮見市本町1-2", "phone": "0889-22-0001", "relationship": "近所"}],
+        "supporters": [{"name": "隣の山本さん", "address": "潮見市本町1-2", "phone": "0889-22-0001", "relationship": "近所",
+            "consented_on": "2026-11-01", "consent_method": "書面"}],
         "destinations": [{"hazard": hazard, "place": "潮見小学校", "route": "県道を北へ"}],
         "timing": "警戒レベル3 高齢者等避難で", "transport": "車いす",
         "needs": {"medical_devices": "", "medicines": "", "mobility_aids": "車いす", "communication": "", "allergies": "", "carer": ""},

@@ -39,6 +39,7 @@ mod sharing;
 mod shelter_edits;
 mod shelters_in_operation;
 mod supporters;
+mod supporters_consent;
 mod survey;
 mod sweep_checkers;
 mod sweep_joins;
