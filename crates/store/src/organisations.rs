@@ -113,6 +113,27 @@ pub(crate) async fn get(
         .transpose()
 }
 
+/// The names of these organisations, by id.
+pub(crate) async fn names_of(
+    conn: &impl sea_orm::ConnectionTrait,
+    ids: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, StoreError> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .filter(organisation::Column::Id.is_in(ids.to_vec()))
+        .into_tuple::<(uuid::Uuid, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// An organisation's name, read in the transaction (empty if it was removed).
 pub async fn name_in(tx: &AuditedTx, id: OrganisationId) -> Result<String, StoreError> {
     Ok(get(tx.conn(), id)

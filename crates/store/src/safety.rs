@@ -222,12 +222,14 @@ pub async fn sweep(
     }
     let t = now();
     let after = escalate_after(tx, OrganisationId(d.municipality_id)).await?;
-    let names: HashMap<uuid::Uuid, String> =
-        crate::organisations::in_municipality(tx.conn(), OrganisationId(d.municipality_id))
-            .await?
-            .into_iter()
-            .map(|o| (o.id.0, o.name))
-            .collect();
+    // The names of the checkers on these lines only (a checker's own list: one).
+    let checker_ids: Vec<uuid::Uuid> = checks
+        .values()
+        .filter_map(|c| c.checker_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let names = crate::organisations::names_of(tx.conn(), &checker_ids).await?;
     let mut lines = Vec::with_capacity(persons.len());
     for p in &persons {
         let Some(c) = checks.remove(&p.id) else {
