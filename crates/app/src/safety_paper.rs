@@ -27,6 +27,9 @@ pub struct PaperSheet {
     /// The people with their row numbers (1 first), in row order. A person no longer in the
     /// sweep as the reader sees it is left out; the others keep their printed numbers.
     pub lines: Vec<(u32, SweepLine)>,
+    /// For those to reach through their supporters first: the supporters' names and phones,
+    /// where the printer may see the plan (its view is audited); none otherwise.
+    pub supporters: std::collections::HashMap<uuid::Uuid, Vec<(String, String)>>,
 }
 
 /// A paper list as the municipality's staff see it among the others.
@@ -109,6 +112,29 @@ pub async fn issue(
             .then(a.person.name_kana.cmp(&b.person.name_kana))
     });
     let persons: Vec<uuid::Uuid> = lines.iter().map(|l| l.person.id.0).collect();
+    let mut supporters = std::collections::HashMap::new();
+    for l in lines
+        .iter()
+        .filter(|l| l.checker_step == Some(CheckerStep::Supporters))
+    {
+        // The plan as the printer may see it (404 for a roster-only reader: no contacts).
+        match tsunagi_store::plans::history(&mut w.tx, actor, ctx.disaster(), l.person.id).await {
+            Ok(versions) => {
+                if let Some(v) = versions.first() {
+                    supporters.insert(
+                        l.person.id.0,
+                        v.plan
+                            .supporters
+                            .iter()
+                            .map(|s| (s.name.clone(), s.phone.clone()))
+                            .collect(),
+                    );
+                }
+            }
+            Err(tsunagi_store::StoreError::NotFound | tsunagi_store::StoreError::Forbidden) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let list = safety::paper::issue(&mut w.tx, actor, declaration, for_checker, &persons).await?;
     w.commit().await?;
     Ok(PaperSheet {
@@ -117,6 +143,7 @@ pub async fn issue(
         declaration_name: d.name,
         open: true,
         lines: (1u32..).zip(lines).collect(),
+        supporters,
     })
 }
 
@@ -169,6 +196,7 @@ pub async fn sheet(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<PaperShee
         declaration_name: d.name,
         open: d.closed_at.is_none(),
         lines,
+        supporters: std::collections::HashMap::new(),
     })
 }
 

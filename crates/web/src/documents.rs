@@ -534,10 +534,21 @@ pub async fn sweep_sheet_pdf(
                 address: l.person.address.clone(),
                 age: format!("{}歳", today.years_since(l.person.birth_date).unwrap_or(0)),
                 priority: l.priority.map(|p| p.label()).unwrap_or("—").to_owned(),
-                first_call: if l.checker_step == Some(CheckerStep::Supporters) {
-                    "★まず支援者（計画の避難支援等実施者）に確認".to_owned()
-                } else {
-                    String::new()
+                first_call: match (l.checker_step, s.supporters.get(&l.person.id.0)) {
+                    (Some(CheckerStep::Supporters), Some(people)) if !people.is_empty() => {
+                        format!(
+                            "★まず支援者に確認: {}",
+                            people
+                                .iter()
+                                .map(|(name, phone)| format!("{name} {phone}"))
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )
+                    }
+                    (Some(CheckerStep::Supporters), _) => {
+                        "★まず支援者（計画の避難支援等実施者）に確認".to_owned()
+                    }
+                    _ => String::new(),
                 },
             })
             .collect(),

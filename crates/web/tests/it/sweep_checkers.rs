@@ -211,6 +211,22 @@ db_test!(
                 line("山田　ハル", "潮見ケアセンター", "supporters"),
             ]
         );
+        // Her paper list carries the supporters to reach first, for a printer who may see her
+        // plan (the staff here).
+        let staff_ctx = app.ctx(&app.f.town_staff).await;
+        let sheet = tsunagi_app::safety_paper::issue(
+            &app.app,
+            &staff_ctx,
+            third.parse().unwrap(),
+            Some(app.f.care.id),
+        )
+        .await
+        .unwrap();
+        let yamada_id: uuid::Uuid = yamada.parse().unwrap();
+        assert_eq!(
+            sheet.supporters.get(&yamada_id),
+            Some(&vec![("山本 花子".to_owned(), "0889-22-0001".to_owned())])
+        );
 
         // The screens: the 自治会's own list and progress, the staff's order form.
         let mut c = Client::new(&app);
