@@ -6,6 +6,7 @@ use tsunagi_domain::OrganisationId;
 use tsunagi_domain::PersonId;
 use tsunagi_domain::safety::checkers::{
     CheckerAssignment, CheckerCandidates, CheckerOrder, CheckerStep, assign,
+    is_checking_organisation,
 };
 use tsunagi_domain::safety::{CheckAttempt, SafetyStatus};
 use tsunagi_store::safety;
@@ -54,14 +55,15 @@ pub async fn sweep(
     everyone: bool,
 ) -> Result<Sweep, Error> {
     let actor = ctx.actor()?;
-    let may_narrow = CheckerStep::ALL.iter().any(|s| {
-        *s != CheckerStep::MunicipalStaff && s.organisation_kind() == Some(actor.organisation_kind)
-    });
+    let may_narrow = is_checking_organisation(actor.organisation_kind);
     let only_mine = may_narrow && !everyone;
     let mut w = app.begin_read(ctx).await?;
-    let lines = safety::sweep(&mut w.tx, actor, ctx.disaster(), declaration, only_mine).await?;
-    let municipality = actor.municipality_id.unwrap_or(actor.organisation_id);
-    let after = safety::escalate_after(&w.tx, municipality).await?;
+    let part = if only_mine {
+        safety::SweepPart::GivenTo(Some(actor.organisation_id.0))
+    } else {
+        safety::SweepPart::All
+    };
+    let (lines, after) = safety::sweep(&mut w.tx, actor, ctx.disaster(), declaration, part).await?;
     w.commit().await?;
     Ok(Sweep {
         lines,

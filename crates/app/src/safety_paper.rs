@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 use tsunagi_domain::access::{Capability, can};
-use tsunagi_domain::safety::checkers::CheckerStep;
+use tsunagi_domain::safety::checkers::{CheckerStep, is_checking_organisation};
 use tsunagi_domain::safety::{CheckAttempt, ContactMethod, SafetyStatus};
 use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
 use tsunagi_store::safety::{self, SweepLine, paper::PaperList};
@@ -53,14 +53,6 @@ fn staff(ctx: &Context) -> Result<bool, Error> {
     Ok(can(ctx.actor()?, Capability::CreatePerson))
 }
 
-/// Whether the actor's organisation is a checker of the order (it prints its own people).
-fn checking_organisation(ctx: &Context) -> Result<bool, Error> {
-    let kind = ctx.actor()?.organisation_kind;
-    Ok(CheckerStep::ALL
-        .iter()
-        .any(|s| *s != CheckerStep::MunicipalStaff && s.organisation_kind() == Some(kind)))
-}
-
 async fn checker_name(app: &App, checker: Option<uuid::Uuid>) -> Result<String, Error> {
     Ok(match checker {
         Some(o) => crate::organisations::name_of(app, OrganisationId(o)).await?,
@@ -78,10 +70,10 @@ pub async fn issue(
     checker: Option<OrganisationId>,
 ) -> Result<PaperSheet, Error> {
     let actor = ctx.actor()?;
-    let (for_checker, mine) = if staff(ctx)? {
-        (checker, false)
-    } else if checking_organisation(ctx)? {
-        (Some(actor.organisation_id), true)
+    let for_checker = if staff(ctx)? {
+        checker
+    } else if is_checking_organisation(actor.organisation_kind) {
+        Some(actor.organisation_id)
     } else {
         return Err(Error::NotFound);
     };
@@ -93,12 +85,8 @@ pub async fn issue(
             "この災害は終了しています。名簿は印刷できません",
         )));
     }
-    let mut lines: Vec<SweepLine> =
-        safety::sweep(&mut w.tx, actor, ctx.disaster(), declaration, mine)
-            .await?
-            .into_iter()
-            .filter(|l| l.checker == for_checker.map(|o| o.0))
-            .collect();
+    let part = safety::SweepPart::GivenTo(for_checker.map(|o| o.0));
+    let (mut lines, _) = safety::sweep(&mut w.tx, actor, ctx.disaster(), declaration, part).await?;
     if lines.is_empty() {
         return Err(Error::Invalid(ValidationErrors::single(
             "checker",
@@ -179,12 +167,18 @@ pub async fn sheet(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<PaperShee
     let mut w = app.begin_read(ctx).await?;
     let list = safety::paper::get(&w.tx, actor, id).await?;
     let d = tsunagi_store::declarations::load(&w.tx, actor, list.declaration_id).await?;
-    let mut by_id: std::collections::HashMap<uuid::Uuid, SweepLine> =
-        safety::sweep(&mut w.tx, actor, ctx.disaster(), list.declaration_id, false)
-            .await?
-            .into_iter()
-            .map(|l| (l.person.id.0, l))
-            .collect();
+    let mut by_id: std::collections::HashMap<uuid::Uuid, SweepLine> = safety::sweep(
+        &mut w.tx,
+        actor,
+        ctx.disaster(),
+        list.declaration_id,
+        safety::SweepPart::GivenTo(list.checker),
+    )
+    .await?
+    .0
+    .into_iter()
+    .map(|l| (l.person.id.0, l))
+    .collect();
     w.commit().await?;
     let lines = (1u32..)
         .zip(&list.persons)

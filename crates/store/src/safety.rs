@@ -169,16 +169,25 @@ async fn declaration_of(
     Ok(d)
 }
 
-/// The sweep as the actor may see it, in queue order: nobody reached first, highest priority
-/// first. With `mine`, only the people the sweep gave to the actor's organisation. Audited as a
-/// search naming who was shown.
+/// Which people of a sweep to read (always within what the actor may see).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepPart {
+    /// Everyone the actor may see.
+    All,
+    /// Those the checker order gave to this organisation (`None`: to the municipality's staff).
+    GivenTo(Option<uuid::Uuid>),
+}
+
+/// The sweep as the actor may see it (or the `part` of it), in queue order: nobody reached
+/// first, highest priority first; with the municipality's escalation time it was read under.
+/// Audited as a search naming who was shown.
 pub async fn sweep(
     tx: &mut AuditedTx,
     actor: &Actor,
     disaster: &DisasterState,
     declaration: uuid::Uuid,
-    mine: bool,
-) -> Result<Vec<SweepLine>, StoreError> {
+    part: SweepPart,
+) -> Result<(Vec<SweepLine>, chrono::Duration), StoreError> {
     let d = declaration_of(tx, actor, declaration).await?;
     let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
     // A checker's: those the actor may see, then those of them in the sweep (below) — a
@@ -186,14 +195,20 @@ pub async fn sweep(
     // probes for a checker's 167 people: 39 ms against 12). The municipality's staff: those
     // in the sweep (not the whole town when the area is a part of it).
     let mut query = person::Entity::find().filter(scope_condition(&scope));
-    if scope.owned_by.is_some() || mine {
+    if scope.owned_by.is_some() || part != SweepPart::All {
         let mut members = sea_orm::sea_query::Query::select()
             .column(safety_check::Column::PersonId)
             .from(safety_check::Entity)
             .and_where(safety_check::Column::DeclarationId.eq(declaration))
             .to_owned();
-        if mine {
-            members.and_where(safety_check::Column::CheckerId.eq(actor.organisation_id.0));
+        match part {
+            SweepPart::All => {}
+            SweepPart::GivenTo(Some(org)) => {
+                members.and_where(safety_check::Column::CheckerId.eq(org));
+            }
+            SweepPart::GivenTo(None) => {
+                members.and_where(safety_check::Column::CheckerId.is_null());
+            }
         }
         query = query.filter(person::Column::Id.in_subquery(members));
     }
@@ -291,7 +306,7 @@ pub async fn sweep(
                 "shown": lines.iter().map(|l| l.person.id.to_string()).collect::<Vec<_>>(),
             })),
     );
-    Ok(lines)
+    Ok((lines, after))
 }
 
 /// Records one attempt on one person of an open declaration's sweep, by anyone who may see

@@ -114,7 +114,9 @@ pub(super) async fn queue_in(
     // The sweep: its people's households, their priority and whether anyone is a concern.
     let disaster = ctx.disaster().clone();
     let sweep = if with_sweep {
-        safety::sweep(tx, actor, &disaster, declaration, false).await?
+        safety::sweep(tx, actor, &disaster, declaration, safety::SweepPart::All)
+            .await?
+            .0
     } else {
         Vec::new()
     };

@@ -44,6 +44,14 @@ impl CheckerStep {
     }
 }
 
+/// Whether organisations of this kind check people of their own in a sweep (自治会, 民生委員,
+/// 事業所, 社協); the municipality's staff check on everyone left to them.
+pub fn is_checking_organisation(kind: OrganisationKind) -> bool {
+    CheckerStep::ALL
+        .iter()
+        .any(|s| *s != CheckerStep::MunicipalStaff && s.organisation_kind() == Some(kind))
+}
+
 /// A municipality's checker order: each step once, the municipality's staff last (nobody may
 /// be left without a checker).
 #[derive(Clone, Debug, PartialEq, Eq)]

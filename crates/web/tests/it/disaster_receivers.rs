@@ -75,23 +75,7 @@ db_test!(
         );
 
         // Closed: back to nothing.
-        let (_, all) = call_json(&app, Method::GET, "/api/v1/disasters", &admin, None).await;
-        let version = all
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["id"] == decl.as_str())
-            .unwrap()["version"]
-            .clone();
-        let (s, v) = call_json(
-            &app,
-            Method::POST,
-            &format!("/api/v1/disasters/{decl}/close"),
-            &admin,
-            Some(json!({"version": version})),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
+        crate::ledger::close_declaration(&app, &admin, &decl).await;
         assert_eq!(crate::disasters::list_names(&app, &leader).await, 0);
 
         // The screen: unticking 災害時のみ makes it a normal-time receiver again (山田 consented).

@@ -48,6 +48,27 @@ pub(crate) async fn declare_named(app: &TestApp, admin: &str, name: &str) -> Str
     v["id"].as_str().unwrap().to_owned()
 }
 
+/// Closes a declaration as `admin`, from the version the list shows.
+pub(crate) async fn close_declaration(app: &TestApp, admin: &str, id: &str) {
+    let (_, all) = call_json(app, Method::GET, "/api/v1/disasters", admin, None).await;
+    let version = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not in {all}"))["version"]
+        .clone();
+    let (s, v) = call_json(
+        app,
+        Method::POST,
+        &format!("/api/v1/disasters/{id}/close"),
+        admin,
+        Some(json!({"version": version})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
 pub(crate) async fn household_of(app: &TestApp, t: &str, resident_no: &str) -> (String, String) {
     let (_, v) = call_json(
         app,

@@ -183,23 +183,7 @@ db_test!(
         // Closed: no more printing, and an unentered list is void.
         let r = api(&app, Method::POST, &print, Some(&leader), Some("{}".into())).await;
         let third = r.headers["x-paper-list-id"].to_str().unwrap().to_owned();
-        let (_, all) = call_json(&app, Method::GET, "/api/v1/disasters", &admin, None).await;
-        let d = all
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["id"] == decl.as_str())
-            .unwrap()
-            .clone();
-        let (s, v) = call_json(
-            &app,
-            Method::POST,
-            &format!("/api/v1/disasters/{decl}/close"),
-            &admin,
-            Some(json!({"version": d["version"]})),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
+        crate::ledger::close_declaration(&app, &admin, &decl).await;
         let r = api(&app, Method::POST, &print, Some(&leader), Some("{}".into())).await;
         assert_ne!(r.status, StatusCode::OK, "{}", r.body);
         let r = c.get(&format!("/paper-lists/{third}")).await;

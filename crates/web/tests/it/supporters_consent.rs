@@ -19,7 +19,7 @@ fn plan(version: i64, consented_on: Value) -> Value {
 }
 
 /// Saves a plan version as the town's staff and records the municipality's check of it.
-async fn save_checked(app: &TestApp, staff: &str, id: &str, body: Value) {
+pub(crate) async fn save_checked(app: &TestApp, staff: &str, id: &str, body: Value) {
     let (s, v) = call_json(
         app,
         Method::PUT,
@@ -117,23 +117,7 @@ db_test!(
         // In a disaster it goes to the support parties regardless (49-15(3)).
         let decl = crate::ledger::declare_named(&app, &admin, "潮見川の洪水").await;
         assert_eq!(plan_status(leader.clone()).await, StatusCode::OK);
-        let (_, all) = call_json(&app, Method::GET, "/api/v1/disasters", &admin, None).await;
-        let version = all
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["id"] == decl.as_str())
-            .unwrap()["version"]
-            .clone();
-        let (s, _) = call_json(
-            &app,
-            Method::POST,
-            &format!("/api/v1/disasters/{decl}/close"),
-            &admin,
-            Some(json!({"version": version})),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK);
+        crate::ledger::close_declaration(&app, &admin, &decl).await;
         assert_eq!(plan_status(leader.clone()).await, StatusCode::NOT_FOUND);
 
         // The neighbour agrees in writing; the new version is checked: the plan reaches the 自治会.

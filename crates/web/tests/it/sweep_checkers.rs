@@ -10,7 +10,7 @@ use serde_json::json;
 use tsunagi_store::{Store, db_test};
 
 /// Name → (checker, step) of a sweep as `token` gets it.
-async fn checkers(
+pub(crate) async fn checkers(
     app: &TestApp,
     decl: &str,
     token: &str,
@@ -42,7 +42,7 @@ async fn checkers(
     l
 }
 
-fn line(name: &str, checker: &str, step: &str) -> (String, String, String) {
+pub(crate) fn line(name: &str, checker: &str, step: &str) -> (String, String, String) {
     (name.to_owned(), checker.to_owned(), step.to_owned())
 }
 
@@ -169,30 +169,7 @@ db_test!(
             "destinations": [], "timing": "", "transport": "",
             "needs": {"medical_devices": "", "medicines": "", "mobility_aids": "", "communication": "", "allergies": "", "carer": ""},
             "emergency_contacts": [], "notes_for_supporters": "", "agreed_at": ""}});
-        let (s, v) = call_json(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/persons/{yamada}/plan"),
-            &staff,
-            Some(plan),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        let mut tx = app
-            .store
-            .begin(tsunagi_store::AuditContext::system("test"))
-            .await
-            .unwrap();
-        tsunagi_store::plans::record_check(
-            &mut tx,
-            &app.f.town_staff,
-            "潮見市",
-            app.f.town.id,
-            tsunagi_domain::PersonId(yamada.parse().unwrap()),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        crate::supporters_consent::save_checked(&app, &staff, &yamada, plan).await;
         let (s, _) = call_json(
             &app,
             Method::PUT,

@@ -33,44 +33,20 @@ db_test!(
         )
         .await;
         let decl = d["id"].as_str().unwrap().to_owned();
-        let sweep = |t: String| {
-            let app = &app;
-            let decl = decl.clone();
-            async move {
-                let (_, v) = call_json(
-                    app,
-                    Method::GET,
-                    &format!("/api/v1/disasters/{decl}/sweep"),
-                    &t,
-                    None,
-                )
-                .await;
-                let mut l: Vec<(String, String)> = v
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|l| {
-                        (
-                            l["person"]["name"].as_str().unwrap().to_owned(),
-                            l["checker"].as_str().unwrap().to_owned(),
-                        )
-                    })
-                    .collect();
-                l.sort();
-                l
-            }
-        };
-        assert_eq!(sweep(staff.clone()).await.len(), 2);
+        assert_eq!(
+            crate::sweep_checkers::checkers(&app, &decl, &staff, false)
+                .await
+                .len(),
+            2
+        );
         // Two more on the roster: 岡林 in 本町 joins, with the 自治会 as her checker; 浜田 in
         // 港町 is outside the area.
         load_roster(&app, MORE).await;
         assert_eq!(
-            sweep(staff.clone()).await,
-            vec![
-                ("佐藤　茂".to_owned(), "本町自治会".to_owned()),
-                ("山田　ハル".to_owned(), "本町自治会".to_owned()),
-                ("岡林　千代".to_owned(), "本町自治会".to_owned()),
-            ]
+            crate::sweep_checkers::checkers(&app, &decl, &staff, false).await,
+            ["佐藤　茂", "山田　ハル", "岡林　千代"]
+                .map(|n| crate::sweep_checkers::line(n, "本町自治会", "community_association"))
+                .to_vec()
         );
         let (_, audit) = call_json(&app, Method::GET, "/api/v1/audit", &admin, None).await;
         assert!(
@@ -83,6 +59,11 @@ db_test!(
         );
         // The same file again: nobody joins twice.
         load_roster(&app, MORE).await;
-        assert_eq!(sweep(staff.clone()).await.len(), 3);
+        assert_eq!(
+            crate::sweep_checkers::checkers(&app, &decl, &staff, false)
+                .await
+                .len(),
+            3
+        );
     }
 );
