@@ -185,7 +185,8 @@ db_test!(
         let third = r.headers["x-paper-list-id"].to_str().unwrap().to_owned();
         crate::ledger::close_declaration(&app, &admin, &decl).await;
         let r = api(&app, Method::POST, &print, Some(&leader), Some("{}".into())).await;
-        assert_ne!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("終了しています"), "{}", r.body);
         let r = c.get(&format!("/paper-lists/{third}")).await;
         assert!(r.body.contains("名簿は無効"), "{}", r.body);
         let (s, v) = call_json(
