@@ -433,9 +433,16 @@ pub enum Capability {
 /// Only those who may write the plan (the municipality, an organisation the work is assigned
 /// to or shared with for writing) see drafts; receivers — in normal times and in a disaster —
 /// see the newest checked version, so what reaches the community is what the municipality
-/// checked.
+/// checked. A plan that reaches an organisation only because of a disaster (49-15(3)) is
+/// provided read-only, whatever the organisation may write of the record otherwise.
 pub fn sees_plan_drafts(grant: &Grant) -> bool {
-    grant.level == AccessLevel::Write
+    may_write_plan(grant)
+}
+
+/// Whether a grant lets its holder write the plan and its workflow: write access, the plan
+/// included, and not on the disaster basis (disaster-time provision is read-only).
+pub fn may_write_plan(grant: &Grant) -> bool {
+    grant.plan && grant.level == AccessLevel::Write && grant.basis != AccessBasis::Disaster
 }
 
 pub fn can(actor: &Actor, capability: Capability) -> bool {

@@ -56,6 +56,9 @@ pub enum AuditAction {
     DisasterAreaWidened,
     /// People entered or moved on the roster during an open declaration joined its sweep.
     SweepJoined,
+    /// An answer to a question the triage flow left open (要確認): the family's or the
+    /// community's help, given by the district's 民生委員 or 自治会 or the municipality.
+    HelpConfirmed,
     /// A victims' ledger (被災者台帳) read: whose, by whom, on which basis.
     LedgerViewed,
     /// A victims' ledger written (whereabouts, damage, support).
@@ -86,7 +89,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 49] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -120,6 +123,7 @@ impl AuditAction {
         AuditAction::DisasterClosed,
         AuditAction::DisasterAreaWidened,
         AuditAction::SweepJoined,
+        AuditAction::HelpConfirmed,
         AuditAction::LedgerViewed,
         AuditAction::LedgerUpdated,
         AuditAction::LedgerDisclosed,
@@ -173,6 +177,7 @@ impl AuditAction {
             AuditAction::DisasterClosed => "disaster.closed",
             AuditAction::DisasterAreaWidened => "disaster.area_widened",
             AuditAction::SweepJoined => "safety.sweep_joined",
+            AuditAction::HelpConfirmed => "roster.help_confirmed",
             AuditAction::LedgerViewed => "ledger.viewed",
             AuditAction::LedgerUpdated => "ledger.updated",
             AuditAction::LedgerDisclosed => "ledger.disclosed",
@@ -227,6 +232,7 @@ impl AuditAction {
             AuditAction::DisasterClosed => "災害の終了",
             AuditAction::DisasterAreaWidened => "災害の区域の拡大",
             AuditAction::SweepJoined => "安否確認の対象に追加",
+            AuditAction::HelpConfirmed => "要確認への回答",
             AuditAction::LedgerViewed => "被災者台帳の閲覧",
             AuditAction::LedgerUpdated => "被災者台帳の更新",
             AuditAction::LedgerDisclosed => "被災者台帳の提供",

@@ -1,7 +1,7 @@
 //! The roster entry (避難行動要支援者名簿の登載情報): why a person needs help to evacuate and the
 //! facts about their household, attached to their one person record (Basic Act art. 49-10).
 
-use crate::triage::{CommunitySupport, Condition, HomeHazards, LivingSituation, TriageInput};
+use crate::triage::{Condition, Help, HomeHazards, LivingSituation, Question, TriageInput};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -180,6 +180,41 @@ pub struct RosterEntry {
     /// 民生委員 district (担当地区).
     #[serde(default)]
     pub welfare_district: Option<String>,
+    /// Answers given to the questions the decision flow left open (要確認), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub help_answers: Vec<HelpAnswer>,
+}
+
+/// An answer to a question the decision flow left open (要確認への回答): who answered, when, and
+/// what they said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpAnswer {
+    pub question: Question,
+    /// The family can help / the community can help.
+    pub yes: bool,
+    /// The answering organisation's name (e.g. 本町地区民生委員).
+    pub answered_by: String,
+    pub answered_on: chrono::NaiveDate,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl HelpAnswer {
+    /// 「家族が避難を支援できるか: できる（本町地区民生委員、2026-12-05）」
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {}（{}、{}）",
+            self.question.label(),
+            if self.yes {
+                "できる"
+            } else {
+                "できない"
+            },
+            self.answered_by,
+            self.answered_on
+        )
+    }
 }
 
 impl RosterEntry {
@@ -225,9 +260,10 @@ impl RosterEntry {
     }
 
     /// The triage input this entry gives (DOMAIN.md §2, the three points and the flow).
-    /// 療育手帳 A (A1, A2, ○A) counts as a severe intellectual disability; moving needs
-    /// specialised help when the person cannot move alone and is 要介護4–5 or has a grade 1–2
-    /// physical disability.
+    /// 療育手帳 A (A1, A2, ○A) counts as a severe intellectual disability; a person recorded as
+    /// needing help or a wheelchair to walk cannot move alone; moving needs specialised help
+    /// when the person cannot move alone and is 要介護4–5 or has a grade 1–2 physical
+    /// disability.
     pub fn triage_input(&self) -> TriageInput {
         let care = self
             .care_level
@@ -239,29 +275,43 @@ impl RosterEntry {
             .is_some_and(|r| r.starts_with('A') || r.starts_with("○A") || r.starts_with("OA"));
         let heavy =
             care.is_some_and(|c| c >= 4) || self.physical_disability_grade.is_some_and(|g| g <= 2);
+        let cannot_move_alone = self.cannot_move_alone
+            || self.mobility == Some(crate::evacuation_timing::Mobility::Assisted);
         TriageInput {
             hazards: self.home_hazards,
             condition: Condition {
                 dementia: self.dementia,
-                cannot_move_alone: self.cannot_move_alone,
-                needs_specialised_transport: self.cannot_move_alone && heavy,
+                cannot_move_alone,
+                needs_specialised_transport: cannot_move_alone && heavy,
                 severe_intellectual_disability: severe_ryoiku,
                 medical_care: self.medical_care,
                 needs_care_level: care,
+                physical_disability_grade: self.physical_disability_grade,
+                visual_impairment: self.visual_impairment,
+                hearing_impairment: self.hearing_impairment,
+                mental_disability_grade: self.mental_disability_grade,
+                intractable_disease: self.intractable_disease,
             },
             living: LivingSituation {
                 lives_alone: self.lives_alone,
                 elderly_only_household: self.elderly_only_household,
                 alone_in_daytime: self.alone_in_daytime,
-                family_cannot_help: self.family_can_help == Some(false),
+                family: Help::of(self.family_can_help),
                 no_ties_with_neighbours: self.no_ties_with_neighbours,
             },
-            community: match self.community_watch {
-                Some(true) => CommunitySupport::Yes,
-                Some(false) => CommunitySupport::No,
-                None => CommunitySupport::Unknown,
-            },
+            community: Help::of(self.community_watch),
         }
+    }
+
+    /// Records an answer to a question the flow left open (要確認): the fact it answers and
+    /// the answer itself.
+    pub fn answer(&mut self, answer: HelpAnswer) {
+        let slot = match answer.question {
+            Question::FamilyHelp => &mut self.family_can_help,
+            Question::CommunityHelp => &mut self.community_watch,
+        };
+        *slot = Some(answer.yes);
+        self.help_answers.push(answer);
     }
 
     /// The person's districts in words (自治会 / 民生委員地区), if any is known.

@@ -308,7 +308,7 @@ pub(crate) async fn require(
     }
     let allowed = match need {
         Need::See | Need::Plan => true,
-        Need::WritePlan => grant.level == AccessLevel::Write,
+        Need::WritePlan => tsunagi_domain::access::may_write_plan(&grant),
         Need::Own => grant.basis == tsunagi_domain::access::AccessBasis::Owner,
     };
     if !allowed {

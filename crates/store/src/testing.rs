@@ -288,6 +288,49 @@ pub async fn mark_disaster_only(
         .rows_affected)
 }
 
+/// Adds an organisation of the town's kind `kind` with one user of `role` (for tests that need
+/// a kind the fixture lacks, such as a 民生委員 district).
+pub async fn organisation_with_user(
+    store: &Store,
+    municipality: tsunagi_domain::OrganisationId,
+    name: &str,
+    kind: tsunagi_domain::organisation::OrganisationKind,
+    login: &str,
+    role: tsunagi_domain::role::Role,
+    password_hash: &str,
+) -> Result<
+    (
+        crate::organisations::Organisation,
+        tsunagi_domain::access::Actor,
+    ),
+    StoreError,
+> {
+    use crate::organisations::{NewOrganisation, create};
+    let mut tx = store.begin(crate::AuditContext::system("test")).await?;
+    let o = create(
+        &mut tx,
+        NewOrganisation {
+            name: name.to_owned(),
+            kind,
+            local_gov_code: None,
+            municipality_id: Some(municipality),
+        },
+    )
+    .await?;
+    let id = crate::users::create(&mut tx, login, login, password_hash.to_owned()).await?;
+    crate::users::add_membership(&mut tx, id, o.id, role).await?;
+    tx.commit().await?;
+    let actor = tsunagi_domain::access::Actor {
+        user_id: id,
+        login: login.to_owned(),
+        organisation_id: o.id,
+        organisation_kind: o.kind,
+        municipality_id: o.municipality_id,
+        role,
+    };
+    Ok((o, actor))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

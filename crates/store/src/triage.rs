@@ -57,12 +57,13 @@ impl Store {
 pub async fn set_policy(
     tx: &mut AuditedTx,
     actor: &Actor,
-    mut p: PriorityPolicy,
+    p: PriorityPolicy,
 ) -> Result<PriorityPolicy, StoreError> {
     if !can(actor, Capability::CreatePerson) {
         return Err(StoreError::Forbidden);
     }
-    p.validate()
+    let mut p = p
+        .checked()
         .map_err(|m| StoreError::Invalid(tsunagi_domain::ValidationErrors::single("policy", m)))?;
     let current = policy(tx.conn(), actor.organisation_id).await?;
     p.version = current.version + 1;
@@ -95,6 +96,8 @@ pub struct TriageSummary {
     pub kept_overrides: usize,
     pub by_priority: BTreeMap<String, usize>,
     pub by_approach: BTreeMap<String, usize>,
+    /// Results whose approach waits for an answer (要確認).
+    pub to_confirm: usize,
     pub policy_version: u32,
 }
 
@@ -153,6 +156,7 @@ pub async fn run(tx: &mut AuditedTx, actor: &Actor) -> Result<TriageSummary, Sto
             .entry(r.approach.symbol().to_owned())
             .or_default() += 1;
         summary.triaged += 1;
+        summary.to_confirm += usize::from(r.needs_confirmation());
         batch.push(row(e.person_id, &r, t, None)?);
     }
     crate::db::bulk::insert_models(tx.conn(), batch).await?;
@@ -243,6 +247,13 @@ fn row(
         policy_version: Set(i32::try_from(r.policy_version).unwrap_or(0)),
         computed_at: Set(t),
         override_reason: Set(reason),
+        to_confirm: Set(r.needs_confirmation().then(|| {
+            r.to_confirm
+                .iter()
+                .map(|q| q.code())
+                .collect::<Vec<_>>()
+                .join(",")
+        })),
     })
 }
 
@@ -332,6 +343,8 @@ pub struct RosterFilter {
     pub consent: Option<tsunagi_domain::consent::ConsentStatus>,
     /// A 自治会 or 民生委員地区, as written in the roster; empty: anywhere.
     pub district: String,
+    /// Only those whose approach waits for an answer (要確認).
+    pub to_confirm: bool,
 }
 
 /// The roster persons the actor may see, with their triage, filtered; audited as a search.
@@ -361,7 +374,10 @@ pub async fn roster_list(
     if let Some(a) = filter.approach {
         triage_cond.and_where(triage_result::Column::Approach.eq(a.code()));
     }
-    if filter.priority.is_some() || filter.approach.is_some() {
+    if filter.to_confirm {
+        triage_cond.and_where(triage_result::Column::ToConfirm.is_not_null());
+    }
+    if filter.priority.is_some() || filter.approach.is_some() || filter.to_confirm {
         cond = cond.add(person::Column::Id.in_subquery(triage_cond));
     }
     if let Some(text) = crate::persons::text_condition(&filter.query) {
@@ -451,6 +467,7 @@ pub async fn roster_list(
                 "plan": filter.plan.map(|p| p.code()),
                 "consent": filter.consent.map(|c| c.code()),
                 "district": filter.district,
+                "to_confirm": filter.to_confirm,
                 "page": page.number,
                 "total": total,
                 "shown": ids.iter().map(ToString::to_string).collect::<Vec<_>>(),

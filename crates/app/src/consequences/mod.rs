@@ -8,8 +8,8 @@
 //!
 //! ```text
 //! address changed ─→ Locate ─→ Classify ─→ Retriage
-//!                                  │
-//! roster entry changed ────────────┼──────────────→ Receivers
+//!                                  │            ↑
+//! roster entry changed ────────────┼────────────┴─→ Receivers
 //!                                  ↓
 //! address / condition / supporters / point 1 changed ─→ ReviewMarks
 //! ```
@@ -114,8 +114,8 @@ pub struct Changes {
     addresses: BTreeMap<OrganisationId, BTreeMap<PersonId, (String, Cause)>>,
     /// Homes whose location changed: classified again.
     located: Marks,
-    /// Persons whose point 1 changed: triaged again.
-    hazards: Marks,
+    /// Persons whose point 1 or roster entry changed: triaged again.
+    retriage: Marks,
     /// Persons whose roster entry was created or changed: receivers applied to them again.
     roster: Marks,
     /// Finished plans whose basis changed: marked for review.
@@ -141,12 +141,14 @@ impl Changes {
 
     /// Point 1 changed: the person is triaged again.
     pub(crate) fn hazards_changed(&mut self, owner: OrganisationId, id: PersonId) {
-        self.hazards.add(owner, id, Cause::HazardsChanged);
+        self.retriage.add(owner, id, Cause::HazardsChanged);
         self.sweep.add(owner, id, Cause::HazardsChanged);
     }
 
-    /// A roster entry was created or changed: the receivers are applied to the person again.
+    /// A roster entry was created or changed: the person is triaged again (when triaged
+    /// before) and the receivers are applied to them again.
     pub(crate) fn roster_changed(&mut self, owner: OrganisationId, id: PersonId) {
+        self.retriage.add(owner, id, Cause::RosterChanged);
         self.roster.add(owner, id, Cause::RosterChanged);
         self.sweep.add(owner, id, Cause::RosterChanged);
     }
@@ -164,7 +166,7 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.addresses.is_empty()
             && self.located.is_empty()
-            && self.hazards.is_empty()
+            && self.retriage.is_empty()
             && self.roster.is_empty()
             && self.review.is_empty()
             && self.sweep.is_empty()
@@ -179,7 +181,8 @@ pub enum Consequence {
     Locate,
     /// Home located or pinned → its hazard zones and point 1 (zones loaded once).
     Classify,
-    /// Point 1 changed → priority and approach again (staff overrides kept).
+    /// Point 1 or the roster entry changed → priority and approach again (staff overrides
+    /// kept).
     Retriage,
     /// Roster entry changed → the receivers' shares of the person (who can see whom).
     Receivers,
@@ -225,7 +228,7 @@ pub(crate) async fn run(
                 }
             }
             Consequence::Retriage => {
-                for (owner, persons) in changes.hazards.take() {
+                for (owner, persons) in changes.retriage.take() {
                     let ids: Vec<uuid::Uuid> = persons.keys().map(|p| p.0).collect();
                     tsunagi_store::triage::rerun(tx, owner, &ids, &codes(&persons)).await?;
                 }

@@ -58,6 +58,33 @@ pub async fn leave(
     w.commit().await
 }
 
+/// Answers questions the triage flow left open (要確認) — the family's help to evacuate, the
+/// community's help to make the plan — as the district's 民生委員 or 自治会 (sharing the
+/// person) or the owning municipality. The person is triaged again at once (unless staff
+/// changed the result by hand) and a finished plan is marked for review.
+pub async fn answer_questions(
+    app: &App,
+    ctx: &Context,
+    id: PersonId,
+    answers: &[(tsunagi_domain::triage::Question, bool)],
+    note: Option<&str>,
+) -> Result<(), Error> {
+    let mut w = app.begin(ctx).await?;
+    let owner = roster::questions::answer(
+        &mut w.tx,
+        ctx.actor()?,
+        ctx.disaster(),
+        id,
+        answers,
+        note,
+        ctx.today(),
+    )
+    .await?;
+    w.changes.roster_changed(owner, id);
+    w.changes.review(owner, id, Cause::RosterChanged);
+    w.commit().await
+}
+
 /// The departures of the actor's municipality, newest first (a search, audited).
 pub async fn departures(
     app: &App,

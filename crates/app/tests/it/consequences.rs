@@ -19,22 +19,23 @@ use tsunagi_store::{Store, db_test};
 
 use crate::common::{ctx, sample, today, world};
 
-// 本町一丁目5番 lies in the flood zone (rank 3); 旭町 in no zone. 家族の支援 makes approach ア.
-const FIRST: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,家族の支援,自治会\n\
-4001,本町　一郎,ホンマチ イチロウ,S5.1.1,1,潮見市本町一丁目5番3号,1,1,本町一丁目自治会\n\
-4002,本町　二郎,ホンマチ ジロウ,S6.1.1,1,潮見市本町一丁目5番4号,1,1,本町一丁目自治会\n\
-4003,本町　三郎,ホンマチ サブロウ,S7.1.1,1,潮見市本町一丁目5番5号,1,1,本町一丁目自治会\n\
-4004,本町　四郎,ホンマチ シロウ,S8.1.1,1,潮見市本町一丁目5番6号,1,1,本町一丁目自治会\n\
-4005,本町　五郎,ホンマチ ゴロウ,S9.1.1,1,潮見市本町一丁目5番7号,1,1,本町一丁目自治会\n";
+// 本町一丁目5番 lies in the flood zone (rank 3); 旭町 in no zone. Living alone with no community
+// watch makes approach ウ.
+const FIRST: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,家族の支援,見守り,自治会\n\
+4001,本町　一郎,ホンマチ イチロウ,S5.1.1,1,潮見市本町一丁目5番3号,1,1,0,本町一丁目自治会\n\
+4002,本町　二郎,ホンマチ ジロウ,S6.1.1,1,潮見市本町一丁目5番4号,1,1,0,本町一丁目自治会\n\
+4003,本町　三郎,ホンマチ サブロウ,S7.1.1,1,潮見市本町一丁目5番5号,1,1,0,本町一丁目自治会\n\
+4004,本町　四郎,ホンマチ シロウ,S8.1.1,1,潮見市本町一丁目5番6号,1,1,0,本町一丁目自治会\n\
+4005,本町　五郎,ホンマチ ゴロウ,S9.1.1,1,潮見市本町一丁目5番7号,1,1,0,本町一丁目自治会\n";
 
 // 4001 and 4002 move to 旭町 (out of the flood zone), 4003 moves within 本町一丁目, 4004 moves
 // to another 自治会, 4005 now has dementia.
-const SECOND: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,家族の支援,自治会,認知症\n\
-4001,本町　一郎,ホンマチ イチロウ,S5.1.1,1,潮見市旭町3番1号,1,1,本町一丁目自治会,\n\
-4002,本町　二郎,ホンマチ ジロウ,S6.1.1,1,潮見市旭町3番2号,1,1,本町一丁目自治会,\n\
-4003,本町　三郎,ホンマチ サブロウ,S7.1.1,1,潮見市本町一丁目5番8号,1,1,本町一丁目自治会,\n\
-4004,本町　四郎,ホンマチ シロウ,S8.1.1,1,潮見市本町一丁目5番6号,1,1,港町自主防災会,\n\
-4005,本町　五郎,ホンマチ ゴロウ,S9.1.1,1,潮見市本町一丁目5番7号,1,1,本町一丁目自治会,1\n";
+const SECOND: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,家族の支援,見守り,自治会,認知症\n\
+4001,本町　一郎,ホンマチ イチロウ,S5.1.1,1,潮見市旭町3番1号,1,1,0,本町一丁目自治会,\n\
+4002,本町　二郎,ホンマチ ジロウ,S6.1.1,1,潮見市旭町3番2号,1,1,0,本町一丁目自治会,\n\
+4003,本町　三郎,ホンマチ サブロウ,S7.1.1,1,潮見市本町一丁目5番8号,1,1,0,本町一丁目自治会,\n\
+4004,本町　四郎,ホンマチ シロウ,S8.1.1,1,潮見市本町一丁目5番6号,1,1,0,港町自主防災会,\n\
+4005,本町　五郎,ホンマチ ゴロウ,S9.1.1,1,潮見市本町一丁目5番7号,1,1,0,本町一丁目自治会,1\n";
 
 fn options() -> ImportOptions {
     ImportOptions {
@@ -235,11 +236,15 @@ db_test!(
             serde_json::json!(["address_changed"])
         );
         assert_eq!(classified[0]["homes"], 3);
-        // Point 1 changed for the two who left the flood zone: re-triaged once.
+        // Re-triaged once: the two who left the flood zone (point 1), the one who moved 自治会
+        // and the one with dementia now (their roster entries changed).
         let triaged = &e["triage.recorded"];
         assert_eq!(triaged.len(), 1, "{triaged:?}");
-        assert_eq!(triaged[0]["cause"], serde_json::json!(["hazards_changed"]));
-        assert_eq!(triaged[0]["rerun"], 2);
+        assert_eq!(
+            triaged[0]["cause"],
+            serde_json::json!(["roster_changed", "hazards_changed"])
+        );
+        assert_eq!(triaged[0]["rerun"], 4);
         // Receivers: the changed entries only; the one who moved 自治会 leaves the list.
         let shares = &e["share.changed"];
         assert_eq!(shares.len(), 1, "{shares:?}");

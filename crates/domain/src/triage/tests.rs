@@ -5,7 +5,7 @@ fn input() -> TriageInput {
         hazards: HomeHazards::default(),
         condition: Condition::default(),
         living: LivingSituation::default(),
-        community: CommunitySupport::Unknown,
+        community: Help::Unknown,
     }
 }
 
@@ -108,11 +108,7 @@ fn self_evacuation_is_a_question_about_the_household() {
             ..Default::default()
         },
         LivingSituation {
-            family_cannot_help: true,
-            ..Default::default()
-        },
-        LivingSituation {
-            no_ties_with_neighbours: true,
+            family: Help::No,
             ..Default::default()
         },
         LivingSituation {
@@ -124,6 +120,18 @@ fn self_evacuation_is_a_question_about_the_household() {
     for l in difficult_living {
         assert_eq!(self_evacuation(&l), SelfEvacuation::Difficult, "{l:?}");
     }
+    // No ties with the neighbours is the community question's, not the household's.
+    let no_ties = LivingSituation {
+        no_ties_with_neighbours: true,
+        ..Default::default()
+    };
+    assert_eq!(self_evacuation(&no_ties), SelfEvacuation::Can);
+    // Unknown family help is not help.
+    let unknown = LivingSituation {
+        family: Help::Unknown,
+        ..Default::default()
+    };
+    assert_eq!(self_evacuation(&unknown), SelfEvacuation::Unconfirmed);
 }
 
 #[test]
@@ -138,7 +146,7 @@ fn a_person_with_dementia_in_a_capable_family_is_approach_a_under_the_default_po
             ..Default::default()
         },
         living: LivingSituation::default(),
-        community: CommunitySupport::Unknown,
+        community: Help::Unknown,
     };
     let r = triage(&i, &PriorityPolicy::default());
     assert_eq!(
@@ -212,20 +220,22 @@ fn leaf_u_when_judgement_communication_or_moving_is_generally_hard() {
         i.condition = condition;
         i.living.lives_alone = true;
         // Even a willing community does not change (ウ) here.
-        i.community = CommunitySupport::Yes;
+        i.community = Help::Yes;
         let r = triage(&i, &PriorityPolicy::default());
         assert_eq!(r.priority, Priority::High, "{condition:?}");
         assert_eq!(r.approach, Approach::WelfareProfessional, "{condition:?}");
+        let named = condition.kinds()[0].label();
         assert_eq!(
             r.path,
             vec![
                 "3つの観点の点数 3（高 3 点以上、中 2 点以上）".to_owned(),
                 "優先度「高」: 優先的に作成する".to_owned(),
                 "本人・家族だけでの避難は困難".to_owned(),
-                "判断・意思疎通・移動が全般的に困難（認知症・重度の知的障害・医療的ケア等） → （ウ）福祉専門職と作成".to_owned(),
+                format!("判断・意思疎通・移動が全般的に困難（{named}） → （ウ）福祉専門職と作成"),
             ],
             "{condition:?}"
         );
+        assert!(r.to_confirm.is_empty());
     }
 }
 
@@ -234,7 +244,7 @@ fn leaf_i_community_helps_make_the_plan() {
     let mut i = input();
     i.hazards = flood();
     i.living.lives_alone = true;
-    i.community = CommunitySupport::Yes;
+    i.community = Help::Yes;
     let r = triage(&i, &PriorityPolicy::default());
     assert_eq!(r.priority, Priority::Medium);
     assert_eq!(r.approach, Approach::Community);
@@ -244,7 +254,7 @@ fn leaf_i_community_helps_make_the_plan() {
             "3つの観点の点数 2（高 3 点以上、中 2 点以上）".to_owned(),
             "優先度「中」: 優先的に作成する".to_owned(),
             "本人・家族だけでの避難は困難".to_owned(),
-            "特別な困難はない → 地域の協力で作成できるか".to_owned(),
+            "判断・意思疎通・移動に全般的な困難はない → 地域の協力で作成できるか".to_owned(),
             "地域の見守り・自治会の把握あり → （イ）地域と作成".to_owned(),
         ]
     );
@@ -255,7 +265,7 @@ fn leaf_u_when_the_community_cannot_help() {
     let mut i = input();
     i.hazards = flood();
     i.living.alone_in_daytime = true;
-    i.community = CommunitySupport::No;
+    i.community = Help::No;
     let r = triage(&i, &PriorityPolicy::default());
     assert_eq!(r.priority, Priority::Medium);
     assert_eq!(r.approach, Approach::WelfareProfessional);
@@ -263,28 +273,197 @@ fn leaf_u_when_the_community_cannot_help() {
         r.path[2..],
         [
             "日中は本人だけになり、避難できない場合がある".to_owned(),
-            "特別な困難はない → 地域の協力で作成できるか".to_owned(),
+            "判断・意思疎通・移動に全般的な困難はない → 地域の協力で作成できるか".to_owned(),
             "地域の協力が得られない → （ウ）福祉専門職と作成".to_owned(),
         ]
     );
 }
 
 #[test]
-fn leaf_u_until_the_community_is_confirmed() {
+fn unknown_community_help_is_asked_and_provisionally_i() {
     let mut i = input();
     i.hazards = flood();
     i.living.elderly_only_household = true;
-    i.community = CommunitySupport::Unknown;
+    i.community = Help::Unknown;
     let r = triage(&i, &PriorityPolicy::default());
-    assert_eq!(r.approach, Approach::WelfareProfessional);
+    assert_eq!(r.approach, Approach::Community);
+    assert_eq!(r.to_confirm, vec![Question::CommunityHelp]);
+    assert!(r.needs_confirmation());
     assert_eq!(
         r.path[3..],
         [
-            "特別な困難はない → 地域の協力で作成できるか".to_owned(),
-            "地域の協力可否は本人または自治会に確認が必要".to_owned(),
-            "確認できるまでは → （ウ）福祉専門職と作成".to_owned(),
+            "判断・意思疎通・移動に全般的な困難はない → 地域の協力で作成できるか".to_owned(),
+            "地域の協力が得られるか未確認 → 要確認（民生委員・自治会に確認）".to_owned(),
+            "確認できるまでは（イ）地域と作成として進める".to_owned(),
         ]
     );
+}
+
+#[test]
+fn no_ties_with_neighbours_answers_the_community_question_not_the_household() {
+    let mut i = input();
+    i.hazards = flood();
+    i.living.no_ties_with_neighbours = true;
+    // A capable family: (ア), whatever the neighbours.
+    let r = triage(&i, &hazard_alone_is_medium());
+    assert_eq!(r.approach, Approach::PersonOrFamily);
+    // Living alone with no ties: the community cannot be counted on → (ウ), nothing to ask.
+    i.living.lives_alone = true;
+    let r = triage(&i, &PriorityPolicy::default());
+    assert_eq!(r.approach, Approach::WelfareProfessional);
+    assert!(r.to_confirm.is_empty());
+    assert!(has_line(
+        &r,
+        "近所とのつながりがない → 地域の協力は得られないものとする"
+    ));
+    // Unless the 自治会 has said it knows and helps them.
+    i.community = Help::Yes;
+    assert_eq!(
+        triage(&i, &PriorityPolicy::default()).approach,
+        Approach::Community
+    );
+}
+
+#[test]
+fn unknown_family_help_is_never_taken_as_help() {
+    // A bedridden person on a ventilator whose family's help is not known: not (ア).
+    let mut i = input();
+    i.hazards = flood();
+    i.condition.medical_care = true;
+    i.condition.needs_care_level = Some(5);
+    i.living.family = Help::Unknown;
+    let r = triage(&i, &PriorityPolicy::default());
+    assert_eq!(r.approach, Approach::WelfareProfessional);
+    assert_eq!(r.to_confirm, vec![Question::FamilyHelp]);
+    assert!(has_line(&r, "家族が避難を支援できるか未確認"));
+    // The family answers that they can: (ア), nothing left to confirm.
+    i.living.family = Help::Yes;
+    let r = triage(&i, &PriorityPolicy::default());
+    assert_eq!(r.approach, Approach::PersonOrFamily);
+    assert!(r.to_confirm.is_empty());
+    // Both unknown: both asked, in order.
+    let mut j = input();
+    j.hazards = flood();
+    j.condition.needs_care_level = Some(3);
+    j.living.family = Help::Unknown;
+    let r = triage(&j, &PriorityPolicy::default());
+    assert_eq!(
+        r.to_confirm,
+        vec![Question::FamilyHelp, Question::CommunityHelp]
+    );
+    assert_eq!(r.approach, Approach::Community);
+}
+
+#[test]
+fn care_level_five_with_a_wheelchair_is_generally_hard() {
+    let mut i = input();
+    i.hazards = flood();
+    i.condition.needs_care_level = Some(5);
+    i.condition.cannot_move_alone = true;
+    i.living.lives_alone = true;
+    i.community = Help::Yes;
+    let r = triage(&i, &PriorityPolicy::default());
+    assert_eq!(r.approach, Approach::WelfareProfessional);
+    assert!(has_line(&r, "全般的に困難（要介護5）"));
+    assert!(!has_line(&r, "全般的な困難はない"));
+}
+
+#[test]
+fn the_policy_says_which_conditions_count() {
+    let mut i = input();
+    i.hazards = flood();
+    i.condition.visual_impairment = true;
+    i.condition.physical_disability_grade = Some(2);
+    i.condition.mental_disability_grade = Some(3);
+    let mut p = PriorityPolicy::default();
+    let r = triage(&i, &p);
+    assert_eq!(
+        r.reasons[1],
+        "本人の心身の状況: 身体障害者手帳1・2級、視覚障害"
+    );
+    assert_eq!(r.priority, Priority::Medium);
+    // A municipality that counts neither: point 2 does not apply.
+    p.conditions.point2.retain(|k| {
+        !matches!(
+            k,
+            ConditionKind::VisualImpairment | ConditionKind::PhysicalDisabilityGrade1To2
+        )
+    });
+    let r = triage(&i, &p);
+    assert_eq!((r.reasons.len(), r.priority), (1, Priority::Low));
+    // One that takes a visual impairment as generally hard sends a person living alone to (ウ).
+    let mut p = PriorityPolicy::default();
+    p.conditions
+        .generally_hard
+        .push(ConditionKind::VisualImpairment);
+    i.living.lives_alone = true;
+    i.community = Help::Yes;
+    let r = triage(&i, &p);
+    assert_eq!(r.approach, Approach::WelfareProfessional);
+    assert!(has_line(&r, "全般的に困難（視覚障害）"));
+    // The care level's thresholds are the policy's too.
+    let mut j = input();
+    j.hazards = flood();
+    j.condition.needs_care_level = Some(3);
+    let mut p = PriorityPolicy::default();
+    p.conditions.point2_care_from = None;
+    assert_eq!(triage(&j, &p).priority, Priority::Low);
+    p.conditions.point2_care_from = Some(2);
+    j.condition.needs_care_level = Some(2);
+    assert_eq!(triage(&j, &p).priority, Priority::Medium);
+}
+
+#[test]
+fn condition_policies_are_validated_and_normalised() {
+    let mut p = PriorityPolicy::default();
+    p.conditions.point2_care_from = Some(6);
+    assert!(p.validate().is_err());
+    p.conditions.point2_care_from = Some(0);
+    assert!(p.validate().is_err());
+    let mut p = PriorityPolicy::default();
+    p.conditions.generally_hard = vec![
+        ConditionKind::MedicalCare,
+        ConditionKind::Dementia,
+        ConditionKind::MedicalCare,
+    ];
+    let saved = p.checked().expect("valid");
+    assert_eq!(
+        saved.conditions.generally_hard,
+        vec![ConditionKind::Dementia, ConditionKind::MedicalCare]
+    );
+    // A policy saved before conditions were settable reads as the default.
+    let old = r#"{"version":3,"weights":{"hazard":1,"condition":1,"living":1},"high_at":3,"medium_at":2,"require_hazard_for_high":true}"#;
+    let read: PriorityPolicy = serde_json::from_str(old).expect("reads");
+    assert_eq!(read.conditions, ConditionPolicy::default());
+}
+
+#[test]
+fn an_override_of_the_approach_settles_the_questions() {
+    let mut i = input();
+    i.hazards = flood();
+    i.living.lives_alone = true;
+    let r = triage(&i, &PriorityPolicy::default());
+    assert!(r.needs_confirmation());
+    let pr = apply_override(
+        r.clone(),
+        &Override {
+            priority: Some(Priority::High),
+            approach: None,
+            reason: "本人から聞き取り".into(),
+        },
+    )
+    .expect("ok");
+    assert!(pr.needs_confirmation(), "a priority alone settles nothing");
+    let ap = apply_override(
+        r,
+        &Override {
+            priority: None,
+            approach: Some(Approach::WelfareProfessional),
+            reason: "自治会長と相談済み".into(),
+        },
+    )
+    .expect("ok");
+    assert!(!ap.needs_confirmation());
 }
 
 #[test]
@@ -293,7 +472,7 @@ fn care_level_three_living_alone_goes_to_the_community_question() {
     i.hazards = flood();
     i.condition.needs_care_level = Some(3);
     i.living.lives_alone = true;
-    i.community = CommunitySupport::Yes;
+    i.community = Help::Yes;
     let r = triage(&i, &PriorityPolicy::default());
     assert_eq!(r.priority, Priority::High);
     assert_eq!(r.approach, Approach::Community);
@@ -334,6 +513,7 @@ fn weights_change_the_score() {
         high_at: 3,
         medium_at: 2,
         require_hazard_for_high: true,
+        conditions: ConditionPolicy::default(),
     };
     let r = triage(&i, &p);
     assert_eq!(
@@ -427,6 +607,20 @@ fn policies_are_stored_as_json() {
             "high_at": 3,
             "medium_at": 2,
             "require_hazard_for_high": true,
+            "conditions": {
+                "point2": [
+                    "dementia", "cannot_move_alone", "specialised_transport",
+                    "severe_intellectual_disability", "medical_care",
+                    "physical_disability_grade1_to2", "visual_impairment", "hearing_impairment",
+                    "mental_disability_grade1_to2", "intractable_disease"
+                ],
+                "point2_care_from": 3,
+                "generally_hard": [
+                    "dementia", "specialised_transport", "severe_intellectual_disability",
+                    "medical_care"
+                ],
+                "generally_hard_care_from": 4,
+            },
         })
     );
     assert_eq!(
@@ -528,7 +722,7 @@ fn codes_round_trip_and_match_serde() {
         assert_eq!(serde_json::to_value(s).ok(), Some(s.code().into()));
         assert!(!s.label().is_empty());
     }
-    for c in CommunitySupport::ALL {
+    for c in Help::ALL {
         assert_eq!(serde_json::to_value(c).ok(), Some(c.code().into()));
         assert!(!c.label().is_empty());
     }

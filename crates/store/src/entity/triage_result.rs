@@ -15,6 +15,8 @@ pub struct Model {
     pub computed_at: DateTimeUtc,
     /// Set when staff changed the result; a re-run keeps it.
     pub override_reason: Option<String>,
+    /// The questions left to confirm (要確認), as codes joined by `,`; `None`: none.
+    pub to_confirm: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,6 +38,7 @@ mod m20261206_000032_safety_checkers;
 mod m20261206_000033_safety_paper_lists;
 mod m20261206_000034_disaster_only_receivers;
 mod m20261206_000035_sweep_residents_aged;
+mod m20261207_000036_triage_to_confirm;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000033_safety_paper_lists::Migration),
             Box::new(m20261206_000034_disaster_only_receivers::Migration),
             Box::new(m20261206_000035_sweep_residents_aged::Migration),
+            Box::new(m20261207_000036_triage_to_confirm::Migration),
         ]
     }
 }

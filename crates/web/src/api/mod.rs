@@ -79,6 +79,7 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(roster::departures))
         .routes(routes!(roster::supporters))
         .routes(routes!(roster::override_result))
+        .routes(routes!(roster::answer_questions))
         .routes(routes!(roster::get_policy, roster::set_policy))
         .routes(routes!(sharing::set_consent))
         .routes(routes!(legal_basis::get, legal_basis::set))

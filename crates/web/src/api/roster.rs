@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use tsunagi_app::triage::{self, RosterFilter};
 use tsunagi_domain::PersonId;
 use tsunagi_domain::paging::Page;
-use tsunagi_domain::triage::{Approach, Override, Priority, PriorityPolicy, TriageResult};
+use tsunagi_domain::triage::{
+    Approach, Override, Priority, PriorityPolicy, Question, TriageResult,
+};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -20,6 +22,8 @@ pub struct TriageRunDto {
     pub policy_version: u32,
     pub by_priority: std::collections::BTreeMap<String, usize>,
     pub by_approach: std::collections::BTreeMap<String, usize>,
+    /// Results whose approach waits for an answer (要確認).
+    pub to_confirm: usize,
 }
 
 /// Triages the caller's municipality's whole roster under its current policy.
@@ -36,6 +40,7 @@ pub async fn run(
         policy_version: s.policy_version,
         by_priority: s.by_priority,
         by_approach: s.by_approach,
+        to_confirm: s.to_confirm,
     }))
 }
 
@@ -53,6 +58,8 @@ pub struct RosterQuery {
     pub consent: Option<String>,
     /// A 自治会 or 民生委員地区, as written in the roster
     pub district: Option<String>,
+    /// `true`: only those whose approach waits for an answer (要確認)
+    pub to_confirm: Option<bool>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -91,6 +98,7 @@ pub async fn list(
             q.consent.as_deref().unwrap_or(""),
         )
         .map_err(AppError::BadRequest)?,
+        to_confirm: q.to_confirm.unwrap_or(false),
     };
     let (lines, total) = triage::roster_list(
         &state.app,
@@ -123,6 +131,47 @@ pub async fn override_result(
 ) -> Result<Json<TriageResult>, AppError> {
     let r = triage::override_result(&state.app, &user.ctx, PersonId(id), &o).await?;
     Ok(Json(r))
+}
+
+/// One answer to a question the flow left open.
+#[derive(Deserialize, ToSchema)]
+pub struct AnswerDto {
+    pub question: Question,
+    /// The family can help / the community can help.
+    pub yes: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnswersDto {
+    pub answers: Vec<AnswerDto>,
+    /// What was confirmed, with whom and how.
+    pub note: Option<String>,
+}
+
+/// Answers the questions the triage flow left open for a person (要確認: the family's help to
+/// evacuate, the community's help to make the plan), as the district's 民生委員 or 自治会 the
+/// person is shared with, or the owning municipality. The person is triaged again; the new
+/// result is returned (an override by staff is kept). 422 when a question is not waiting (for
+/// instance already answered by someone else).
+#[utoipa::path(post, path = "/api/v1/persons/{id}/questions", tag = "roster", params(("id" = Uuid, Path)), request_body = AnswersDto,
+    responses((status = 200, body = TriageResult), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn answer_questions(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(a): ApiJson<AnswersDto>,
+) -> Result<Json<Option<TriageResult>>, AppError> {
+    let answers: Vec<(Question, bool)> = a.answers.iter().map(|x| (x.question, x.yes)).collect();
+    tsunagi_app::roster::answer_questions(
+        &state.app,
+        &user.ctx,
+        PersonId(id),
+        &answers,
+        a.note.as_deref(),
+    )
+    .await?;
+    let record = tsunagi_app::persons::get(&state.app, &user.ctx, PersonId(id)).await?;
+    Ok(Json(record.triage.map(|t| t.result)))
 }
 
 /// The caller's municipality's triage policy.

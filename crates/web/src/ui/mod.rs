@@ -34,6 +34,7 @@ mod survey;
 mod sweep;
 mod tokens;
 mod triage;
+mod triage_policy;
 pub(crate) mod views;
 mod workflow;
 
@@ -68,6 +69,11 @@ pub fn router(state: AppState) -> Router {
         .route("/roster", get(triage::list))
         .route("/roster/triage", post(triage::run))
         .route("/persons/{id}/triage", post(triage::override_result))
+        .route("/persons/{id}/questions", post(triage::answer_questions))
+        .route(
+            "/roster/policy",
+            get(triage_policy::show).post(triage_policy::save),
+        )
         .route("/persons/{id}/consent", post(sharing::set_consent))
         .route("/persons/{id}/plan", get(plan::show).post(plan::save))
         .route("/persons/{id}/plan.pdf", get(documents::plan_pdf))

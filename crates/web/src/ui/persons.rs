@@ -87,6 +87,8 @@ pub async fn list(
 struct DetailPage {
     chrome: Chrome,
     p: PersonView,
+    /// May the viewer answer the flow's questions (要確認)?
+    may_answer: bool,
     priorities: Vec<(&'static str, &'static str)>,
     leave_reasons: Vec<(&'static str, &'static str)>,
     approaches: Vec<(&'static str, &'static str)>,
@@ -209,7 +211,10 @@ pub async fn detail(
     let owner = owner_panel(&record, data.owner);
     let geo = data.geography;
     let today = user.ctx.today();
+    let may_answer = record.grant.basis == tsunagi_domain::access::AccessBasis::Owner
+        || tsunagi_domain::triage::Question::answered_by(user.actor.organisation_kind);
     Ok(DetailPage {
+        may_answer,
         geo,
         hazard_note: record.roster.as_ref().and_then(|r| r.hazard_note.clone()),
         owner,

@@ -15,7 +15,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use tsunagi_app::{persons, plans};
-use tsunagi_domain::access::AccessLevel;
 use tsunagi_domain::plan::{
     Destination, EmergencyContact, EvacuationPlan, Needs, PlanHazard, Supporter,
 };
@@ -180,7 +179,7 @@ fn page(
         person_id: record.id.to_string(),
         person_name: record.details.name.clone(),
         version,
-        writable: record.grant.level == AccessLevel::Write,
+        writable: tsunagi_domain::access::may_write_plan(&record.grant),
         missing: plan.missing_items(hazards),
         supporters,
         destinations,

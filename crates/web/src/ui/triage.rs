@@ -15,7 +15,7 @@ use tsunagi_app::triage::{self, RosterFilter};
 use tsunagi_domain::PersonId;
 use tsunagi_domain::access::{Capability, can};
 use tsunagi_domain::paging::Page;
-use tsunagi_domain::triage::{Approach, Override, Priority};
+use tsunagi_domain::triage::{Approach, Override, Priority, Question};
 
 struct Line {
     person: PersonRow,
@@ -26,6 +26,8 @@ struct Line {
     overridden: bool,
     /// 津波避難困難 (see 「津波避難困難者の一覧」).
     difficult: bool,
+    /// The approach waits for an answer (要確認).
+    to_confirm: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -43,6 +45,7 @@ struct RosterPage {
     plan: String,
     consent: String,
     district: String,
+    confirm: bool,
     districts: Vec<String>,
     /// The filters as a query string, for the pager's links.
     filters_qs: String,
@@ -69,6 +72,9 @@ pub struct RosterQuery {
     consent: String,
     #[serde(default)]
     district: String,
+    /// `1`: only those whose approach waits for an answer (要確認).
+    #[serde(default)]
+    confirm: String,
     page: Option<u64>,
     ran: Option<String>,
 }
@@ -88,6 +94,7 @@ pub async fn list(
             .map_err(AppError::BadRequest)?,
         consent: tsunagi_domain::consent::ConsentStatus::parse_filter(&q.consent)
             .map_err(AppError::BadRequest)?,
+        to_confirm: !q.confirm.is_empty(),
     };
     let page = Page::requested(q.page, Some(50)).map_err(AppError::BadRequest)?;
     let triage::RosterScreen {
@@ -127,6 +134,10 @@ pub async fn list(
                 .as_ref()
                 .is_some_and(|t| t.override_reason.is_some()),
             difficult: difficult.contains(&l.person.id.0),
+            to_confirm: l
+                .triage
+                .as_ref()
+                .is_some_and(|t| t.result.needs_confirmation()),
         })
         .collect();
     let pages = page.page_count(total);
@@ -145,6 +156,7 @@ pub async fn list(
                 ("plan", q.plan.as_str()),
                 ("consent", q.consent.as_str()),
                 ("district", q.district.as_str()),
+                ("confirm", q.confirm.as_str()),
             ])
             .finish(),
         priority: q.priority,
@@ -153,6 +165,7 @@ pub async fn list(
         plan: q.plan,
         consent: q.consent,
         district: q.district,
+        confirm: !q.confirm.is_empty(),
         districts,
         plans: tsunagi_domain::workflow::PlanState::ALL
             .iter()
@@ -180,8 +193,8 @@ pub async fn list(
 pub async fn run(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
     let s = triage::run(&state.app, &user.ctx).await?;
     let msg = format!(
-        "{}人を判定しました（手動変更 {} 人はそのまま）",
-        s.triaged, s.kept_overrides
+        "{}人を判定しました（手動変更 {} 人はそのまま。家族・地域の協力が未確認の「要確認」 {} 人）",
+        s.triaged, s.kept_overrides, s.to_confirm
     );
     let enc: String = form_urlencoded::byte_serialize(msg.as_bytes()).collect();
     Ok(Redirect::to(&format!("/roster?ran={enc}")).into_response())
@@ -212,5 +225,50 @@ pub async fn override_result(
         reason: f.reason,
     };
     triage::override_result(&state.app, &user.ctx, id, &o).await?;
+    Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct QuestionsForm {
+    #[serde(default)]
+    family_help: String,
+    #[serde(default)]
+    community_help: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The answers a form gives: `yes` / `no` per question, empty for "not known yet".
+fn answers_of(f: &QuestionsForm) -> Result<Vec<(Question, bool)>, AppError> {
+    [
+        (Question::FamilyHelp, &f.family_help),
+        (Question::CommunityHelp, &f.community_help),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(q, v)| match v.as_str() {
+        "yes" => Ok((q, true)),
+        "no" => Ok((q, false)),
+        other => Err(AppError::BadRequest(format!(
+            "「{other}」は回答として読み取れません（yes / no）"
+        ))),
+    })
+    .collect()
+}
+
+/// Answers the flow's questions (要確認) for a person, as the district's 民生委員 or 自治会 or
+/// the municipality; back to the person, triaged again.
+pub async fn answer_questions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<String>, PathRejection>,
+    form: Result<Form<QuestionsForm>, FormRejection>,
+) -> UiResult<Response> {
+    let Path(raw) = path.map_err(|_| UiError(AppError::NotFound))?;
+    let id: PersonId = raw.parse().map_err(|_| UiError(AppError::NotFound))?;
+    let Form(f) = form.map_err(AppError::from)?;
+    let answers = answers_of(&f)?;
+    tsunagi_app::roster::answer_questions(&state.app, &user.ctx, id, &answers, Some(&f.note))
+        .await?;
     Ok(Redirect::to(&format!("/persons/{id}?saved=1")).into_response())
 }

@@ -71,6 +71,8 @@ pub struct PersonView {
     pub community_watch: &'static str,
     /// Triage: (priority label, approach label, reasons, path, override reason, computed at)
     pub triage: Option<TriageView>,
+    /// Answers given to the flow's questions (要確認への回答), oldest first.
+    pub help_answers: Vec<String>,
 }
 
 pub struct TriageView {
@@ -82,6 +84,8 @@ pub struct TriageView {
     pub override_reason: Option<String>,
     pub computed_at: String,
     pub policy_version: u32,
+    /// The questions waiting for an answer (要確認): (code, label).
+    pub to_confirm: Vec<(&'static str, &'static str)>,
 }
 
 impl PersonView {
@@ -157,6 +161,7 @@ impl PersonView {
                         (r.elderly_only_household, "高齢者のみ世帯"),
                         (r.alone_in_daytime, "日中独居"),
                         (r.family_can_help == Some(true), "避難を手伝える家族あり"),
+                        (r.family_can_help == Some(false), "避難を手伝える家族なし"),
                         (r.no_ties_with_neighbours, "地域とのつながりなし"),
                     ]
                     .into_iter()
@@ -174,7 +179,18 @@ impl PersonView {
                 override_reason: t.override_reason.clone(),
                 computed_at: jst_minutes(&t.computed_at),
                 policy_version: t.result.policy_version,
+                to_confirm: t
+                    .result
+                    .to_confirm
+                    .iter()
+                    .map(|q| (q.code(), q.label()))
+                    .collect(),
             }),
+            help_answers: p
+                .roster
+                .as_ref()
+                .map(|r| r.help_answers.iter().map(|a| a.summary()).collect())
+                .unwrap_or_default(),
             community_watch: match p.roster.as_ref().and_then(|r| r.community_watch) {
                 Some(true) => "あり",
                 Some(false) => "なし",

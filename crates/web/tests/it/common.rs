@@ -227,7 +227,8 @@ pub async fn token_for(app: &TestApp, login: &str) -> String {
 }
 
 /// A token written to the store directly for `actor`'s membership.
-async fn mint_token(app: &TestApp, actor: &Actor) -> String {
+/// A token written in the store for `actor` (volunteers may not issue one themselves).
+pub async fn mint_token(app: &TestApp, actor: &Actor) -> String {
     let secret = format!("tsn_test_{}", uuid::Uuid::new_v4().simple());
     let membership = app
         .store

@@ -23,6 +23,7 @@ mod disasters;
 mod full_list;
 mod geography;
 mod handovers;
+mod help_questions;
 mod http;
 mod ledger;
 mod legal_basis;

@@ -5,17 +5,24 @@ use proptest::prelude::*;
 
 // ---- Properties ----
 
+fn any_help() -> impl Strategy<Value = Help> {
+    prop_oneof![Just(Help::Yes), Just(Help::No), Just(Help::Unknown)]
+}
+
+fn any_kinds() -> impl Strategy<Value = Vec<ConditionKind>> {
+    proptest::sample::subsequence(ConditionKind::ALL.to_vec(), 0..=ConditionKind::ALL.len())
+}
+
 prop_compose! {
     fn any_input()(
         h in any::<[bool; 6]>(),
-        c in any::<[bool; 5]>(),
+        c in any::<[bool; 8]>(),
         care in proptest::option::of(1u8..=5),
-        l in any::<[bool; 5]>(),
-        community in prop_oneof![
-            Just(CommunitySupport::Yes),
-            Just(CommunitySupport::No),
-            Just(CommunitySupport::Unknown),
-        ],
+        physical in proptest::option::of(1u8..=6),
+        mental in proptest::option::of(1u8..=3),
+        l in any::<[bool; 4]>(),
+        family in any_help(),
+        community in any_help(),
     ) -> TriageInput {
         TriageInput {
             hazards: HomeHazards {
@@ -33,13 +40,18 @@ prop_compose! {
                 severe_intellectual_disability: c[3],
                 medical_care: c[4],
                 needs_care_level: care,
+                physical_disability_grade: physical,
+                visual_impairment: c[5],
+                hearing_impairment: c[6],
+                mental_disability_grade: mental,
+                intractable_disease: c[7],
             },
             living: LivingSituation {
                 lives_alone: l[0],
                 elderly_only_household: l[1],
                 alone_in_daytime: l[2],
-                family_cannot_help: l[3],
-                no_ties_with_neighbours: l[4],
+                family,
+                no_ties_with_neighbours: l[3],
             },
             community,
         }
@@ -54,6 +66,10 @@ prop_compose! {
         high in 1u32..8,
         medium in 0u32..8,
         req in any::<bool>(),
+        point2 in any_kinds(),
+        point2_care_from in proptest::option::of(1u8..=5),
+        generally_hard in any_kinds(),
+        generally_hard_care_from in proptest::option::of(1u8..=5),
     ) -> PriorityPolicy {
         PriorityPolicy {
             version: 7,
@@ -61,27 +77,54 @@ prop_compose! {
             high_at: high,
             medium_at: medium.min(high),
             require_hazard_for_high: req,
+            conditions: ConditionPolicy {
+                point2,
+                point2_care_from,
+                generally_hard,
+                generally_hard_care_from,
+            },
         }
     }
 }
 
+/// Does the person have a condition of `kinds`, or a care level from `from`? Written
+/// independently of the code under test.
+fn counts(c: &Condition, kinds: &[ConditionKind], from: Option<u8>) -> bool {
+    let has = |k: ConditionKind| match k {
+        ConditionKind::Dementia => c.dementia,
+        ConditionKind::CannotMoveAlone => c.cannot_move_alone,
+        ConditionKind::SpecialisedTransport => c.needs_specialised_transport,
+        ConditionKind::SevereIntellectualDisability => c.severe_intellectual_disability,
+        ConditionKind::MedicalCare => c.medical_care,
+        ConditionKind::PhysicalDisabilityGrade1To2 => {
+            matches!(c.physical_disability_grade, Some(1 | 2))
+        }
+        ConditionKind::VisualImpairment => c.visual_impairment,
+        ConditionKind::HearingImpairment => c.hearing_impairment,
+        ConditionKind::MentalDisabilityGrade1To2 => {
+            matches!(c.mental_disability_grade, Some(1 | 2))
+        }
+        ConditionKind::IntractableDisease => c.intractable_disease,
+    };
+    kinds.iter().any(|k| has(*k))
+        || matches!((c.needs_care_level, from), (Some(level), Some(f)) if level >= f)
+}
+
 /// Which points apply, written independently of the code under test.
-fn points(i: &TriageInput) -> [bool; 3] {
+fn points(i: &TriageInput, p: &PriorityPolicy) -> [bool; 3] {
     let h = &i.hazards;
-    let c = &i.condition;
     let l = &i.living;
     [
         h.flood || h.inland_flood || h.tsunami || h.house_collapse || h.landslide || h.storm_surge,
-        c.dementia
-            || c.cannot_move_alone
-            || c.needs_specialised_transport
-            || c.severe_intellectual_disability
-            || c.medical_care
-            || c.needs_care_level.is_some_and(|n| n >= 3),
+        counts(
+            &i.condition,
+            &p.conditions.point2,
+            p.conditions.point2_care_from,
+        ),
         l.lives_alone
             || l.elderly_only_household
             || l.alone_in_daytime
-            || l.family_cannot_help
+            || l.family == Help::No
             || l.no_ties_with_neighbours,
     ]
 }
@@ -92,14 +135,14 @@ proptest! {
         let a = triage(&i, &p);
         prop_assert_eq!(&a, &triage(&i, &p));
         prop_assert!(!a.path.is_empty());
-        let applying = points(&i).iter().filter(|x| **x).count();
+        let applying = points(&i, &p).iter().filter(|x| **x).count();
         prop_assert_eq!(a.reasons.len(), applying);
         prop_assert_eq!(a.policy_version, 7);
     }
 
     #[test]
     fn score_and_priority_follow_the_policy(i in any_input(), p in any_policy()) {
-        let [h, c, l] = points(&i);
+        let [h, c, l] = points(&i, &p);
         let w = p.weights;
         let score = u32::from(h) * w.hazard + u32::from(c) * w.condition + u32::from(l) * w.living;
         let mut expected = if score >= p.high_at {
@@ -126,31 +169,38 @@ proptest! {
     #[test]
     fn approach_follows_the_decision_flow(i in any_input(), p in any_policy()) {
         let r = triage(&i, &p);
-        let c = &i.condition;
-        let hard = c.dementia
-            || c.severe_intellectual_disability
-            || c.medical_care
-            || c.needs_specialised_transport;
+        let l = &i.living;
+        let hard = counts(&i.condition, &p.conditions.generally_hard, p.conditions.generally_hard_care_from);
+        let household_decided = l.lives_alone || l.elderly_only_household || l.alone_in_daytime || l.family == Help::No;
+        let community = if i.community == Help::Unknown && l.no_ties_with_neighbours {
+            Help::No
+        } else {
+            i.community
+        };
+        let mut questions = Vec::new();
         let expected = if r.priority == Priority::Low {
             Approach::SelfPreparedness
-        } else if self_evacuation(&i.living) == SelfEvacuation::Can {
+        } else if !household_decided && l.family == Help::Yes {
             Approach::PersonOrFamily
-        } else if hard {
-            Approach::WelfareProfessional
-        } else if i.community == CommunitySupport::Yes {
-            Approach::Community
         } else {
-            Approach::WelfareProfessional
+            if !household_decided {
+                questions.push(Question::FamilyHelp);
+            }
+            if hard {
+                Approach::WelfareProfessional
+            } else {
+                match community {
+                    Help::Yes => Approach::Community,
+                    Help::No => Approach::WelfareProfessional,
+                    Help::Unknown => {
+                        questions.push(Question::CommunityHelp);
+                        Approach::Community
+                    }
+                }
+            }
         };
         prop_assert_eq!(r.approach, expected);
-        let note = r.path.iter().any(|l| l == "地域の協力可否は本人または自治会に確認が必要");
-        prop_assert_eq!(
-            note,
-            r.priority != Priority::Low
-                && self_evacuation(&i.living) != SelfEvacuation::Can
-                && !hard
-                && i.community == CommunitySupport::Unknown
-        );
+        prop_assert_eq!(&r.to_confirm, &questions);
         // The last step names the approach taken.
         let last = r.path.last().cloned().unwrap_or_default();
         match r.approach {
@@ -163,7 +213,42 @@ proptest! {
     }
 
     #[test]
-    fn adding_a_flag_never_lowers_priority(i in any_input(), p in any_policy(), which in 0usize..16) {
+    fn an_unknown_is_never_taken_as_help(i in any_input(), p in any_policy()) {
+        let r = triage(&i, &p);
+        if i.living.family == Help::Unknown {
+            prop_assert_ne!(r.approach, Approach::PersonOrFamily);
+        }
+        // Each question asked is about an unknown, and answering it settles it.
+        for q in &r.to_confirm {
+            let mut answered = i;
+            match q {
+                Question::FamilyHelp => {
+                    prop_assert_eq!(i.living.family, Help::Unknown);
+                    answered.living.family = Help::Yes;
+                }
+                Question::CommunityHelp => {
+                    prop_assert_eq!(i.community, Help::Unknown);
+                    answered.community = Help::Yes;
+                }
+            }
+            let again = triage(&answered, &p);
+            prop_assert!(!again.to_confirm.contains(q));
+            prop_assert_eq!(again.priority, r.priority, "an answer of help changes no priority");
+        }
+    }
+
+    #[test]
+    fn questions_are_asked_only_of_priority_people(i in any_input(), p in any_policy()) {
+        let r = triage(&i, &p);
+        prop_assert!(r.priority != Priority::Low || r.to_confirm.is_empty());
+        let mut sorted = r.to_confirm.clone();
+        sorted.sort();
+        sorted.dedup();
+        prop_assert_eq!(sorted, r.to_confirm);
+    }
+
+    #[test]
+    fn adding_a_flag_never_lowers_priority(i in any_input(), p in any_policy(), which in 0usize..19) {
         let before = triage(&i, &p).priority;
         let mut more = i;
         match which {
@@ -180,8 +265,11 @@ proptest! {
             10 => more.living.lives_alone = true,
             11 => more.living.elderly_only_household = true,
             12 => more.living.alone_in_daytime = true,
-            13 => more.living.family_cannot_help = true,
+            13 => more.living.family = Help::No,
             14 => more.living.no_ties_with_neighbours = true,
+            16 => more.condition.visual_impairment = true,
+            17 => more.condition.hearing_impairment = true,
+            18 => more.condition.intractable_disease = true,
             _ => more.condition.needs_care_level = Some(more.condition.needs_care_level.map_or(1, |n| (n + 1).min(5))),
         }
         prop_assert!(triage(&more, &p).priority >= before);

@@ -21,6 +21,8 @@ use crate::entity::{person, roster_entry};
 use crate::error::StoreError;
 use crate::now;
 
+pub mod questions;
+
 /// The stored form: JSON without the fields that are empty (`null`), which read back as `None`
 /// (about half the size: a roster is read whole by imports and classifications).
 fn encode(e: &RosterEntry) -> Result<String, StoreError> {
