@@ -50,7 +50,7 @@ pub fn sanitise_client_id(raw: &str) -> String {
 
 /// Today in Japan (JST, UTC+9): the one "today" of screens, documents and stored notes.
 pub fn today_jst() -> NaiveDate {
-    (Utc::now() + Duration::hours(9)).date_naive()
+    tsunagi_store::today_jst()
 }
 
 /// The day in Japan (JST) of a moment: a disaster's day, a certificate's day.

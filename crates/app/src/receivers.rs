@@ -4,9 +4,11 @@
 use std::collections::HashSet;
 
 use tsunagi_domain::OrganisationId;
-use tsunagi_domain::receiver::Receiver;
+use tsunagi_domain::receiver::{Receiver, ReceiverAgreement};
 use tsunagi_store::receivers;
+use tsunagi_store::receivers::agreements;
 
+pub use tsunagi_store::receivers::agreements::StoredAgreement;
 pub use tsunagi_store::receivers::{ApplyReport, ListLine, ReceiverLine, default_field};
 
 use crate::consequences;
@@ -93,4 +95,34 @@ pub async fn receiver_list(
     let r = receivers::receiver_list(&mut w.tx, ctx.actor()?, ctx.disaster(), org).await?;
     w.commit().await?;
     Ok(r)
+}
+
+/// The agreements (協定・誓約書) of the actor's municipality with its receivers, newest first.
+pub async fn agreements(app: &App, ctx: &Context) -> Result<Vec<StoredAgreement>, Error> {
+    let w = app.begin(ctx).await?;
+    let a = agreements::of_municipality(&w.tx, ctx.actor()?).await?;
+    w.commit().await?;
+    Ok(a)
+}
+
+/// Records an agreement of a receiver (the municipality's staff). Where the municipality
+/// requires one, the receiver's normal-time provision opens with it at once.
+pub async fn add_agreement(
+    app: &App,
+    ctx: &Context,
+    org: OrganisationId,
+    a: ReceiverAgreement,
+) -> Result<uuid::Uuid, Error> {
+    let mut w = app.begin(ctx).await?;
+    let id = agreements::add(&mut w.tx, ctx.actor()?, org, a, ctx.today()).await?;
+    w.commit().await?;
+    Ok(id)
+}
+
+/// Ends an agreement from today: where the municipality requires one, the receiver's
+/// normal-time provision ends with it.
+pub async fn end_agreement(app: &App, ctx: &Context, id: uuid::Uuid) -> Result<(), Error> {
+    let mut w = app.begin(ctx).await?;
+    agreements::end(&mut w.tx, ctx.actor()?, id, ctx.today()).await?;
+    w.commit().await
 }

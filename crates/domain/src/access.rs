@@ -172,6 +172,10 @@ pub struct PersonFacts {
     /// without it a receiver gets the plan in normal times only under an ordinance that needs
     /// no consent. Only read when a share includes the plan.
     pub supporters_agreed: bool,
+    /// Organisations sharing the person that lack the agreement (協定・誓約書) the owner
+    /// requires before anything is provided in normal times; empty unless the owner requires
+    /// one (`Provision::agreements_required`).
+    pub unagreed: Vec<OrganisationId>,
 }
 
 /// Roles of a municipality that work on its residents' records directly.
@@ -236,7 +240,10 @@ pub fn person_access(
         });
     }
     let kind = actor.organisation_kind;
-    if !normal.is_empty() && person.provision.roster.provides(&person.consent, kind) {
+    // Where the owner requires an agreement (協定・誓約書), a receiver without one in force gets
+    // nothing in normal times, by consent or by ordinance; a disaster still reaches it.
+    let agreed = !person.unagreed.contains(&actor.organisation_id);
+    if !normal.is_empty() && agreed && person.provision.roster.provides(&person.consent, kind) {
         // The plan follows the plans' own basis (49-15(2)), on top of the roster's, and needs
         // the supporters' agreement unless the ordinance needs no consent.
         let plan = normal.iter().any(|s| s.plan)
@@ -326,6 +333,10 @@ pub struct PersonScope {
     /// of its open part-area declarations.
     pub rescue_owner: Option<OrganisationId>,
     pub rescue_areas: Vec<(OrganisationId, uuid::Uuid)>,
+    /// The municipalities requiring an agreement (協定・誓約書) this organisation has not
+    /// concluded (or that expired): their persons come by none of the normal-time ways of
+    /// consent or ordinance. Set by the store, which knows the agreements.
+    pub unagreed_owners: Vec<OrganisationId>,
 }
 
 /// The list scope of `actor`; `bases` are the municipalities' roster bases in force.
@@ -373,6 +384,7 @@ pub fn person_scope(actor: &Actor, disaster: &DisasterState, bases: &RosterBases
         disaster_owners,
         disaster_areas,
         entrusted: may_be_entrusted(actor.organisation_kind),
+        unagreed_owners: Vec::new(),
     }
 }
 
@@ -395,6 +407,7 @@ impl PersonScope {
                         .any(|(m, d)| *m == person.owner && person.declared_areas.contains(d))))
             || normal().any(|s| self.entrusted && s.source == ShareSource::Assignment)
             || (normal().next().is_some()
+                && !self.unagreed_owners.contains(&person.owner)
                 && (person.consent.covers(self.kind)
                     || (self.opt_out_owners.contains(&person.owner)
                         && !matches!(

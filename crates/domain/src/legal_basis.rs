@@ -95,6 +95,11 @@ impl ProvisionBasis {
 pub struct Provision {
     pub roster: ProvisionBasis,
     pub plans: ProvisionBasis,
+    /// Nothing goes to a receiver in normal times until it has concluded an agreement
+    /// (協定) or signed a pledge (誓約書) with the municipality that is in force (49-12:
+    /// measures against leaks). Disaster-time provision (49-11(3)) does not wait for it.
+    #[serde(default)]
+    pub agreements_required: bool,
 }
 
 /// One version of a municipality's legal basis: the bases, the ordinance that provides for
@@ -218,6 +223,7 @@ mod tests {
             provision: Provision {
                 roster: ProvisionBasis::OrdinanceOptOut,
                 plans: ProvisionBasis::Consent,
+                agreements_required: false,
             },
             ordinance: Some("  ".into()),
             effective_from: today,

@@ -3,6 +3,10 @@
 //! roster person in its districts; the person's consent decides, at every read, whether the
 //! share opens anything (so a consent given or withdrawn takes effect at once).
 
+mod agreement;
+
+pub use agreement::{AgreementKind, ReceiverAgreement};
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use unicode_normalization::UnicodeNormalization;

@@ -77,7 +77,13 @@ pub(crate) fn scope_condition(scope: &PersonScope) -> Condition {
     if !scope.without_consent_owners.is_empty() {
         basis = basis.add(person::Column::MunicipalityId.is_in(ids(&scope.without_consent_owners)));
     }
-    let mut cond = Condition::any().add(Condition::all().add(shared_with(true)).add(basis));
+    let mut normal_way = Condition::all().add(shared_with(true)).add(basis);
+    if !scope.unagreed_owners.is_empty() {
+        // No agreement in force where the owner requires one: no normal-time way in.
+        normal_way =
+            normal_way.add(person::Column::MunicipalityId.is_not_in(ids(&scope.unagreed_owners)));
+    }
+    let mut cond = Condition::any().add(normal_way);
     let mut disaster = Condition::any();
     if !scope.disaster_owners.is_empty() {
         disaster = disaster.add(
@@ -222,7 +228,29 @@ pub(crate) async fn facts_under(
     } else {
         true
     };
+    // Receivers without the agreement the owner requires: read only when it requires one.
+    let unagreed = if provision.agreements_required {
+        let orgs: Vec<uuid::Uuid> = shares
+            .iter()
+            .map(|s| s.organisation_id.0)
+            .filter(|o| *o != m.municipality_id)
+            .collect();
+        let agreed = crate::receivers::agreements::in_force_with(
+            conn,
+            m.municipality_id,
+            &orgs,
+            crate::today_jst(),
+        )
+        .await?;
+        orgs.into_iter()
+            .filter(|o| !agreed.contains(o))
+            .map(OrganisationId)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(PersonFacts {
+        unagreed,
         owner: m.municipality_id.into(),
         shares,
         consent: consent_of(conn, m.id).await?.facts(),
@@ -239,8 +267,21 @@ pub(crate) async fn scope(
     actor: &Actor,
     disaster: &DisasterState,
 ) -> Result<PersonScope, StoreError> {
-    let bases = crate::legal_bases::roster_bases(conn).await?;
-    Ok(person_scope(actor, disaster, &bases))
+    let (bases, requiring) = crate::legal_bases::in_force(conn).await?;
+    let mut scope = person_scope(actor, disaster, &bases);
+    if !requiring.is_empty() {
+        let agreed = crate::receivers::agreements::municipalities_agreed(
+            conn,
+            actor.organisation_id,
+            crate::today_jst(),
+        )
+        .await?;
+        scope.unagreed_owners = requiring
+            .into_iter()
+            .filter(|m| *m != actor.organisation_id && !agreed.contains(&m.0))
+            .collect();
+    }
+    Ok(scope)
 }
 
 pub(crate) async fn consent_of(

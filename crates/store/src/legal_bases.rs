@@ -37,6 +37,7 @@ fn version_of(m: legal_basis::Model) -> Result<LegalBasisVersion, StoreError> {
             provision: Provision {
                 roster: basis_of(&m.roster_basis)?,
                 plans: basis_of(&m.plan_basis)?,
+                agreements_required: m.agreements_required,
             },
             ordinance: m.ordinance,
             effective_from: m.effective_from,
@@ -85,22 +86,31 @@ pub(crate) async fn provision_of(
     })
 }
 
-/// The roster bases in force of every municipality that does not provide by consent.
-pub(crate) async fn roster_bases(conn: &impl ConnectionTrait) -> Result<RosterBases, StoreError> {
+/// The roster bases in force of every municipality that does not provide by consent, and the
+/// municipalities whose basis requires an agreement (協定・誓約書) of a receiver before anything
+/// is provided in normal times: what a list scope needs (one read of the few rows).
+pub(crate) async fn in_force(
+    conn: &impl ConnectionTrait,
+) -> Result<(RosterBases, Vec<OrganisationId>), StoreError> {
     let mut bases = RosterBases::default();
+    let mut requiring = std::collections::BTreeMap::new();
     // Few rows (one per change of a municipality's basis); the newest per municipality wins.
     for m in legal_basis::Entity::find()
         .order_by_asc(legal_basis::Column::Version)
         .all(conn)
         .await?
     {
-        bases.0.insert(
-            OrganisationId(m.municipality_id),
-            basis_of(&m.roster_basis)?,
-        );
+        let owner = OrganisationId(m.municipality_id);
+        bases.0.insert(owner, basis_of(&m.roster_basis)?);
+        requiring.insert(owner, m.agreements_required);
     }
     bases.0.retain(|_, b| *b != ProvisionBasis::Consent);
-    Ok(bases)
+    let requiring = requiring
+        .into_iter()
+        .filter(|(_, required)| *required)
+        .map(|(m, _)| m)
+        .collect();
+    Ok((bases, requiring))
 }
 
 /// Records a new basis for the actor's municipality (its administrators only), from the
@@ -132,6 +142,7 @@ pub async fn record(
         plan_basis: Set(basis.provision.plans.code().to_owned()),
         ordinance: Set(basis.ordinance.clone()),
         effective_from: Set(basis.effective_from),
+        agreements_required: Set(basis.provision.agreements_required),
         recorded_by: Set(actor.login.clone()),
         recorded_at: Set(now()),
     })
@@ -154,6 +165,7 @@ pub async fn record(
                 "plans": {"from": before.plans.code(), "to": basis.provision.plans.code()},
                 "ordinance": basis.ordinance,
                 "effective_from": basis.effective_from,
+                "agreements_required": {"from": before.agreements_required, "to": basis.provision.agreements_required},
             })),
     );
     Ok(version)

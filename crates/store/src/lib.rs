@@ -56,6 +56,12 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 /// Now, truncated to microseconds: PostgreSQL keeps microseconds and SQLite nanoseconds, so
 /// values read back must equal values written on both.
+/// Today in Japan (JST, UTC+9): the one "today" of screens, documents and the access decision
+/// (an agreement's days).
+pub fn today_jst() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }

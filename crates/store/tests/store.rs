@@ -440,6 +440,7 @@ db_test!(
                     // Made by hand, not by a roster import.
                     on_roster: false,
                     supporters_agreed: true,
+                    unagreed: Vec::new(),
                 },
             ));
         }
@@ -500,11 +501,31 @@ db_test!(
         // Under each legal basis the town may choose (同意方式 first: none recorded), the SQL
         // scope returns exactly what the record check admits.
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-        for (version, roster) in [
-            (0, ProvisionBasis::Consent),
-            (1, ProvisionBasis::OrdinanceOptOut),
-            (2, ProvisionBasis::OrdinanceWithoutConsent),
-            (3, ProvisionBasis::SelfRegistration),
+        // The 自治会 signed a pledge (誓約書); nobody else did. It counts only where the town
+        // requires one (the last basis below).
+        let mut tx = store.begin(ctx(&f.town_staff)).await.expect("begin");
+        tsunagi_store::receivers::agreements::add(
+            &mut tx,
+            &f.town_staff,
+            f.community.id,
+            tsunagi_domain::receiver::ReceiverAgreement {
+                kind: tsunagi_domain::receiver::AgreementKind::Pledge,
+                concluded_on: today,
+                expires_on: None,
+                scope: "名簿情報の適正管理".into(),
+                file_reference: None,
+            },
+            today,
+        )
+        .await
+        .expect("agreement");
+        tx.commit().await.expect("commit");
+        for (version, roster, agreements_required) in [
+            (0, ProvisionBasis::Consent, false),
+            (1, ProvisionBasis::OrdinanceOptOut, false),
+            (2, ProvisionBasis::OrdinanceWithoutConsent, false),
+            (3, ProvisionBasis::SelfRegistration, false),
+            (4, ProvisionBasis::OrdinanceWithoutConsent, true),
         ] {
             if version > 0 {
                 let mut tx = store.begin(ctx(&f.town_admin)).await.expect("begin");
@@ -512,6 +533,7 @@ db_test!(
                     provision: Provision {
                         roster,
                         plans: ProvisionBasis::Consent,
+                        agreements_required,
                     },
                     ordinance: Some("潮見市避難行動要支援者名簿条例 第5条".into()),
                     effective_from: today,
@@ -523,6 +545,16 @@ db_test!(
             }
             for (_, pf) in facts.iter_mut() {
                 pf.provision.roster = roster;
+                pf.provision.agreements_required = agreements_required;
+                pf.unagreed = if agreements_required {
+                    pf.shares
+                        .iter()
+                        .map(|s| s.organisation_id)
+                        .filter(|o| *o != f.community.id && *o != f.town.id)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
             }
             for a in [
                 &f.town_staff,

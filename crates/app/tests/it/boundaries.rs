@@ -26,7 +26,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("plans", &["evacuation_plan", "evacuation_plan_check"]),
     ("workflows", &["plan_workflow", "plan_workflow_event"]),
     ("meetings", &["coordination_meeting"]),
-    ("receivers", &["receiver"]),
+    ("receivers", &["receiver", "receiver_agreement"]),
     ("organisations", &["organisation"]),
     ("legal_bases", &["legal_basis"]),
     ("declarations", &["disaster_declaration"]),

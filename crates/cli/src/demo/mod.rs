@@ -258,8 +258,8 @@ async fn create_residents(
     geography::load(app, staff).await?;
     let s = tsunagi_app::triage::run(app, staff).await?;
     println!(
-        "Roster: {} people triaged {:?} {:?}",
-        s.triaged, s.by_priority, s.by_approach
+        "Roster: {} people triaged {:?} {:?}; {} wait for the 民生委員 or 自治会 to confirm help (要確認)",
+        s.triaged, s.by_priority, s.by_approach, s.to_confirm
     );
     start_workflows(app, staff).await?;
     Ok(residents.len())

@@ -38,6 +38,7 @@ fn person(owner: u128, shares: &[(u128, AccessLevel)], consent: ConsentFacts) ->
         declared_areas: Vec::new(),
         on_roster: true,
         supporters_agreed: true,
+        unagreed: Vec::new(),
     }
 }
 
@@ -329,10 +330,44 @@ proptest! {
         a in any_actor(), mut p in any_person(), d in any_disaster(),
         bases in proptest::collection::btree_map(1u128..3, basis_strategy(), 0..3),
         plans in basis_strategy(),
+        unagreed in any::<bool>(),
     ) {
         let bases = RosterBases(bases.into_iter().map(|(o, b)| (org(o), b)).collect());
-        p.provision = Provision { roster: bases.of(p.owner), plans };
-        prop_assert_eq!(person_scope(&a, &d, &bases).admits(&p), person_access(&a, &p, &d).is_some());
+        p.provision = Provision { roster: bases.of(p.owner), plans, agreements_required: unagreed };
+        let mut scope = person_scope(&a, &d, &bases);
+        if unagreed {
+            // The owner requires an agreement the actor's organisation lacks: the store marks
+            // it so on both sides.
+            p.unagreed = vec![a.organisation_id];
+            scope.unagreed_owners = vec![p.owner];
+        }
+        prop_assert_eq!(scope.admits(&p), person_access(&a, &p, &d).is_some());
+    }
+
+    /// Where the owner requires an agreement (協定・誓約書), a receiver without one gets nothing
+    /// in normal times — by consent or by any ordinance; only an entrusted assignee (whose work
+    /// the municipality contracted) and a disaster still reach the person.
+    #[test]
+    fn no_agreement_no_normal_time_provision(
+        a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
+    ) {
+        p.provision = Provision { roster, plans, agreements_required: true };
+        p.unagreed = vec![a.organisation_id];
+        if let Some(g) = person_access(&a, &p, &DisasterState::default()) {
+            prop_assert!(
+                matches!(g.basis, AccessBasis::Owner | AccessBasis::Assignment),
+                "{:?}", g
+            );
+        }
+        // With the agreement the same person is reached exactly as without the requirement.
+        let mut agreed = p.clone();
+        agreed.unagreed.clear();
+        let mut free = agreed.clone();
+        free.provision.agreements_required = false;
+        prop_assert_eq!(
+            person_access(&a, &agreed, &DisasterState::default()),
+            person_access(&a, &free, &DisasterState::default())
+        );
     }
 
     /// In normal times a person who refused (or withdrew) is seen by nobody but the owner and
@@ -343,7 +378,7 @@ proptest! {
         withdrawn in any::<bool>(),
     ) {
         p.consent.status = if withdrawn { ConsentStatus::Withdrawn } else { ConsentStatus::Refused };
-        p.provision = Provision { roster, plans };
+        p.provision = Provision { roster, plans, ..Default::default() };
         if let Some(g) = person_access(&a, &p, &DisasterState::normal()) {
             prop_assert!(
                 matches!(g.basis, AccessBasis::Owner | AccessBasis::Assignment)
@@ -360,7 +395,7 @@ proptest! {
     fn ordinance_grants_need_a_share_a_support_party_and_the_plans_basis(
         a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
     ) {
-        p.provision = Provision { roster, plans };
+        p.provision = Provision { roster, plans, ..Default::default() };
         if let Some(g) = person_access(&a, &p, &DisasterState::normal())
             && g.basis == AccessBasis::Ordinance
         {
@@ -509,7 +544,7 @@ proptest! {
         roster in basis_strategy(),
         plans in basis_strategy(),
     ) {
-        p.provision = Provision { roster, plans };
+        p.provision = Provision { roster, plans, ..Default::default() };
         for s in &mut p.shares {
             s.disaster_only = true;
         }
@@ -547,7 +582,7 @@ proptest! {
     fn the_plan_needs_its_supporters_agreement_in_normal_times(
         a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
     ) {
-        p.provision = Provision { roster, plans };
+        p.provision = Provision { roster, plans, ..Default::default() };
         if let Some(g) = person_access(&a, &p, &DisasterState::normal())
             && matches!(g.basis, AccessBasis::Consent | AccessBasis::Ordinance)
             && g.plan

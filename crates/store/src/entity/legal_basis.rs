@@ -13,6 +13,8 @@ pub struct Model {
     pub plan_basis: String,
     pub ordinance: Option<String>,
     pub effective_from: Date,
+    /// Nothing to a receiver in normal times without an agreement in force.
+    pub agreements_required: bool,
     pub recorded_by: String,
     pub recorded_at: DateTimeUtc,
 }

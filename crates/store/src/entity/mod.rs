@@ -44,6 +44,7 @@ pub mod plan_workflow;
 pub mod plan_workflow_event;
 pub mod preparedness_activity;
 pub mod receiver;
+pub mod receiver_agreement;
 pub mod referral;
 pub mod roster_departure;
 pub mod roster_entry;

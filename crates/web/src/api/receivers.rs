@@ -127,3 +127,74 @@ pub async fn receiver_list(
             .collect(),
     ))
 }
+
+/// An agreement (協定・誓約書) of a receiver with the municipality.
+#[derive(Serialize, ToSchema)]
+pub struct AgreementDto {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub agreement: tsunagi_domain::receiver::ReceiverAgreement,
+    /// Ended early: the first day it no longer holds.
+    pub ended_on: Option<chrono::NaiveDate>,
+    /// Holds today (JST).
+    pub in_force: bool,
+    pub recorded_by: String,
+}
+
+/// The agreements of the municipality with its receivers, newest first.
+#[utoipa::path(get, path = "/api/v1/receiver-agreements", tag = "receivers",
+    responses((status = 200, body = Vec<AgreementDto>), (status = 403, body = ErrorBody)))]
+pub async fn agreements(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<AgreementDto>>, AppError> {
+    let today = user.ctx.today();
+    Ok(Json(
+        receivers::agreements(&state.app, &user.ctx)
+            .await?
+            .into_iter()
+            .map(|a| AgreementDto {
+                id: a.id,
+                organisation_id: a.organisation_id.0,
+                in_force: a.in_force(today),
+                agreement: a.agreement,
+                ended_on: a.ended_on,
+                recorded_by: a.recorded_by,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedDto {
+    pub id: Uuid,
+}
+
+/// Records an agreement of a receiver (協定 or 誓約書: the day, an optional expiry, what it
+/// covers, where the document is kept). Where the municipality requires one, the receiver's
+/// normal-time provision opens with it.
+#[utoipa::path(post, path = "/api/v1/receivers/{id}/agreements", tag = "receivers", params(("id" = Uuid, Path)),
+    request_body = tsunagi_domain::receiver::ReceiverAgreement,
+    responses((status = 201, body = CreatedDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_agreement(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(a): ApiJson<tsunagi_domain::receiver::ReceiverAgreement>,
+) -> Result<(axum::http::StatusCode, Json<CreatedDto>), AppError> {
+    let id = receivers::add_agreement(&state.app, &user.ctx, OrganisationId(id), a).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(CreatedDto { id })))
+}
+
+/// Ends an agreement from today; where the municipality requires one, the receiver's
+/// normal-time provision ends with it.
+#[utoipa::path(post, path = "/api/v1/receiver-agreements/{id}/end", tag = "receivers", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn end_agreement(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<axum::http::StatusCode, AppError> {
+    receivers::end_agreement(&state.app, &user.ctx, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -36,12 +36,15 @@ struct LegalBasisPage {
     version: i32,
     roster: &'static str,
     plans: &'static str,
+    /// Nothing to a receiver in normal times without an agreement (協定・誓約書) in force.
+    agreements_required: bool,
     ordinance: String,
     effective_from: String,
     rows: Vec<Row>,
     choices: Vec<(&'static str, &'static str)>,
     form_roster: String,
     form_plans: String,
+    form_agreements: bool,
     form_ordinance: String,
     form_effective_from: String,
     errors: HashMap<String, String>,
@@ -57,6 +60,7 @@ fn page(user: &CurrentUser, history: &[LegalBasisVersion]) -> LegalBasisPage {
         version: current.map(|v| v.version).unwrap_or(0),
         roster: provision.roster.label(),
         plans: provision.plans.label(),
+        agreements_required: provision.agreements_required,
         ordinance: current
             .and_then(|v| v.basis.ordinance.clone())
             .unwrap_or_default(),
@@ -80,6 +84,7 @@ fn page(user: &CurrentUser, history: &[LegalBasisVersion]) -> LegalBasisPage {
             .collect(),
         form_roster: provision.roster.code().to_owned(),
         form_plans: provision.plans.code().to_owned(),
+        form_agreements: provision.agreements_required,
         form_ordinance: current
             .and_then(|v| v.basis.ordinance.clone())
             .unwrap_or_default(),
@@ -108,6 +113,9 @@ pub struct BasisForm {
     #[serde(default)]
     ordinance: String,
     effective_from: String,
+    /// `1`: require an agreement before normal-time provision.
+    #[serde(default)]
+    agreements_required: String,
 }
 
 pub async fn record(
@@ -120,6 +128,7 @@ pub async fn record(
     let mut p = page(&user, &history);
     p.form_roster = f.roster.clone();
     p.form_plans = f.plans.clone();
+    p.form_agreements = f.agreements_required == "1";
     p.form_ordinance = f.ordinance.clone();
     p.form_effective_from = f.effective_from.clone();
     let roster = ProvisionBasis::parse(&f.roster);
@@ -140,7 +149,11 @@ pub async fn record(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     };
     let basis = LegalBasis {
-        provision: Provision { roster, plans },
+        provision: Provision {
+            roster,
+            plans,
+            agreements_required: f.agreements_required == "1",
+        },
         ordinance: Some(f.ordinance),
         effective_from,
     };

@@ -25,6 +25,7 @@ mod persons;
 mod plan;
 mod preparedness;
 mod progress;
+mod receiver_agreements;
 mod receivers;
 mod referrals;
 mod roster;
@@ -86,6 +87,14 @@ pub fn router(state: AppState) -> Router {
         .route("/receivers", get(receivers::page))
         .route("/receivers/apply", post(receivers::apply))
         .route("/receivers/{org}", post(receivers::save))
+        .route(
+            "/receivers/{org}/agreements",
+            post(receiver_agreements::add),
+        )
+        .route(
+            "/receiver-agreements/{id}/end",
+            post(receiver_agreements::end),
+        )
         .route("/receivers/{org}/list.xlsx", get(receivers::list_xlsx))
         .route("/receivers/{org}/list.csv", get(receivers::list_csv))
         .route("/persons/{id}/roster/leave", post(persons::leave_roster))

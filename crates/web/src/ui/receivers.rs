@@ -30,6 +30,7 @@ pub struct Row {
     defined: bool,
     version: i32,
     covered: u64,
+    agreements: Vec<super::receiver_agreements::AgreementRow>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,6 +42,7 @@ struct ReceiversPage {
     notice: Option<String>,
     /// Municipal staff edit; a receiver's member only downloads its own list.
     editable: bool,
+    agreement_kinds: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +58,8 @@ pub async fn page(
     let editable = can(&user.actor, Capability::CreatePerson);
     let rows = if editable {
         let lines = receivers::list(&state.app, &user.ctx).await?;
+        let agreements = receivers::agreements(&state.app, &user.ctx).await?;
+        let today = user.ctx.today();
         lines
             .into_iter()
             .map(|l| {
@@ -78,6 +82,11 @@ pub async fn page(
                     defined: r.is_some(),
                     version: l.version,
                     covered: l.covered,
+                    agreements: agreements
+                        .iter()
+                        .filter(|a| a.organisation_id == l.organisation.id)
+                        .map(|a| super::receiver_agreements::AgreementRow::of(a, today))
+                        .collect(),
                 }
             })
             .collect()
@@ -93,6 +102,7 @@ pub async fn page(
             defined: true,
             version: 0,
             covered: 0,
+            agreements: Vec::new(),
         }]
     } else {
         return Err(UiError(AppError::NotFound));
@@ -106,6 +116,7 @@ pub async fn page(
             .collect(),
         notice: n.applied,
         editable,
+        agreement_kinds: super::receiver_agreements::kinds(),
     }
     .into_response())
 }

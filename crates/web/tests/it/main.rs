@@ -32,6 +32,7 @@ mod paper_lists;
 mod plans;
 mod preparedness;
 mod programmes;
+mod receiver_agreements;
 mod receivers;
 mod referrals;
 mod roster_filters;

@@ -5,6 +5,8 @@
 //! themselves: the person's consent is checked at every read (domain `person_access`), so a
 //! consent given or withdrawn changes what the receiver sees at once, with no re-apply.
 
+pub mod agreements;
+
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -1,0 +1,196 @@
+//! Agreements with receivers (協定・誓約書, issue 16 item 7): a municipality that requires one
+//! gives a receiver nothing in normal times until an agreement is in force, and nothing again
+//! once it ends; a disaster still reaches the receiver.
+
+use crate::common::{
+    Client, HONMACHI_ROSTER, PASSWORD, TestApp, app, call_json, community_receives_honmachi,
+    load_roster, person_id, token_for,
+};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tsunagi_store::{Store, db_test};
+
+async fn sees(app: &TestApp, leader: &str, id: &str) -> StatusCode {
+    call_json(
+        app,
+        Method::GET,
+        &format!("/api/v1/persons/{id}"),
+        leader,
+        None,
+    )
+    .await
+    .0
+}
+
+async fn basis(app: &TestApp, admin: &str, version: i64, required: bool) {
+    let (s, v) = call_json(
+        app,
+        Method::PUT,
+        "/api/v1/legal-basis",
+        admin,
+        Some(
+            json!({"version": version, "basis": {"provision": {"roster": "consent",
+            "plans": "consent", "agreements_required": required},
+            "ordinance": null, "effective_from": "2026-04-01"}}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+db_test!(
+    a_required_agreement_opens_and_closes_normal_time_provision,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        let leader = token_for(&app, "community-leader").await;
+        community_receives_honmachi(&app, &staff, false).await;
+        let yamada = person_id(&app, &staff, "山田　ハル").await;
+        let (s, v) = call_json(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/persons/{yamada}/consent"),
+            &staff,
+            Some(json!({"status": "given", "scope": ["community_association"],
+                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
+        )
+        .await;
+        assert!(s.is_success(), "{v}");
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::OK);
+
+        // The town now requires an agreement: the 自治会 has none, so it sees nobody — by
+        // record or by list — and is told nothing more than 404.
+        basis(&app, &admin, 0, true).await;
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::NOT_FOUND);
+        let (_, list) = call_json(&app, Method::GET, "/api/v1/persons", &leader, None).await;
+        assert_eq!(list["total"], 0, "{list}");
+
+        // A bad agreement is refused with its reason, and opens nothing.
+        let org = app.f.community.id.0.to_string();
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/receivers/{org}/agreements"),
+            &staff,
+            Some(json!({"kind": "pledge", "concluded_on": "2026-04-01",
+                "expires_on": "2026-03-01", "scope": "名簿情報の適正管理"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v.to_string().contains("有効期限"), "{v}");
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::NOT_FOUND);
+        // The 自治会 itself cannot record its own agreement.
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/receivers/{org}/agreements"),
+            &leader,
+            Some(json!({"kind": "pledge", "concluded_on": "2026-04-01", "scope": "自分で"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        // The 自治会 signs a pledge: provision opens at once.
+        let (s, v) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/receivers/{org}/agreements"),
+            &staff,
+            Some(json!({"kind": "pledge", "concluded_on": "2026-04-01",
+                "scope": "名簿情報の適正管理と守秘義務", "file_reference": "防災第123号"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let agreement = v["id"].as_str().expect("id").to_owned();
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::OK);
+        let (_, all) = call_json(
+            &app,
+            Method::GET,
+            "/api/v1/receiver-agreements",
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(all[0]["in_force"], true, "{all}");
+        assert_eq!(all[0]["agreement"]["file_reference"], "防災第123号");
+
+        // Ended: nothing again in normal times …
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/receiver-agreements/{agreement}/end"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::NOT_FOUND);
+        let (s, _) = call_json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/receiver-agreements/{agreement}/end"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "ended twice");
+
+        // … but a disaster reaches the receiver all the same (49-11(3)), read-only.
+        let decl = crate::ledger::declare(&app, &admin).await;
+        let (s, rec) = call_json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/persons/{yamada}"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{rec}");
+        assert_eq!(rec["access_level"], "read", "{rec}");
+        assert_eq!(rec["access_basis"], "disaster", "{rec}");
+        crate::ledger::close_declaration(&app, &admin, &decl).await;
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::NOT_FOUND);
+
+        // Not required any more: consent alone decides again.
+        basis(&app, &admin, 1, false).await;
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::OK);
+
+        // On screen: the legal basis offers the choice; the receivers screen lists the pledge
+        // as ended and records a new one from the form (和暦 accepted).
+        let mut c = Client::new(&app);
+        c.login("town-admin", PASSWORD).await;
+        let page = c.get("/legal-basis").await;
+        assert!(page.body.contains("name=\"agreements_required\""));
+        let mut c = Client::new(&app);
+        c.login("town-staff", PASSWORD).await;
+        let page = c.get("/receivers").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("誓約書（終了）"), "{}", page.body);
+        let r = c
+            .post(
+                &format!("/receivers/{org}/agreements"),
+                &[
+                    ("kind", "agreement"),
+                    ("concluded_on", "令和8年4月1日"),
+                    ("expires_on", "令和9年3月31日"),
+                    ("scope", "名簿情報の提供に関する協定"),
+                    ("file_reference", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = c.get("/receivers").await;
+        assert!(page.body.contains("協定（有効）"), "{}", page.body);
+        let (_, all): (StatusCode, Value) = call_json(
+            &app,
+            Method::GET,
+            "/api/v1/receiver-agreements",
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(all.as_array().map(Vec::len), Some(2));
+    }
+);
