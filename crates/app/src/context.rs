@@ -2,7 +2,7 @@
 //! day (JST), under which request id. Built once per request (or command) and handed to every
 //! use case, as kanidm carries its `Identity` inside each event.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::disaster::DisasterState;
 use tsunagi_store::AuditContext;
@@ -55,7 +55,7 @@ pub fn today_jst() -> NaiveDate {
 
 /// The day in Japan (JST) of a moment: a disaster's day, a certificate's day.
 pub fn day_jst(at: chrono::DateTime<Utc>) -> NaiveDate {
-    (at + Duration::hours(9)).date_naive()
+    tsunagi_store::day_jst(at)
 }
 
 /// Everything a use case needs to know about the request.

@@ -8,6 +8,7 @@ use tsunagi_domain::receiver::{Receiver, ReceiverAgreement};
 use tsunagi_store::receivers;
 use tsunagi_store::receivers::agreements;
 
+pub use tsunagi_store::issued_lists::{DepartedLine, IssuedListLine};
 pub use tsunagi_store::receivers::agreements::StoredAgreement;
 pub use tsunagi_store::receivers::{ApplyReport, ListLine, ReceiverLine, default_field};
 
@@ -85,16 +86,49 @@ pub async fn apply(app: &App, ctx: &Context) -> Result<ApplyReport, Error> {
 }
 
 /// The list a receiver may hold, for the owning municipality's staff or the receiver's own
-/// members (audited as an export, with every person on it).
+/// members (audited as an export, with every person on it), recorded as handed out in
+/// `format` (配布した名簿: its recall is tracked).
 pub async fn receiver_list(
     app: &App,
     ctx: &Context,
     org: OrganisationId,
+    format: &str,
 ) -> Result<(Organisation, Vec<ListLine>), Error> {
+    let actor = ctx.actor()?;
     let mut w = app.begin(ctx).await?;
-    let r = receivers::receiver_list(&mut w.tx, ctx.actor()?, ctx.disaster(), org).await?;
+    let (target, lines) = receivers::receiver_list(&mut w.tx, actor, ctx.disaster(), org).await?;
+    if let Some(owner) = target.municipality_id {
+        let ids: Vec<uuid::Uuid> = lines.iter().map(|l| l.person.id.0).collect();
+        tsunagi_store::issued_lists::record(&mut w.tx, actor, owner, org, format, &ids).await?;
+    }
+    w.commit().await?;
+    Ok((target, lines))
+}
+
+/// The lists handed out to a receiver, with their state and who on them left the roster since.
+pub async fn issued_lists(
+    app: &App,
+    ctx: &Context,
+    org: OrganisationId,
+) -> Result<(Organisation, Vec<IssuedListLine>), Error> {
+    let mut w = app.begin(ctx).await?;
+    let r = tsunagi_store::issued_lists::of_receiver(&mut w.tx, ctx.actor()?, org).await?;
     w.commit().await?;
     Ok(r)
+}
+
+/// Records that a handed-out list came back or was destroyed (回収・廃棄), once.
+pub async fn recall_list(
+    app: &App,
+    ctx: &Context,
+    id: uuid::Uuid,
+    recall: tsunagi_domain::issued_list::Recall,
+) -> Result<OrganisationId, Error> {
+    let mut w = app.begin(ctx).await?;
+    let org = tsunagi_store::issued_lists::recall(&mut w.tx, ctx.actor()?, id, recall, ctx.today())
+        .await?;
+    w.commit().await?;
+    Ok(org)
 }
 
 /// The agreements (協定・誓約書) of the actor's municipality with its receivers, newest first.

@@ -59,6 +59,8 @@ pub enum AuditAction {
     /// An answer to a question the triage flow left open (要確認): the family's or the
     /// community's help, given by the district's 民生委員 or 自治会 or the municipality.
     HelpConfirmed,
+    /// A list handed out to a receiver came back or was destroyed (回収・廃棄).
+    ListRecalled,
     /// A victims' ledger (被災者台帳) read: whose, by whom, on which basis.
     LedgerViewed,
     /// A victims' ledger written (whereabouts, damage, support).
@@ -89,7 +91,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 50] = [
+    pub const ALL: [AuditAction; 51] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginLocked,
@@ -124,6 +126,7 @@ impl AuditAction {
         AuditAction::DisasterAreaWidened,
         AuditAction::SweepJoined,
         AuditAction::HelpConfirmed,
+        AuditAction::ListRecalled,
         AuditAction::LedgerViewed,
         AuditAction::LedgerUpdated,
         AuditAction::LedgerDisclosed,
@@ -178,6 +181,7 @@ impl AuditAction {
             AuditAction::DisasterAreaWidened => "disaster.area_widened",
             AuditAction::SweepJoined => "safety.sweep_joined",
             AuditAction::HelpConfirmed => "roster.help_confirmed",
+            AuditAction::ListRecalled => "roster.list_recalled",
             AuditAction::LedgerViewed => "ledger.viewed",
             AuditAction::LedgerUpdated => "ledger.updated",
             AuditAction::LedgerDisclosed => "ledger.disclosed",
@@ -233,6 +237,7 @@ impl AuditAction {
             AuditAction::DisasterAreaWidened => "災害の区域の拡大",
             AuditAction::SweepJoined => "安否確認の対象に追加",
             AuditAction::HelpConfirmed => "要確認への回答",
+            AuditAction::ListRecalled => "配布した名簿の回収・廃棄",
             AuditAction::LedgerViewed => "被災者台帳の閲覧",
             AuditAction::LedgerUpdated => "被災者台帳の更新",
             AuditAction::LedgerDisclosed => "被災者台帳の提供",

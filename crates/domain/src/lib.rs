@@ -21,6 +21,7 @@ pub mod evacuation_timing;
 pub mod headquarters;
 pub mod ids;
 pub mod issue_category;
+pub mod issued_list;
 pub mod ledger;
 pub mod legal_basis;
 pub mod login;

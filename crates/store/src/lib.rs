@@ -23,6 +23,7 @@ pub mod entity;
 mod error;
 pub mod gis;
 pub mod issue_categories;
+pub mod issued_lists;
 pub mod ledger;
 pub mod legal_bases;
 pub mod meetings;
@@ -60,6 +61,11 @@ use chrono::{DateTime, SubsecRound, Utc};
 /// (an agreement's days).
 pub fn today_jst() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
+/// The day in Japan (JST) of a moment.
+pub fn day_jst(at: DateTime<Utc>) -> chrono::NaiveDate {
+    (at + chrono::Duration::hours(9)).date_naive()
 }
 
 pub fn now() -> DateTime<Utc> {

@@ -57,6 +57,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("issue_categories", &["issue_category"]),
     ("disaster_lists", &["roster_receipt"]),
     ("preparedness", &["preparedness_activity"]),
+    ("issued_lists", &["issued_list"]),
     ("referrals", &["referral"]),
     ("partners", &["partner_profile"]),
     ("shelter_stays", &["shelter_opening", "shelter_stay"]),

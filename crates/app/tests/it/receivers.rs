@@ -81,7 +81,8 @@ async fn set_receiver(
 }
 
 async fn list(app: &App, a: &Actor, f: &Fixture) -> Result<Vec<receivers::ListLine>, Error> {
-    let (_, lines) = receivers::receiver_list(app, &ctx(app, a).await, f.community.id).await?;
+    let (_, lines) =
+        receivers::receiver_list(app, &ctx(app, a).await, f.community.id, "api").await?;
     Ok(lines)
 }
 

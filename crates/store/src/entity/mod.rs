@@ -28,6 +28,7 @@ pub mod gis_setting;
 pub mod hazard_zone_pack;
 pub mod household;
 pub mod issue_category;
+pub mod issued_list;
 pub mod ledger_disclosure;
 pub mod ledger_partner;
 pub mod legal_basis;

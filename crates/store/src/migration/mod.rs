@@ -40,6 +40,7 @@ mod m20261206_000034_disaster_only_receivers;
 mod m20261206_000035_sweep_residents_aged;
 mod m20261207_000036_triage_to_confirm;
 mod m20261207_000037_receiver_agreements;
+mod m20261207_000038_issued_lists;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000035_sweep_residents_aged::Migration),
             Box::new(m20261207_000036_triage_to_confirm::Migration),
             Box::new(m20261207_000037_receiver_agreements::Migration),
+            Box::new(m20261207_000038_issued_lists::Migration),
         ]
     }
 }

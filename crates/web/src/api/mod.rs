@@ -183,6 +183,8 @@ pub fn api(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(receivers::agreements))
         .routes(routes!(receivers::add_agreement))
         .routes(routes!(receivers::end_agreement))
+        .routes(routes!(receivers::issued_lists))
+        .routes(routes!(receivers::recall_list))
         .routes(routes!(workflow::get, workflow::start))
         .routes(routes!(workflow::advance))
         .routes(routes!(workflow::assign))

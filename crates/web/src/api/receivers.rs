@@ -110,7 +110,8 @@ pub async fn receiver_list(
     user: ApiUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<ListLineDto>>, AppError> {
-    let (_, lines) = receivers::receiver_list(&state.app, &user.ctx, OrganisationId(id)).await?;
+    let (_, lines) =
+        receivers::receiver_list(&state.app, &user.ctx, OrganisationId(id), "api").await?;
     Ok(Json(
         lines
             .into_iter()
@@ -196,5 +197,80 @@ pub async fn end_agreement(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::http::StatusCode, AppError> {
     receivers::end_agreement(&state.app, &user.ctx, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Someone on a handed-out list who left the roster after it went out.
+#[derive(Serialize, ToSchema)]
+pub struct DepartedDto {
+    pub person_id: Uuid,
+    pub name: String,
+    pub reason: tsunagi_domain::departure::LeaveReason,
+    pub left_on: chrono::NaiveDate,
+}
+
+/// A list handed out to a receiver (配布した名簿).
+#[derive(Serialize, ToSchema)]
+pub struct IssuedListDto {
+    pub id: Uuid,
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+    pub issued_by: String,
+    /// xlsx, csv, csv-utf8 or api
+    pub format: String,
+    pub people: usize,
+    pub state: tsunagi_domain::issued_list::IssuedListState,
+    pub recall: Option<tsunagi_domain::issued_list::Recall>,
+    /// Those on it who left the roster since it went out (while it is not recalled).
+    pub departed: Vec<DepartedDto>,
+}
+
+/// The lists handed out to a receiver, newest first: each download of its list is one. For
+/// the municipality's staff and the receiver's own members; others get 404.
+#[utoipa::path(get, path = "/api/v1/receivers/{id}/issued-lists", tag = "receivers", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<IssuedListDto>), (status = 404, body = ErrorBody)))]
+pub async fn issued_lists(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<IssuedListDto>>, AppError> {
+    let (_, lists) = receivers::issued_lists(&state.app, &user.ctx, OrganisationId(id)).await?;
+    Ok(Json(
+        lists
+            .into_iter()
+            .map(|l| IssuedListDto {
+                id: l.id,
+                issued_at: l.issued_at,
+                issued_by: l.issued_by,
+                format: l.format,
+                people: l.people,
+                state: l.state,
+                recall: l.recall,
+                departed: l
+                    .departed
+                    .into_iter()
+                    .map(|d| DepartedDto {
+                        person_id: d.person.id.0,
+                        name: d.person.name,
+                        reason: d.reason,
+                        left_on: d.left_on,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// Records that a handed-out list came back (回収) or was destroyed (廃棄), once; by the
+/// municipality's staff or the receiver's own member.
+#[utoipa::path(post, path = "/api/v1/issued-lists/{id}/recall", tag = "receivers", params(("id" = Uuid, Path)),
+    request_body = tsunagi_domain::issued_list::Recall,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn recall_list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<tsunagi_domain::issued_list::Recall>,
+) -> Result<axum::http::StatusCode, AppError> {
+    receivers::recall_list(&state.app, &user.ctx, id, r).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

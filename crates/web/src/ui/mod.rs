@@ -17,6 +17,7 @@ mod map;
 mod programme_lists;
 mod programmes;
 pub(crate) use audit::audit_filter;
+mod issued_lists;
 mod login;
 mod meetings;
 mod paper_lists;
@@ -97,6 +98,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/receivers/{org}/list.xlsx", get(receivers::list_xlsx))
         .route("/receivers/{org}/list.csv", get(receivers::list_csv))
+        .route("/receivers/{org}/issued", get(issued_lists::page))
+        .route("/issued-lists/{id}/recall", post(issued_lists::recall))
         .route("/persons/{id}/roster/leave", post(persons::leave_roster))
         .route("/persons/{id}/workflow/start", post(workflow::start))
         .route("/persons/{id}/workflow/advance", post(workflow::advance))

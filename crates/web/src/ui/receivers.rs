@@ -186,8 +186,9 @@ async fn table(
     state: &AppState,
     user: &CurrentUser,
     org: OrganisationId,
+    format: &str,
 ) -> Result<(String, Table), AppError> {
-    let (target, lines) = receivers::receiver_list(&state.app, &user.ctx, org).await?;
+    let (target, lines) = receivers::receiver_list(&state.app, &user.ctx, org, format).await?;
     let includes_plan = lines.iter().any(|l| l.plan_shared);
     Ok((target.name, exports::receiver_table(&lines, includes_plan)))
 }
@@ -200,7 +201,7 @@ pub async fn list_xlsx(
     path: Result<Path<String>, PathRejection>,
 ) -> UiResult<Response> {
     let org = org_id(path)?;
-    let (name, t) = table(&state, &user, org).await?;
+    let (name, t) = table(&state, &user, org, "xlsx").await?;
     let bytes = exports::xlsx("名簿", &t).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(file(
         bytes,
@@ -232,7 +233,12 @@ pub async fn list_csv(
     Query(q): Query<CsvQuery>,
 ) -> UiResult<Response> {
     let org = org_id(path)?;
-    let (name, t) = table(&state, &user, org).await?;
+    let format = if q.encoding.as_deref() == Some("utf8") {
+        "csv-utf8"
+    } else {
+        "csv"
+    };
+    let (name, t) = table(&state, &user, org, format).await?;
     let internal = |e: csv::Error| AppError::Internal(e.to_string());
     if q.encoding.as_deref() == Some("utf8") {
         let bytes = exports::csv_utf8_bom(&t).map_err(internal)?;

@@ -25,6 +25,7 @@ mod geography;
 mod handovers;
 mod help_questions;
 mod http;
+mod issued_lists;
 mod ledger;
 mod legal_basis;
 mod map;
