@@ -197,6 +197,7 @@ pub async fn run(c: BenchCommand) -> Result<()> {
             mapping: HashMap::new(),
             dry_run: false,
             only_valid: false,
+            full_extract: false,
         };
         tsunagi_app::roster::import(&app, &ctx, "bench.csv", &sjis, &options)
             .await
@@ -253,6 +254,7 @@ pub async fn flooded_town(
         mapping: Default::default(),
         dry_run: false,
         only_valid: false,
+        full_extract: false,
     };
     tsunagi_app::residents::import(&app, &staff, "residents.csv", &csv, &options)
         .await

@@ -191,6 +191,7 @@ async fn run_on(url: &str, a: &SweepBenchArgs) -> Result<()> {
         mapping: Default::default(),
         dry_run: false,
         only_valid: false,
+        full_extract: false,
     };
     tsunagi_app::roster::import(&app, &staff, "roster.csv", csv.as_bytes(), &options)
         .await

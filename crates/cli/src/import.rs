@@ -26,6 +26,10 @@ pub struct FileArgs {
     /// Apply the valid rows even if some rows are bad
     #[arg(long)]
     only_valid: bool,
+    /// The file is a full extract (全件): list the roster people absent from it for
+    /// confirmation (nobody is removed)
+    #[arg(long)]
+    full_extract: bool,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +72,20 @@ fn print(r: &ImportReport) {
                 d.line, d.name, d.existing_id
             );
         }
+        if !o.absent.is_empty() {
+            println!(
+                "{} on the roster are not in this full extract: confirm (died, moved …) and take them off by hand",
+                o.absent.len()
+            );
+            for a in &o.absent {
+                println!(
+                    "  absent: {} {} ({})",
+                    a.resident_no.as_deref().unwrap_or("-"),
+                    a.name,
+                    a.id
+                );
+            }
+        }
     }
 }
 
@@ -97,6 +115,7 @@ pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
         map,
         dry_run,
         only_valid,
+        full_extract,
     } = args;
     let app = crate::ops::open(db.unwrap_or(tsunagi_app::DEFAULT_DATABASE_URL)).await?;
     let ctx = municipal_context(&app, &as_login).await?;
@@ -112,6 +131,7 @@ pub async fn run(db: Option<&str>, c: ImportCommand) -> Result<()> {
         mapping,
         dry_run,
         only_valid,
+        full_extract,
     };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file

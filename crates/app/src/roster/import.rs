@@ -45,6 +45,17 @@ pub struct ImportOutcome {
     pub updated: Vec<u64>,
     pub unchanged: usize,
     pub possible_duplicates: Vec<PossibleDuplicate>,
+    /// For a full extract: roster people the file does not hold, to confirm (死亡・転出 …)
+    /// before anyone takes them off the roster by hand. Nobody is removed by an import.
+    pub absent: Vec<AbsentPerson>,
+}
+
+/// A roster person absent from a full extract.
+#[derive(Clone, Debug, Serialize)]
+pub struct AbsentPerson {
+    pub id: PersonId,
+    pub name: String,
+    pub resident_no: Option<String>,
 }
 
 /// Applies `rows` in `owner`'s municipality, in the work's transaction.
@@ -54,6 +65,7 @@ pub(crate) async fn apply(
     source: &str,
     entity: &'static str,
     rows: &[Row<'_>],
+    full_extract: bool,
 ) -> Result<ImportOutcome, Error> {
     let mut out = ImportOutcome::default();
     // Everything the rows are matched against, read once.
@@ -130,6 +142,20 @@ pub(crate) async fn apply(
         }
     }
     tracing::debug!(elapsed = ?t.elapsed(), "roster import: rows matched");
+    if full_extract {
+        // What is left of the stored roster matched no row: absent from the extract.
+        let names: HashMap<uuid::Uuid, &Resident> = residents.iter().map(|r| (r.id.0, r)).collect();
+        out.absent = entries
+            .keys()
+            .filter_map(|id| names.get(id))
+            .map(|r| AbsentPerson {
+                id: r.id,
+                name: r.details.name.clone(),
+                resident_no: r.details.resident_no.clone(),
+            })
+            .collect();
+        out.absent.sort_by(|a, b| a.resident_no.cmp(&b.resident_no));
+    }
     // New persons first: their households may be named by the updates.
     persons::insert_many(&mut w.tx, owner, &created).await?;
     tracing::debug!(created = created.len(), elapsed = ?t.elapsed(), "roster import: persons inserted");
@@ -170,6 +196,8 @@ pub(crate) async fn apply(
                 "updated": out.updated.len(),
                 "unchanged": out.unchanged,
                 "possible_duplicates": out.possible_duplicates.len(),
+                "full_extract": full_extract,
+                "absent": out.absent.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(),
             })),
     );
     tracing::debug!(elapsed = ?t.elapsed(), "roster import: recorded");

@@ -16,7 +16,7 @@ pub(crate) use import::Row;
 use tsunagi_store::audit::Entry;
 use tsunagi_store::roster::{self, EntryChange};
 
-pub use import::{ImportOutcome, PossibleDuplicate};
+pub use import::{AbsentPerson, ImportOutcome, PossibleDuplicate};
 
 use crate::consequences::Cause;
 use crate::{App, Context, Error};
@@ -105,6 +105,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Apply the valid rows even if some rows are bad.
     pub only_valid: bool,
+    /// The file is a full extract (全件): roster people absent from it are listed for
+    /// confirmation (they may have died or moved), never removed.
+    pub full_extract: bool,
 }
 
 /// What happened, for the screen, the API and the command line.
@@ -214,8 +217,15 @@ pub(crate) async fn run(
         return Ok(report);
     }
     let mut w = app.begin(ctx).await?;
-    let outcome =
-        import::apply(&mut w, actor.organisation_id, file_name, read.entity, rows).await?;
+    let outcome = import::apply(
+        &mut w,
+        actor.organisation_id,
+        file_name,
+        read.entity,
+        rows,
+        options.full_extract,
+    )
+    .await?;
     if options.dry_run || blocked {
         w.settle().await?;
         drop(w); // roll back: a dry run shows what would change and changes nothing

@@ -43,6 +43,7 @@ fn options() -> ImportOptions {
         mapping: Default::default(),
         dry_run: false,
         only_valid: false,
+        full_extract: false,
     }
 }
 

@@ -173,6 +173,7 @@ pub async fn import_residents(
         mapping: Default::default(),
         dry_run: q.dry_run.unwrap_or(false),
         only_valid: q.only_valid.unwrap_or(false),
+        full_extract: false,
     };
     let name = q.file_name.unwrap_or_else(|| "residents.csv".into());
     match tsunagi_app::residents::import(&state.app, &user.ctx, &name, &body, &options).await {

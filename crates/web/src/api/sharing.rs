@@ -107,6 +107,10 @@ pub struct ImportQuery {
     pub dry_run: bool,
     #[serde(default)]
     pub only_valid: bool,
+    /// The file is a full extract: roster people absent from it are listed in the report
+    /// (`outcome.absent`) for confirmation, never removed
+    #[serde(default)]
+    pub full_extract: bool,
 }
 
 /// Imports a roster CSV (the request body, as the file's bytes). Same rules as the screen: a
@@ -135,6 +139,7 @@ pub async fn import(
         mapping: Default::default(),
         dry_run: q.dry_run,
         only_valid: q.only_valid,
+        full_extract: q.full_extract,
     };
     let name = q.file_name.unwrap_or_else(|| "roster.csv".into());
     match tsunagi_app::roster::import(&state.app, &user.ctx, &name, &body, &options).await {

@@ -91,6 +91,7 @@ pub async fn upload(
     let mut mapping = String::new();
     let mut dry_run = false;
     let mut only_valid = false;
+    let mut full_extract = false;
     let mut residents = false;
     while let Some(field) = multipart
         .next_field()
@@ -107,6 +108,7 @@ pub async fn upload(
             "mapping" => mapping = field.text().await.map_err(|e| bad(e.body_text()))?,
             "dry_run" => dry_run = true,
             "only_valid" => only_valid = true,
+            "full_extract" => full_extract = true,
             "kind" => {
                 residents = field.text().await.map_err(|e| bad(e.body_text()))? == "residents"
             }
@@ -125,6 +127,7 @@ pub async fn upload(
             mapping,
             dry_run,
             only_valid,
+            full_extract,
         },
         (Err(m), _) | (_, Err(m)) => {
             p.file_error = Some(m);

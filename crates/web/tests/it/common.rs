@@ -303,6 +303,7 @@ pub async fn load_roster(app: &TestApp, csv: &str) {
         mapping: std::collections::HashMap::new(),
         dry_run: false,
         only_valid: false,
+        full_extract: false,
     };
     let r = tsunagi_app::roster::import(&app.app, &ctx, "roster.csv", csv.as_bytes(), &opts)
         .await

@@ -185,3 +185,46 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_full_extract_lists_the_roster_people_it_lacks_and_removes_nobody,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        // This month's full extract no longer holds 1001 山田.
+        let full = "宛名番号,氏名,氏名カナ,生年月日,性別,住所,独居,洪水,自治会\n\
+1002,佐藤　茂,サトウ シゲル,S10.1.1,1,潮見市本町1-2,1,1,本町自治会\n";
+        let r = crate::common::api(
+            &app,
+            Method::POST,
+            "/api/v1/roster/import?file_name=full.csv&full_extract=true",
+            Some(&staff),
+            Some(full.to_owned()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let report = r.json();
+        assert_eq!(report["applied"], true);
+        let absent = report["outcome"]["absent"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(absent.len(), 1, "{report}");
+        assert_eq!(absent[0]["name"], "山田　ハル");
+        assert_eq!(absent[0]["resident_no"], "1001");
+        // Nobody was taken off: she is still on the roster until someone confirms.
+        let (_, roster) = call_json(&app, Method::GET, "/api/v1/roster", &staff, None).await;
+        assert_eq!(roster["total"], 2, "{roster}");
+        // The same file not marked as a full extract lists nobody.
+        let r = crate::common::api(
+            &app,
+            Method::POST,
+            "/api/v1/roster/import?file_name=part.csv",
+            Some(&staff),
+            Some(full.to_owned()),
+        )
+        .await;
+        assert_eq!(r.json()["outcome"]["absent"], json!([]));
+    }
+);

@@ -47,6 +47,7 @@ fn options(dry_run: bool, only_valid: bool) -> ImportOptions {
         mapping: HashMap::new(),
         dry_run,
         only_valid,
+        full_extract: false,
     }
 }
 
@@ -236,6 +237,24 @@ db_test!(
             detail.body.contains("避難支援等を必要とする事由") && detail.body.contains("要介護"),
             "{}",
             detail.body
+        );
+        // Next month's full extract holds only the first 10 (line 7 now well-formed, so new): a
+        // dry run lists the 20 others on the roster for confirmation and removes nobody.
+        let first_ten = sjis(&extract(10, &[]));
+        let (ct, body) = multipart(&first_ten, &[("dry_run", "1"), ("full_extract", "1")]);
+        let r = c
+            .send(
+                axum::http::Request::post(format!("/roster/import?csrf_token={}", c.csrf))
+                    .header("content-type", ct)
+                    .body(axum::body::Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert!(
+            r.body.contains("ファイルにない名簿登載者（20 人")
+                && r.body.contains("id=\"import-absent\""),
+            "{}",
+            r.body
         );
         // Other organisations cannot reach the screen.
         let mut npo = crate::common::Client::new(&app);
