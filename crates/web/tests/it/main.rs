@@ -12,6 +12,7 @@ mod browser_cases;
 mod browser_ledger;
 mod browser_map;
 mod browser_programmes;
+mod browser_roster_law;
 mod browser_upload;
 mod case_meetings;
 mod cases;

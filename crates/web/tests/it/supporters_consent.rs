@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tsunagi_store::{Store, db_test};
 
-fn plan(version: i64, consented_on: Value) -> Value {
+pub(crate) fn plan(version: i64, consented_on: Value) -> Value {
     json!({"version": version, "plan": {
         "supporters": [{"name": "山本 花子", "address": "潮見市本町1-3", "phone": "0889-22-0001",
             "relationship": "近所", "consented_on": consented_on, "consent_method": "書面"}],
