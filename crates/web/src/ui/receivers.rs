@@ -246,7 +246,7 @@ pub async fn list_csv(
             bytes,
             "text/csv; charset=utf-8",
             "roster-utf8.csv",
-            &format!("避難行動要支援者名簿_{name}_UTF-8.csv"),
+            &format!("【取扱注意】避難行動要支援者名簿_{name}_UTF-8.csv"),
         ));
     }
     match exports::csv_shift_jis(&t).map_err(internal)? {
@@ -254,7 +254,7 @@ pub async fn list_csv(
             bytes,
             "text/csv; charset=Shift_JIS",
             "roster-sjis.csv",
-            &format!("避難行動要支援者名簿_{name}.csv"),
+            &format!("【取扱注意】避難行動要支援者名簿_{name}.csv"),
         )),
         Err(problems) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -162,6 +162,15 @@ db_test!(
             .await;
         assert_eq!(utf8.status, StatusCode::OK);
         assert!(utf8.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+        // The file's name says 取扱注意 (the CSV cannot carry it in-band).
+        let disposition = utf8
+            .headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let marked: String = form_urlencoded::byte_serialize("【取扱注意】".as_bytes()).collect();
+        assert!(disposition.contains(&marked), "{disposition}");
         assert!(utf8.body.contains("𠮷田　茂"));
 
         // Without 𠮷田 (withdrawn), the Shift_JIS file comes out and decodes back exactly.
