@@ -39,6 +39,7 @@ pub mod receiver;
 pub mod referral;
 pub mod role;
 pub mod roster;
+pub mod roster_order;
 pub mod safety;
 pub mod safety_info;
 pub mod shelter_stay;

@@ -60,6 +60,13 @@ pub struct RosterQuery {
     pub district: Option<String>,
     /// `true`: only those whose approach waits for an answer (要確認)
     pub to_confirm: Option<bool>,
+    /// A town (町・大字) as the progress page names it: addresses beginning with the
+    /// municipality's name and it
+    pub town: Option<String>,
+    /// name (default), age, district, priority, step or due
+    pub sort: Option<String>,
+    /// asc (default) or desc
+    pub dir: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -69,6 +76,13 @@ pub struct RosterLineDto {
     pub person: PersonSummaryDto,
     pub triage: Option<TriageResult>,
     pub override_reason: Option<String>,
+    /// The plan workflow's current step; `null`: not started
+    pub step: Option<tsunagi_domain::workflow::Step>,
+    /// The workflow's due date
+    pub due: Option<chrono::NaiveDate>,
+    pub consent: tsunagi_domain::consent::ConsentStatus,
+    /// 自治会 / 民生委員地区
+    pub district: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -99,6 +113,12 @@ pub async fn list(
         )
         .map_err(AppError::BadRequest)?,
         to_confirm: q.to_confirm.unwrap_or(false),
+        town: q.town.clone().unwrap_or_default(),
+        order: tsunagi_domain::roster_order::RosterOrder::parse(
+            q.sort.as_deref().unwrap_or(""),
+            q.dir.as_deref().unwrap_or(""),
+        )
+        .map_err(AppError::BadRequest)?,
     };
     let (lines, total) = triage::roster_list(
         &state.app,
@@ -115,6 +135,10 @@ pub async fn list(
                 person: (&l.person).into(),
                 override_reason: l.triage.as_ref().and_then(|t| t.override_reason.clone()),
                 triage: l.triage.map(|t| t.result),
+                step: l.step,
+                due: l.due,
+                consent: l.consent,
+                district: l.district,
             })
             .collect(),
     }))

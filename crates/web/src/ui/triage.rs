@@ -15,14 +15,24 @@ use tsunagi_app::triage::{self, RosterFilter};
 use tsunagi_domain::PersonId;
 use tsunagi_domain::access::{Capability, can};
 use tsunagi_domain::paging::Page;
+use tsunagi_domain::roster_order::{RosterOrder, RosterSort};
 use tsunagi_domain::triage::{Approach, Override, Priority, Question};
+
+/// The page sizes the roster offers.
+const PAGE_SIZES: [u64; 4] = [20, 50, 100, 200];
 
 struct Line {
     person: PersonRow,
     priority: &'static str,
     priority_code: &'static str,
     approach: &'static str,
-    reasons: String,
+    /// The first reason, shown; the others fold under it.
+    first_reason: String,
+    more_reasons: Vec<String>,
+    step: &'static str,
+    due: String,
+    consent: &'static str,
+    district: String,
     overridden: bool,
     /// 津波避難困難 (see 「津波避難困難者の一覧」).
     difficult: bool,
@@ -46,9 +56,15 @@ struct RosterPage {
     consent: String,
     district: String,
     confirm: bool,
+    town: String,
     districts: Vec<String>,
-    /// The filters as a query string, for the pager's links.
+    /// The filters and the order as a query string, for the pager's links.
     filters_qs: String,
+    /// Each sortable column: (label, link, the list's order by it: "ascending" / "descending" /
+    /// "none", for aria-sort).
+    headers: Vec<(&'static str, String, &'static str)>,
+    per_page: u64,
+    page_sizes: Vec<u64>,
     plans: Vec<(&'static str, &'static str)>,
     consents: Vec<(&'static str, &'static str)>,
     priorities: Vec<(&'static str, &'static str)>,
@@ -75,6 +91,16 @@ pub struct RosterQuery {
     /// `1`: only those whose approach waits for an answer (要確認).
     #[serde(default)]
     confirm: String,
+    /// A town (町・大字), as the progress page names it.
+    #[serde(default)]
+    town: String,
+    /// A column to order by (`name`, `age`, `district`, `priority`, `step`, `due`).
+    #[serde(default)]
+    sort: String,
+    /// `asc` or `desc`.
+    #[serde(default)]
+    dir: String,
+    per_page: Option<u64>,
     page: Option<u64>,
     ran: Option<String>,
 }
@@ -95,8 +121,18 @@ pub async fn list(
         consent: tsunagi_domain::consent::ConsentStatus::parse_filter(&q.consent)
             .map_err(AppError::BadRequest)?,
         to_confirm: !q.confirm.is_empty(),
+        town: q.town.clone(),
+        order: RosterOrder::parse(&q.sort, &q.dir).map_err(AppError::BadRequest)?,
     };
-    let page = Page::requested(q.page, Some(50)).map_err(AppError::BadRequest)?;
+    let per_page = q.per_page.unwrap_or(50);
+    if !PAGE_SIZES.contains(&per_page) {
+        return Err(UiError(AppError::BadRequest(format!(
+            "1ページの件数は {} のいずれかです",
+            PAGE_SIZES.map(|n| n.to_string()).join("・")
+        ))));
+    }
+    let order = filter.order;
+    let page = Page::requested(q.page, Some(per_page)).map_err(AppError::BadRequest)?;
     let triage::RosterScreen {
         lines: rows,
         total,
@@ -124,11 +160,23 @@ pub async fn list(
                 .as_ref()
                 .map(|t| t.result.approach.label())
                 .unwrap_or(""),
-            reasons: l
+            first_reason: l
                 .triage
                 .as_ref()
-                .map(|t| t.result.reasons.join(" / "))
+                .and_then(|t| t.result.reasons.first().cloned())
                 .unwrap_or_default(),
+            more_reasons: l
+                .triage
+                .as_ref()
+                .map(|t| t.result.reasons.iter().skip(1).cloned().collect())
+                .unwrap_or_default(),
+            step: l.step.map(|s| s.label()).unwrap_or("未着手"),
+            due: l
+                .due
+                .map(tsunagi_domain::wareki::format_wareki)
+                .unwrap_or_default(),
+            consent: l.consent.label(),
+            district: l.district.clone().unwrap_or_default(),
             overridden: l
                 .triage
                 .as_ref()
@@ -141,6 +189,40 @@ pub async fn list(
         })
         .collect();
     let pages = page.page_count(total);
+    // The filters without the order and the page: the headers' and the pager's base.
+    let base_qs = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("priority", q.priority.as_str()),
+            ("approach", q.approach.as_str()),
+            ("q", q.q.as_str()),
+            ("plan", q.plan.as_str()),
+            ("consent", q.consent.as_str()),
+            ("district", q.district.as_str()),
+            ("confirm", q.confirm.as_str()),
+            ("town", q.town.as_str()),
+            ("per_page", per_page.to_string().as_str()),
+        ])
+        .finish();
+    let headers = RosterSort::ALL
+        .into_iter()
+        .map(|by| {
+            let next = order.toggled(by);
+            let state = match (order.by == by, order.descending) {
+                (false, _) => "none",
+                (true, false) => "ascending",
+                (true, true) => "descending",
+            };
+            (
+                by.label(),
+                format!(
+                    "/roster?{base_qs}&sort={}&dir={}",
+                    by.code(),
+                    next.dir_code()
+                ),
+                state,
+            )
+        })
+        .collect();
     Ok(RosterPage {
         chrome: Chrome::new(&user, "roster_list"),
         lines,
@@ -148,17 +230,15 @@ pub async fn list(
         page: page.number,
         pages,
         numbers: page_numbers(page.number, pages),
-        filters_qs: form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("priority", q.priority.as_str()),
-                ("approach", q.approach.as_str()),
-                ("q", q.q.as_str()),
-                ("plan", q.plan.as_str()),
-                ("consent", q.consent.as_str()),
-                ("district", q.district.as_str()),
-                ("confirm", q.confirm.as_str()),
-            ])
-            .finish(),
+        filters_qs: format!(
+            "{base_qs}&sort={}&dir={}",
+            order.by.code(),
+            order.dir_code()
+        ),
+        headers,
+        per_page,
+        page_sizes: PAGE_SIZES.to_vec(),
+        town: q.town.clone(),
         priority: q.priority,
         approach: q.approach,
         query: q.q,

@@ -39,6 +39,7 @@ mod receivers;
 mod referrals;
 mod roster_filters;
 mod roster_import;
+mod roster_order;
 mod sharing;
 mod shelter_edits;
 mod shelters_in_operation;

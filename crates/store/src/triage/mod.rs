@@ -1,28 +1,24 @@
 //! Triage results and policies: the domain's `triage` applied to the roster, stored, listed and
 //! overridden by staff with a reason.
 
-use crate::access::scope_condition;
 use crate::audit::{AuditedTx, Entry};
 use crate::entity::{person, roster_entry, triage_policy, triage_result};
 use crate::error::StoreError;
-use crate::persons::{PersonSummary, summary};
 use crate::{Store, now};
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tsunagi_domain::access::{AccessBasis, Actor, Capability, can};
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::disaster::DisasterState;
-use tsunagi_domain::paging::Page;
 use tsunagi_domain::roster::RosterEntry;
-use tsunagi_domain::triage::{
-    Approach, Override, Priority, PriorityPolicy, TriageResult, apply_override, triage,
-};
+use tsunagi_domain::triage::{Override, PriorityPolicy, TriageResult, apply_override, triage};
 use tsunagi_domain::{OrganisationId, PersonId};
+
+mod roster_list;
+
+pub use roster_list::{RosterFilter, RosterLine, roster_list};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -324,165 +320,6 @@ pub async fn override_result(
             })),
     );
     Ok(changed)
-}
-
-/// A line of the roster list.
-#[derive(Clone, Debug, Serialize)]
-pub struct RosterLine {
-    pub person: PersonSummary,
-    pub triage: Option<StoredTriage>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct RosterFilter {
-    pub priority: Option<Priority>,
-    pub approach: Option<Approach>,
-    /// Name, reading or 宛名番号 (as the person search reads it); empty: anyone.
-    pub query: String,
-    pub plan: Option<tsunagi_domain::workflow::PlanState>,
-    pub consent: Option<tsunagi_domain::consent::ConsentStatus>,
-    /// A 自治会 or 民生委員地区, as written in the roster; empty: anywhere.
-    pub district: String,
-    /// Only those whose approach waits for an answer (要確認).
-    pub to_confirm: bool,
-}
-
-/// The roster persons the actor may see, with their triage, filtered; audited as a search.
-pub async fn roster_list(
-    tx: &mut AuditedTx,
-    actor: &Actor,
-    disaster: &DisasterState,
-    filter: &RosterFilter,
-    page: Page,
-) -> Result<(Vec<RosterLine>, u64), StoreError> {
-    let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
-    let mut cond = Condition::all().add(scope_condition(&scope)).add(
-        person::Column::Id.in_subquery(
-            Query::select()
-                .column(roster_entry::Column::PersonId)
-                .from(roster_entry::Entity)
-                .to_owned(),
-        ),
-    );
-    let mut triage_cond = Query::select()
-        .column(triage_result::Column::PersonId)
-        .from(triage_result::Entity)
-        .to_owned();
-    if let Some(p) = filter.priority {
-        triage_cond.and_where(triage_result::Column::Priority.eq(p.code()));
-    }
-    if let Some(a) = filter.approach {
-        triage_cond.and_where(triage_result::Column::Approach.eq(a.code()));
-    }
-    if filter.to_confirm {
-        triage_cond.and_where(triage_result::Column::ToConfirm.is_not_null());
-    }
-    if filter.priority.is_some() || filter.approach.is_some() || filter.to_confirm {
-        cond = cond.add(person::Column::Id.in_subquery(triage_cond));
-    }
-    if let Some(text) = crate::persons::text_condition(&filter.query) {
-        cond = cond.add(text);
-    }
-    let district = filter.district.trim();
-    if !district.is_empty() {
-        let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
-        cond =
-            cond.add(person::Column::Id.in_subquery(crate::roster::in_district(backend, district)));
-    }
-    if let Some(state) = filter.plan {
-        use crate::entity::plan_workflow;
-        use tsunagi_domain::workflow::{PlanState, Step};
-        let mut workflows = Query::select()
-            .column(plan_workflow::Column::PersonId)
-            .from(plan_workflow::Entity)
-            .to_owned();
-        cond = cond.add(match state {
-            PlanState::NotStarted => person::Column::Id.not_in_subquery(workflows),
-            PlanState::InProgress => person::Column::Id.in_subquery(
-                workflows
-                    .and_where(plan_workflow::Column::Step.ne(Step::Done.code()))
-                    .to_owned(),
-            ),
-            PlanState::Done => person::Column::Id.in_subquery(
-                workflows
-                    .and_where(plan_workflow::Column::Step.eq(Step::Done.code()))
-                    .to_owned(),
-            ),
-        });
-    }
-    if let Some(status) = filter.consent {
-        use crate::entity::consent;
-        use tsunagi_domain::consent::ConsentStatus;
-        cond = cond.add(if status == ConsentStatus::NotAsked {
-            // No consent record is "not asked" too.
-            person::Column::Id.not_in_subquery(
-                Query::select()
-                    .column(consent::Column::PersonId)
-                    .from(consent::Entity)
-                    .and_where(consent::Column::Status.ne(ConsentStatus::NotAsked.code()))
-                    .to_owned(),
-            )
-        } else {
-            person::Column::Id.in_subquery(
-                Query::select()
-                    .column(consent::Column::PersonId)
-                    .from(consent::Entity)
-                    .and_where(consent::Column::Status.eq(status.code()))
-                    .to_owned(),
-            )
-        });
-    }
-    let q = person::Entity::find().filter(cond);
-    let total = q.clone().count(tx.conn()).await?;
-    let rows = q
-        .order_by_asc(person::Column::NameKana)
-        .order_by_asc(person::Column::Id)
-        .offset(page.offset())
-        .limit(page.size)
-        .all(tx.conn())
-        .await?;
-    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut results: HashMap<uuid::Uuid, StoredTriage> = HashMap::new();
-    for m in triage_result::Entity::find()
-        .filter(triage_result::Column::PersonId.is_in(ids.clone()))
-        .all(tx.conn())
-        .await?
-    {
-        results.insert(
-            m.person_id,
-            StoredTriage {
-                result: serde_json::from_str(&m.result).map_err(corrupt)?,
-                override_reason: m.override_reason,
-                computed_at: m.computed_at,
-            },
-        );
-    }
-    tx.record(
-        Entry::new(AuditAction::PersonSearched, "roster", "")
-            .listed_for(actor)
-            .detail(serde_json::json!({
-                "priority": filter.priority.map(Priority::code),
-                "approach": filter.approach.map(Approach::code),
-                "query": filter.query,
-                "plan": filter.plan.map(|p| p.code()),
-                "consent": filter.consent.map(|c| c.code()),
-                "district": filter.district,
-                "to_confirm": filter.to_confirm,
-                "page": page.number,
-                "total": total,
-                "shown": ids.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            })),
-    );
-    let lines = rows
-        .iter()
-        .map(|m| {
-            Ok(RosterLine {
-                person: summary(m)?,
-                triage: results.remove(&m.id),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok((lines, total))
 }
 
 /// One exported line: who, and their result.
