@@ -7,6 +7,7 @@ use tsunagi_store::{sharing, workflows};
 
 pub use tsunagi_store::workflows::{Assignment, ReviewLine, Workflow, WorkflowEvent};
 
+use crate::work::Work;
 use crate::{App, Context, Error};
 
 /// The person's workflow, if started (a view, audited).
@@ -91,9 +92,23 @@ pub async fn assign(
     let actor = ctx.actor()?;
     let org = crate::organisations::name_of(app, actor.organisation_id).await?;
     let mut w = app.begin(ctx).await?;
-    let assigned = workflows::assign(&mut w.tx, actor, ctx.disaster(), &org, id, a).await?;
-    // The shares follow the assignment: the previous assignee's ends, the new one may write
-    // (a care provider or the 社協 sees the record at once: 委託; others still need consent).
+    let wf = assign_in(&mut w, ctx, &org, id, a).await?;
+    w.commit().await?;
+    Ok(wf)
+}
+
+/// Assigns in the work's transaction; the shares follow the assignment: the previous
+/// assignee's ends, the new one may write (a care provider or the 社協 sees the record at once:
+/// 委託; others still need consent).
+async fn assign_in(
+    w: &mut Work<'_>,
+    ctx: &Context,
+    org: &str,
+    id: PersonId,
+    a: Assignment,
+) -> Result<Workflow, Error> {
+    let actor = ctx.actor()?;
+    let assigned = workflows::assign(&mut w.tx, actor, ctx.disaster(), org, id, a).await?;
     if let Some(previous) = assigned.previous {
         sharing::end_share(
             &mut w.tx,
@@ -116,8 +131,103 @@ pub async fn assign(
         )
         .await?;
     }
-    w.commit().await?;
     Ok(assigned.workflow)
+}
+
+/// Who a bulk action acts on: the rows the user ticked, or everyone the filter holds.
+#[derive(Clone, Debug)]
+pub enum BulkTarget {
+    Selected(Vec<PersonId>),
+    Matching(tsunagi_store::triage::RosterFilter),
+}
+
+/// What a bulk action does to each person.
+#[derive(Clone, Debug)]
+pub enum BulkAction {
+    /// Start the workflow with the triaged approach.
+    Start,
+    /// Start it where needed, then assign the work (委託) to an organisation with a due date.
+    Assign(Assignment),
+}
+
+/// What a bulk action did: how many it started and assigned, and each person it left alone
+/// with the reason (already started, low priority, not triaged …).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct BulkReport {
+    pub started: usize,
+    pub assigned: usize,
+    pub skipped: Vec<(PersonId, String, String)>,
+}
+
+/// The most people one bulk action takes (one transaction).
+pub const BULK_LIMIT: u64 = 2000;
+
+/// Starts and/or assigns the workflows of many people in one transaction (the owning
+/// municipality's staff). A person the action does not apply to is skipped with the reason and
+/// reported; anything else (a person the actor may not act on, a conflict) changes nothing.
+pub async fn bulk(
+    app: &App,
+    ctx: &Context,
+    target: BulkTarget,
+    action: BulkAction,
+) -> Result<BulkReport, Error> {
+    let actor = ctx.actor()?;
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(Error::Forbidden);
+    }
+    let org = crate::organisations::name_of(app, actor.organisation_id).await?;
+    let mut w = app.begin(ctx).await?;
+    let filter = match target {
+        BulkTarget::Matching(filter) => filter,
+        // Ticked rows: only those the actor may see on the roster (others are not there).
+        BulkTarget::Selected(ids) => tsunagi_store::triage::RosterFilter {
+            only: Some(ids.into_iter().map(|id| id.0).collect()),
+            ..Default::default()
+        },
+    };
+    let people =
+        tsunagi_store::triage::roster_ids(&w.tx, actor, ctx.disaster(), &filter, BULK_LIMIT)
+            .await?;
+    if people.is_empty() {
+        return Err(Error::Invalid(tsunagi_domain::ValidationErrors::single(
+            "scope",
+            "対象の方を選んでください",
+        )));
+    }
+    let mut report = BulkReport::default();
+    for (id, name) in people {
+        let started = match workflows::start(&mut w.tx, actor, ctx.disaster(), &org, id).await {
+            Ok(_) => {
+                report.started += 1;
+                true
+            }
+            Err(tsunagi_store::StoreError::Duplicate(_)) => false,
+            Err(tsunagi_store::StoreError::Invalid(e)) => {
+                let reason =
+                    e.0.into_iter()
+                        .map(|f| f.message)
+                        .collect::<Vec<_>>()
+                        .join("。");
+                report.skipped.push((id, name, reason));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match &action {
+            BulkAction::Start if !started => {
+                report
+                    .skipped
+                    .push((id, name, "手順は既に始まっています".to_owned()));
+            }
+            BulkAction::Start => {}
+            BulkAction::Assign(a) => {
+                assign_in(&mut w, ctx, &org, id, a.clone()).await?;
+                report.assigned += 1;
+            }
+        }
+    }
+    w.commit().await?;
+    Ok(report)
 }
 
 /// Records (or clears) one of the guide's obstacles.

@@ -9,6 +9,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use serde::Serialize;
+use tsunagi_domain::PersonId;
 use tsunagi_domain::access::Actor;
 use tsunagi_domain::audit::AuditAction;
 use tsunagi_domain::consent::ConsentStatus;
@@ -55,6 +56,8 @@ pub struct RosterFilter {
     /// municipality's name and it; empty: anywhere.
     pub town: String,
     pub order: RosterOrder,
+    /// Only these persons (the rows a user ticked); `None`: anyone.
+    pub only: Option<Vec<uuid::Uuid>>,
 }
 
 /// The roster persons the actor may see, with their triage, filtered; audited as a search.
@@ -65,6 +68,60 @@ pub async fn roster_list(
     filter: &RosterFilter,
     page: Page,
 ) -> Result<(Vec<RosterLine>, u64), StoreError> {
+    let cond = condition(tx, actor, disaster, filter).await?;
+    let q = person::Entity::find().filter(cond);
+    let total = q.clone().count(tx.conn()).await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
+    let rows = ordered(q, backend, filter.order)
+        .order_by_asc(person::Column::NameKana)
+        .order_by_asc(person::Column::Id)
+        .offset(page.offset())
+        .limit(page.size)
+        .all(tx.conn())
+        .await?;
+    lines(tx, actor, filter, page, rows, total).await
+}
+
+/// Every person the filter holds (in its order), with their names, at most `limit`: what a
+/// bulk action on "all N matching" acts on. `Invalid` when more match.
+pub async fn roster_ids(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    filter: &RosterFilter,
+    limit: u64,
+) -> Result<Vec<(PersonId, String)>, StoreError> {
+    let cond = condition(tx, actor, disaster, filter).await?;
+    let q = person::Entity::find().filter(cond);
+    let total = q.clone().count(tx.conn()).await?;
+    if total > limit {
+        return Err(StoreError::Invalid(
+            tsunagi_domain::ValidationErrors::single(
+                "scope",
+                format!(
+                    "{total}人が該当します。一度に操作できるのは{limit}人までです。絞り込んでください"
+                ),
+            ),
+        ));
+    }
+    let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
+    Ok(ordered(q, backend, filter.order)
+        .order_by_asc(person::Column::NameKana)
+        .order_by_asc(person::Column::Id)
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|m| (PersonId(m.id), m.name))
+        .collect())
+}
+
+/// The SQL condition of the filter within what the actor may see, on the roster only.
+async fn condition(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    filter: &RosterFilter,
+) -> Result<Condition, StoreError> {
     let scope = crate::access::scope(tx.conn(), actor, disaster).await?;
     let mut cond = Condition::all().add(scope_condition(&scope)).add(
         person::Column::Id.in_subquery(
@@ -89,6 +146,9 @@ pub async fn roster_list(
     }
     if filter.priority.is_some() || filter.approach.is_some() || filter.to_confirm {
         cond = cond.add(person::Column::Id.in_subquery(triage_cond));
+    }
+    if let Some(ids) = &filter.only {
+        cond = cond.add(person::Column::Id.is_in(ids.iter().copied()));
     }
     let town = filter.town.trim();
     if !town.is_empty() {
@@ -148,16 +208,18 @@ pub async fn roster_list(
             )
         });
     }
-    let q = person::Entity::find().filter(cond);
-    let total = q.clone().count(tx.conn()).await?;
-    let backend = sea_orm::ConnectionTrait::get_database_backend(tx.conn());
-    let rows = ordered(q, backend, filter.order)
-        .order_by_asc(person::Column::NameKana)
-        .order_by_asc(person::Column::Id)
-        .offset(page.offset())
-        .limit(page.size)
-        .all(tx.conn())
-        .await?;
+    Ok(cond)
+}
+
+/// The page's lines with their triage, step, consent and district; the search audited.
+async fn lines(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    filter: &RosterFilter,
+    page: Page,
+    rows: Vec<person::Model>,
+    total: u64,
+) -> Result<(Vec<RosterLine>, u64), StoreError> {
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
     let mut results: HashMap<uuid::Uuid, StoredTriage> = HashMap::new();
     for m in triage_result::Entity::find()

@@ -119,6 +119,7 @@ pub async fn list(
             q.dir.as_deref().unwrap_or(""),
         )
         .map_err(AppError::BadRequest)?,
+        only: None,
     };
     let (lines, total) = triage::roster_list(
         &state.app,

@@ -30,6 +30,7 @@ mod receiver_agreements;
 mod receivers;
 mod referrals;
 mod roster;
+mod roster_bulk;
 mod sharing;
 mod shelter_operations;
 mod survey;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/roster/triage", post(triage::run))
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/questions", post(triage::answer_questions))
+        .route("/roster/bulk", post(roster_bulk::bulk))
         .route(
             "/roster/policy",
             get(triage_policy::show).post(triage_policy::save),

@@ -72,46 +72,48 @@ struct RosterPage {
     can_run: bool,
     ran: Option<String>,
     policy_version: u32,
+    /// The municipality's organisations plan work can be assigned to (bulk 委託).
+    assignable: Vec<(String, String)>,
+    /// The list's sort and direction, for the bulk form to return to.
+    sort: String,
+    dir: String,
 }
 
 #[derive(Deserialize, Default)]
 pub struct RosterQuery {
     #[serde(default)]
-    priority: String,
+    pub(super) priority: String,
     #[serde(default)]
-    approach: String,
+    pub(super) approach: String,
     #[serde(default)]
-    q: String,
+    pub(super) q: String,
     #[serde(default)]
-    plan: String,
+    pub(super) plan: String,
     #[serde(default)]
-    consent: String,
+    pub(super) consent: String,
     #[serde(default)]
-    district: String,
+    pub(super) district: String,
     /// `1`: only those whose approach waits for an answer (要確認).
     #[serde(default)]
-    confirm: String,
+    pub(super) confirm: String,
     /// A town (町・大字), as the progress page names it.
     #[serde(default)]
-    town: String,
+    pub(super) town: String,
     /// A column to order by (`name`, `age`, `district`, `priority`, `step`, `due`).
     #[serde(default)]
-    sort: String,
+    pub(super) sort: String,
     /// `asc` or `desc`.
     #[serde(default)]
-    dir: String,
-    per_page: Option<u64>,
-    page: Option<u64>,
-    ran: Option<String>,
+    pub(super) dir: String,
+    pub(super) per_page: Option<u64>,
+    pub(super) page: Option<u64>,
+    pub(super) ran: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: Result<Query<RosterQuery>, QueryRejection>,
-) -> UiResult<Response> {
-    let Query(q) = query.map_err(AppError::from)?;
-    let filter = RosterFilter {
+/// The roster filter a query (or the bulk form's hidden copy of it) names; an unknown value
+/// is refused with 400.
+pub(super) fn filter_of(q: &RosterQuery) -> Result<RosterFilter, AppError> {
+    Ok(RosterFilter {
         priority: Priority::parse_filter(&q.priority).map_err(AppError::BadRequest)?,
         approach: Approach::parse_filter(&q.approach).map_err(AppError::BadRequest)?,
         query: q.q.clone(),
@@ -123,7 +125,17 @@ pub async fn list(
         to_confirm: !q.confirm.is_empty(),
         town: q.town.clone(),
         order: RosterOrder::parse(&q.sort, &q.dir).map_err(AppError::BadRequest)?,
-    };
+        only: None,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: Result<Query<RosterQuery>, QueryRejection>,
+) -> UiResult<Response> {
+    let Query(q) = query.map_err(AppError::from)?;
+    let filter = filter_of(&q)?;
     let per_page = q.per_page.unwrap_or(50);
     if !PAGE_SIZES.contains(&per_page) {
         return Err(UiError(AppError::BadRequest(format!(
@@ -189,6 +201,22 @@ pub async fn list(
         })
         .collect();
     let pages = page.page_count(total);
+    let can_run = can(&user.actor, Capability::CreatePerson);
+    let assignable = if can_run {
+        tsunagi_app::organisations::all(&state.app)
+            .await?
+            .into_iter()
+            .filter(|o| o.municipality_id == Some(user.actor.organisation_id))
+            .map(|o| {
+                (
+                    o.id.to_string(),
+                    format!("{}（{}）", o.name, o.kind.label()),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The filters without the order and the page: the headers' and the pager's base.
     let base_qs = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
@@ -263,7 +291,10 @@ pub async fn list(
             .iter()
             .map(|a| (a.code(), a.label()))
             .collect(),
-        can_run: can(&user.actor, Capability::CreatePerson),
+        can_run,
+        assignable,
+        sort: order.by.code().to_owned(),
+        dir: order.dir_code().to_owned(),
         ran: q.ran,
         policy_version,
     }

@@ -37,6 +37,7 @@ mod programmes;
 mod receiver_agreements;
 mod receivers;
 mod referrals;
+mod roster_bulk;
 mod roster_filters;
 mod roster_import;
 mod roster_order;

@@ -123,7 +123,8 @@ db_test!(
             page.body
         );
         assert!(
-            page.body.contains("<td class=\"step\">福祉専門職への依頼</td>"),
+            page.body
+                .contains("<td class=\"step\">福祉専門職への依頼</td>"),
             "{}",
             page.body
         );
