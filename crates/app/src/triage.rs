@@ -27,6 +27,51 @@ pub async fn roster_list(
     Ok(r)
 }
 
+/// The most people one export of the filtered roster holds.
+pub const EXPORT_LIMIT: u64 = 20_000;
+
+/// Everyone the filter holds, for a download of the filtered roster by the municipality's staff
+/// (one read, audited as a search and as an export naming every person; receivers download
+/// their own list, which is recorded as handed out). `Invalid` above [`EXPORT_LIMIT`].
+pub async fn roster_export(
+    app: &App,
+    ctx: &Context,
+    filter: &RosterFilter,
+) -> Result<Vec<RosterLine>, Error> {
+    let actor = ctx.actor()?;
+    if !tsunagi_domain::access::can(actor, tsunagi_domain::access::Capability::CreatePerson) {
+        return Err(Error::Forbidden);
+    }
+    let mut w = app.begin(ctx).await?;
+    let all = Page {
+        number: 1,
+        size: EXPORT_LIMIT + 1,
+    };
+    let (lines, total) = triage::roster_list(&mut w.tx, actor, ctx.disaster(), filter, all).await?;
+    if total > EXPORT_LIMIT {
+        return Err(Error::Invalid(tsunagi_domain::ValidationErrors::single(
+            "scope",
+            format!(
+                "{total}人が該当します。一度に出力できるのは{EXPORT_LIMIT}人までです。絞り込んでください"
+            ),
+        )));
+    }
+    w.tx.record(
+        tsunagi_store::audit::Entry::new(
+            tsunagi_domain::audit::AuditAction::RosterExported,
+            "roster",
+            "",
+        )
+        .listed_for(actor)
+        .detail(serde_json::json!({
+            "filtered": true,
+            "persons": lines.iter().map(|l| l.person.id.to_string()).collect::<Vec<_>>(),
+        })),
+    );
+    w.commit().await?;
+    Ok(lines)
+}
+
 /// The roster screen: a page of the list, which of its persons cannot reach safety before the
 /// tsunami (避難困難), and the policy version in force.
 pub struct RosterScreen {

@@ -31,6 +31,7 @@ mod receivers;
 mod referrals;
 mod roster;
 mod roster_bulk;
+mod roster_export;
 mod sharing;
 mod shelter_operations;
 mod survey;
@@ -74,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/questions", post(triage::answer_questions))
         .route("/roster/bulk", post(roster_bulk::bulk))
+        .route("/roster/export.xlsx", get(roster_export::xlsx))
+        .route("/roster/export.csv", get(roster_export::csv))
         .route(
             "/roster/policy",
             get(triage_policy::show).post(triage_policy::save),

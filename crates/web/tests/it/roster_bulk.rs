@@ -167,3 +167,70 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    the_filtered_roster_downloads_as_excel_and_csv,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, ROSTER).await;
+        let t = token_for(&app, "town-staff").await;
+        call_json(&app, Method::POST, "/api/v1/roster/triage", &t, None).await;
+        let mut c = Client::new(&app);
+        c.login("town-staff", PASSWORD).await;
+        let district = "district=%E6%9C%AC%E7%94%BA%E8%87%AA%E6%B2%BB%E4%BC%9A";
+        let page = c.get(&format!("/roster?{district}")).await;
+        assert!(page.body.contains("id=\"export-csv\""));
+        // Shift_JIS CSV: exactly the two in 本町自治会, with the screen's columns.
+        let csv = c
+            .get(&format!("/roster/export.csv?{district}&sort=priority"))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&csv.bytes);
+        assert!(!bad);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[0].starts_with("氏名,氏名カナ,年齢,住所,地区,優先度"),
+            "{text}"
+        );
+        assert!(
+            lines[1].starts_with("山田　ハル") && lines[2].starts_with("佐藤　茂"),
+            "{text}"
+        );
+        assert!(!text.contains("岡林"));
+        // 佐藤's community help is unknown: the file says what is to be confirmed.
+        assert!(
+            lines[2].contains("地域（自治会・見守り）の協力が得られるか"),
+            "{text}"
+        );
+        let xlsx = c.get(&format!("/roster/export.xlsx?{district}")).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.bytes.starts_with(b"PK"), "an .xlsx is a zip");
+        // The export is audited with everyone in it.
+        let admin = token_for(&app, "town-admin").await;
+        let (_, audit) = call_json(
+            &app,
+            Method::GET,
+            "/api/v1/audit?action=roster.exported",
+            &admin,
+            None,
+        )
+        .await;
+        let yamada = person_id(&app, &t, "山田　ハル").await;
+        assert!(
+            audit["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|e| e["detail"].as_str().is_some_and(|d| d.contains(&yamada))),
+            "{audit}"
+        );
+        // A volunteer downloads its own list on 「名簿の提供先」 (recorded as handed out), not here.
+        let mut leader = Client::new(&app);
+        leader.login("community-leader", PASSWORD).await;
+        assert_eq!(
+            leader.get("/roster/export.csv").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);
