@@ -17,6 +17,7 @@ mod map;
 mod programme_lists;
 mod programmes;
 pub(crate) use audit::audit_filter;
+mod home;
 mod issued_lists;
 mod login;
 mod meetings;
@@ -55,7 +56,7 @@ use tsunagi_domain::access::{Capability, can};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(home::home))
         .route("/healthz", get(healthz))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
@@ -466,32 +467,6 @@ async fn not_found(uri: axum::http::Uri) -> Response {
         return AppError::NotFound.into_response();
     }
     UiError(AppError::NotFound).into_response()
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
-struct HomePage {
-    chrome: Chrome,
-    visible_persons: u64,
-}
-
-async fn home(
-    state: axum::extract::State<AppState>,
-    user: Result<CurrentUser, UiError>,
-) -> UiResult<Response> {
-    let user = match user {
-        Ok(u) => u,
-        Err(UiError(AppError::Unauthenticated)) => {
-            return Ok(Redirect::to("/login").into_response());
-        }
-        Err(e) => return Err(e),
-    };
-    let visible_persons = tsunagi_app::persons::count_visible(&state.app, &user.ctx).await?;
-    Ok(HomePage {
-        chrome: Chrome::new(&user, "home"),
-        visible_persons,
-    }
-    .into_response())
 }
 
 async fn healthz(state: axum::extract::State<AppState>) -> Response {

@@ -108,6 +108,14 @@ db_test!(
         // not consent), and his page asks the question.
         let mut c = Client::new(&app);
         c.login("minsei", PASSWORD).await;
+        // Its home on login points to the question waiting for it.
+        let home = c.get("/").await;
+        assert!(
+            home.body
+                .contains("<strong>1</strong> 人<br>確認のお願い（要確認）"),
+            "{}",
+            home.body
+        );
         let list = c.get("/roster?confirm=1").await;
         assert_eq!(list.status, StatusCode::OK);
         assert!(list.body.contains("佐藤　茂") && list.body.contains("要確認"));

@@ -96,6 +96,22 @@ db_test!(
         let page = c.get(&format!("/receivers/{org}/issued")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("要回収") && page.body.contains("山田　ハル（転出"));
+        // The 自治会's home says so on login, with its list, its duty and whom to ask.
+        let home = c.get("/").await;
+        assert!(home.body.contains("id=\"receiver-home\""), "{}", home.body);
+        assert!(
+            home.body.contains("<strong>1</strong> 人<br>名簿を見る")
+                && home
+                    .body
+                    .contains("<strong>2</strong> 件<br>回収・廃棄が必要な名簿")
+                && home.body.contains("秘密を守る義務")
+                && home.body.contains("潮見市 の担当課"),
+            "{}",
+            home.body
+        );
+        let mut staff_client = Client::new(&app);
+        staff_client.login("town-staff", PASSWORD).await;
+        assert!(!staff_client.get("/").await.body.contains("receiver-home"));
 
         // The 自治会 records that it shredded the Excel copy (on screen, 西暦 or 和暦) …
         let today = (chrono::Utc::now() + chrono::Duration::hours(9))
