@@ -81,6 +81,8 @@ pub struct RosterScreen {
     pub policy_version: u32,
     /// The district names on the roster (the district filter's choices; staff only).
     pub districts: Vec<String>,
+    /// The towns of a receiver's people (the town filter's choices; receivers only).
+    pub towns: Vec<String>,
 }
 
 pub async fn roster_screen(
@@ -99,6 +101,7 @@ pub async fn roster_screen(
     };
     let w = app.begin(ctx).await?;
     let districts = tsunagi_store::roster::district_names(&w.tx, ctx.actor()?).await?;
+    let towns = triage::towns(&w.tx, ctx.actor()?, ctx.disaster()).await?;
     w.commit().await?;
     Ok(RosterScreen {
         lines,
@@ -106,6 +109,7 @@ pub async fn roster_screen(
         difficult,
         policy_version,
         districts,
+        towns,
     })
 }
 

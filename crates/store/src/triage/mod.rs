@@ -18,7 +18,7 @@ use tsunagi_domain::{OrganisationId, PersonId};
 
 mod roster_list;
 
-pub use roster_list::{RosterFilter, RosterLine, roster_ids, roster_list};
+pub use roster_list::{RosterFilter, RosterLine, roster_ids, roster_list, towns};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())

@@ -115,6 +115,38 @@ pub async fn roster_ids(
         .collect())
 }
 
+/// The towns (町・大字) of the roster people a receiver sees, for narrowing its list (a
+/// 民生委員's 240 people by 町). Empty for the municipality's staff, who type the town: their
+/// roster is the whole town.
+pub async fn towns(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+) -> Result<Vec<String>, StoreError> {
+    use tsunagi_domain::access::{Capability, can};
+    if can(actor, Capability::CreatePerson) {
+        return Ok(Vec::new());
+    }
+    let Some(municipality) = actor.municipality_id else {
+        return Ok(Vec::new());
+    };
+    let name = crate::organisations::name_in(tx, municipality).await?;
+    let cond = condition(tx, actor, disaster, &RosterFilter::default()).await?;
+    let addresses: Vec<String> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Address)
+        .filter(cond)
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    Ok(addresses
+        .iter()
+        .map(|a| tsunagi_domain::progress::area_of(a, &name))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect())
+}
+
 /// The SQL condition of the filter within what the actor may see, on the roster only.
 async fn condition(
     tx: &AuditedTx,
@@ -338,10 +370,7 @@ fn ordered(
         }
         RosterSort::District => of(
             "roster_entries",
-            match backend {
-                DatabaseBackend::Postgres => "(entry::json ->> 'community_district')",
-                _ => "json_extract(entry, '$.community_district')",
-            },
+            &crate::roster::district_sql(backend, crate::roster::DistrictColumn::Community),
         ),
         RosterSort::Priority => of(
             "triage_results",

@@ -58,6 +58,8 @@ struct RosterPage {
     confirm: bool,
     town: String,
     districts: Vec<String>,
+    /// A receiver's towns, to narrow its list by 町.
+    towns: Vec<String>,
     /// The filters and the order as a query string, for the pager's links.
     filters_qs: String,
     /// Each sortable column: (label, link, the list's order by it: "ascending" / "descending" /
@@ -151,6 +153,7 @@ pub async fn list(
         difficult,
         policy_version,
         districts,
+        towns,
     } = triage::roster_screen(&state.app, &user.ctx, &filter, page).await?;
     let today = user.ctx.today();
     let lines = rows
@@ -275,6 +278,7 @@ pub async fn list(
         district: q.district,
         confirm: !q.confirm.is_empty(),
         districts,
+        towns,
         plans: tsunagi_domain::workflow::PlanState::ALL
             .iter()
             .map(|p| (p.code(), p.label()))

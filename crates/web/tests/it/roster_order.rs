@@ -191,3 +191,63 @@ db_test!(
         assert!(last.body.contains("rel=\"prev\"") && !last.body.contains("rel=\"next\""));
     }
 );
+
+db_test!(
+    a_receiver_narrows_its_list_by_town,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, ROSTER).await;
+        let t = token_for(&app, "town-staff").await;
+        let (s, v) = crate::common::call_json(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/receivers/{}", app.f.community.id.0),
+            &t,
+            Some(
+                serde_json::json!({"version": 0, "receiver": {"district_field": "community",
+                "districts": ["本町自治会", "港町自治会"], "includes_plan": false}}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        for name in ["山田　ハル", "佐藤　茂", "岡林　千代"] {
+            let id = crate::common::person_id(&app, &t, name).await;
+            let (s, v) = crate::common::call_json(
+                &app,
+                Method::PUT,
+                &format!("/api/v1/persons/{id}/consent"),
+                &t,
+                Some(serde_json::json!({"status": "given", "scope": ["community_association"],
+                    "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
+            )
+            .await;
+            assert!(s.is_success(), "{v}");
+        }
+        let mut c = Client::new(&app);
+        c.login("community-leader", PASSWORD).await;
+        let page = c.get("/roster").await;
+        assert!(
+            page.body.contains("<option value=\"本町\">本町</option>")
+                && page.body.contains("<option value=\"港町\">港町</option>"),
+            "{}",
+            page.body
+        );
+        let narrowed = c.get("/roster?town=%E6%B8%AF%E7%94%BA").await; // 港町
+        assert!(
+            narrowed.body.contains("岡林　千代")
+                && !narrowed.body.contains("山田　ハル")
+                && narrowed.body.contains("<option value=\"港町\" selected>"),
+            "{}",
+            narrowed.body
+        );
+        // The staff's roster is the whole town: they type a town instead of a long list.
+        let mut staff = Client::new(&app);
+        staff.login("town-staff", PASSWORD).await;
+        let page = staff.get("/roster").await;
+        assert!(
+            page.body.contains("<input id=\"town\" name=\"town\""),
+            "{}",
+            page.body
+        );
+    }
+);
