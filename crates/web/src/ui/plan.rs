@@ -70,6 +70,14 @@ struct PlanPage {
     attendee_slots: Vec<usize>,
 }
 
+impl PlanPage {
+    /// Does a group of fields (a supporter, a contact) hold anything? Empty slots are not
+    /// shown on the read-only view.
+    fn filled(fields: &[Field]) -> bool {
+        fields.iter().any(|f| !f.value.is_empty())
+    }
+}
+
 fn field(name: String, label: &'static str, value: &str) -> Field {
     Field {
         name,

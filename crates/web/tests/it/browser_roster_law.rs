@@ -140,15 +140,14 @@ db_test!(
         c.goto(&format!("{base}/persons/{sato}/plan"))
             .await
             .unwrap();
+        wait_for(&c, "//section[@id='plan-readonly']//span[.='閲覧のみ']").await;
         let place = c
-            .wait()
-            .for_element(Locator::Id("d_flood_place"))
+            .find(Locator::Id("d_flood_place"))
             .await
             .unwrap()
-            .attr("value")
+            .text()
             .await
-            .unwrap()
-            .unwrap_or_default();
+            .unwrap();
         assert_eq!(place, "潮見小学校");
         shot(&c, "plan-checked-for-receiver").await;
         c.close().await.unwrap();
