@@ -9,7 +9,7 @@ use tsunagi_domain::triage::{Override, PriorityPolicy, TriageResult};
 use tsunagi_store::triage;
 
 pub use tsunagi_store::triage::{
-    ExportLine, RosterFilter, RosterLine, StoredTriage, TriageSummary,
+    ExportLine, RosterFilter, RosterLine, StoredTriage, TriagePreview, TriageSummary,
 };
 
 use crate::{App, Context, Error};
@@ -111,6 +111,14 @@ pub async fn roster_screen(
         districts,
         towns,
     })
+}
+
+/// What triaging the whole roster would change (nothing written), for the confirmation.
+pub async fn preview(app: &App, ctx: &Context) -> Result<TriagePreview, Error> {
+    let mut w = app.begin(ctx).await?;
+    let p = triage::preview(&mut w.tx, ctx.actor()?).await?;
+    w.commit().await?;
+    Ok(p)
 }
 
 /// Triages the actor's municipality's whole roster (staff overrides kept).

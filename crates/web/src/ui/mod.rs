@@ -72,7 +72,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .route("/roster", get(triage::list))
-        .route("/roster/triage", post(triage::run))
+        .route("/roster/triage", get(triage::confirm).post(triage::run))
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/questions", post(triage::answer_questions))
         .route("/roster/bulk", post(roster_bulk::bulk))

@@ -305,6 +305,23 @@ pub async fn list(
     .into_response())
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "triage_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    p: triage::TriagePreview,
+}
+
+/// What a run would change, with the button that runs it.
+pub async fn confirm(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
+    let p = triage::preview(&state.app, &user.ctx).await?;
+    Ok(ConfirmPage {
+        chrome: Chrome::new(&user, "roster_list"),
+        p,
+    }
+    .into_response())
+}
+
 pub async fn run(State(state): State<AppState>, user: CurrentUser) -> UiResult<Response> {
     let s = triage::run(&state.app, &user.ctx).await?;
     let msg = format!(

@@ -155,7 +155,15 @@ db_test!(
         login(&c, &base, "town-staff").await;
 
         click(&c, "//a[.='要支援者名簿']").await;
-        click(&c, "//button[.='名簿全体の優先度を判定']").await;
+        click(&c, "//a[.='名簿全体の優先度を判定']").await;
+        // What it will change first: one person judged for the first time.
+        c.wait()
+            .for_element(Locator::XPath(
+                "//ul[@id='triage-preview']/li[.='初めて判定する方: 1 人']",
+            ))
+            .await
+            .unwrap();
+        click(&c, "//button[.='判定を実行する']").await;
         c.wait()
             .for_element(Locator::XPath(
                 "//p[@role='status' and contains(., '1人を判定しました')]",

@@ -277,6 +277,24 @@ db_test!(
             p["conditions"]["generally_hard"],
             json!(["dementia", "medical_care", "intractable_disease"])
         );
+        // Before running it, the screen says what the new policy will change.
+        let preview = c.get("/roster/triage").await;
+        assert_eq!(preview.status, StatusCode::OK);
+        assert!(
+            preview.body.contains("優先度が変わる方: 1 人")
+                && preview
+                    .body
+                    .contains("<td>田中　一郎</td><td>中／ア</td><td>低／—</td>"),
+            "{}",
+            preview.body
+        );
+        let unchanged = roster_line(&app, &staff, "", "田中　一郎")
+            .await
+            .expect("田中");
+        assert_eq!(
+            unchanged["triage"]["priority"], "medium",
+            "a preview changes nothing"
+        );
         call_json(&app, Method::POST, "/api/v1/roster/triage", &staff, None).await;
         let tanaka = roster_line(&app, &staff, "", "田中　一郎")
             .await
