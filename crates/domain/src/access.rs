@@ -258,6 +258,7 @@ pub fn person_access(
         if !plan
             && disaster.reaches(person.owner, &person.declared_areas)
             && kind.is_evacuation_support_party()
+            && (normal.iter().any(|s| s.plan) || !person.provision.roster_only_stays_in_disasters)
         {
             // In a disaster the plan goes to the support parties without consent (49-15(3)),
             // as it does to those the roster reaches only then.
@@ -277,11 +278,12 @@ pub fn person_access(
         && actor.organisation_kind.is_evacuation_support_party()
     {
         // Art. 49-11(3)/49-15(3): when a disaster occurs or threatens, roster and plan data
-        // may go to the support parties without consent, to protect life.
+        // may go to the support parties without consent, to protect life — the plan not to a
+        // roster-only receiver where the municipality keeps them so.
         return Some(Grant {
             level: AccessLevel::Read,
             basis: AccessBasis::Disaster,
-            plan: true,
+            plan: mine.iter().any(|s| s.plan) || !person.provision.roster_only_stays_in_disasters,
         });
     }
     None

@@ -100,6 +100,11 @@ pub struct Provision {
     /// measures against leaks). Disaster-time provision (49-11(3)) does not wait for it.
     #[serde(default)]
     pub agreements_required: bool,
+    /// In a disaster, a receiver given the roster only (no plans) stays without plans: the
+    /// municipality does not use 49-15(3)'s widening for them. Off (the default): the plan goes
+    /// to every support party the disaster reaches, read-only.
+    #[serde(default)]
+    pub roster_only_stays_in_disasters: bool,
 }
 
 /// One version of a municipality's legal basis: the bases, the ordinance that provides for
@@ -224,6 +229,7 @@ mod tests {
                 roster: ProvisionBasis::OrdinanceOptOut,
                 plans: ProvisionBasis::Consent,
                 agreements_required: false,
+                roster_only_stays_in_disasters: false,
             },
             ordinance: Some("  ".into()),
             effective_from: today,

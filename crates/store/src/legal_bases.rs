@@ -38,6 +38,7 @@ fn version_of(m: legal_basis::Model) -> Result<LegalBasisVersion, StoreError> {
                 roster: basis_of(&m.roster_basis)?,
                 plans: basis_of(&m.plan_basis)?,
                 agreements_required: m.agreements_required,
+                roster_only_stays_in_disasters: m.roster_only_stays_in_disasters,
             },
             ordinance: m.ordinance,
             effective_from: m.effective_from,
@@ -143,6 +144,7 @@ pub async fn record(
         ordinance: Set(basis.ordinance.clone()),
         effective_from: Set(basis.effective_from),
         agreements_required: Set(basis.provision.agreements_required),
+        roster_only_stays_in_disasters: Set(basis.provision.roster_only_stays_in_disasters),
         recorded_by: Set(actor.login.clone()),
         recorded_at: Set(now()),
     })
@@ -166,6 +168,7 @@ pub async fn record(
                 "ordinance": basis.ordinance,
                 "effective_from": basis.effective_from,
                 "agreements_required": {"from": before.agreements_required, "to": basis.provision.agreements_required},
+                "roster_only_stays_in_disasters": {"from": before.roster_only_stays_in_disasters, "to": basis.provision.roster_only_stays_in_disasters},
             })),
     );
     Ok(version)

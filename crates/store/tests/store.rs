@@ -534,6 +534,7 @@ db_test!(
                         roster,
                         plans: ProvisionBasis::Consent,
                         agreements_required,
+                        roster_only_stays_in_disasters: false,
                     },
                     ordinance: Some("潮見市避難行動要支援者名簿条例 第5条".into()),
                     effective_from: today,

@@ -333,7 +333,7 @@ proptest! {
         unagreed in any::<bool>(),
     ) {
         let bases = RosterBases(bases.into_iter().map(|(o, b)| (org(o), b)).collect());
-        p.provision = Provision { roster: bases.of(p.owner), plans, agreements_required: unagreed };
+        p.provision = Provision { roster: bases.of(p.owner), plans, agreements_required: unagreed, ..Default::default() };
         let mut scope = person_scope(&a, &d, &bases);
         if unagreed {
             // The owner requires an agreement the actor's organisation lacks: the store marks
@@ -351,7 +351,7 @@ proptest! {
     fn no_agreement_no_normal_time_provision(
         a in any_actor(), mut p in any_person(), roster in basis_strategy(), plans in basis_strategy(),
     ) {
-        p.provision = Provision { roster, plans, agreements_required: true };
+        p.provision = Provision { roster, plans, agreements_required: true, ..Default::default() };
         p.unagreed = vec![a.organisation_id];
         if let Some(g) = person_access(&a, &p, &DisasterState::default()) {
             prop_assert!(
@@ -483,6 +483,34 @@ proptest! {
         if let (None, Some(g)) = (before, during) {
             prop_assert_eq!(g.level, AccessLevel::Read);
             prop_assert_eq!(g.basis, AccessBasis::Disaster);
+        }
+    }
+
+    /// Where the municipality keeps roster-only receivers so in disasters, a disaster gives the
+    /// plan only to those with a share that includes it (or the owner, or an entrusted
+    /// assignee); it still reaches the same people, and the switch never narrows anyone's
+    /// roster access.
+    #[test]
+    fn roster_only_receivers_can_stay_without_plans_in_disasters(
+        a in any_actor(), mut p in any_person(), d in any_disaster(),
+    ) {
+        p.provision.roster_only_stays_in_disasters = false;
+        let widened = person_access(&a, &p, &d);
+        p.provision.roster_only_stays_in_disasters = true;
+        let kept = person_access(&a, &p, &d);
+        prop_assert_eq!(widened.is_some(), kept.is_some());
+        if let Some(g) = kept {
+            let own_plan_share = p
+                .shares
+                .iter()
+                .any(|s| s.organisation_id == a.organisation_id && s.plan);
+            if g.plan && g.basis == AccessBasis::Disaster {
+                prop_assert!(own_plan_share, "{:?}", g);
+            }
+            if let Some(w) = widened {
+                prop_assert_eq!(w.level, g.level);
+                prop_assert!(w.plan >= g.plan);
+            }
         }
     }
 

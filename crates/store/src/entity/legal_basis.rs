@@ -15,6 +15,8 @@ pub struct Model {
     pub effective_from: Date,
     /// Nothing to a receiver in normal times without an agreement in force.
     pub agreements_required: bool,
+    /// Roster-only receivers get no plans in a disaster either.
+    pub roster_only_stays_in_disasters: bool,
     pub recorded_by: String,
     pub recorded_at: DateTimeUtc,
 }

@@ -41,6 +41,7 @@ mod m20261206_000035_sweep_residents_aged;
 mod m20261207_000036_triage_to_confirm;
 mod m20261207_000037_receiver_agreements;
 mod m20261207_000038_issued_lists;
+mod m20261207_000039_roster_only_in_disasters;
 
 pub struct Migrator;
 
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000036_triage_to_confirm::Migration),
             Box::new(m20261207_000037_receiver_agreements::Migration),
             Box::new(m20261207_000038_issued_lists::Migration),
+            Box::new(m20261207_000039_roster_only_in_disasters::Migration),
         ]
     }
 }

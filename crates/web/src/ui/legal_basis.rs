@@ -38,6 +38,7 @@ struct LegalBasisPage {
     plans: &'static str,
     /// Nothing to a receiver in normal times without an agreement (協定・誓約書) in force.
     agreements_required: bool,
+    roster_only_stays: bool,
     ordinance: String,
     effective_from: String,
     rows: Vec<Row>,
@@ -45,6 +46,7 @@ struct LegalBasisPage {
     form_roster: String,
     form_plans: String,
     form_agreements: bool,
+    form_roster_only: bool,
     form_ordinance: String,
     form_effective_from: String,
     errors: HashMap<String, String>,
@@ -61,6 +63,7 @@ fn page(user: &CurrentUser, history: &[LegalBasisVersion]) -> LegalBasisPage {
         roster: provision.roster.label(),
         plans: provision.plans.label(),
         agreements_required: provision.agreements_required,
+        roster_only_stays: provision.roster_only_stays_in_disasters,
         ordinance: current
             .and_then(|v| v.basis.ordinance.clone())
             .unwrap_or_default(),
@@ -85,6 +88,7 @@ fn page(user: &CurrentUser, history: &[LegalBasisVersion]) -> LegalBasisPage {
         form_roster: provision.roster.code().to_owned(),
         form_plans: provision.plans.code().to_owned(),
         form_agreements: provision.agreements_required,
+        form_roster_only: provision.roster_only_stays_in_disasters,
         form_ordinance: current
             .and_then(|v| v.basis.ordinance.clone())
             .unwrap_or_default(),
@@ -116,6 +120,9 @@ pub struct BasisForm {
     /// `1`: require an agreement before normal-time provision.
     #[serde(default)]
     agreements_required: String,
+    /// `1`: roster-only receivers get no plans in a disaster either.
+    #[serde(default)]
+    roster_only_stays: String,
 }
 
 pub async fn record(
@@ -129,6 +136,7 @@ pub async fn record(
     p.form_roster = f.roster.clone();
     p.form_plans = f.plans.clone();
     p.form_agreements = f.agreements_required == "1";
+    p.form_roster_only = f.roster_only_stays == "1";
     p.form_ordinance = f.ordinance.clone();
     p.form_effective_from = f.effective_from.clone();
     let roster = ProvisionBasis::parse(&f.roster);
@@ -153,6 +161,7 @@ pub async fn record(
             roster,
             plans,
             agreements_required: f.agreements_required == "1",
+            roster_only_stays_in_disasters: f.roster_only_stays == "1",
         },
         ordinance: Some(f.ordinance),
         effective_from,

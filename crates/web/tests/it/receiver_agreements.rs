@@ -194,3 +194,80 @@ db_test!(
         assert_eq!(all.as_array().map(Vec::len), Some(2));
     }
 );
+
+db_test!(
+    a_municipality_can_keep_roster_only_receivers_without_plans_in_a_disaster,
+    |store: Store| async move {
+        let app = app(store).await;
+        load_roster(&app, HONMACHI_ROSTER).await;
+        let staff = token_for(&app, "town-staff").await;
+        let admin = token_for(&app, "town-admin").await;
+        let leader = token_for(&app, "community-leader").await;
+        // The 自治会 receives the roster only; 山田 has a checked plan and consented.
+        community_receives_honmachi(&app, &staff, false).await;
+        let yamada = person_id(&app, &staff, "山田　ハル").await;
+        let (s, v) = call_json(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/persons/{yamada}/consent"),
+            &staff,
+            Some(json!({"status": "given", "scope": ["community_association"],
+                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
+        )
+        .await;
+        assert!(s.is_success(), "{v}");
+        crate::supporters_consent::save_checked(
+            &app,
+            &staff,
+            &yamada,
+            crate::supporters_consent::plan(0, json!("2026-11-20")),
+        )
+        .await;
+        let plan = format!("/api/v1/persons/{yamada}/plan");
+        assert_eq!(
+            call_json(&app, Method::GET, &plan, &leader, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        // By default a disaster brings the plan too (49-15(3)), read-only.
+        let decl = crate::ledger::declare(&app, &admin).await;
+        assert_eq!(
+            call_json(&app, Method::GET, &plan, &leader, None).await.0,
+            StatusCode::OK
+        );
+        crate::ledger::close_declaration(&app, &admin, &decl).await;
+
+        // The town keeps roster-only receivers so: in the next disaster the 自治会 still sees
+        // her entry, not her plan.
+        let (s, v) = call_json(
+            &app,
+            Method::PUT,
+            "/api/v1/legal-basis",
+            &admin,
+            Some(
+                json!({"version": 0, "basis": {"provision": {"roster": "consent",
+                "plans": "consent", "roster_only_stays_in_disasters": true},
+                "ordinance": null, "effective_from": "2026-04-01"}}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let decl = crate::ledger::declare_named(&app, &admin, "次の洪水").await;
+        assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::OK);
+        assert_eq!(
+            call_json(&app, Method::GET, &plan, &leader, None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        crate::ledger::close_declaration(&app, &admin, &decl).await;
+        // The screen says which way the town chose.
+        let mut c = Client::new(&app);
+        c.login("town-admin", PASSWORD).await;
+        let page = c.get("/legal-basis").await;
+        assert!(
+            page.body
+                .contains("名簿のみの提供先には、災害時も個別避難計画を提供しません"),
+            "{}",
+            page.body
+        );
+    }
+);
