@@ -2,7 +2,7 @@
 //! them left the roster (with who, for the receiver to act on), and the recall form.
 
 use super::views::jst_minutes;
-use super::{Chrome, UiError, UiResult};
+use super::{Chrome, UiResult};
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 use askama::Template;
@@ -156,12 +156,6 @@ pub async fn recall(
             .collect();
             Ok(Redirect::to(&format!("/receivers/{org}/issued?done={msg}")).into_response())
         }
-        Err(tsunagi_app::Error::Invalid(e)) => Err(UiError(AppError::BadRequest(
-            e.0.into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
-                .join("。"),
-        ))),
-        Err(e) => Err(UiError(e.into())),
+        Err(e) => Err(super::refused(e)),
     }
 }

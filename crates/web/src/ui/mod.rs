@@ -457,6 +457,20 @@ pub(crate) fn path_uuid(
     raw.parse().map_err(|_| UiError(AppError::NotFound))
 }
 
+/// A use case's refusal of a small form (no page of its own to show it on) as a 400 whose
+/// message joins the reasons; anything else as itself.
+pub(crate) fn refused(e: tsunagi_app::Error) -> UiError {
+    match e {
+        tsunagi_app::Error::Invalid(v) => UiError(AppError::BadRequest(
+            v.0.into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join("。"),
+        )),
+        other => UiError(other.into()),
+    }
+}
+
 /// Is this an htmx request (so a fragment is wanted)?
 pub fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("HX-Request").is_some_and(|v| v == "true")

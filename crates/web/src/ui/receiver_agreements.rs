@@ -1,7 +1,7 @@
 //! Agreements with receivers (協定・誓約書) on the receivers screen: each receiver's agreements
 //! with their days and state, a form to record one, a button to end one.
 
-use super::{UiError, UiResult};
+use super::UiResult;
 use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 use axum::Form;
@@ -111,13 +111,7 @@ pub async fn add(
     };
     match receivers::add_agreement(&state.app, &user.ctx, org, a).await {
         Ok(_) => Ok(back(&format!("{}を登録しました", kind.label()))),
-        Err(tsunagi_app::Error::Invalid(e)) => Err(UiError(AppError::BadRequest(
-            e.0.into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
-                .join("。"),
-        ))),
-        Err(e) => Err(UiError(e.into())),
+        Err(e) => Err(super::refused(e)),
     }
 }
 

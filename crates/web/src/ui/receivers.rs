@@ -217,13 +217,14 @@ pub struct CsvQuery {
     encoding: Option<String>,
 }
 
+/// The cells a Shift_JIS file cannot hold, with the way to the UTF-8 file instead.
 #[derive(Template, WebTemplate)]
 #[template(path = "unmappable.html")]
-struct UnmappablePage {
-    chrome: Chrome,
-    receiver: String,
-    utf8_link: String,
-    problems: Vec<Unmappable>,
+pub(super) struct UnmappablePage {
+    pub chrome: Chrome,
+    pub receiver: String,
+    pub utf8_link: String,
+    pub problems: Vec<Unmappable>,
 }
 
 pub async fn list_csv(

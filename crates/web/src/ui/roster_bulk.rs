@@ -94,15 +94,8 @@ pub async fn bulk(
         ));
     }
     let back = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(q.filter_pairs())
         .extend_pairs([
-            ("priority", q.priority.as_str()),
-            ("approach", q.approach.as_str()),
-            ("q", q.q.as_str()),
-            ("plan", q.plan.as_str()),
-            ("consent", q.consent.as_str()),
-            ("district", q.district.as_str()),
-            ("confirm", q.confirm.as_str()),
-            ("town", q.town.as_str()),
             ("sort", q.sort.as_str()),
             ("dir", q.dir.as_str()),
             ("ran", msg.as_str()),

@@ -7,8 +7,6 @@ use crate::auth::CurrentUser;
 use crate::download::attachment as file;
 use crate::exports::{self, Table};
 use crate::{AppError, AppState};
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -92,15 +90,6 @@ pub async fn xlsx(
     ))
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "unmappable.html")]
-struct UnmappablePage {
-    chrome: Chrome,
-    receiver: String,
-    utf8_link: String,
-    problems: Vec<exports::Unmappable>,
-}
-
 /// Shift_JIS for Excel (a name it cannot hold stops the file and lists every such cell), or
 /// UTF-8 with `encoding=utf8`.
 pub async fn csv(
@@ -135,7 +124,7 @@ pub async fn csv(
             let back = raw.0.unwrap_or_default();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                UnmappablePage {
+                super::receivers::UnmappablePage {
                     chrome: Chrome::new(&user, "roster_list"),
                     receiver: "絞り込んだ名簿".into(),
                     utf8_link: format!("/roster/export.csv?{back}&encoding=utf8"),

@@ -112,6 +112,22 @@ pub struct RosterQuery {
     pub(super) ran: Option<String>,
 }
 
+impl RosterQuery {
+    /// The filters as query pairs (without the order, the page size and the page).
+    pub(super) fn filter_pairs(&self) -> [(&'static str, &str); 8] {
+        [
+            ("priority", self.priority.as_str()),
+            ("approach", self.approach.as_str()),
+            ("q", self.q.as_str()),
+            ("plan", self.plan.as_str()),
+            ("consent", self.consent.as_str()),
+            ("district", self.district.as_str()),
+            ("confirm", self.confirm.as_str()),
+            ("town", self.town.as_str()),
+        ]
+    }
+}
+
 /// The roster filter a query (or the bulk form's hidden copy of it) names; an unknown value
 /// is refused with 400.
 pub(super) fn filter_of(q: &RosterQuery) -> Result<RosterFilter, AppError> {
@@ -222,17 +238,8 @@ pub async fn list(
     };
     // The filters without the order and the page: the headers' and the pager's base.
     let base_qs = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("priority", q.priority.as_str()),
-            ("approach", q.approach.as_str()),
-            ("q", q.q.as_str()),
-            ("plan", q.plan.as_str()),
-            ("consent", q.consent.as_str()),
-            ("district", q.district.as_str()),
-            ("confirm", q.confirm.as_str()),
-            ("town", q.town.as_str()),
-            ("per_page", per_page.to_string().as_str()),
-        ])
+        .extend_pairs(q.filter_pairs())
+        .append_pair("per_page", &per_page.to_string())
         .finish();
     let headers = RosterSort::ALL
         .into_iter()

@@ -2,7 +2,7 @@
 //! `.ci/run` installs `chromium` and `chromium-driver`; set CHROMEDRIVER / CHROMIUM to use
 //! other binaries.
 
-use crate::browser_common::{login, serve, shot, start_browser};
+use crate::browser_common::{click, login, serve, shot, start_browser, type_into};
 use crate::common::{app, create_person, token_for};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
@@ -124,23 +124,6 @@ db_test!(
         c.close().await.unwrap();
     }
 );
-
-async fn click(c: &Client, xpath: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(xpath))
-        .await
-        .unwrap_or_else(|e| panic!("{xpath}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn type_into(c: &Client, id: &str, text: &str) {
-    let e = c.wait().for_element(Locator::Id(id)).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
-}
 
 const ADVANCE: &str = "//form[contains(@action,'/workflow/advance')]//button[@class='primary']";
 

@@ -131,3 +131,22 @@ pub async fn shot(c: &Client, name: &str) {
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);
     }
 }
+
+/// Clicks the element `xpath` names, waiting up to 10 s for it.
+pub async fn click(c: &Client, xpath: &str) {
+    c.wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{xpath}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Replaces the text of the input `id`.
+pub async fn type_into(c: &Client, id: &str, text: &str) {
+    let e = c.wait().for_element(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}

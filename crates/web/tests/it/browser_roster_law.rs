@@ -2,7 +2,7 @@
 //! administrator sets an opt-out ordinance, staff record a refusal on the person's page, and
 //! the 自治会 sees the list change and, for a plan with a newer draft, only the checked version.
 
-use crate::browser_common::{login, serve, shot, start_browser};
+use crate::browser_common::{click, login, serve, shot, start_browser, type_into};
 use crate::common::{
     app, call_json, community_receives_honmachi, load_roster, person_id, token_for,
 };
@@ -12,23 +12,6 @@ use fantoccini::{Client, Locator};
 use serde_json::json;
 use std::time::Duration;
 use tsunagi_store::{Store, db_test};
-
-async fn click(c: &Client, xpath: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(xpath))
-        .await
-        .unwrap_or_else(|e| panic!("{xpath}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn type_into(c: &Client, id: &str, text: &str) {
-    let e = c.wait().for_element(Locator::Id(id)).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
-}
 
 async fn wait_for(c: &Client, xpath: &str) {
     c.wait()

@@ -383,3 +383,37 @@ pub async fn community_receives_honmachi(app: &TestApp, staff: &str, includes_pl
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
+
+/// The owning municipality's staff record a person's written consent to the kinds of receiver
+/// named (codes such as `community_association`), given on 2026-11-01.
+pub async fn give_consent(app: &TestApp, staff: &str, id: &str, kinds: &[&str]) {
+    let (s, v) = call_json(
+        app,
+        Method::PUT,
+        &format!("/api/v1/persons/{id}/consent"),
+        staff,
+        Some(serde_json::json!({"status": "given", "scope": kinds,
+            "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
+    )
+    .await;
+    assert!(s.is_success(), "{v}");
+}
+
+/// Does the audit trail, as the town's administrator reads it, hold an entry of `action` about
+/// `entity_id` by `login`?
+pub async fn audited(app: &TestApp, action: &str, entity_id: &str, login: &str) -> bool {
+    let admin = token_for(app, "town-admin").await;
+    let (_, audit) = call_json(
+        app,
+        Method::GET,
+        &format!("/api/v1/audit?action={action}"),
+        &admin,
+        None,
+    )
+    .await;
+    audit["items"].as_array().is_some_and(|items| {
+        items
+            .iter()
+            .any(|e| e["entity_id"] == entity_id && e["user_login"] == login)
+    })
+}

@@ -93,16 +93,8 @@ db_test!(
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        let (s, v) = call_json(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/persons/{sato_id}/consent"),
-            &staff,
-            Some(json!({"status": "given", "scope": ["welfare_commissioner_district"],
-                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-        )
-        .await;
-        assert!(s.is_success(), "{v}");
+        crate::common::give_consent(&app, &staff, &sato_id, &["welfare_commissioner_district"])
+            .await;
 
         // In the 民生委員's own login: the roster filtered to 要確認 shows 佐藤 only (田中 did
         // not consent), and his page asks the question.
@@ -189,23 +181,7 @@ db_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
 
         // The answer is in the audit trail with who gave it.
-        let admin = token_for(&app, "town-admin").await;
-        let (_, audit) = call_json(
-            &app,
-            Method::GET,
-            "/api/v1/audit?action=roster.help_confirmed",
-            &admin,
-            None,
-        )
-        .await;
-        assert!(
-            audit["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .any(|e| e["entity_id"] == sato_id.as_str() && e["user_login"] == "minsei"),
-            "{audit}"
-        );
+        assert!(crate::common::audited(&app, "roster.help_confirmed", &sato_id, "minsei").await);
     }
 );
 

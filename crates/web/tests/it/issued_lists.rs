@@ -20,16 +20,7 @@ db_test!(
         community_receives_honmachi(&app, &staff, false).await;
         for name in ["山田　ハル", "佐藤　茂"] {
             let id = person_id(&app, &staff, name).await;
-            let (s, v) = call_json(
-                &app,
-                Method::PUT,
-                &format!("/api/v1/persons/{id}/consent"),
-                &staff,
-                Some(json!({"status": "given", "scope": ["community_association"],
-                    "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-            )
-            .await;
-            assert!(s.is_success(), "{v}");
+            crate::common::give_consent(&app, &staff, &id, &["community_association"]).await;
         }
         let org = app.f.community.id.0.to_string();
         let issued = format!("/api/v1/receivers/{org}/issued-lists");
@@ -182,22 +173,8 @@ db_test!(
         assert_eq!(s, StatusCode::NOT_FOUND);
 
         // The recall is in the audit trail.
-        let admin = token_for(&app, "town-admin").await;
-        let (_, audit) = call_json(
-            &app,
-            Method::GET,
-            "/api/v1/audit?action=roster.list_recalled",
-            &admin,
-            None,
-        )
-        .await;
         assert!(
-            audit["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .any(|e| e["entity_id"] == excel.as_str() && e["user_login"] == "community-leader"),
-            "{audit}"
+            crate::common::audited(&app, "roster.list_recalled", &excel, "community-leader").await
         );
     }
 );

@@ -48,16 +48,7 @@ db_test!(
         let leader = token_for(&app, "community-leader").await;
         community_receives_honmachi(&app, &staff, false).await;
         let yamada = person_id(&app, &staff, "山田　ハル").await;
-        let (s, v) = call_json(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/persons/{yamada}/consent"),
-            &staff,
-            Some(json!({"status": "given", "scope": ["community_association"],
-                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-        )
-        .await;
-        assert!(s.is_success(), "{v}");
+        crate::common::give_consent(&app, &staff, &yamada, &["community_association"]).await;
         assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::OK);
 
         // The town now requires an agreement: the 自治会 has none, so it sees nobody — by
@@ -206,16 +197,7 @@ db_test!(
         // The 自治会 receives the roster only; 山田 has a checked plan and consented.
         community_receives_honmachi(&app, &staff, false).await;
         let yamada = person_id(&app, &staff, "山田　ハル").await;
-        let (s, v) = call_json(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/persons/{yamada}/consent"),
-            &staff,
-            Some(json!({"status": "given", "scope": ["community_association"],
-                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-        )
-        .await;
-        assert!(s.is_success(), "{v}");
+        crate::common::give_consent(&app, &staff, &yamada, &["community_association"]).await;
         crate::supporters_consent::save_checked(
             &app,
             &staff,

@@ -212,16 +212,7 @@ db_test!(
         assert_eq!(s, StatusCode::OK, "{v}");
         for name in ["山田　ハル", "佐藤　茂", "岡林　千代"] {
             let id = crate::common::person_id(&app, &t, name).await;
-            let (s, v) = crate::common::call_json(
-                &app,
-                Method::PUT,
-                &format!("/api/v1/persons/{id}/consent"),
-                &t,
-                Some(serde_json::json!({"status": "given", "scope": ["community_association"],
-                    "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-            )
-            .await;
-            assert!(s.is_success(), "{v}");
+            crate::common::give_consent(&app, &t, &id, &["community_association"]).await;
         }
         let mut c = Client::new(&app);
         c.login("community-leader", PASSWORD).await;
