@@ -117,6 +117,14 @@ pub async fn issued_lists(
     Ok(r)
 }
 
+/// How many copies handed out to a receiver need recall (a count, for its home).
+pub async fn recall_needed(app: &App, ctx: &Context, org: OrganisationId) -> Result<usize, Error> {
+    let mut w = app.begin(ctx).await?;
+    let n = tsunagi_store::issued_lists::recall_needed(&mut w.tx, ctx.actor()?, org).await?;
+    w.commit().await?;
+    Ok(n)
+}
+
 /// Records that a handed-out list came back or was destroyed (回収・廃棄), once.
 pub async fn recall_list(
     app: &App,

@@ -93,9 +93,44 @@ pub async fn record(
     Ok(id)
 }
 
+/// How many copies handed out to `org` need recall (a count: no names, nothing audited).
+pub async fn recall_needed(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org: OrganisationId,
+) -> Result<usize, StoreError> {
+    let (_, lists) = lists_of(tx, actor, org).await?;
+    Ok(lists
+        .iter()
+        .filter(|l| l.state == IssuedListState::RecallNeeded)
+        .count())
+}
+
 /// The lists handed out to `org`, newest first, each with its state and those on it who left
 /// the roster since. Showing who left is a view of their names: audited as a search.
 pub async fn of_receiver(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    org: OrganisationId,
+) -> Result<(Organisation, Vec<IssuedListLine>), StoreError> {
+    let (target, lists) = lists_of(tx, actor, org).await?;
+    let shown: BTreeSet<String> = lists
+        .iter()
+        .flat_map(|l| l.departed.iter().map(|d| d.person.id.to_string()))
+        .collect();
+    if !shown.is_empty() {
+        tx.record(
+            Entry::new(AuditAction::PersonSearched, "issued_lists", org)
+                .owner(target.municipality_id.unwrap_or(org))
+                .detail(serde_json::json!({"departed_shown": shown})),
+        );
+    }
+    Ok((target, lists))
+}
+
+/// The lists handed out to `org` with their state and the departed on each (not audited:
+/// the callers decide what they show).
+async fn lists_of(
     tx: &mut AuditedTx,
     actor: &Actor,
     org: OrganisationId,
@@ -136,7 +171,6 @@ pub async fn of_receiver(
         .iter()
         .map(|m| Ok((m.id, summary(m)?)))
         .collect::<Result<_, StoreError>>()?;
-    let mut shown = BTreeSet::new();
     let mut out = Vec::with_capacity(lists.len());
     for (m, persons) in lists {
         let recall = match (m.recalled_on, m.recall_method.as_deref()) {
@@ -160,7 +194,6 @@ pub async fn of_receiver(
                 let Some(person) = people.get(p) else {
                     continue;
                 };
-                shown.insert(p.to_string());
                 departed.push(DepartedLine {
                     person: person.clone(),
                     reason: LeaveReason::parse(&d.reason)
@@ -180,13 +213,6 @@ pub async fn of_receiver(
             recalled_by: m.recalled_by,
             departed,
         });
-    }
-    if !shown.is_empty() {
-        tx.record(
-            Entry::new(AuditAction::PersonSearched, "issued_lists", org)
-                .owner(owner)
-                .detail(serde_json::json!({"departed_shown": shown})),
-        );
     }
     Ok((target, out))
 }

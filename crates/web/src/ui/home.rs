@@ -9,7 +9,6 @@ use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::{IntoResponse, Redirect, Response};
-use tsunagi_domain::issued_list::IssuedListState;
 use tsunagi_domain::paging::Page;
 use tsunagi_domain::triage::Question;
 
@@ -58,8 +57,8 @@ async fn receiver_home(state: &AppState, user: &CurrentUser) -> Result<ReceiverH
     } else {
         None
     };
-    let (_, lists) =
-        tsunagi_app::receivers::issued_lists(&state.app, &user.ctx, actor.organisation_id).await?;
+    let recall_needed =
+        tsunagi_app::receivers::recall_needed(&state.app, &user.ctx, actor.organisation_id).await?;
     let municipality = match actor.municipality_id {
         Some(m) => tsunagi_app::organisations::name_of(&state.app, m).await?,
         None => String::new(),
@@ -69,10 +68,7 @@ async fn receiver_home(state: &AppState, user: &CurrentUser) -> Result<ReceiverH
         municipality,
         on_roster,
         to_confirm,
-        recall_needed: lists
-            .iter()
-            .filter(|l| l.state == IssuedListState::RecallNeeded)
-            .count(),
+        recall_needed,
         disaster: user
             .ctx
             .disaster()
