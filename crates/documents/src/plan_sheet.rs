@@ -46,6 +46,9 @@ pub struct PlanSheet {
     approach: String,
     consent: String,
     supporters: Vec<Supporter>,
+    /// Each supporter's agreement to be named and to the plan's provision (49-15(2)), in
+    /// words: 「令和8年11月20日（書面）」, or 「未」.
+    supporter_consents: Vec<String>,
     destinations: Vec<DestinationLine>,
     timing: String,
     transport: String,
@@ -89,6 +92,21 @@ impl PlanSheet {
             approach: String::new(),
             consent: String::new(),
             supporters: plan.supporters.clone(),
+            supporter_consents: plan
+                .supporters
+                .iter()
+                .map(|s| match s.consented_on {
+                    Some(d) if s.consent_method.trim().is_empty() => {
+                        tsunagi_domain::wareki::format_wareki(d)
+                    }
+                    Some(d) => format!(
+                        "{}（{}）",
+                        tsunagi_domain::wareki::format_wareki(d),
+                        s.consent_method.trim()
+                    ),
+                    None => "未".to_owned(),
+                })
+                .collect(),
             destinations: plan
                 .destinations
                 .iter()

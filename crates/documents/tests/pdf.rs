@@ -58,7 +58,8 @@ fn plan() -> EvacuationPlan {
             address: "潮見市本町3丁目10番地".into(),
             phone: "0889-22-5678".into(),
             relationship: "近所の方".into(),
-            ..Supporter::default()
+            consented_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            consent_method: "書面".into(),
         }],
         destinations: vec![Destination {
             hazard: PlanHazard::Flood,
@@ -116,6 +117,9 @@ fn plan_pdf_prints_the_person_hazards_destinations_in_japanese_with_the_font_emb
         "第3版",
         "令和8年11月23日",
         "要介護3",
+        // The supporter's agreement to the plan's provision (49-15(2)).
+        "提供への同意",
+        "令和8年11月20日（書面）",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
