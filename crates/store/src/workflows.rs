@@ -167,11 +167,18 @@ pub async fn event(
         id,
         owner,
     } = c;
+    // The history names people as the screens do: the user's name, not the login id.
+    let name = crate::entity::user::Entity::find_by_id(actor.user_id.0)
+        .one(tx.conn())
+        .await?
+        .map(|u| u.display_name)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| actor.login.clone());
     plan_workflow_event::Entity::insert(plan_workflow_event::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         person_id: Set(id.0),
         at: Set(now()),
-        actor: Set(format!("{}（{}）", actor.login, org_name)),
+        actor: Set(format!("{name}（{org_name}）")),
         event: Set(event.to_owned()),
         from_step: Set(from.map(|s| s.code().to_owned())),
         to_step: Set(to.map(|s| s.code().to_owned())),

@@ -115,7 +115,8 @@ impl WorkflowView {
                         ("assigned", _, _) => "担当の割当".to_owned(),
                         ("obstacle", _, _) => "課題".to_owned(),
                         ("reviewed", _, _) => "見直し".to_owned(),
-                        (other, _, _) => other.to_owned(),
+                        ("meeting", _, _) => "調整会議の記録".to_owned(),
+                        _ => "記録".to_owned(),
                     },
                     note: e.note.clone().unwrap_or_default(),
                 })

@@ -237,6 +237,17 @@ db_test!(
         )
         .await;
         assert_eq!(meetings[0]["meeting"]["place"], "本町公民館");
+        // The plan page's history says it in Japanese, with who recorded it.
+        let mut staff = crate::common::Client::new(&app);
+        staff.login("town-staff", crate::common::PASSWORD).await;
+        let page = staff.get(&format!("/persons/{i}/plan")).await;
+        assert!(
+            page.body
+                .contains("<td>community-leader（本町自治会）</td><td>調整会議の記録</td>"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("<td>meeting</td>"));
 
         // ── Shared: the 自治会, as the district's receiver with plans, sees both plans.
         call(
