@@ -56,6 +56,8 @@ pub struct PlanSheet {
     emergency_contacts: Vec<EmergencyContact>,
     notes_for_supporters: String,
     agreed_at: String,
+    /// What was arranged when no supporter could be found (the guide's Q1).
+    no_supporter_arrangement: String,
     missing: Vec<String>,
     version: u32,
     written_by: String,
@@ -122,6 +124,7 @@ impl PlanSheet {
             emergency_contacts: plan.emergency_contacts.clone(),
             notes_for_supporters: plan.notes_for_supporters.clone(),
             agreed_at: plan.agreed_at.clone(),
+            no_supporter_arrangement: plan.no_supporter_arrangement.trim().to_owned(),
             missing: plan.missing_items(home_hazards),
             version: 0,
             written_by: String::new(),

@@ -80,6 +80,7 @@ fn plan() -> EvacuationPlan {
         // Typst markup characters must print as typed, never be interpreted.
         notes_for_supporters: "玄関の鍵は #ポスト の中 *重要* $x$ [注] // 終わり".into(),
         agreed_at: "令和8年11月1日 自宅訪問".into(),
+        no_supporter_arrangement: String::new(),
     }
 }
 
@@ -453,4 +454,19 @@ fn a_checkers_paper_list_has_a_numbered_row_with_boxes_per_person_and_says_it_ex
     }
     // Forty people run over pages, numbered.
     assert!(text.contains("1/"), "page numbers");
+}
+
+#[test]
+fn a_plan_without_a_supporter_prints_what_was_arranged_instead() {
+    let mut p = plan();
+    p.supporters.clear();
+    p.no_supporter_arrangement = "訪問介護事業所が警戒レベル3で訪問".into();
+    let sheet = PlanSheet::new("潮見市", person(), &p, &[PlanHazard::Flood]);
+    let pdf = plan_pdf(&sheet, today()).expect("plan pdf");
+    let text = squash(&poppler("pdftotext", &pdf, "plan-arranged.pdf"));
+    assert!(
+        text.contains("見つからないため、代わりの手配:訪問介護事業所が警戒レベル3で訪問"),
+        "{text}"
+    );
+    assert!(!text.contains("未記入の必須項目"), "{text}");
 }

@@ -150,6 +150,11 @@ pub struct EvacuationPlan {
     pub notes_for_supporters: String,
     /// Where and when it was agreed (調整会議, 自宅訪問 …)
     pub agreed_at: String,
+    /// When no supporter can be found (the guide's Q1): what was arranged instead — a care
+    /// service, the municipality's own arrangement (e.g. 「訪問介護事業所が警戒レベル3で訪問」).
+    /// A plan with it and no supporter is complete, not missing its supporter forever.
+    #[serde(default)]
+    pub no_supporter_arrangement: String,
 }
 
 fn blank(s: &str) -> bool {
@@ -179,7 +184,7 @@ impl EvacuationPlan {
     /// `hazards` are the hazards of the home: each needs a destination.
     pub fn missing_items(&self, hazards: &[PlanHazard]) -> Vec<String> {
         let mut out = Vec::new();
-        if self.supporters.is_empty() {
+        if self.supporters.is_empty() && blank(&self.no_supporter_arrangement) {
             out.push("避難支援等実施者".to_owned());
         }
         for (i, s) in self.supporters.iter().enumerate() {
@@ -302,6 +307,20 @@ mod tests {
             }],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn an_arrangement_stands_in_for_a_supporter_nobody_could_be_found_for() {
+        let mut p = complete();
+        p.supporters.clear();
+        assert_eq!(
+            p.missing_items(&[PlanHazard::Flood]),
+            vec!["避難支援等実施者"]
+        );
+        p.no_supporter_arrangement = "訪問介護事業所が警戒レベル3で訪問し同行".into();
+        assert!(p.missing_items(&[PlanHazard::Flood]).is_empty());
+        p.no_supporter_arrangement = "  ".into();
+        assert_eq!(p.missing_items(&[PlanHazard::Flood]).len(), 1);
     }
 
     #[test]

@@ -31,8 +31,11 @@ pub struct SharedSupporter {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupporterCapacity {
-    /// No plan yet, or a plan that names no supporter.
+    /// No plan yet, or a plan that names no supporter and no arrangement instead.
     pub without_supporter: Vec<PersonRef>,
+    /// No supporter could be found; a care service or the municipality arranged instead
+    /// (a recognised state of the plan, with what was arranged).
+    pub arranged: Vec<(PersonRef, String)>,
     /// Supporters named in two plans or more, the most named first.
     pub shared: Vec<SharedSupporter>,
 }
@@ -56,7 +59,13 @@ pub fn capacity(people: &[(PersonRef, Option<&EvacuationPlan>)]) -> SupporterCap
             .filter(|s| !s.name.trim().is_empty())
             .collect();
         if supporters.is_empty() {
-            out.without_supporter.push(person.clone());
+            match plan
+                .map(|p| p.no_supporter_arrangement.trim())
+                .filter(|a| !a.is_empty())
+            {
+                Some(a) => out.arranged.push((person.clone(), a.to_owned())),
+                None => out.without_supporter.push(person.clone()),
+            }
             continue;
         }
         for s in supporters {
@@ -140,6 +149,26 @@ mod tests {
             .map(|p| p.name.as_str())
             .collect();
         assert_eq!(without, ["住民5", "住民4"]);
+        assert!(c.arranged.is_empty());
+    }
+
+    #[test]
+    fn an_arrangement_is_its_own_state_not_a_missing_supporter() {
+        let mut arranged = plan(&[]);
+        arranged.no_supporter_arrangement = " 市職員が警戒レベル3で迎えに行く ".into();
+        let people = vec![
+            (person(1, "本町自治会"), Some(&arranged)),
+            (person(2, "本町自治会"), None),
+        ];
+        let c = capacity(&people);
+        assert_eq!(c.without_supporter.len(), 1);
+        assert_eq!(
+            c.arranged,
+            vec![(
+                person(1, "本町自治会"),
+                "市職員が警戒レベル3で迎えに行く".to_owned()
+            )]
+        );
     }
 
     proptest! {

@@ -32,6 +32,12 @@ fn plan_columns(p: Option<&EvacuationPlan>) -> [String; 3] {
         })
         .collect::<Vec<_>>()
         .join("、");
+    // No supporter could be found: what was arranged instead stands in their place.
+    let supporters = if supporters.is_empty() && !p.no_supporter_arrangement.trim().is_empty() {
+        format!("（手配）{}", p.no_supporter_arrangement.trim())
+    } else {
+        supporters
+    };
     let destinations = p
         .destinations
         .iter()

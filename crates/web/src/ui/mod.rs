@@ -35,6 +35,7 @@ mod roster_bulk;
 mod roster_export;
 mod sharing;
 mod shelter_operations;
+mod supporters;
 mod survey;
 mod sweep;
 mod tokens;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/triage", post(triage::override_result))
         .route("/persons/{id}/questions", post(triage::answer_questions))
         .route("/roster/bulk", post(roster_bulk::bulk))
+        .route("/roster/supporters", get(supporters::page))
         .route("/roster/export.xlsx", get(roster_export::xlsx))
         .route("/roster/export.csv", get(roster_export::csv))
         .route(

@@ -181,6 +181,11 @@ fn page(
             "合意した場（例: 令和6年5月10日 調整会議）",
             &plan.agreed_at,
         ),
+        field(
+            "no_supporter_arrangement".into(),
+            "避難支援者が見つからない場合の代わりの手配（介護サービス・市町村の手配など）",
+            &plan.no_supporter_arrangement,
+        ),
     ]);
     PlanPage {
         chrome: Chrome::new(user, "roster_list"),
@@ -268,6 +273,7 @@ pub fn plan_from_pairs(
             .collect(),
         notes_for_supporters: get("notes_for_supporters"),
         agreed_at: get("agreed_at"),
+        no_supporter_arrangement: get("no_supporter_arrangement"),
     };
     Ok((plan.normalised(), get("version").parse().ok()))
 }

@@ -84,3 +84,69 @@ db_test!(
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 );
+
+db_test!(
+    no_supporter_found_is_a_recognised_state_with_what_was_arranged,
+    |store: Store| async move {
+        let app = app(store).await;
+        crate::common::load_roster(&app, ROSTER).await;
+        let t = token_for(&app, "town-staff").await;
+        let okabayashi = crate::common::person_id(&app, &t, "岡林　千代").await;
+        // Nobody nearby could be found: a care service goes instead.
+        let plan = json!({"version": 0, "plan": {
+            "supporters": [], "destinations": [{"hazard": "flood", "place": "潮見小学校", "route": "県道を北へ"}],
+            "timing": "警戒レベル3", "transport": "",
+            "needs": {"medical_devices": "", "medicines": "", "mobility_aids": "", "communication": "", "allergies": "", "carer": ""},
+            "emergency_contacts": [{"name": "長女", "relationship": "子", "phone": "090-1"}],
+            "notes_for_supporters": "", "agreed_at": "",
+            "no_supporter_arrangement": "訪問介護事業所しおさいが警戒レベル3で訪問し同行"}});
+        let r = api(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/persons/{okabayashi}/plan"),
+            Some(&t),
+            Some(plan.to_string()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let c = api(
+            &app,
+            Method::GET,
+            "/api/v1/roster/supporters",
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(c["arranged"][0][0]["name"], "岡林　千代", "{c}");
+        assert_eq!(
+            c["arranged"][0][1],
+            "訪問介護事業所しおさいが警戒レベル3で訪問し同行"
+        );
+        assert!(
+            !c["without_supporter"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "岡林　千代"),
+            "{c}"
+        );
+        // The plan is complete: the arrangement stands in for the supporter.
+        let mut staff = crate::common::Client::new(&app);
+        staff.login("town-staff", crate::common::PASSWORD).await;
+        let page = staff.get(&format!("/persons/{okabayashi}/plan")).await;
+        assert!(page.body.contains("id=\"plan-complete\""), "{}", page.body);
+        // The screen: the two without anyone under their 自治会, the arrangement in words.
+        let screen = staff.get("/roster/supporters").await;
+        assert_eq!(screen.status, StatusCode::OK);
+        assert!(
+            screen.body.contains("避難支援者がまだいない方（2 人）")
+                && screen.body.contains("本町自治会（2 人）")
+                && screen
+                    .body
+                    .contains("<td>訪問介護事業所しおさいが警戒レベル3で訪問し同行</td>"),
+            "{}",
+            screen.body
+        );
+    }
+);
