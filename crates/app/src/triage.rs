@@ -27,6 +27,15 @@ pub async fn roster_list(
     Ok(r)
 }
 
+/// How many roster persons the filter holds for the actor (a count for a home screen: nobody
+/// is shown, so nothing is audited).
+pub async fn roster_count(app: &App, ctx: &Context, filter: &RosterFilter) -> Result<u64, Error> {
+    let w = app.begin(ctx).await?;
+    let n = triage::roster_count(&w.tx, ctx.actor()?, ctx.disaster(), filter).await?;
+    w.commit().await?;
+    Ok(n)
+}
+
 /// The most people one export of the filtered roster holds.
 pub const EXPORT_LIMIT: u64 = 20_000;
 

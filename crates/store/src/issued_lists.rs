@@ -14,7 +14,7 @@ use tsunagi_domain::issued_list::{IssuedListState, Recall, RecallMethod};
 use tsunagi_domain::{OrganisationId, ValidationErrors};
 
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{issued_list, person, roster_departure};
+use crate::entity::{issued_list, roster_departure};
 use crate::error::StoreError;
 use crate::organisations::Organisation;
 use crate::persons::{PersonSummary, summary};
@@ -164,13 +164,12 @@ async fn lists_of(
         }
     }
     let departed_ids: Vec<uuid::Uuid> = departures.keys().copied().collect();
-    let people: HashMap<uuid::Uuid, PersonSummary> = person::Entity::find()
-        .filter(person::Column::Id.is_in(departed_ids))
-        .all(tx.conn())
-        .await?
-        .iter()
-        .map(|m| Ok((m.id, summary(m)?)))
-        .collect::<Result<_, StoreError>>()?;
+    let people: HashMap<uuid::Uuid, PersonSummary> =
+        crate::persons::members::by_ids(tx.conn(), &departed_ids)
+            .await?
+            .values()
+            .map(|m| Ok((m.id, summary(m)?)))
+            .collect::<Result<_, StoreError>>()?;
     let mut out = Vec::with_capacity(lists.len());
     for (m, persons) in lists {
         let recall = match (m.recalled_on, m.recall_method.as_deref()) {

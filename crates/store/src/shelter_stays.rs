@@ -18,7 +18,7 @@ use tsunagi_domain::{OrganisationId, PersonId, ValidationErrors};
 use crate::access::Need;
 use crate::audit::{AuditedTx, Entry};
 use crate::certificates::staff_municipality;
-use crate::entity::{person, shelter, shelter_opening, shelter_stay};
+use crate::entity::{shelter, shelter_opening, shelter_stay};
 use crate::error::StoreError;
 use crate::now;
 
@@ -427,16 +427,7 @@ pub async fn evacuees(
         .all(tx.conn())
         .await?;
     let ids: Vec<uuid::Uuid> = stays.iter().map(|s| s.person_id).collect();
-    let mut persons: HashMap<uuid::Uuid, person::Model> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for p in person::Entity::find()
-            .filter(person::Column::Id.is_in(chunk.to_vec()))
-            .all(tx.conn())
-            .await?
-        {
-            persons.insert(p.id, p);
-        }
-    }
+    let persons = crate::persons::members::by_ids(tx.conn(), &ids).await?;
     let mut out = Vec::with_capacity(stays.len());
     for s in stays {
         let Some(p) = persons.get(&s.person_id) else {

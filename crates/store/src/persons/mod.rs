@@ -1,7 +1,7 @@
 //! Person records: search, read, create and update, each checked against the domain's sharing
 //! policy and written to the audit trail.
 
-mod members;
+pub(crate) mod members;
 mod residents;
 
 pub use members::{

@@ -497,16 +497,7 @@ pub async fn departures(
         .await?;
     // The persons of every departure in one query per 500, not one per row.
     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.person_id).collect();
-    let mut persons = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        for p in person::Entity::find()
-            .filter(person::Column::Id.is_in(chunk.to_vec()))
-            .all(tx.conn())
-            .await?
-        {
-            persons.insert(p.id, p);
-        }
-    }
+    let persons = crate::persons::members::by_ids(tx.conn(), &ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(p) = persons.get(&r.person_id) else {

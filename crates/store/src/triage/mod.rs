@@ -21,7 +21,7 @@ mod roster_list;
 
 pub use preview::{TriagePreview, preview};
 
-pub use roster_list::{RosterFilter, RosterLine, roster_ids, roster_list, towns};
+pub use roster_list::{RosterFilter, RosterLine, roster_count, roster_ids, roster_list, towns};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())

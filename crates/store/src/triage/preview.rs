@@ -11,7 +11,7 @@ use tsunagi_domain::triage::{Approach, Priority, triage};
 
 use super::{corrupt, in_municipality, whole_roster};
 use crate::audit::{AuditedTx, Entry};
-use crate::entity::{person, triage_result};
+use crate::entity::triage_result;
 use crate::error::StoreError;
 
 /// What a run of the whole roster would change, before it is run (nothing is written).
@@ -83,13 +83,8 @@ pub async fn preview(tx: &mut AuditedTx, actor: &Actor) -> Result<TriagePreview,
             }
         }
     }
-    let names: HashMap<uuid::Uuid, String> = person::Entity::find()
-        .filter(person::Column::Id.is_in(changed_ids.iter().map(|(id, _, _)| *id)))
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
-        .collect();
+    let ids: Vec<uuid::Uuid> = changed_ids.iter().map(|(id, _, _)| *id).collect();
+    let names = crate::persons::members::by_ids(tx.conn(), &ids).await?;
     if !changed_ids.is_empty() {
         tx.record(
             Entry::new(AuditAction::PersonSearched, "roster", owner)
@@ -103,7 +98,10 @@ pub async fn preview(tx: &mut AuditedTx, actor: &Actor) -> Result<TriagePreview,
     }
     out.examples = changed_ids
         .into_iter()
-        .map(|(id, before, after)| (names.get(&id).cloned().unwrap_or_default(), before, after))
+        .map(|(id, before, after)| {
+            let name = names.get(&id).map(|m| m.name.clone()).unwrap_or_default();
+            (name, before, after)
+        })
         .collect();
     Ok(out)
 }

@@ -82,6 +82,18 @@ pub async fn roster_list(
     lines(tx, actor, filter, page, rows, total).await
 }
 
+/// How many roster persons the filter holds for the actor (a count: nobody is shown, nothing
+/// is audited).
+pub async fn roster_count(
+    tx: &AuditedTx,
+    actor: &Actor,
+    disaster: &DisasterState,
+    filter: &RosterFilter,
+) -> Result<u64, StoreError> {
+    let cond = condition(tx, actor, disaster, filter).await?;
+    Ok(person::Entity::find().filter(cond).count(tx.conn()).await?)
+}
+
 /// Every person the filter holds (in its order), with their names, at most `limit`: what a
 /// bulk action on "all N matching" acts on. `Invalid` when more match.
 pub async fn roster_ids(

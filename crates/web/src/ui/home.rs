@@ -9,7 +9,6 @@ use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::{IntoResponse, Redirect, Response};
-use tsunagi_domain::paging::Page;
 use tsunagi_domain::triage::Question;
 
 /// What a receiver's home shows.
@@ -36,24 +35,14 @@ struct HomePage {
 
 async fn receiver_home(state: &AppState, user: &CurrentUser) -> Result<ReceiverHome, UiError> {
     let actor = &user.actor;
-    let roster = |filter: tsunagi_app::triage::RosterFilter| {
-        let state = state.clone();
-        let ctx = user.ctx.clone();
-        async move {
-            tsunagi_app::triage::roster_list(&state.app, &ctx, &filter, Page::new(Some(1), Some(1)))
-                .await
-                .map(|(_, total)| total)
-        }
-    };
-    let on_roster = roster(Default::default()).await?;
+    use tsunagi_app::triage::{RosterFilter, roster_count};
+    let on_roster = roster_count(&state.app, &user.ctx, &RosterFilter::default()).await?;
     let to_confirm = if Question::answered_by(actor.organisation_kind) {
-        Some(
-            roster(tsunagi_app::triage::RosterFilter {
-                to_confirm: true,
-                ..Default::default()
-            })
-            .await?,
-        )
+        let waiting = RosterFilter {
+            to_confirm: true,
+            ..Default::default()
+        };
+        Some(roster_count(&state.app, &user.ctx, &waiting).await?)
     } else {
         None
     };

@@ -29,16 +29,7 @@ db_test!(
         assert_eq!(s, StatusCode::OK, "{v}");
         // 山田 consents to the 自治会: still nothing in normal times.
         let yamada = crate::common::person_id(&app, &staff, "山田　ハル").await;
-        let (s, v) = call_json(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/persons/{yamada}/consent"),
-            &staff,
-            Some(json!({"status": "given", "scope": ["community_association"],
-                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-        )
-        .await;
-        assert!(s.is_success(), "{v}");
+        crate::common::give_consent(&app, &staff, &yamada, &["community_association"]).await;
         assert_eq!(crate::disasters::list_names(&app, &leader).await, 0);
         let (s, _) = call_json(
             &app,

@@ -22,6 +22,18 @@ async fn sees(app: &TestApp, leader: &str, id: &str) -> StatusCode {
     .0
 }
 
+/// Posts an agreement of the 自治会 `org` as `t`: the status and the answer.
+async fn add_agreement(app: &TestApp, t: &str, org: &str, body: Value) -> (StatusCode, Value) {
+    call_json(
+        app,
+        Method::POST,
+        &format!("/api/v1/receivers/{org}/agreements"),
+        t,
+        Some(body),
+    )
+    .await
+}
+
 async fn basis(app: &TestApp, admin: &str, version: i64, required: bool) {
     let (s, v) = call_json(
         app,
@@ -60,37 +72,34 @@ db_test!(
 
         // A bad agreement is refused with its reason, and opens nothing.
         let org = app.f.community.id.0.to_string();
-        let (s, v) = call_json(
+        let (s, v) = add_agreement(
             &app,
-            Method::POST,
-            &format!("/api/v1/receivers/{org}/agreements"),
             &staff,
-            Some(json!({"kind": "pledge", "concluded_on": "2026-04-01",
-                "expires_on": "2026-03-01", "scope": "名簿情報の適正管理"})),
+            &org,
+            json!({"kind": "pledge", "concluded_on": "2026-04-01",
+                "expires_on": "2026-03-01", "scope": "名簿情報の適正管理"}),
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert!(v.to_string().contains("有効期限"), "{v}");
         assert_eq!(sees(&app, &leader, &yamada).await, StatusCode::NOT_FOUND);
         // The 自治会 itself cannot record its own agreement.
-        let (s, _) = call_json(
+        let (s, _) = add_agreement(
             &app,
-            Method::POST,
-            &format!("/api/v1/receivers/{org}/agreements"),
             &leader,
-            Some(json!({"kind": "pledge", "concluded_on": "2026-04-01", "scope": "自分で"})),
+            &org,
+            json!({"kind": "pledge", "concluded_on": "2026-04-01", "scope": "自分で"}),
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
         // The 自治会 signs a pledge: provision opens at once.
-        let (s, v) = call_json(
+        let (s, v) = add_agreement(
             &app,
-            Method::POST,
-            &format!("/api/v1/receivers/{org}/agreements"),
             &staff,
-            Some(json!({"kind": "pledge", "concluded_on": "2026-04-01",
-                "scope": "名簿情報の適正管理と守秘義務", "file_reference": "防災第123号"})),
+            &org,
+            json!({"kind": "pledge", "concluded_on": "2026-04-01",
+                "scope": "名簿情報の適正管理と守秘義務", "file_reference": "防災第123号"}),
         )
         .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");

@@ -12,21 +12,7 @@ const ROSTER: &str = "宛名番号,氏名,氏名カナ,生年月日,性別,住�
 1003,岡林　千代,オカバヤシ チヨ,S8.1.1,2,潮見市港町3,,1,,港町自治会,\n";
 
 async fn names(app: &TestApp, t: &str, qs: &str) -> Vec<String> {
-    let r = api(
-        app,
-        Method::GET,
-        &format!("/api/v1/roster?{qs}"),
-        Some(t),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{qs}: {}", r.body);
-    let mut n: Vec<String> = r.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["person"]["name"].as_str().unwrap().to_owned())
-        .collect();
+    let mut n = crate::roster_order::ordered(app, t, qs).await;
     n.sort();
     n
 }

@@ -18,7 +18,7 @@ fn unescaped(body: &str) -> String {
 }
 
 /// The names on one page of the roster API, in the order given.
-async fn ordered(app: &TestApp, t: &str, qs: &str) -> Vec<String> {
+pub(crate) async fn ordered(app: &TestApp, t: &str, qs: &str) -> Vec<String> {
     let r = api(
         app,
         Method::GET,

@@ -71,16 +71,7 @@ db_test!(
         let leader = token_for(&app, "community-leader").await;
         crate::common::community_receives_honmachi(&app, &staff, true).await;
         let yamada = person_id(&app, &staff, "山田　ハル").await;
-        let (s, v) = call_json(
-            &app,
-            Method::PUT,
-            &format!("/api/v1/persons/{yamada}/consent"),
-            &staff,
-            Some(json!({"status": "given", "scope": ["community_association"],
-                "obtained_on": "2026-11-01", "method": "written", "obtained_by": null, "note": null})),
-        )
-        .await;
-        assert!(s.is_success(), "{v}");
+        crate::common::give_consent(&app, &staff, &yamada, &["community_association"]).await;
         let plan_status = |t: String| {
             let app = &app;
             let path = format!("/api/v1/persons/{yamada}/plan");
